@@ -1,0 +1,28 @@
+"""docgen: docs-as-code for business-partnership and investment-promotion engagements.
+
+The library API; the CLI (`docgen.cli`) and the MkDocs plugin are its clients.
+"""
+
+from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.load import Engagement, Portfolio, load_portfolio
+from docgen.process import Process, load_process
+from docgen.scaffold import init_workspace, new_engagement
+from docgen.status import EngagementStatus, engagement_status, portfolio_status
+from docgen.validate import validate, validate_portfolio
+
+__all__ = [
+    "Diagnostic",
+    "DocgenError",
+    "Engagement",
+    "EngagementStatus",
+    "Portfolio",
+    "Process",
+    "engagement_status",
+    "init_workspace",
+    "load_portfolio",
+    "load_process",
+    "new_engagement",
+    "portfolio_status",
+    "validate",
+    "validate_portfolio",
+]

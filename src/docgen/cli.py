@@ -1,0 +1,135 @@
+"""The ``docgen`` command line: parses arguments, calls the library, prints results.
+
+No business logic lives here.  `DocgenError` is caught once, in `main`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from docgen import report
+from docgen.diagnostics import DocgenError, to_json
+from docgen.load import load_portfolio
+from docgen.scaffold import init_workspace, new_engagement
+from docgen.status import engagement_status, portfolio_status
+from docgen.validate import validate_portfolio
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace folder (default: the folder holding mkdocs.yml, here or above).",
+)
+
+
+def _console(err: bool = False) -> Console:
+    stream = sys.stderr if err else sys.stdout
+    tty = stream.isatty()
+    return Console(file=stream, width=None if tty else 160, no_color=not tty, highlight=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="docgen")
+def cli() -> None:
+    """Docs-as-code for 招商合作 engagements: validate, status, documents, site."""
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Process language.")
+def init(directory: Path, lang: str) -> None:
+    """Make a workspace in DIRECTORY (existing files are kept)."""
+    result = init_workspace(directory, lang)
+    out = _console()
+    for rel in result.written:
+        out.print(f"wrote {directory / rel}")
+    for rel in result.kept:
+        out.print(f"kept  {directory / rel} (exists)")
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.option("--title", required=True, help="Chinese name of the engagement.")
+@click.option("--partner", required=True, help="Partner company's full name.")
+@click.option("--mode", required=True, help="Cooperation mode id or title (合资, agency …).")
+@click.option("--owner", required=True, help="Who owns the engagement.")
+@click.option("--code", default=None, help="Project number, e.g. ZS-2026-007.")
+@root_option
+def new(
+    engagement_id: str,
+    title: str,
+    partner: str,
+    mode: str,
+    owner: str,
+    code: str | None,
+    root: Path | None,
+) -> None:
+    """Scaffold engagements/ID from templates/engagement/."""
+    folder = new_engagement(
+        root, engagement_id, title=title, partner=partner, mode=mode, owner=owner, code=code
+    )
+    _console().print(f"created {folder}")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@root_option
+def validate(ids: tuple[str, ...], fmt: str, strict: bool, root: Path | None) -> None:
+    """Check engagements; exit 0 clean, 1 findings, 2 usage or workspace problems."""
+    portfolio = load_portfolio(root, list(ids) if ids else None)
+    diagnostics = validate_portfolio(portfolio)
+    if fmt == "json":
+        click.echo(to_json(diagnostics))
+    else:
+        report.print_diagnostics(_console(), diagnostics)
+        report.print_summary(_console(err=True), diagnostics, len(portfolio.engagements))
+    failed = any(d.is_error or strict for d in diagnostics)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="[ID]", required=False)
+@root_option
+def status(engagement_id: str | None, root: Path | None) -> None:
+    """The portfolio at a glance, or one engagement's checklist."""
+    portfolio = load_portfolio(root, [engagement_id] if engagement_id else None)
+    today = portfolio.workspace.today()
+    out = _console()
+    if engagement_id:
+        row = engagement_status(portfolio.get(engagement_id), portfolio.process, detail=True)
+        if row is None:
+            raise DocgenError(f"{engagement_id}/index.md does not load; run docgen validate")
+        report.print_engagement(out, row, portfolio.process, today)
+    else:
+        report.print_portfolio(out, portfolio_status(portfolio), portfolio.process, today)
+    broken = len(portfolio.diagnostics)
+    if broken:
+        _console(err=True).print(
+            f"{broken} file problem(s) left some data out; run 'docgen validate'"
+        )
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning every `DocgenError` into a message and exit 2."""
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except DocgenError as exc:
+        err = _console(err=True)
+        report.print_diagnostics(err, exc.diagnostics)
+        err.print(f"docgen: {exc.message}", markup=False)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,303 @@
+"""Schemas of every engagement file kind (the front matter of each markdown file).
+
+These classes are the file formats' contract: ``docgen schema`` derives JSON Schema from
+them.  Vocabulary that a team may change (stages, modes, risk categories, item ids,
+document kinds) is checked against the process file in `docgen.validate`, not here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from docgen.schema import Strict
+
+Text = Annotated[str, Field(min_length=1)]
+Visibility = Literal["internal", "partner", "public"]
+Status = Literal["active", "on-hold", "terminated", "completed", "renewed"]
+Period = Annotated[str, Field(pattern=r"^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?$")]
+
+
+class Contact(Strict):
+    """A person at the partner."""
+
+    name: Text
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Partner(Strict):
+    """The partner company (合作方)."""
+
+    name: Text
+    short_name: str | None = None
+    credit_code: str | None = None
+    legal_representative: str | None = None
+    address: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    size: Literal["micro", "small", "medium", "large", "listed"] | None = None
+    website: str | None = None
+    contacts: list[Contact] = []
+
+
+class Money(Strict):
+    """An amount with its currency."""
+
+    amount: float = Field(ge=0)
+    currency: Literal["CNY", "USD", "EUR", "HKD", "JPY", "GBP"] = "CNY"
+    note: str | None = None
+
+
+class ProfitSplit(Strict):
+    """Shares of profit in percent; ``us`` and ``partner`` add up to 100."""
+
+    us: float = Field(ge=0, le=100)
+    partner: float = Field(ge=0, le=100)
+    note: str | None = None
+
+
+class DisputeResolution(Strict):
+    """How disputes are settled; arbitration names its institution and rules."""
+
+    method: Literal["negotiation", "mediation", "arbitration", "litigation"]
+    institution: str | None = None
+    rules: str | None = None
+    seat: str | None = None
+    governing_law: str | None = None
+
+
+class Terms(Strict):
+    """Commercial terms the documents need."""
+
+    scope: str | None = None
+    investment: Money | None = None
+    partner_investment: Money | None = None
+    profit_split: ProfitSplit | None = None
+    term_months: int | None = Field(None, ge=1, le=1200)
+    start: date | None = None
+    end: date | None = None
+    exit_mechanism: str | None = None
+    confidentiality: str | None = None
+    breach_liability: str | None = None
+    adjustment_triggers: list[Text] = []
+    dispute_resolution: DisputeResolution | None = None
+    our_obligations: list[Text] = []
+    partner_obligations: list[Text] = []
+    resources: list[Text] = []
+    conditions: list[Text] = []
+
+
+class Communication(Strict):
+    """How the two sides keep each other informed (保持透明沟通)."""
+
+    meetings: str | None = None
+    channels: list[Text] = []
+    reporting: str | None = None
+
+
+class Dates(Strict):
+    """Milestone dates of the engagement."""
+
+    opened: date
+    signed: date | None = None
+    kickoff: date | None = None
+    closed: date | None = None
+
+
+class EngagementIndex(Strict):
+    """``index.md``: the engagement itself."""
+
+    title: Text
+    code: str | None = None
+    partner: Partner
+    mode: Text
+    stage: Text
+    status: Status = "active"
+    owner: Text
+    team: list[Text] = []
+    dates: Dates
+    tags: list[Text] = []
+    visibility: Visibility = "internal"
+    summary: str | None = None
+    terms: Terms = Terms()
+    communication: Communication = Communication()
+    internal_notes: str | None = None
+    negotiation_position: str | None = None
+
+
+class ItemState(Strict):
+    """The state of one checklist item in a stage file."""
+
+    done: date | None = None
+    by: str | None = None
+    evidence: str | list[Text] | None = None
+    owner: str | None = None
+    due: date | None = None
+    waived: str | bool | None = None
+    note: str | None = None
+
+
+class StageFile(Strict):
+    """``preparation.md`` and the other stage files: checklist state and notes."""
+
+    checklist: dict[str, ItemState | None] = {}
+    visibility: Visibility | None = None
+    summary: str | None = None
+
+
+class Risk(Strict):
+    """One entry of the risk register."""
+
+    id: Text
+    title: Text
+    category: Text
+    probability: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    owner: str | None = None
+    response: str | None = None
+    contingency: str | None = None
+    status: Literal["open", "mitigated", "occurred", "closed"] = "open"
+    escalated: date | None = None
+    escalated_to: str | None = None
+    identified: date | None = None
+    internal_note: str | None = None
+
+    @property
+    def score(self) -> int:
+        """Probability × impact (1–25)."""
+        return self.probability * self.impact
+
+
+class RisksFile(Strict):
+    """``risks.md``: the risk register."""
+
+    risks: list[Risk] = []
+    visibility: Visibility | None = None
+
+
+class Kpi(Strict):
+    """A key performance indicator with its target and actuals per period."""
+
+    id: Text
+    metric: Text
+    unit: str | None = None
+    target: float | None = None
+    baseline: float | None = None
+    direction: Literal["up", "down"] = "up"
+    frequency: Literal["daily", "weekly", "monthly", "quarterly", "yearly"] | None = None
+    source: str | None = None
+    actuals: dict[Period, float] = {}
+
+
+class KpisFile(Strict):
+    """``kpis.md``: the monitoring metrics."""
+
+    kpis: list[Kpi] = []
+    visibility: Visibility | None = None
+
+
+class Task(Strict):
+    """A task of the execution plan."""
+
+    id: Text
+    title: Text
+    owner: str | None = None
+    start: date | None = None
+    due: date | None = None
+    done: date | None = None
+    deliverable: str | None = None
+    buffer_days: int = Field(0, ge=0)
+    depends_on: list[Text] = []
+    status: Literal["todo", "doing", "done", "blocked", "cancelled"] = "todo"
+
+
+class Milestone(Strict):
+    """A milestone of the plan."""
+
+    id: Text
+    title: Text
+    due: date
+    done: date | None = None
+    owner: str | None = None
+
+
+class PlanFile(Strict):
+    """``plan.md``: tasks and milestones (项目跟踪表)."""
+
+    tasks: list[Task] = []
+    milestones: list[Milestone] = []
+    visibility: Visibility | None = None
+
+
+class ActionItem(Strict):
+    """An action agreed in a meeting."""
+
+    task: Text
+    owner: str | None = None
+    due: date | None = None
+    done: date | None = None
+
+
+class Meeting(Strict):
+    """``meetings/<date>-<slug>.md``: one meeting."""
+
+    title: Text
+    date: date
+    kind: Literal["kickoff", "review", "negotiation", "regular", "evaluation", "other"] = "regular"
+    location: str | None = None
+    attendees: list[Text] = []
+    decisions: list[Text] = []
+    actions: list[ActionItem] = []
+    visibility: Visibility | None = None
+
+
+class Approval(Strict):
+    """An approval of a document version."""
+
+    by: Text
+    role: str | None = None
+    date: date
+    version: str | None = None
+
+
+class Clause(Strict):
+    """An extra clause added to a document for this engagement."""
+
+    title: Text
+    text: Text
+
+
+class DocumentRecord(Strict):
+    """``documents/<doc>.md``: the engagement's copy of a deliverable."""
+
+    version: str | None = Field(None, pattern=r"^\d+(\.\d+){0,2}$")
+    status: Literal["draft", "review", "approved", "signed"] = "draft"
+    language: Literal["zh", "en"] = "zh"
+    signed: date | None = None
+    approvals: list[Approval] = []
+    clauses: list[Clause] = []
+    visibility: Visibility | None = None
+    confidential: bool = True
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _quoted_version(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # YAML reads 1.10 as the number 1.1: the user's version is already lost.
+            raise ValueError(f"write the version in quotes, e.g. version: '{value}'")
+        return value
+
+
+DOCUMENT_STATUS_ORDER = ["draft", "review", "approved", "signed"]
+
+#: The fixed file names of an engagement folder and their schemas.
+FILE_KINDS: dict[str, type[Strict]] = {
+    "index.md": EngagementIndex,
+    "risks.md": RisksFile,
+    "kpis.md": KpisFile,
+    "plan.md": PlanFile,
+}

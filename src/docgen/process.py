@@ -1,0 +1,374 @@
+"""The process definition: stages, steps, checklist items, documents and rules as data.
+
+A team changes its process by editing ``templates/process.yml``; nothing here names a
+stage or an item.  The default (Chinese, from 招商合作流程规程) and an English process
+ship in ``docgen/data``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from docgen.diagnostics import Diagnostic, DocgenError, FileProblem
+from docgen.schema import Strict, validate_model
+from docgen.source import SourceMap, read_yaml
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+ItemId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
+Severity = Literal["error", "warning"]
+
+
+# --- rules -------------------------------------------------------------------------
+# Each rule kind is evaluated by docgen.rules; a rule may override its code and message.
+
+
+class _Rule(Strict):
+    code: str | None = None
+    message: str | None = None
+
+
+class RequiredItems(_Rule):
+    """Every required item of a stage is done, or waived with a written reason."""
+
+    kind: Literal["required_items"]
+    stage: Id | None = None
+
+
+class ItemsDone(_Rule):
+    """The listed items are done (waivers count only if ``allow_waiver``)."""
+
+    kind: Literal["items_done"]
+    items: list[ItemId]
+    allow_waiver: bool = False
+
+
+class Trigger(Strict):
+    """What a prerequisite guards: an item marked done, or a document reaching a status."""
+
+    item: ItemId | None = None
+    document: Id | None = None
+    status: Literal["review", "approved", "signed"] | None = None
+
+
+class ItemsBefore(_Rule):
+    """Once the trigger has happened, the items must be done, and on or before its date."""
+
+    kind: Literal["items_before"]
+    before: Trigger
+    items: list[ItemId]
+
+
+class HighRisksHandled(_Rule):
+    """Every open risk scoring at least the threshold has owner, response and escalation."""
+
+    kind: Literal["high_risks_handled"]
+
+
+class KpisWithTargets(_Rule):
+    """At least ``min`` KPIs, each with a target."""
+
+    kind: Literal["kpis_with_targets"]
+    min: int = 1
+
+
+class PlanWithOwners(_Rule):
+    """At least ``min_tasks`` tasks, each carrying the listed fields."""
+
+    kind: Literal["plan_with_owners"]
+    min_tasks: int = 1
+    fields: list[Literal["owner", "due", "deliverable"]] = ["owner", "due"]
+
+
+class FieldsPresent(_Rule):
+    """Dotted fields of index.md (``terms.dispute_resolution.method``) are filled in."""
+
+    kind: Literal["fields_present"]
+    fields: list[str]
+
+
+class DocumentStatus(_Rule):
+    """A document record exists and has reached at least ``status``."""
+
+    kind: Literal["document_status"]
+    document: Id
+    status: Literal["draft", "review", "approved", "signed"]
+
+
+class OwnersNamed(_Rule):
+    """Open checklist items with a due date, tasks and risks all name an owner."""
+
+    kind: Literal["owners_named"]
+
+
+class DocumentsArchived(_Rule):
+    """Every passed stage's archived documents have a record in documents/."""
+
+    kind: Literal["documents_archived"]
+
+
+class DocumentsVersioned(_Rule):
+    """Approved and signed documents carry a version and their approvals."""
+
+    kind: Literal["documents_versioned"]
+
+
+Rule = Annotated[
+    RequiredItems
+    | ItemsDone
+    | ItemsBefore
+    | HighRisksHandled
+    | KpisWithTargets
+    | PlanWithOwners
+    | FieldsPresent
+    | DocumentStatus
+    | OwnersNamed
+    | DocumentsArchived
+    | DocumentsVersioned,
+    Field(discriminator="kind"),
+]
+
+
+# --- structure -----------------------------------------------------------------------
+
+
+class Item(Strict):
+    """One checklist item: a stable id (``step.item``) and its title."""
+
+    id: Id
+    title: str
+    required: bool = True
+    internal: bool = False
+    evidence: bool = False
+
+
+class Step(Strict):
+    """A step of a stage (市场调研与分析, 召开启动会议, …) grouping items."""
+
+    id: Id
+    title: str
+    phase: str | None = None
+    documents: list[Id] = []
+    items: list[Item]
+
+
+class Stage(Strict):
+    """A stage of the procedure, its file in each engagement, its entry rules and exit gate."""
+
+    id: Id
+    title: str
+    file: str
+    stale_after_days: int | None = None
+    steps: list[Step]
+    entry: list[Rule] = []
+    gate: list[Rule] = []
+
+
+class Mode(Strict):
+    """A cooperation mode (合资, 代理, 技术授权 …)."""
+
+    id: Id
+    title: str
+
+
+class RiskCategory(Strict):
+    """A source of risk (内部管理风险, 外部市场风险, 技术风险 …)."""
+
+    id: Id
+    title: str
+
+
+class RiskPolicy(Strict):
+    """How risks are scored: probability × impact, each 1–5."""
+
+    high_threshold: int = Field(15, ge=1, le=25)
+    medium_threshold: int = Field(8, ge=1, le=25)
+    categories: list[RiskCategory]
+
+
+class DocumentKind(Strict):
+    """A deliverable the process names; ``archive`` makes it required once its stage passes."""
+
+    id: Id
+    title: str
+    stage: Id
+    archive: bool = False
+    languages: list[Literal["zh", "en"]] = ["zh"]
+
+
+class Transition(Strict):
+    """A transition besides advancing (terminate, renew) and what it needs."""
+
+    title: str
+    status: Literal["terminated", "renewed", "completed", "on-hold"] | None = None
+    gate: list[Rule] = []
+    reopens: list[Id] = []
+
+
+class Policy(Strict):
+    """A cross-cutting rule of the procedure (注意事项) made a check where it can be."""
+
+    id: Id
+    title: str
+    severity: Severity = "warning"
+    from_stage: Id | None = None
+    rule: Rule | None = None
+    guidance: list[str] = []
+
+
+class Process(Strict):
+    """The whole process definition file."""
+
+    format: Literal[1] = 1
+    language: Literal["zh", "en"] = "zh"
+    title: str
+    stages: list[Stage]
+    modes: list[Mode]
+    risk: RiskPolicy
+    documents: list[DocumentKind]
+    invariants: list[Rule] = []
+    transitions: dict[Id, Transition] = {}
+    policies: list[Policy] = []
+
+    @cached_property
+    def items(self) -> dict[str, tuple[Stage, Step, Item]]:
+        """Every checklist item by its full id ``step.item``."""
+        return {
+            f"{step.id}.{item.id}": (stage, step, item)
+            for stage in self.stages
+            for step in stage.steps
+            for item in step.items
+        }
+
+    @cached_property
+    def stage_index(self) -> dict[str, int]:
+        """Position of each stage id in the procedure."""
+        return {s.id: i for i, s in enumerate(self.stages)}
+
+    @cached_property
+    def stage_by_file(self) -> dict[str, Stage]:
+        """Each stage keyed by its engagement file name."""
+        return {s.file: s for s in self.stages}
+
+    def stage(self, stage_id: str) -> Stage:
+        """The stage with this id (KeyError if unknown)."""
+        return self.stages[self.stage_index[stage_id]]
+
+    def stage_items(self, stage_id: str) -> list[str]:
+        """Full ids of a stage's items, in procedure order."""
+        return [i for i, (s, _, _) in self.items.items() if s.id == stage_id]
+
+
+def default_process_text(language: str = "zh") -> str:
+    """The text of a shipped process file (``zh`` default, ``en`` English)."""
+    name = "process.yml" if language == "zh" else f"process.{language}.yml"
+    return resources.files("docgen.data").joinpath(name).read_text("utf-8")
+
+
+def load_process(file: Path, rel: str) -> Process:
+    """Read and check a process file; raise `DocgenError` (exit 2) with diagnostics."""
+    try:
+        data, source_map = read_yaml(file, rel)
+    except FileProblem as exc:
+        raise DocgenError(f"cannot read the process file {rel}", exc.diagnostics) from exc
+    if not isinstance(data, dict):
+        diag = source_map.locate().diagnostic(
+            "error", "front-matter-type", "the process file must be a mapping"
+        )
+        raise DocgenError(f"cannot read the process file {rel}", [diag])
+    process, diags = validate_model(Process, data, source_map)
+    if process is None:
+        raise DocgenError(f"the process file {rel} is not valid", diags)
+    problems = consistency(process, source_map)
+    if problems:
+        raise DocgenError(f"the process file {rel} is inconsistent", problems)
+    return process
+
+
+def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
+    """Cross-references inside the process: unique ids, rules naming known items."""
+    out: list[Diagnostic] = []
+
+    def dup(kind: str, ids: list[str], loc: tuple[str, ...]) -> None:
+        seen: set[str] = set()
+        for i, x in enumerate(ids):
+            if x in seen:
+                out.append(
+                    source_map.locate((*loc, i)).diagnostic(
+                        "error", "duplicate-id", f"{kind} id '{x}' is defined twice"
+                    )
+                )
+            seen.add(x)
+
+    dup("stage", [s.id for s in process.stages], ("stages",))
+    dup("stage file", [s.file for s in process.stages], ("stages",))
+    steps = [(si, ti, t.id) for si, s in enumerate(process.stages) for ti, t in enumerate(s.steps)]
+    seen_steps: set[str] = set()
+    for si, ti, sid in steps:
+        if sid in seen_steps:
+            out.append(
+                source_map.locate(("stages", si, "steps", ti)).diagnostic(
+                    "error", "duplicate-id", f"step id '{sid}' is defined twice"
+                )
+            )
+        seen_steps.add(sid)
+    dup("mode", [m.id for m in process.modes], ("modes",))
+    dup("document", [d.id for d in process.documents], ("documents",))
+    doc_ids = {d.id for d in process.documents}
+    for i, d in enumerate(process.documents):
+        if d.stage not in process.stage_index:
+            out.append(
+                source_map.locate(("documents", i, "stage")).diagnostic(
+                    "error", "unknown-stage", f"document '{d.id}' names unknown stage '{d.stage}'"
+                )
+            )
+    for si, stage in enumerate(process.stages):
+        for ti, step in enumerate(stage.steps):
+            for di, doc in enumerate(step.documents):
+                if doc not in doc_ids:
+                    out.append(
+                        source_map.locate(("stages", si, "steps", ti, "documents", di)).diagnostic(
+                            "error", "unknown-document", f"unknown document '{doc}'"
+                        )
+                    )
+    rule_sets: list[tuple[tuple[str | int, ...], list[Rule]]] = [
+        (("stages", si, part), getattr(s, part))
+        for si, s in enumerate(process.stages)
+        for part in ("entry", "gate")
+    ]
+    rule_sets.append((("invariants",), process.invariants))
+    rule_sets += [(("transitions", k, "gate"), t.gate) for k, t in process.transitions.items()]
+    rule_sets += [
+        (("policies", i, "rule"), [p.rule]) for i, p in enumerate(process.policies) if p.rule
+    ]
+    for loc, rules in rule_sets:
+        for ri, rule in enumerate(rules):
+            named: list[str] = list(getattr(rule, "items", []))
+            if isinstance(rule, ItemsBefore) and rule.before.item:
+                named.append(rule.before.item)
+            for item in named:
+                if item not in process.items:
+                    out.append(
+                        source_map.locate((*loc, ri)).diagnostic(
+                            "error", "unknown-item", f"rule names unknown item '{item}'"
+                        )
+                    )
+            stage_ref = getattr(rule, "stage", None)
+            if stage_ref and stage_ref not in process.stage_index:
+                out.append(
+                    source_map.locate((*loc, ri)).diagnostic(
+                        "error", "unknown-stage", f"rule names unknown stage '{stage_ref}'"
+                    )
+                )
+    for i, p in enumerate(process.policies):
+        if p.from_stage and p.from_stage not in process.stage_index:
+            out.append(
+                source_map.locate(("policies", i, "from_stage")).diagnostic(
+                    "error", "unknown-stage", f"policy names unknown stage '{p.from_stage}'"
+                )
+            )
+    return out

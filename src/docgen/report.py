@@ -1,0 +1,141 @@
+"""Terminal output: diagnostics, the portfolio table, one engagement's checklist.
+
+Rich renders colour in a terminal and plain text in a pipe; partner data is printed
+with markup off so that ``[bold]`` in a partner's name stays text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from docgen.diagnostics import Diagnostic
+from docgen.process import Process
+from docgen.status import EngagementStatus
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+_STATE_MARK = {"done": ("✓", "green"), "waived": ("–", "cyan"), "open": ("○", "")}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic]) -> None:
+    """One line per diagnostic: ``path:line:col: severity code message (hint)``."""
+    for d in diagnostics:
+        line = Text()
+        line.append(f"{d.path}:{d.line}:{d.col}: ", style="bold")
+        line.append(d.severity, style=_SEVERITY_STYLE[d.severity])
+        line.append(f" {d.code} ", style="dim")
+        line.append(d.message)
+        if d.hint:
+            line.append(f" ({d.hint})", style="dim")
+        console.print(line, soft_wrap=True)
+
+
+def print_summary(console: Console, diagnostics: Sequence[Diagnostic], engagements: int) -> None:
+    """A closing count of errors and warnings."""
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    style = "bold red" if errors else "yellow" if warnings else "green"
+    console.print(
+        Text(f"{errors} error(s), {warnings} warning(s) in {engagements} engagement(s)", style)
+    )
+
+
+def _risk_text(row: EngagementStatus, process: Process) -> Text:
+    risk = row.top_risk
+    if risk is None:
+        return Text("—", style="dim")
+    high = risk.score >= process.risk.high_threshold
+    medium = risk.score >= process.risk.medium_threshold
+    style = "bold red" if high else "yellow" if medium else ""
+    return Text(f"{risk.score:>2} {risk.title}", style=style)
+
+
+def _stage_text(row: EngagementStatus) -> str:
+    n = row.stage_number
+    mark = _CIRCLED[n] if 0 <= n < len(_CIRCLED) else "?"
+    return f"{mark} {row.stage_title}"
+
+
+def print_portfolio(
+    console: Console, rows: Sequence[EngagementStatus], process: Process, today: date
+) -> None:
+    """The portfolio table: stage, progress, owner, next due, overdue, highest risk."""
+    table = Table(title=f"招商合作项目 · {today}", title_justify="left", header_style="bold")
+    table.add_column("项目", no_wrap=True)
+    table.add_column("名称")
+    table.add_column("阶段", no_wrap=True)
+    table.add_column("进度", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    table.add_column("负责人", no_wrap=True)
+    table.add_column("下一截止", no_wrap=True)
+    table.add_column("逾期", justify="right")
+    table.add_column("最高风险")
+    for row in rows:
+        progress = " ".join(
+            f"{p.settled}/{p.required}" if i <= row.stage_number else "·"
+            for i, p in enumerate(row.progress)
+        )
+        nxt = row.next_due(today)
+        overdue = len(row.overdue(today))
+        table.add_row(
+            row.id,
+            Text(row.title),
+            _stage_text(row),
+            progress,
+            row.status,
+            Text(row.owner),
+            Text(f"{nxt.due} {nxt.title[:14]}") if nxt else Text("—", style="dim"),
+            Text(str(overdue), style="bold red" if overdue else "dim"),
+            _risk_text(row, process),
+        )
+    console.print(table)
+
+
+def print_engagement(
+    console: Console, row: EngagementStatus, process: Process, today: date
+) -> None:
+    """One engagement: heading, each stage's checklist with owners and dates, open items."""
+    head = Text()
+    head.append(f"{row.title}", style="bold")
+    head.append(f"  {row.id}  合作方 {row.partner}  ")
+    head.append(_stage_text(row), style="bold cyan")
+    head.append(f"  {row.status}  负责人 {row.owner}")
+    console.print(head)
+    for i, stage in enumerate(process.stages):
+        progress = row.progress[i]
+        if i > row.stage_number and progress.settled == 0:
+            continue
+        table = Table(
+            title=f"{stage.title}  {progress.settled}/{progress.required}",
+            title_justify="left",
+            header_style="bold",
+        )
+        for name in ("", "检查项", "内容", "负责人", "截止", "完成/备注"):
+            table.add_column(name)
+        for item in row.checklist[stage.id]:
+            mark, style = _STATE_MARK[item.state]
+            late = item.state == "open" and item.due is not None and item.due < today
+            due = Text(str(item.due or ""), style="bold red" if late else "")
+            extra = str(item.done) if item.done else (item.note or "")
+            title = item.title if item.required else f"{item.title}（选做）"
+            table.add_row(
+                Text(mark, style=style),
+                item.item_id,
+                Text(title, style="" if item.required else "dim"),
+                Text(item.owner or ""),
+                due,
+                Text(extra),
+            )
+        console.print(table)
+    if row.top_risk:
+        console.print(Text("最高风险 ").append_text(_risk_text(row, process)))
+    overdue = row.overdue(today)
+    if overdue:
+        console.print(Text(f"逾期 {len(overdue)} 项", style="bold red"))
+        for d in overdue:
+            console.print(Text(f"  {d.due}  {d.owner or '—'}  {d.title}  ({d.where})"))

@@ -1,0 +1,312 @@
+"""Evaluate the process's rules (gates, invariants, policies) against one engagement.
+
+A rule yields `Unmet` findings — where, what, and whose — and knows nothing of
+severity: the caller decides whether an unmet rule is an error (a gate the engagement
+has passed), a warning (a policy) or a to-do (the gate of the current stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from docgen.diagnostics import Location
+from docgen.load import Engagement, Sourced
+from docgen.model import DOCUMENT_STATUS_ORDER, ItemState, StageFile
+from docgen.process import (
+    DocumentsArchived,
+    DocumentStatus,
+    DocumentsVersioned,
+    FieldsPresent,
+    HighRisksHandled,
+    ItemsBefore,
+    ItemsDone,
+    KpisWithTargets,
+    OwnersNamed,
+    PlanWithOwners,
+    Process,
+    RequiredItems,
+    Rule,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Unmet:
+    """One reason a rule does not hold."""
+
+    where: Location
+    message: str
+    owner: str | None = None
+
+
+def item_state(
+    engagement: Engagement, process: Process, item_id: str
+) -> tuple[Sourced[StageFile] | None, ItemState | None]:
+    """The stage file an item belongs in, and the item's state there (None if absent)."""
+    stage, _, _ = process.items[item_id]
+    file = engagement.stages.get(stage.id)
+    if file is None:
+        return None, None
+    return file, file.data.checklist.get(item_id)
+
+
+def is_done(state: ItemState | None) -> bool:
+    """Whether the item is marked done."""
+    return state is not None and state.done is not None
+
+
+def is_waived(state: ItemState | None) -> bool:
+    """Whether the item is waived with a written reason."""
+    return state is not None and isinstance(state.waived, str) and bool(state.waived.strip())
+
+
+def _item_where(engagement: Engagement, process: Process, item_id: str) -> Location:
+    file, state = item_state(engagement, process, item_id)
+    if file is not None:
+        return (
+            file.at("checklist", item_id)
+            if state is not None or item_id in file.data.checklist
+            else file.at()
+        )
+    if engagement.index is not None:
+        return engagement.index.at("stage")
+    return Location(f"{engagement.rel}/index.md")
+
+
+def _item_unmet(
+    engagement: Engagement, process: Process, item_id: str, allow_waiver: bool
+) -> Unmet | None:
+    _, state = item_state(engagement, process, item_id)
+    if is_done(state) or (allow_waiver and is_waived(state)):
+        return None
+    stage, _, item = process.items[item_id]
+    if state is None and engagement.stages.get(stage.id) is None:
+        why = f"{stage.file} is missing"
+    elif is_waived(state) and not allow_waiver:
+        why = "is waived, but this rule does not accept a waiver"
+    else:
+        why = "is not done"
+    return Unmet(
+        _item_where(engagement, process, item_id),
+        f"'{item_id}' ({item.title}) {why}",
+        state.owner if state else None,
+    )
+
+
+def _required_items(rule: RequiredItems, ctx: Context) -> Iterator[Unmet]:
+    stage_id = rule.stage or ctx.stage_id
+    for item_id in ctx.process.stage_items(stage_id):
+        if ctx.process.items[item_id][2].required:
+            unmet = _item_unmet(ctx.engagement, ctx.process, item_id, allow_waiver=True)
+            if unmet:
+                yield unmet
+
+
+def _items_done(rule: ItemsDone, ctx: Context) -> Iterator[Unmet]:
+    for item_id in rule.items:
+        unmet = _item_unmet(ctx.engagement, ctx.process, item_id, rule.allow_waiver)
+        if unmet:
+            yield unmet
+
+
+def _trigger_date(rule: ItemsBefore, ctx: Context) -> tuple[date, Location] | None:
+    e = ctx.engagement
+    if rule.before.item:
+        file, state = item_state(e, ctx.process, rule.before.item)
+        if file is not None and state is not None and state.done is not None:
+            return state.done, file.at("checklist", rule.before.item, "done")
+        return None
+    if rule.before.document:
+        doc = e.documents.get(rule.before.document)
+        wanted = DOCUMENT_STATUS_ORDER.index(rule.before.status or "signed")
+        if doc and DOCUMENT_STATUS_ORDER.index(doc.data.status) >= wanted:
+            when = doc.data.signed or max((a.date for a in doc.data.approvals), default=ctx.today)
+            return when, doc.at("status")
+    return None
+
+
+def _items_before(rule: ItemsBefore, ctx: Context) -> Iterator[Unmet]:
+    trigger = _trigger_date(rule, ctx)
+    if trigger is None:
+        return
+    when, where = trigger
+    for item_id in rule.items:
+        _, state = item_state(ctx.engagement, ctx.process, item_id)
+        title = ctx.process.items[item_id][2].title
+        if state is None or state.done is None:
+            yield Unmet(where, f"signed on {when} but '{item_id}' ({title}) is not done")
+        elif state.done > when:
+            yield Unmet(
+                where,
+                f"signed on {when} but '{item_id}' ({title}) was done later, on {state.done}",
+            )
+
+
+def _high_risks(rule: HighRisksHandled, ctx: Context) -> Iterator[Unmet]:
+    risks = ctx.engagement.risks
+    if risks is None:
+        return
+    threshold = ctx.process.risk.high_threshold
+    for i, risk in enumerate(risks.data.risks):
+        if risk.score < threshold or risk.status == "closed":
+            continue
+        missing = [
+            name
+            for name, ok in (
+                ("an owner", bool(risk.owner)),
+                ("a response plan", bool(risk.response)),
+                ("escalation (escalated: date)", risk.escalated is not None),
+            )
+            if not ok
+        ]
+        if missing:
+            yield Unmet(
+                risks.at("risks", i),
+                f"high risk '{risk.id}' ({risk.title}, {risk.probability}×{risk.impact}="
+                f"{risk.score} ≥ {threshold}) has no " + ", no ".join(missing),
+                risk.owner,
+            )
+
+
+def _kpis(rule: KpisWithTargets, ctx: Context) -> Iterator[Unmet]:
+    kpis = ctx.engagement.kpis
+    listed = kpis.data.kpis if kpis else []
+    if len(listed) < rule.min:
+        where = kpis.at() if kpis else ctx.index_where("stage")
+        yield Unmet(where, f"kpis.md holds {len(listed)} KPI(s); at least {rule.min} needed")
+    for i, kpi in enumerate(listed):
+        if kpi.target is None and kpis is not None:
+            yield Unmet(kpis.at("kpis", i), f"KPI '{kpi.id}' ({kpi.metric}) has no target")
+
+
+def _plan(rule: PlanWithOwners, ctx: Context) -> Iterator[Unmet]:
+    plan = ctx.engagement.plan
+    tasks = plan.data.tasks if plan else []
+    if len(tasks) < rule.min_tasks:
+        where = plan.at() if plan else ctx.index_where("stage")
+        yield Unmet(where, f"plan.md holds {len(tasks)} task(s); at least {rule.min_tasks} needed")
+    for i, task in enumerate(tasks):
+        missing = [f for f in rule.fields if not getattr(task, f)]
+        if missing and plan is not None and task.status != "cancelled":
+            yield Unmet(
+                plan.at("tasks", i),
+                f"task '{task.id}' ({task.title}) has no {', no '.join(missing)}",
+                task.owner,
+            )
+
+
+def _field(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        data = getattr(data, part, None)
+        if data is None:
+            return None
+    return data
+
+
+def _fields(rule: FieldsPresent, ctx: Context) -> Iterator[Unmet]:
+    index = ctx.engagement.index
+    if index is None:
+        return
+    for dotted in rule.fields:
+        value = _field(index.data, dotted)
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+            parent = tuple(dotted.split(".")[:-1])
+            yield Unmet(index.at(*parent), f"'{dotted}' is not filled in")
+
+
+def _document_status(rule: DocumentStatus, ctx: Context) -> Iterator[Unmet]:
+    doc = ctx.engagement.documents.get(rule.document)
+    title = ctx.document_title(rule.document)
+    if doc is None:
+        yield Unmet(
+            ctx.index_where("stage"),
+            f"documents/{rule.document}.md ({title}) is missing; it must be {rule.status}",
+        )
+    elif DOCUMENT_STATUS_ORDER.index(doc.data.status) < DOCUMENT_STATUS_ORDER.index(rule.status):
+        yield Unmet(doc.at("status"), f"{title} is {doc.data.status}; it must be {rule.status}")
+
+
+def _owners(rule: OwnersNamed, ctx: Context) -> Iterator[Unmet]:
+    e = ctx.engagement
+    for stage_file in e.stages.values():
+        for item_id, state in stage_file.data.checklist.items():
+            if state and state.due and not state.owner and not is_done(state):
+                yield Unmet(
+                    stage_file.at("checklist", item_id), f"'{item_id}' has a due date but no owner"
+                )
+    if e.plan:
+        for i, task in enumerate(e.plan.data.tasks):
+            if not task.owner and task.status not in ("done", "cancelled"):
+                yield Unmet(e.plan.at("tasks", i), f"task '{task.id}' has no owner")
+    if e.risks:
+        for i, risk in enumerate(e.risks.data.risks):
+            if not risk.owner and risk.status != "closed":
+                yield Unmet(e.risks.at("risks", i), f"risk '{risk.id}' has no owner")
+
+
+def _archived(rule: DocumentsArchived, ctx: Context) -> Iterator[Unmet]:
+    passed = {s.id for s in ctx.process.stages[: ctx.process.stage_index.get(ctx.current, 0)]}
+    for doc in ctx.process.documents:
+        if doc.archive and doc.stage in passed and doc.id not in ctx.engagement.documents:
+            yield Unmet(
+                ctx.index_where("stage"),
+                f"stage '{doc.stage}' is passed but documents/{doc.id}.md ({doc.title}) is not archived",
+            )
+
+
+def _versioned(rule: DocumentsVersioned, ctx: Context) -> Iterator[Unmet]:
+    for doc_id, doc in ctx.engagement.documents.items():
+        if doc.data.status in ("approved", "signed"):
+            if not doc.data.version:
+                yield Unmet(doc.at("status"), f"{doc_id} is {doc.data.status} but has no version")
+            if not doc.data.approvals:
+                yield Unmet(
+                    doc.at("status"), f"{doc_id} is {doc.data.status} but records no approval"
+                )
+
+
+@dataclass(slots=True)
+class Context:
+    """What a rule sees: the engagement, the process, today, and the stage it guards."""
+
+    engagement: Engagement
+    process: Process
+    today: date
+    stage_id: str
+    current: str
+
+    def index_where(self, *loc: str) -> Location:
+        """A location in index.md (its top if index.md failed to load)."""
+        e = self.engagement
+        return e.index.at(*loc) if e.index else Location(f"{e.rel}/index.md")
+
+    def document_title(self, doc_id: str) -> str:
+        """The title of a document kind."""
+        return next((d.title for d in self.process.documents if d.id == doc_id), doc_id)
+
+
+_EVALUATORS: dict[type[Any], Callable[[Any, Context], Iterator[Unmet]]] = {
+    RequiredItems: _required_items,
+    ItemsDone: _items_done,
+    ItemsBefore: _items_before,
+    HighRisksHandled: _high_risks,
+    KpisWithTargets: _kpis,
+    PlanWithOwners: _plan,
+    FieldsPresent: _fields,
+    DocumentStatus: _document_status,
+    OwnersNamed: _owners,
+    DocumentsArchived: _archived,
+    DocumentsVersioned: _versioned,
+}
+
+
+def unmet(rule: Rule, ctx: Context) -> list[Unmet]:
+    """Every reason ``rule`` does not hold for the engagement in ``ctx``."""
+    return list(_EVALUATORS[type(rule)](rule, ctx))
+
+
+def default_code(rule: Rule, fallback: str) -> str:
+    """The diagnostic code of an unmet rule: the rule's own, or the caller's default."""
+    return rule.code or fallback

@@ -1,0 +1,155 @@
+"""Shared schema machinery: the strict base model and pydantic errors → diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from docgen.diagnostics import Diagnostic
+from docgen.source import SourceMap
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """Base of every file schema: unknown keys are errors, never silently merged."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    """A 'did you mean' hint for ``word`` among ``choices``, or a list of them."""
+    pool = sorted(set(choices))
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if len(pool) <= 12:
+        return "expected one of: " + ", ".join(pool)
+    return ""
+
+
+def _unwrap(annotation: Any) -> Iterator[Any]:
+    """Yield the concrete types inside Optional/Union/Annotated/list/dict annotations."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from _unwrap(typing.get_args(annotation)[0])
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _unwrap(arg)
+    else:
+        yield annotation
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class that holds the key at ``loc`` (walks fields, lists and dicts)."""
+    current: Any = model
+    for part in loc:
+        nxt = None
+        for t in _unwrap(current):
+            origin = typing.get_origin(t)
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                fld = t.model_fields.get(str(part)) or next(
+                    (f for f in t.model_fields.values() if f.alias == part), None
+                )
+                if fld is not None:
+                    nxt = fld.annotation
+            elif origin in (list, tuple) and isinstance(part, int):
+                nxt = typing.get_args(t)[0]
+            elif origin is dict:
+                nxt = typing.get_args(t)[1]
+            if nxt is not None:
+                break
+        if nxt is None:
+            return None
+        current = nxt
+    for t in _unwrap(current):
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+    return None
+
+
+def _real_loc(
+    raw: tuple[str | int, ...], kind: str, source_map: SourceMap
+) -> tuple[str | int, ...]:
+    """Drop the union-member tags pydantic appends to a loc ('date', 'str', …).
+
+    Every key present in a file is in the source map, so the true loc is the longest
+    prefix found there, plus the missing key itself for a 'missing' error.
+    """
+    loc = tuple(raw)
+    keep = len(loc)
+    while keep > 0 and loc[:keep] not in source_map.lines:
+        keep -= 1
+    if kind == "missing" and keep < len(loc):
+        return (*loc[:keep], loc[-1])
+    return loc[:keep]
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def schema_diagnostics(
+    exc: ValidationError, model: type[BaseModel], source_map: SourceMap
+) -> list[Diagnostic]:
+    """Translate a pydantic ValidationError into file:line diagnostics with hints."""
+    out: list[Diagnostic] = []
+    for err in exc.errors(include_url=False):
+        loc = _real_loc(err["loc"], err["type"], source_map)
+        where = source_map.locate(loc)
+        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            allowed = _allowed_keys(parent) if parent else []
+            out.append(
+                where.diagnostic(
+                    "error",
+                    "unknown-key",
+                    f"unknown key '{dotted}'",
+                    did_you_mean(str(loc[-1]), allowed),
+                )
+            )
+        elif kind == "missing":
+            out.append(
+                where.diagnostic("error", "missing-key", f"required key '{dotted}' is missing")
+            )
+        elif kind.startswith("date") or kind.startswith("datetime"):
+            out.append(
+                where.diagnostic(
+                    "error",
+                    "invalid-date",
+                    f"'{dotted}' must be a date: {err['msg']}",
+                    "write dates as YYYY-MM-DD",
+                )
+            )
+        elif kind in ("literal_error", "enum") or kind.startswith(("greater_", "less_")):
+            out.append(where.diagnostic("error", "invalid-value", f"'{dotted}': {err['msg']}"))
+        else:
+            got = type(err.get("input")).__name__
+            out.append(
+                where.diagnostic("error", "invalid-type", f"'{dotted}': {err['msg']} (got {got})")
+            )
+    # pydantic reports each failed union member; keep one finding per place and code.
+    seen: set[tuple[int, int, str]] = set()
+    unique = []
+    for d in out:
+        if (d.line, d.col, d.code) not in seen:
+            seen.add((d.line, d.col, d.code))
+            unique.append(d)
+    return unique
+
+
+def validate_model(
+    model: type[M], data: dict[str, Any], source_map: SourceMap
+) -> tuple[M | None, list[Diagnostic]]:
+    """Validate ``data`` against ``model``; on failure return diagnostics instead."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, schema_diagnostics(exc, model, source_map)

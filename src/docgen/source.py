@@ -1,0 +1,335 @@
+"""Reading user files: bytes → text → front matter → data with source lines.
+
+A user's file is decoded as UTF-8 (a BOM and CRLF line endings are accepted silently);
+anything else is a diagnostic naming the file and the first bad byte, with a hint when
+the bytes read as GBK/GB18030.  YAML is parsed with PyYAML's C parser; values are built
+here from the node tree so that every key's line is kept in a `SourceMap`, duplicate
+keys are caught (PyYAML keeps the last silently) and impossible dates such as
+2026-02-30 become diagnostics instead of tracebacks.
+
+python-frontmatter splits front matter well but cannot say on which line the block
+starts, and every line docgen reports must be the file's own, so the split is done here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from docgen.diagnostics import FileProblem, Location
+
+Loc = tuple[str | int, ...]
+
+#: Files larger than this are refused unread (a runaway paste, a binary renamed .md).
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+_MAX_DEPTH = 200
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """Where each value of a parsed YAML document stands in its file."""
+
+    path: str
+    lines: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, loc: Loc = ()) -> Location:
+        """The location of the value at ``loc``, or of its nearest recorded parent."""
+        for end in range(len(loc), -1, -1):
+            pos = self.lines.get(tuple(loc[:end]))
+            if pos is not None:
+                return Location(self.path, pos[0], pos[1])
+        return Location(self.path, 1, 1)
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A markdown file split into front matter data and body, with a source map."""
+
+    path: str
+    data: dict[str, Any]
+    body: str
+    source_map: SourceMap
+    body_line: int
+
+
+def read_text(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read ``file`` as UTF-8 text with LF line endings, or raise a `FileProblem`."""
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise FileProblem(
+                Location(rel).diagnostic(
+                    "error",
+                    "file-too-large",
+                    f"file is {size / 1048576:.1f} MB; docgen reads files up to "
+                    f"{max_bytes / 1048576:.1f} MB",
+                    "move large material to an attachment and link it as evidence",
+                )
+            )
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise FileProblem(
+            Location(rel).diagnostic("error", "workspace", f"cannot read file: {exc.strerror}")
+        ) from exc
+    return decode(raw, rel)
+
+
+def decode(raw: bytes, rel: str) -> str:
+    """Decode bytes as UTF-8 (BOM allowed), normalising CRLF and CR to LF."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(
+            Location(rel).diagnostic(
+                "error", "encoding", "file is UTF-16, not UTF-8", "re-save the file as UTF-8"
+            )
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = "re-save the file as UTF-8"
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)"
+        else:
+            message = "file is not UTF-8; it reads as GBK/GB18030"
+            hint = f"convert it, e.g. iconv -f GB18030 -t UTF-8 '{rel}'"
+        raise FileProblem(Location(rel, line, col).diagnostic("error", "encoding", message, hint))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileProblem(
+            Location(rel, line).diagnostic("error", "encoding", "file holds NUL bytes; not text")
+        )
+    return text
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int]:
+    """Split text into (yaml, first yaml line, body, first body line); 1-based lines."""
+    if not text.startswith("---") or _FENCE.match(text) is None:
+        raise FileProblem(
+            Location(rel).diagnostic(
+                "error",
+                "front-matter-missing",
+                "file has no YAML front matter",
+                "start the file with a line '---', the YAML keys, then a line '---'",
+            )
+        )
+    first_nl = text.find("\n")
+    if first_nl < 0:
+        raise _unclosed(rel)
+    closing = _FENCE.search(text, first_nl + 1)
+    if closing is None:
+        raise _unclosed(rel)
+    yaml_text = text[first_nl + 1 : closing.start()]
+    body_start = text.find("\n", closing.end())
+    body = "" if body_start < 0 else text[body_start + 1 :]
+    body_line = text.count("\n", 0, closing.end()) + 2
+    return yaml_text, 2, body, body_line
+
+
+def _unclosed(rel: str) -> FileProblem:
+    return FileProblem(
+        Location(rel).diagnostic(
+            "error",
+            "front-matter-unclosed",
+            "front matter is opened with '---' but never closed",
+            "add a line '---' after the last YAML key",
+        )
+    )
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """The C parser and composer; values are built by `_Builder`."""
+
+
+class _Builder:
+    """Turns a composed YAML node tree into Python values, recording each key's line."""
+
+    def __init__(self, loader: Any, source_map: SourceMap, first_line: int) -> None:
+        self.loader = loader
+        self.map = source_map
+        self.offset = first_line
+        self.memo: dict[int, Any] = {}
+
+    def where(self, node: yaml.Node) -> Location:
+        mark = node.start_mark
+        return Location(self.map.path, mark.line + self.offset, mark.column + 1)
+
+    def record(self, loc: Loc, node: yaml.Node) -> None:
+        mark = node.start_mark
+        self.map.lines[loc] = (mark.line + self.offset, mark.column + 1)
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        if len(loc) > _MAX_DEPTH:
+            raise FileProblem(
+                self.where(node).diagnostic(
+                    "error", "yaml-too-deep", f"YAML nests deeper than {_MAX_DEPTH} levels"
+                )
+            )
+        known = self.memo.get(id(node))
+        if known is not None:  # an alias: share the value, do not expand it again
+            return known
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            items: list[Any] = []
+            self.memo[id(node)] = items
+            for i, child in enumerate(node.value):
+                self.record((*loc, i), child)
+                items.append(self.build(child, (*loc, i)))
+            return items
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        try:
+            self.loader.flatten_mapping(node)
+        except yaml.MarkedYAMLError as exc:
+            raise _yaml_problem(exc, self.map.path, self.offset) from exc
+        out: dict[str, Any] = {}
+        self.memo[id(node)] = out
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise FileProblem(
+                    self.where(key_node).diagnostic(
+                        "error", "yaml-key-type", "a mapping key must be a plain value"
+                    )
+                )
+            key = _key_text(self.scalar(key_node))
+            if key in out:
+                first = self.map.lines.get((*loc, key), (0, 0))[0]
+                raise FileProblem(
+                    self.where(key_node).diagnostic(
+                        "error",
+                        "yaml-duplicate-key",
+                        f"key '{key}' appears twice in the same mapping",
+                        f"first at line {first}; remove one of them",
+                    )
+                )
+            self.record((*loc, key), key_node)
+            out[key] = self.build(value_node, (*loc, key))
+        return out
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError as exc:
+            raise FileProblem(self._bad_scalar(node, exc)) from exc
+        except yaml.MarkedYAMLError as exc:
+            raise _yaml_problem(exc, self.map.path, self.offset) from exc
+
+    def _bad_scalar(self, node: yaml.Node, exc: ValueError) -> Any:
+        text = str(node.value)
+        m = re.match(r"^(\d{4})-(\d\d?)-(\d\d?)", text)
+        if m:
+            y, mo, _d = (int(g) for g in m.groups())
+            if 1 <= mo <= 12:
+                days = calendar.monthrange(y, mo)[1]
+                detail = f"{y}-{mo:02d} has {days} days"
+            else:
+                detail = "months run from 01 to 12"
+            return self.where(node).diagnostic(
+                "error", "invalid-date", f"'{text}' is not a calendar date", detail
+            )
+        return self.where(node).diagnostic(
+            "error", "invalid-type", f"cannot read value '{text[:60]}': {exc}"
+        )
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, date | datetime):
+        return key.isoformat()
+    if isinstance(key, Hashable):
+        return str(key)
+    return repr(key)  # pragma: no cover - scalars are hashable
+
+
+def _yaml_problem(
+    exc: yaml.MarkedYAMLError, rel: str, first_line: int, text: str = ""
+) -> FileProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + first_line) if mark else first_line
+    col = (mark.column + 1) if mark else 1
+    problem = exc.problem or exc.context or "invalid YAML"
+    hint = ""
+    bad_line = text.split("\n")[mark.line] if mark and text.count("\n") >= mark.line else ""
+    if "\t" in bad_line[: (mark.column + 1) if mark else 0] or "tab" in problem:
+        hint = "YAML indentation must use spaces, not tabs"
+    elif exc.context and exc.context_mark and exc.problem_mark:
+        hint = f"{exc.context} at line {exc.context_mark.line + first_line}"
+    elif "could not determine a constructor" in problem:
+        hint = "YAML tags (!...) are not allowed in docgen files"
+    return FileProblem(Location(rel, line, col).diagnostic("error", "yaml-syntax", problem, hint))
+
+
+def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[Any, SourceMap]:
+    """Parse one YAML document; lines in the map and in diagnostics are the file's own."""
+    source_map = SourceMap(rel)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, source_map
+        source_map.lines[()] = (node.start_mark.line + first_line, node.start_mark.column + 1)
+        return _Builder(loader, source_map, first_line).build(node, ()), source_map
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_problem(exc, rel, first_line, text) from exc
+    except yaml.YAMLError as exc:
+        raise FileProblem(
+            Location(rel, first_line).diagnostic("error", "yaml-syntax", str(exc))
+        ) from exc
+    except RecursionError as exc:
+        raise FileProblem(
+            Location(rel, first_line).diagnostic(
+                "error", "yaml-too-deep", "YAML nests too deeply to read"
+            )
+        ) from exc
+    finally:
+        loader.dispose()
+
+
+def parse_markdown(text: str, rel: str) -> SourceFile:
+    """Split a markdown file and parse its front matter into a mapping."""
+    yaml_text, first_line, body, body_line = split_front_matter(text, rel)
+    data, source_map = parse_yaml(yaml_text, rel, first_line)
+    if data is None:
+        raise FileProblem(
+            Location(rel).diagnostic(
+                "error", "front-matter-empty", "front matter is empty", "add the file's keys"
+            )
+        )
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise FileProblem(
+            source_map.locate().diagnostic(
+                "error",
+                "front-matter-type",
+                f"front matter must be a mapping of keys, not {kind}",
+                "write 'key: value' lines, not '- item' lines",
+            )
+        )
+    return SourceFile(rel, data, body, source_map, body_line)
+
+
+def read_markdown(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+    """Read and parse a markdown file with front matter, or raise a `FileProblem`."""
+    return parse_markdown(read_text(file, rel, max_bytes=max_bytes), rel)
+
+
+def read_yaml(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Any, SourceMap]:
+    """Read and parse a plain YAML file (the process definition)."""
+    return parse_yaml(read_text(file, rel, max_bytes=max_bytes), rel, 1)

@@ -1,0 +1,421 @@
+"""Validation: every check docgen makes on a loaded portfolio, as diagnostics."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from docgen.credit_code import check_credit_code
+from docgen.diagnostics import Diagnostic, Location, sort_key
+from docgen.load import SLUG, Engagement, Portfolio, Sourced, load_portfolio
+from docgen.model import ItemState, StageFile
+from docgen.process import Process, Rule
+from docgen.rules import Context, default_code, is_done, is_waived, unmet
+from docgen.schema import did_you_mean
+
+_MEETING = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*\.md$")
+
+
+def validate(root: Path | None = None, only: list[str] | None = None) -> list[Diagnostic]:
+    """Load the workspace at ``root`` and return every diagnostic, sorted."""
+    return validate_portfolio(load_portfolio(root, only))
+
+
+def validate_portfolio(portfolio: Portfolio, today: date | None = None) -> list[Diagnostic]:
+    """All diagnostics for a loaded portfolio: loading problems and every check."""
+    today = today or portfolio.workspace.today()
+    out = list(portfolio.diagnostics)
+    for engagement in portfolio.engagements:
+        out.extend(check_engagement(engagement, portfolio, today))
+    out.extend(_duplicate_codes(portfolio))
+    return sorted(set(out), key=sort_key)
+
+
+def check_engagement(e: Engagement, portfolio: Portfolio, today: date) -> Iterator[Diagnostic]:
+    """Every check of one engagement."""
+    process = portfolio.process
+    if not SLUG.match(e.id):
+        yield Location(f"{e.rel}/index.md").diagnostic(
+            "error",
+            "unsafe-slug",
+            f"engagement folder '{e.id}' is not an ASCII slug",
+            "use lower-case letters, digits and '-', e.g. 2026-007-huaxin-storage; "
+            "the Chinese name goes in 'title'",
+        )
+    yield from _index(e, process, today)
+    root = portfolio.workspace.root
+    for stage_id, stage_file in e.stages.items():
+        yield from _checklist(e, stage_id, stage_file, process, today, root)
+    yield from _risks(e, process)
+    yield from _kpis(e)
+    yield from _plan(e, today)
+    yield from _meetings(e, today)
+    yield from _documents(e, process, today)
+    if e.index is not None and not e.broken and e.index.data.stage in process.stage_index:
+        yield from _gates(e, process, today)
+
+
+def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]:
+    if e.index is None:
+        return
+    idx, data = e.index, e.index.data
+    if data.stage not in process.stage_index:
+        yield idx.at("stage").diagnostic(
+            "error",
+            "unknown-stage",
+            f"unknown stage '{data.stage}'",
+            did_you_mean(data.stage, process.stage_index),
+        )
+    modes = {m.id for m in process.modes}
+    if data.mode not in modes:
+        yield idx.at("mode").diagnostic(
+            "error",
+            "unknown-mode",
+            f"unknown cooperation mode '{data.mode}'",
+            did_you_mean(data.mode, modes),
+        )
+    if data.partner.credit_code:
+        finding = check_credit_code(data.partner.credit_code)
+        if finding:
+            yield idx.at("partner", "credit_code").diagnostic(
+                finding.severity, finding.code, finding.message, finding.hint
+            )
+    d = data.dates
+    order = [
+        ("opened", d.opened),
+        ("signed", d.signed),
+        ("kickoff", d.kickoff),
+        ("closed", d.closed),
+    ]
+    present = [(n, v) for n, v in order if v is not None]
+    for (n1, v1), (n2, v2) in itertools.pairwise(present):
+        if v2 < v1:
+            yield idx.at("dates", n2).diagnostic(
+                "error", "date-order", f"dates.{n2} ({v2}) is before dates.{n1} ({v1})"
+            )
+    for n, v in present:
+        if v > today and n != "kickoff":
+            yield idx.at("dates", n).diagnostic(
+                "error", "done-in-future", f"dates.{n} is {v}, after today ({today})"
+            )
+    split = data.terms.profit_split
+    if split and abs(split.us + split.partner - 100) > 1e-6:
+        yield idx.at("terms", "profit_split").diagnostic(
+            "error",
+            "invalid-value",
+            f"profit split adds up to {split.us + split.partner:g}%, not 100%",
+        )
+    t = data.terms
+    if t.start and t.end and t.end < t.start:
+        yield idx.at("terms", "end").diagnostic(
+            "error", "date-order", f"terms.end ({t.end}) is before terms.start ({t.start})"
+        )
+    dr = t.dispute_resolution
+    if dr and dr.method == "arbitration" and not dr.institution:
+        yield idx.at("terms", "dispute_resolution").diagnostic(
+            "error",
+            "missing-key",
+            "arbitration needs 'institution' (仲裁机构)",
+            "name it now to avoid delays later, e.g. 上海国际仲裁中心",
+        )
+    if data.status in ("terminated", "completed") and d.closed is None:
+        yield idx.at("status").diagnostic(
+            "warning", "missing-key", f"status is {data.status} but dates.closed is not set"
+        )
+
+
+def _checklist(
+    e: Engagement,
+    stage_id: str,
+    stage_file: Sourced[StageFile],
+    process: Process,
+    today: date,
+    root: Path,
+) -> Iterator[Diagnostic]:
+    stage_ids = set(process.stage_items(stage_id))
+    for item_id, state in stage_file.data.checklist.items():
+        where = stage_file.at("checklist", item_id)
+        known = process.items.get(item_id)
+        if known is None:
+            yield where.diagnostic(
+                "error",
+                "unknown-item",
+                f"unknown checklist item '{item_id}'",
+                did_you_mean(item_id, stage_ids) or did_you_mean(item_id, process.items),
+            )
+            continue
+        if item_id not in stage_ids:
+            yield where.diagnostic(
+                "error",
+                "item-wrong-stage",
+                f"'{item_id}' belongs to stage '{known[0].id}' ({known[0].title})",
+                f"move it to {known[0].file}",
+            )
+        if state is not None:
+            yield from _item(stage_file, item_id, state, today, e, root)
+
+
+def _item(
+    stage_file: Sourced[StageFile],
+    item_id: str,
+    state: ItemState,
+    today: date,
+    e: Engagement,
+    root: Path,
+) -> Iterator[Diagnostic]:
+    at = stage_file.at
+    if state.waived is True or (isinstance(state.waived, str) and not state.waived.strip()):
+        yield at("checklist", item_id, "waived").diagnostic(
+            "error",
+            "item-state",
+            f"'{item_id}' is waived without a reason",
+            "write the reason: waived: 不适用——……",
+        )
+    if is_done(state) and is_waived(state):
+        yield at("checklist", item_id).diagnostic(
+            "error", "item-state", f"'{item_id}' is both done and waived; keep one"
+        )
+    if state.done and state.done > today:
+        yield at("checklist", item_id, "done").diagnostic(
+            "error",
+            "done-in-future",
+            f"'{item_id}' is marked done on {state.done}, after today ({today})",
+            "record the date it was actually done",
+        )
+    if state.due and state.due < today and not is_done(state) and not is_waived(state):
+        owner = f" (owner {state.owner})" if state.owner else ""
+        yield at("checklist", item_id, "due").diagnostic(
+            "warning", "overdue", f"'{item_id}' was due {state.due} and is not done{owner}"
+        )
+    evidence = [state.evidence] if isinstance(state.evidence, str) else state.evidence or []
+    for i, link in enumerate(evidence):
+        yield from _evidence(
+            link,
+            e,
+            root,
+            at("checklist", item_id, "evidence", i)
+            if isinstance(state.evidence, list)
+            else at("checklist", item_id, "evidence"),
+        )
+
+
+def _evidence(link: str, e: Engagement, root: Path, where: Location) -> Iterator[Diagnostic]:
+    if "://" in link or link.startswith("mailto:"):
+        return
+    target = (e.folder / link.split("#", 1)[0]).resolve()
+    if not target.is_relative_to(root.resolve()):
+        yield where.diagnostic(
+            "error", "evidence-missing", f"evidence '{link}' points outside the workspace"
+        )
+    elif not target.exists():
+        yield where.diagnostic(
+            "error",
+            "evidence-missing",
+            f"evidence '{link}' does not exist",
+            f"paths are relative to {e.rel}/",
+        )
+
+
+def _duplicates(ids: list[str], file: Sourced[object], key: str, what: str) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            yield file.at(key, i).diagnostic(
+                "error", "duplicate-id", f"{what} id '{x}' is used twice"
+            )
+        seen.add(x)
+
+
+def _risks(e: Engagement, process: Process) -> Iterator[Diagnostic]:
+    if e.risks is None:
+        return
+    categories = {c.id for c in process.risk.categories}
+    risks = e.risks.data.risks
+    yield from _duplicates([r.id for r in risks], e.risks, "risks", "risk")  # type: ignore[arg-type]
+    for i, r in enumerate(risks):
+        if r.category not in categories:
+            yield e.risks.at("risks", i, "category").diagnostic(
+                "error",
+                "unknown-category",
+                f"unknown risk category '{r.category}'",
+                did_you_mean(r.category, categories),
+            )
+        if r.escalated_to and r.escalated is None:
+            yield e.risks.at("risks", i, "escalated_to").diagnostic(
+                "error", "missing-key", f"risk '{r.id}' names escalated_to but no escalated date"
+            )
+
+
+def _kpis(e: Engagement) -> Iterator[Diagnostic]:
+    if e.kpis is not None:
+        yield from _duplicates([k.id for k in e.kpis.data.kpis], e.kpis, "kpis", "KPI")  # type: ignore[arg-type]
+
+
+def _plan(e: Engagement, today: date) -> Iterator[Diagnostic]:
+    plan = e.plan
+    if plan is None:
+        return
+    tasks = plan.data.tasks
+    yield from _duplicates([t.id for t in tasks], plan, "tasks", "task")  # type: ignore[arg-type]
+    yield from _duplicates([m.id for m in plan.data.milestones], plan, "milestones", "milestone")  # type: ignore[arg-type]
+    ids = {t.id for t in tasks}
+    for i, t in enumerate(tasks):
+        for dep in t.depends_on:
+            if dep not in ids:
+                yield plan.at("tasks", i, "depends_on").diagnostic(
+                    "error",
+                    "unknown-reference",
+                    f"task '{t.id}' depends on unknown task '{dep}'",
+                    did_you_mean(dep, ids),
+                )
+        if t.start and t.due and t.due < t.start:
+            yield plan.at("tasks", i, "due").diagnostic(
+                "error",
+                "date-order",
+                f"task '{t.id}' is due ({t.due}) before it starts ({t.start})",
+            )
+        if t.done and t.done > today:
+            yield plan.at("tasks", i, "done").diagnostic(
+                "error", "done-in-future", f"task '{t.id}' is marked done on {t.done}, after today"
+            )
+        if t.due and t.due < today and not t.done and t.status not in ("done", "cancelled"):
+            yield plan.at("tasks", i, "due").diagnostic(
+                "warning",
+                "overdue",
+                f"task '{t.id}' ({t.title}) was due {t.due} (owner {t.owner or '—'})",
+            )
+    for i, m in enumerate(plan.data.milestones):
+        if m.done and m.done > today:
+            yield plan.at("milestones", i, "done").diagnostic(
+                "error",
+                "done-in-future",
+                f"milestone '{m.id}' is marked done on {m.done}, after today",
+            )
+        if m.due < today and not m.done:
+            yield plan.at("milestones", i, "due").diagnostic(
+                "warning", "overdue", f"milestone '{m.id}' ({m.title}) was due {m.due}"
+            )
+
+
+def _meetings(e: Engagement, today: date) -> Iterator[Diagnostic]:
+    for m in e.meetings:
+        name = m.path.rsplit("/", 1)[-1]
+        match = _MEETING.match(name)
+        if not match:
+            yield m.at().diagnostic(
+                "error",
+                "meeting-file-name",
+                f"meeting file '{name}' is not named <YYYY-MM-DD>-<slug>.md",
+            )
+        elif match.group(1) != m.data.date.isoformat():
+            yield m.at("date").diagnostic(
+                "error",
+                "meeting-file-name",
+                f"meeting date {m.data.date} differs from the file name's {match.group(1)}",
+            )
+        for i, a in enumerate(m.data.actions):
+            if a.due and a.due < today and not a.done:
+                yield m.at("actions", i, "due").diagnostic(
+                    "warning",
+                    "overdue",
+                    f"action '{a.task}' was due {a.due} (owner {a.owner or '—'})",
+                )
+
+
+def _documents(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]:
+    kinds = {d.id: d for d in process.documents}
+    for doc_id, doc in e.documents.items():
+        kind = kinds.get(doc_id)
+        if kind is None:
+            yield doc.at().diagnostic(
+                "error",
+                "unknown-document",
+                f"unknown document '{doc_id}'",
+                did_you_mean(doc_id, kinds),
+            )
+        elif doc.data.language not in kind.languages:
+            yield doc.at("language").diagnostic(
+                "error",
+                "invalid-value",
+                f"{kind.title} is made in {', '.join(kind.languages)}, not {doc.data.language}",
+            )
+        if doc.data.signed and doc.data.signed > today:
+            yield doc.at("signed").diagnostic(
+                "error", "done-in-future", f"signed date {doc.data.signed} is after today"
+            )
+        if doc.data.status == "signed" and doc.data.signed is None:
+            yield doc.at("status").diagnostic(
+                "error",
+                "missing-key",
+                "status is signed but 'signed' (the signing date) is missing",
+            )
+
+
+def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]:
+    """Stage, status, invariants and policies: the process's rules for this engagement."""
+    assert e.index is not None
+    data = e.index.data
+    current = process.stage_index[data.stage]
+
+    def run(
+        rules: list[Rule], stage_id: str, severity: str, code: str, prefix: str
+    ) -> Iterator[Diagnostic]:
+        ctx = Context(e, process, today, stage_id, data.stage)
+        for rule in rules:
+            for miss in unmet(rule, ctx):
+                why = f"{rule.message}: " if rule.message else ""
+                owner = f"owner {miss.owner}" if miss.owner else ""
+                yield miss.where.diagnostic(
+                    severity,  # type: ignore[arg-type]
+                    default_code(rule, code),
+                    f"{prefix}{why}{miss.message}",
+                    owner,
+                )
+
+    for i, stage in enumerate(process.stages[: current + 1]):
+        yield from run(stage.entry, stage.id, "error", "gate-unmet", f"[entering {stage.title}] ")
+        if i < current:
+            yield from run(stage.gate, stage.id, "error", "gate-unmet", f"[leaving {stage.title}] ")
+    last = process.stages[-1]
+    status_rules: dict[str, tuple[str, list[Rule]]] = {"completed": (last.id, last.gate)}
+    for transition in process.transitions.values():
+        if transition.status:
+            status_rules[transition.status] = (data.stage, transition.gate)
+    if data.status in status_rules:
+        stage_id, rules = status_rules[data.status]
+        yield from run(rules, stage_id, "error", "status-unmet", f"[status {data.status}] ")
+    yield from run(process.invariants, data.stage, "error", "gate-unmet", "")
+    for policy in process.policies:
+        if policy.rule is None:
+            continue
+        if policy.from_stage and current < process.stage_index[policy.from_stage]:
+            continue
+        yield from run([policy.rule], data.stage, policy.severity, "policy", f"[{policy.title}] ")
+
+
+def _duplicate_codes(portfolio: Portfolio) -> Iterator[Diagnostic]:
+    codes = Counter(
+        e.index.data.code for e in portfolio.engagements if e.index and e.index.data.code
+    )
+    for e in portfolio.engagements:
+        if e.index and e.index.data.code and codes[e.index.data.code] > 1:
+            others = [
+                o.id
+                for o in portfolio.engagements
+                if o is not e and o.index and o.index.data.code == e.index.data.code
+            ]
+            yield e.index.at("code").diagnostic(
+                "error",
+                "duplicate-id",
+                f"engagement code '{e.index.data.code}' is also used by {', '.join(others)}",
+            )
+    folded = Counter(e.id.casefold() for e in portfolio.engagements)
+    for e in portfolio.engagements:
+        if folded[e.id.casefold()] > 1:
+            yield Location(f"{e.rel}/index.md").diagnostic(
+                "error", "duplicate-id", f"engagement id '{e.id}' differs from another only in case"
+            )

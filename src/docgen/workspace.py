@@ -1,0 +1,167 @@
+"""The workspace: its root, its configuration (the ``docgen`` section of mkdocs.yml)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import Field
+
+from docgen.diagnostics import DocgenError, FileProblem, Location
+from docgen.schema import Strict, validate_model
+from docgen.source import SourceMap, parse_yaml, read_text
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class Organization(Strict):
+    """Our side of every agreement (甲方)."""
+
+    name: str = "（本单位名称）"
+    short_name: str | None = None
+    credit_code: str | None = None
+    address: str | None = None
+    representative: str | None = None
+
+
+class WorkspaceConfig(Strict):
+    """The ``docgen`` plugin section of mkdocs.yml: the workspace configuration."""
+
+    process: str = "templates/process.yml"
+    engagements: str = "engagements"
+    templates: str = "templates"
+    output: str = "build"
+    timezone: str = "Asia/Shanghai"
+    max_file_kb: int = Field(2048, ge=1)
+    organization: Organization = Organization()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A docgen workspace on disk: the folder holding mkdocs.yml, and its config."""
+
+    root: Path
+    config: WorkspaceConfig
+
+    @property
+    def engagements_dir(self) -> Path:
+        """The folder holding one sub-folder per engagement."""
+        return self.root / self.config.engagements
+
+    @property
+    def process_file(self) -> Path:
+        """The process definition file."""
+        return self.root / self.config.process
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the root, with POSIX separators, for diagnostics."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def today(self) -> date:
+        """Today in the workspace's time zone (``DOCGEN_TODAY=YYYY-MM-DD`` overrides)."""
+        fixed = os.environ.get("DOCGEN_TODAY")
+        if fixed:
+            try:
+                return date.fromisoformat(fixed)
+            except ValueError as exc:
+                raise DocgenError(f"DOCGEN_TODAY={fixed!r} is not a date (YYYY-MM-DD)") from exc
+        try:
+            zone = ZoneInfo(self.config.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise DocgenError(f"unknown time zone {self.config.timezone!r} in mkdocs.yml") from exc
+        return datetime.now(zone).date()
+
+
+class _MkdocsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose ``!!python/name:`` and ``!ENV`` tags docgen does not need."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return None
+
+
+_MkdocsLoader.add_multi_constructor("!", _ignore_tag)
+_MkdocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds mkdocs.yml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise DocgenError(
+        f"no {CONFIG_FILE} in {start} or any folder above it; "
+        "run 'docgen init' to make a workspace, or pass --root"
+    )
+
+
+def open_workspace(root: Path | None = None) -> Workspace:
+    """Open the workspace at ``root`` (or the one around the current folder)."""
+    root = find_root(Path.cwd()) if root is None else root.resolve()
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        raise DocgenError(f"{config_file} not found; run 'docgen init {root}' first")
+    try:
+        text = read_text(config_file, CONFIG_FILE)
+        # mkdocs.yml may carry tags (emoji extensions); read it permissively, then
+        # re-read only the docgen section with line tracking for precise diagnostics.
+        raw = yaml.load(text, Loader=_MkdocsLoader)
+    except FileProblem as exc:
+        raise DocgenError(f"cannot read {CONFIG_FILE}", exc.diagnostics) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = Location(CONFIG_FILE, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+        raise DocgenError(
+            f"cannot read {CONFIG_FILE}",
+            [where.diagnostic("error", "yaml-syntax", str(getattr(exc, "problem", exc)))],
+        ) from exc
+    section, loc = _docgen_section(raw)
+    source_map = _section_map(text, loc)
+    config, diags = validate_model(WorkspaceConfig, section, source_map)
+    if config is None:
+        raise DocgenError(f"the docgen section of {CONFIG_FILE} is not valid", diags)
+    return Workspace(root, config)
+
+
+def _docgen_section(raw: Any) -> tuple[dict[str, Any], tuple[str | int, ...]]:
+    """Find ``plugins: [..., {docgen: {...}}]`` in mkdocs.yml (absent → defaults)."""
+    if not isinstance(raw, dict):
+        return {}, ()
+    plugins = raw.get("plugins") or []
+    if isinstance(plugins, dict):
+        section = plugins.get("docgen")
+        return (section if isinstance(section, dict) else {}), ("plugins", "docgen")
+    for i, entry in enumerate(plugins):
+        if isinstance(entry, dict) and "docgen" in entry:
+            section = entry["docgen"]
+            return (section if isinstance(section, dict) else {}), ("plugins", i, "docgen")
+    return {}, ()
+
+
+def _section_map(text: str, loc: tuple[str | int, ...]) -> SourceMap:
+    """Source lines for the docgen section (tags elsewhere make whole-file parsing lossy)."""
+    try:
+        _, full = parse_yaml(_strip_tags(text), CONFIG_FILE)
+    except FileProblem:
+        return SourceMap(CONFIG_FILE)
+    shifted = SourceMap(CONFIG_FILE)
+    for key, pos in full.lines.items():
+        if key[: len(loc)] == loc:
+            shifted.lines[key[len(loc) :]] = pos
+    return shifted
+
+
+def _strip_tags(text: str) -> str:
+    """Blank out YAML tags so the safe parser accepts mkdocs.yml; lines are unchanged."""
+    import re
+
+    return re.sub(r"(?<![\w'\"])!!?[\w/:.\-]+", "", text)
