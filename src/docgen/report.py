@@ -67,19 +67,17 @@ def print_portfolio(
     """The portfolio table: stage, progress, owner, next due, overdue, highest risk."""
     table = Table(title=f"招商合作项目 · {today}", title_justify="left", header_style="bold")
     table.add_column("项目", no_wrap=True)
-    table.add_column("名称")
+    table.add_column("名称", min_width=12, max_width=26, overflow="fold")
     table.add_column("阶段", no_wrap=True)
-    table.add_column("进度", no_wrap=True)
+    table.add_column("进度", justify="right", no_wrap=True)
     table.add_column("状态", no_wrap=True)
     table.add_column("负责人", no_wrap=True)
-    table.add_column("下一截止", no_wrap=True)
-    table.add_column("逾期", justify="right")
-    table.add_column("最高风险")
+    table.add_column("下一截止", max_width=24, no_wrap=True, overflow="ellipsis")
+    table.add_column("逾期", justify="right", no_wrap=True)
+    table.add_column("最高风险", max_width=22, no_wrap=True, overflow="ellipsis")
     for row in rows:
-        progress = " ".join(
-            f"{p.settled}/{p.required}" if i <= row.stage_number else "·"
-            for i, p in enumerate(row.progress)
-        )
+        current = row.progress[row.stage_number] if row.stage_number >= 0 else None
+        progress = f"{current.settled}/{current.required}" if current else "—"
         nxt = row.next_due(today)
         overdue = len(row.overdue(today))
         table.add_row(
@@ -89,7 +87,7 @@ def print_portfolio(
             progress,
             row.status,
             Text(row.owner),
-            Text(f"{nxt.due} {nxt.title[:14]}") if nxt else Text("—", style="dim"),
+            Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim"),
             Text(str(overdue), style="bold red" if overdue else "dim"),
             _risk_text(row, process),
         )
