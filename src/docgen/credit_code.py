@@ -47,7 +47,7 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
             "credit-code",
             f"统一社会信用代码 '{raw}' has a wrong check digit "
             f"(expected '{uscc.calc_check_digit(number)}' at the end)",
-            "copy the code again from the business licence (营业执照)",
+            "copy it again from the business licence, 营业执照",
         )
     except ValidationError:
         pass
@@ -75,7 +75,7 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
             "credit-code",
             f"统一社会信用代码 '{raw}' has a wrong check digit "
             f"(expected '{_check_digit(number)}' at the end)",
-            "copy the code again from the business licence (营业执照)",
+            "copy it again from the business licence, 营业执照",
         )
     length = (
         f"{len(number)} characters"
@@ -86,5 +86,5 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
         "error",
         "credit-code",
         f"'{raw}' is not a 统一社会信用代码 ({length}; 18 digits or letters expected, no I, O, Z, S, V)",
-        "copy the code again from the business licence (营业执照)",
+        "copy it again from the business licence, 营业执照",
     )

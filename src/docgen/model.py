@@ -10,11 +10,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from docgen.schema import Strict
 
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _digits_as_text(value: object) -> object:
+    # YAML reads an unquoted all-digit code (15-digit 注册号, a numeric USCC) as a number.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+#: Identifiers that may be written unquoted though they are all digits.
+CodeText = Annotated[str, BeforeValidator(_digits_as_text)]
 Visibility = Literal["internal", "partner", "public"]
 Status = Literal["active", "on-hold", "terminated", "completed", "renewed"]
 Period = Annotated[str, Field(pattern=r"^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?$")]
@@ -25,7 +36,7 @@ class Contact(Strict):
 
     name: Text
     role: str | None = None
-    phone: str | None = None
+    phone: CodeText | None = None
     email: str | None = None
 
 
@@ -34,7 +45,7 @@ class Partner(Strict):
 
     name: Text
     short_name: str | None = None
-    credit_code: str | None = None
+    credit_code: CodeText | None = None
     legal_representative: str | None = None
     address: str | None = None
     region: str | None = None
@@ -112,7 +123,7 @@ class EngagementIndex(Strict):
     """``index.md``: the engagement itself."""
 
     title: Text
-    code: str | None = None
+    code: CodeText | None = None
     partner: Partner
     mode: Text
     stage: Text
@@ -288,7 +299,10 @@ class DocumentRecord(Strict):
     def _quoted_version(cls, value: object) -> object:
         if isinstance(value, int | float) and not isinstance(value, bool):
             # YAML reads 1.10 as the number 1.1: the user's version is already lost.
-            raise ValueError(f"write the version in quotes, e.g. version: '{value}'")
+            raise ValueError(
+                f"write the version in quotes, e.g. version: '{value}' "
+                "(unquoted, YAML reads 1.10 as the number 1.1)"
+            )
         return value
 
 

@@ -155,9 +155,9 @@ def _high_risks(rule: HighRisksHandled, ctx: Context) -> Iterator[Unmet]:
         missing = [
             name
             for name, ok in (
-                ("an owner", bool(risk.owner)),
-                ("a response plan", bool(risk.response)),
-                ("escalation (escalated: date)", risk.escalated is not None),
+                ("owner", bool(risk.owner)),
+                ("response plan", bool(risk.response)),
+                ("escalation date (escalated)", risk.escalated is not None),
             )
             if not ok
         ]

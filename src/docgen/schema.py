@@ -28,7 +28,7 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    if len(pool) <= 12:
+    if len(pool) <= 20:
         return "expected one of: " + ", ".join(pool)
     return ""
 
@@ -99,6 +99,8 @@ def schema_diagnostics(
 ) -> list[Diagnostic]:
     """Translate a pydantic ValidationError into file:line diagnostics with hints."""
     out: list[Diagnostic] = []
+    missing: dict[int, tuple[str | int, ...]] = {}
+    suggested: set[tuple[str | int, ...]] = set()
     for err in exc.errors(include_url=False):
         loc = _real_loc(err["loc"], err["type"], source_map)
         where = source_map.locate(loc)
@@ -107,6 +109,9 @@ def schema_diagnostics(
         if kind == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
             allowed = _allowed_keys(parent) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+            if close:
+                suggested.add((*loc[:-1], close[0]))
             out.append(
                 where.diagnostic(
                     "error",
@@ -116,6 +121,7 @@ def schema_diagnostics(
                 )
             )
         elif kind == "missing":
+            missing[len(out)] = loc
             out.append(
                 where.diagnostic("error", "missing-key", f"required key '{dotted}' is missing")
             )
@@ -135,6 +141,9 @@ def schema_diagnostics(
             out.append(
                 where.diagnostic("error", "invalid-type", f"'{dotted}': {err['msg']} (got {got})")
             )
+    # A misspelt required key shows up twice: unknown 'ownr' and missing 'owner'.
+    # The unknown-key finding already says "did you mean 'owner'?"; drop the other.
+    out = [d for i, d in enumerate(out) if i not in _shadowed(missing, suggested)]
     # pydantic reports each failed union member; keep one finding per place and code.
     seen: set[tuple[int, int, str]] = set()
     unique = []
@@ -143,6 +152,13 @@ def schema_diagnostics(
             seen.add((d.line, d.col, d.code))
             unique.append(d)
     return unique
+
+
+def _shadowed(
+    missing: dict[int, tuple[str | int, ...]], suggested: set[tuple[str | int, ...]]
+) -> set[int]:
+    """Indexes of missing-key findings whose key an unknown key was hinted to be."""
+    return {i for i, loc in missing.items() if loc in suggested}
 
 
 def validate_model(

@@ -30,6 +30,7 @@ Loc = tuple[str | int, ...]
 #: Files larger than this are refused unread (a runaway paste, a binary renamed .md).
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 _MAX_DEPTH = 200
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -182,6 +183,15 @@ class _Builder:
         known = self.memo.get(id(node))
         if known is not None:  # an alias: share the value, do not expand it again
             return known
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            raise FileProblem(
+                self.where(node).diagnostic(
+                    "error",
+                    "yaml-syntax",
+                    f"YAML tag '{node.tag}' is not allowed",
+                    "docgen files hold plain mappings, lists and values",
+                )
+            )
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,113 @@
+"""Fixtures: workspaces built from dict specs in tmp_path, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from docgen.cli import main
+from docgen.process import default_process_text
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-26"
+
+MKDOCS = """\
+site_name: test
+theme:
+  name: material
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+plugins:
+  - search
+  - docgen:
+      process: templates/process.yml
+"""
+
+INDEX = """\
+---
+title: 示例项目
+code: ZS-1
+partner:
+  name: 苏州示例科技有限公司
+  credit_code: 91320505MA1XH7K20A
+mode: joint-venture
+stage: preparation
+status: active
+owner: 张伟
+dates:
+  opened: 2026-01-05
+---
+正文
+"""
+
+PREPARATION = """\
+---
+checklist:
+  market-research.collect-info:
+    done: 2026-01-10
+    by: 张伟
+---
+"""
+
+
+def build_tree(root: Path, spec: dict[str, str | bytes | None]) -> None:
+    """Write files from a {relative path: text or bytes} spec; None deletes."""
+    for rel, content in spec.items():
+        path = root / rel
+        if content is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def base_spec() -> dict[str, str | bytes | None]:
+    """A valid one-engagement workspace."""
+    return {
+        "mkdocs.yml": MKDOCS,
+        "templates/process.yml": default_process_text("zh"),
+        "engagements/e/index.md": INDEX,
+        "engagements/e/preparation.md": PREPARATION,
+    }
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A valid workspace in tmp_path; today is fixed."""
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    build_tree(tmp_path, base_spec())
+    return tmp_path
+
+
+@dataclass
+class Result:
+    exit_code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run the real entry point in-process; never lets a traceback pass silently."""
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+
+    def _run(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["docgen", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err, captured.err
+        return Result(code, captured.out, captured.err)
+
+    return _run
