@@ -79,6 +79,14 @@ def base_spec() -> dict[str, str | bytes | None]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own parse cache, never the user's."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(cache))
+    return cache
+
+
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A valid workspace in tmp_path; today is fixed."""

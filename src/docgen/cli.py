@@ -16,7 +16,7 @@ from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
-from docgen.validate import validate_portfolio
+from docgen.validate import validate as run_validate
 
 root_option = click.option(
     "--root",
@@ -81,16 +81,21 @@ def new(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
+)
 @root_option
-def validate(ids: tuple[str, ...], fmt: str, strict: bool, root: Path | None) -> None:
+def validate(
+    ids: tuple[str, ...], fmt: str, strict: bool, jobs: int | None, root: Path | None
+) -> None:
     """Check engagements; exit 0 clean, 1 findings, 2 usage or workspace problems."""
-    portfolio = load_portfolio(root, list(ids) if ids else None)
-    diagnostics = validate_portfolio(portfolio)
+    result = run_validate(root, list(ids) if ids else None, jobs)
+    diagnostics = result.diagnostics
     if fmt == "json":
         click.echo(to_json(diagnostics))
     else:
         report.print_diagnostics(_console(), diagnostics)
-        report.print_summary(_console(err=True), diagnostics, len(portfolio.engagements))
+        report.print_summary(_console(err=True), diagnostics, result.engagements)
     failed = any(d.is_error or strict for d in diagnostics)
     sys.exit(1 if failed else 0)
 

@@ -6,11 +6,14 @@ is left out of the model, so validation can report everything in one run.
 
 from __future__ import annotations
 
+import gc
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.model import (
@@ -26,7 +29,8 @@ from docgen.model import (
 )
 from docgen.process import Process, load_process
 from docgen.schema import did_you_mean, validate_model
-from docgen.source import SourceMap, read_markdown
+from docgen.cache import Bundle, digest
+from docgen.source import SourceFile, SourceMap, decode, parse_markdown, read_bytes
 from docgen.workspace import Workspace, open_workspace
 
 T = TypeVar("T", bound=Strict)
@@ -90,17 +94,33 @@ class Portfolio:
 
 
 class _FileLoader:
-    """Reads the files of one engagement, collecting diagnostics."""
+    """Reads the files of one engagement through the parse cache, collecting diagnostics."""
 
-    def __init__(self, workspace: Workspace, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, workspace: Workspace, engagement: str, diagnostics: list[Diagnostic]) -> None:
         self.workspace = workspace
         self.diagnostics = diagnostics
         self.max_bytes = workspace.config.max_file_kb * 1024
+        self.bundle = Bundle(workspace.root, engagement)
+        self.seen: set[str] = set()
 
-    def read(self, file: Path, model: type[T]) -> Sourced[T] | None:
-        rel = self.workspace.rel(file)
+    def _parse(self, file: Path, rel: str) -> SourceFile:
+        raw = read_bytes(file, rel, max_bytes=self.max_bytes)
+        key = digest(raw)
+        self.seen.add(rel)
+        cached = self.bundle.get(rel, key)
+        if cached is None:
+            try:
+                cached = parse_markdown(decode(raw, rel), rel)
+            except FileProblem as exc:
+                cached = exc.diagnostic
+            self.bundle.put(rel, key, cached)
+        if isinstance(cached, Diagnostic):
+            raise FileProblem(cached)
+        return cast(SourceFile, cached)
+
+    def read(self, file: Path, rel: str, model: type[T]) -> Sourced[T] | None:
         try:
-            source = read_markdown(file, rel, max_bytes=self.max_bytes)
+            source = self._parse(file, rel)
         except FileProblem as exc:
             self.diagnostics.append(exc.diagnostic)
             return None
@@ -109,6 +129,9 @@ class _FileLoader:
             self.diagnostics.extend(diags)
             return None
         return Sourced(rel, data, source.source_map, source.body)
+
+    def close(self) -> None:
+        self.bundle.save(self.seen)
 
 
 def engagement_ids(workspace: Workspace) -> list[Path]:
@@ -119,16 +142,22 @@ def engagement_ids(workspace: Workspace) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
+def _listing(folder: Path) -> dict[str, bool]:
+    """Names in ``folder`` mapped to whether each is a directory (one scandir call)."""
+    with os.scandir(folder) as entries:
+        return {e.name: e.is_dir() for e in entries}
+
+
 def load_engagement(
     folder: Path, workspace: Workspace, process: Process, diagnostics: list[Diagnostic]
 ) -> Engagement:
     """Load one engagement folder; problems go to ``diagnostics``."""
-    loader = _FileLoader(workspace, diagnostics)
+    loader = _FileLoader(workspace, folder.name, diagnostics)
     rel = workspace.rel(folder)
     engagement = Engagement(folder.name, folder, rel)
     stage_files = process.stage_by_file
-    names = sorted(p.name for p in folder.iterdir())
-    if "index.md" not in names:
+    listing = _listing(folder)
+    if "index.md" not in listing:
         diagnostics.append(
             Location(f"{rel}/index.md").diagnostic(
                 "error",
@@ -137,34 +166,22 @@ def load_engagement(
                 "run 'docgen new' to scaffold an engagement",
             )
         )
-    for name in names:
-        path = folder / name
-        if path.is_dir():
-            if name == "meetings":
-                for meeting in sorted(path.glob("*.md")):
-                    m = loader.read(meeting, Meeting)
-                    if m is None:
-                        engagement.broken.add(f"meetings/{meeting.name}")
-                    else:
-                        engagement.meetings.append(m)
-            elif name == "documents":
-                for doc in sorted(path.glob("*.md")):
-                    d = loader.read(doc, DocumentRecord)
-                    if d is None:
-                        engagement.broken.add(f"documents/{doc.name}")
-                    else:
-                        engagement.documents[doc.stem] = d
+    for name in sorted(listing):
+        if listing[name]:
+            if name in ("meetings", "documents"):
+                _load_records(loader, engagement, name)
             continue
         if not name.endswith(".md"):
             continue
+        path, file_rel = folder / name, f"{rel}/{name}"
         if name in stage_files:
-            s = loader.read(path, StageFile)
+            s = loader.read(path, file_rel, StageFile)
             if s is None:
                 engagement.broken.add(name)
             else:
                 engagement.stages[stage_files[name].id] = s
         elif name in FILE_KINDS:
-            loaded = loader.read(path, FILE_KINDS[name])
+            loaded = loader.read(path, file_rel, FILE_KINDS[name])
             if loaded is None:
                 engagement.broken.add(name)
             else:
@@ -172,18 +189,38 @@ def load_engagement(
         elif name.lower() != "readme.md":
             known = [*FILE_KINDS, *stage_files]
             diagnostics.append(
-                Location(f"{rel}/{name}").diagnostic(
+                Location(file_rel).diagnostic(
                     "warning",
                     "unknown-file",
                     f"docgen does not know the file '{name}'; it is not read",
                     did_you_mean(name, known) or "keep free notes in a notes/ folder",
                 )
             )
+    loader.close()
     return engagement
 
 
-def load_portfolio(root: Path | None = None, only: Iterable[str] | None = None) -> Portfolio:
-    """Load the workspace at ``root``: config, process and engagements (``only`` limits)."""
+def _load_records(loader: _FileLoader, engagement: Engagement, sub: str) -> None:
+    """Load meetings/*.md or documents/*.md."""
+    listing = _listing(engagement.folder / sub)
+    for name in sorted(n for n, is_dir in listing.items() if not is_dir and n.endswith(".md")):
+        path, rel = engagement.folder / sub / name, f"{engagement.rel}/{sub}/{name}"
+        if sub == "meetings":
+            meeting = loader.read(path, rel, Meeting)
+            if meeting is None:
+                engagement.broken.add(f"{sub}/{name}")
+            else:
+                engagement.meetings.append(meeting)
+        else:
+            record = loader.read(path, rel, DocumentRecord)
+            if record is None:
+                engagement.broken.add(f"{sub}/{name}")
+            else:
+                engagement.documents[name.removesuffix(".md")] = record
+
+
+def open_portfolio(root: Path | None = None) -> tuple[Workspace, Process]:
+    """Open the workspace at ``root`` and its process definition (no engagements yet)."""
     workspace = open_workspace(root)
     process_file = workspace.process_file
     if not process_file.is_file():
@@ -191,19 +228,43 @@ def load_portfolio(root: Path | None = None, only: Iterable[str] | None = None) 
             f"process file {workspace.rel(process_file)} not found; "
             "run 'docgen init' or set 'process:' in the docgen section of mkdocs.yml"
         )
-    process = load_process(process_file, workspace.rel(process_file))
-    diagnostics: list[Diagnostic] = []
+    return workspace, load_process(process_file, workspace.rel(process_file))
+
+
+def select_folders(workspace: Workspace, only: Iterable[str] | None) -> list[Path]:
+    """The engagement folders to load: all, or those named (a `DocgenError` if unknown)."""
     folders = engagement_ids(workspace)
-    if only is not None:
-        wanted = list(only)
-        by_name = {f.name: f for f in folders}
-        for name in wanted:
-            if not SLUG.match(name) or name not in by_name:
-                hint = did_you_mean(name, by_name)
-                raise DocgenError(
-                    f"no engagement '{name}' in {workspace.config.engagements}/"
-                    + (f"; {hint}" if hint else "")
-                )
-        folders = [by_name[n] for n in wanted]
-    engagements = [load_engagement(f, workspace, process, diagnostics) for f in folders]
+    if only is None:
+        return folders
+    by_name = {f.name: f for f in folders}
+    wanted = list(only)
+    for name in wanted:
+        if name not in by_name:
+            hint = did_you_mean(name, by_name)
+            raise DocgenError(
+                f"no engagement '{name}' in {workspace.config.engagements}/"
+                + (f"; {hint}" if hint else "")
+            )
+    return [by_name[n] for n in wanted]
+
+
+def load_portfolio(root: Path | None = None, only: Iterable[str] | None = None) -> Portfolio:
+    """Load the workspace at ``root``: config, process and engagements (``only`` limits)."""
+    workspace, process = open_portfolio(root)
+    folders = select_folders(workspace, only)
+    diagnostics: list[Diagnostic] = []
+    with _collector_paused():
+        engagements = [load_engagement(f, workspace, process, diagnostics) for f in folders]
     return Portfolio(workspace, process, engagements, diagnostics)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building many acyclic objects (about 8% of load time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -260,7 +260,14 @@ class Process(Strict):
 
     def stage_items(self, stage_id: str) -> list[str]:
         """Full ids of a stage's items, in procedure order."""
-        return [i for i, (s, _, _) in self.items.items() if s.id == stage_id]
+        return self._items_by_stage.get(stage_id, [])
+
+    @cached_property
+    def _items_by_stage(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {s.id: [] for s in self.stages}
+        for item_id, (stage, _, _) in self.items.items():
+            out[stage.id].append(item_id)
+        return out
 
 
 def default_process_text(language: str = "zh") -> str:

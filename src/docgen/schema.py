@@ -125,6 +125,19 @@ def schema_diagnostics(
             out.append(
                 where.diagnostic("error", "missing-key", f"required key '{dotted}' is missing")
             )
+        elif kind == "union_tag_invalid":
+            ctx = err.get("ctx", {})
+            field = str(ctx.get("discriminator", "")).strip("'")
+            tag = str(ctx.get("tag", ""))
+            expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+            out.append(
+                source_map.locate((*loc, field)).diagnostic(
+                    "error",
+                    "invalid-value",
+                    f"'{dotted}.{field}': unknown {field} '{tag}'",
+                    did_you_mean(tag, expected),
+                )
+            )
         elif kind.startswith("date") or kind.startswith("datetime"):
             out.append(
                 where.diagnostic(

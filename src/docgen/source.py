@@ -63,6 +63,11 @@ class SourceFile:
 
 def read_text(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read ``file`` as UTF-8 text with LF line endings, or raise a `FileProblem`."""
+    return decode(read_bytes(file, rel, max_bytes=max_bytes), rel)
+
+
+def read_bytes(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read ``file``'s bytes, refusing files over ``max_bytes``, or raise a `FileProblem`."""
     try:
         size = file.stat().st_size
         if size > max_bytes:
@@ -75,12 +80,11 @@ def read_text(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> st
                     "move large material to an attachment and link it as evidence",
                 )
             )
-        raw = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise FileProblem(
             Location(rel).diagnostic("error", "workspace", f"cannot read file: {exc.strerror}")
         ) from exc
-    return decode(raw, rel)
 
 
 def decode(raw: bytes, rel: str) -> str:
@@ -152,8 +156,28 @@ def _unclosed(rel: str) -> FileProblem:
     )
 
 
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
+#: Implicit tag resolution is a pure function of the scalar's text; front matter repeats
+#: the same names and dates across thousands of files, so resolving once pays.
+_RESOLVED: dict[tuple[str, Any], str] = {}
+
+
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
     """The C parser and composer; values are built by `_Builder`."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode:
+            key = (value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < 200_000:
+                    _RESOLVED[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
 
 
 class _Builder:
@@ -168,10 +192,6 @@ class _Builder:
     def where(self, node: yaml.Node) -> Location:
         mark = node.start_mark
         return Location(self.map.path, mark.line + self.offset, mark.column + 1)
-
-    def record(self, loc: Loc, node: yaml.Node) -> None:
-        mark = node.start_mark
-        self.map.lines[loc] = (mark.line + self.offset, mark.column + 1)
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         if len(loc) > _MAX_DEPTH:
@@ -197,19 +217,24 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             items: list[Any] = []
             self.memo[id(node)] = items
+            lines, offset = self.map.lines, self.offset
             for i, child in enumerate(node.value):
-                self.record((*loc, i), child)
-                items.append(self.build(child, (*loc, i)))
+                child_loc = (*loc, i)
+                mark = child.start_mark
+                lines[child_loc] = (mark.line + offset, mark.column + 1)
+                items.append(self.build(child, child_loc))
             return items
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        try:
-            self.loader.flatten_mapping(node)
-        except yaml.MarkedYAMLError as exc:
-            raise _yaml_problem(exc, self.map.path, self.offset) from exc
+        if any(k.tag == _MERGE for k, _ in node.value):
+            try:
+                self.loader.flatten_mapping(node)
+            except yaml.MarkedYAMLError as exc:
+                raise _yaml_problem(exc, self.map.path, self.offset) from exc
         out: dict[str, Any] = {}
         self.memo[id(node)] = out
+        lines, offset = self.map.lines, self.offset
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise FileProblem(
@@ -217,7 +242,7 @@ class _Builder:
                         "error", "yaml-key-type", "a mapping key must be a plain value"
                     )
                 )
-            key = _key_text(self.scalar(key_node))
+            key = key_node.value if key_node.tag == _STR else _key_text(self.scalar(key_node))
             if key in out:
                 first = self.map.lines.get((*loc, key), (0, 0))[0]
                 raise FileProblem(
@@ -228,12 +253,22 @@ class _Builder:
                         f"first at line {first}; remove one of them",
                     )
                 )
-            self.record((*loc, key), key_node)
-            out[key] = self.build(value_node, (*loc, key))
+            key_loc = (*loc, key)
+            mark = key_node.start_mark
+            lines[key_loc] = (mark.line + offset, mark.column + 1)
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR:
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, key_loc)
         return out
 
     def scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
         try:
+            if tag == _TIMESTAMP and _DATE_ONLY.match(node.value):
+                return date.fromisoformat(node.value)
             return self.loader.construct_object(node, deep=True)
         except ValueError as exc:
             raise FileProblem(self._bad_scalar(node, exc)) from exc

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, sort_key
-from docgen.load import SLUG, Engagement, Portfolio, Sourced, load_portfolio
+from docgen.load import (
+    SLUG,
+    Engagement,
+    Portfolio,
+    Sourced,
+    load_portfolio,
+    open_portfolio,
+    select_folders,
+)
 from docgen.model import ItemState, StageFile
 from docgen.process import Process, Rule
 from docgen.rules import Context, default_code, is_done, is_waived, unmet
@@ -20,9 +32,64 @@ from docgen.schema import did_you_mean
 _MEETING = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 
 
-def validate(root: Path | None = None, only: list[str] | None = None) -> list[Diagnostic]:
-    """Load the workspace at ``root`` and return every diagnostic, sorted."""
-    return validate_portfolio(load_portfolio(root, only))
+#: Below this many engagements a second process costs more than it saves.
+PARALLEL_MIN = 100
+
+
+@dataclass(frozen=True, slots=True)
+class CodeUse:
+    """An engagement code (项目编号) and where it is written, for the duplicate check."""
+
+    engagement: str
+    code: str
+    where: Location
+
+
+@dataclass(slots=True)
+class Report:
+    """The outcome of validating a workspace."""
+
+    diagnostics: list[Diagnostic]
+    engagements: int
+
+
+def validate(
+    root: Path | None = None, only: list[str] | None = None, jobs: int | None = None
+) -> Report:
+    """Validate the workspace at ``root``, fanning out over ``jobs`` processes when large.
+
+    Each process loads and checks its share of the engagements; only diagnostics come
+    back, so nothing heavy crosses a process boundary.  Portfolio-wide checks (duplicate
+    codes, ids differing in case) run once over what the shares report.
+    """
+    workspace, _ = open_portfolio(root)
+    names = [f.name for f in select_folders(workspace, only)]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(names) // PARALLEL_MIN or 1))
+    today = workspace.today()
+    shares = [names[i::jobs] for i in range(jobs)]
+    if jobs == 1:
+        results = [_validate_share(workspace.root, names, today)]
+    else:
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        with ProcessPoolExecutor(jobs - 1, mp_context=context) as pool:
+            futures = [pool.submit(_validate_share, workspace.root, s, today) for s in shares[1:]]
+            results = [_validate_share(workspace.root, shares[0], today)]
+            results += [f.result() for f in futures]
+    diagnostics = [d for share, _ in results for d in share]
+    diagnostics += _portfolio_checks([c for _, codes in results for c in codes], names)
+    return Report(sorted(set(diagnostics), key=sort_key), len(names))
+
+
+def _validate_share(
+    root: Path, names: list[str], today: date
+) -> tuple[list[Diagnostic], list[CodeUse]]:
+    portfolio = load_portfolio(root, names)
+    diagnostics = list(portfolio.diagnostics)
+    for engagement in portfolio.engagements:
+        diagnostics.extend(check_engagement(engagement, portfolio, today))
+    return diagnostics, _code_uses(portfolio)
 
 
 def validate_portfolio(portfolio: Portfolio, today: date | None = None) -> list[Diagnostic]:
@@ -31,7 +98,7 @@ def validate_portfolio(portfolio: Portfolio, today: date | None = None) -> list[
     out = list(portfolio.diagnostics)
     for engagement in portfolio.engagements:
         out.extend(check_engagement(engagement, portfolio, today))
-    out.extend(_duplicate_codes(portfolio))
+    out.extend(_portfolio_checks(_code_uses(portfolio), [e.id for e in portfolio.engagements]))
     return sorted(set(out), key=sort_key)
 
 
@@ -138,10 +205,9 @@ def _checklist(
 ) -> Iterator[Diagnostic]:
     stage_ids = set(process.stage_items(stage_id))
     for item_id, state in stage_file.data.checklist.items():
-        where = stage_file.at("checklist", item_id)
         known = process.items.get(item_id)
         if known is None:
-            yield where.diagnostic(
+            yield stage_file.at("checklist", item_id).diagnostic(
                 "error",
                 "unknown-item",
                 f"unknown checklist item '{item_id}'",
@@ -149,7 +215,7 @@ def _checklist(
             )
             continue
         if item_id not in stage_ids:
-            yield where.diagnostic(
+            yield stage_file.at("checklist", item_id).diagnostic(
                 "error",
                 "item-wrong-stage",
                 f"'{item_id}' belongs to stage '{known[0].id}' ({known[0].title})",
@@ -206,12 +272,13 @@ def _item(
 def _evidence(link: str, e: Engagement, root: Path, where: Location) -> Iterator[Diagnostic]:
     if "://" in link or link.startswith("mailto:"):
         return
-    target = (e.folder / link.split("#", 1)[0]).resolve()
-    if not target.is_relative_to(root.resolve()):
+    # normpath, not resolve(): no symlink look-ups for thousands of links
+    target = os.path.normpath(os.path.join(e.folder, link.split("#", 1)[0]))
+    if not target.startswith(os.path.join(os.path.normpath(root), "")):
         yield where.diagnostic(
             "error", "evidence-missing", f"evidence '{link}' points outside the workspace"
         )
-    elif not target.exists():
+    elif not os.path.exists(target):
         yield where.diagnostic(
             "error",
             "evidence-missing",
@@ -397,25 +464,30 @@ def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
         yield from run([policy.rule], data.stage, policy.severity, "policy", f"[{policy.title}] ")
 
 
-def _duplicate_codes(portfolio: Portfolio) -> Iterator[Diagnostic]:
-    codes = Counter(
-        e.index.data.code for e in portfolio.engagements if e.index and e.index.data.code
-    )
-    for e in portfolio.engagements:
-        if e.index and e.index.data.code and codes[e.index.data.code] > 1:
-            others = [
-                o.id
-                for o in portfolio.engagements
-                if o is not e and o.index and o.index.data.code == e.index.data.code
-            ]
-            yield e.index.at("code").diagnostic(
+def _code_uses(portfolio: Portfolio) -> list[CodeUse]:
+    return [
+        CodeUse(e.id, e.index.data.code, e.index.at("code"))
+        for e in portfolio.engagements
+        if e.index and e.index.data.code
+    ]
+
+
+def _portfolio_checks(codes: list[CodeUse], ids: list[str]) -> Iterator[Diagnostic]:
+    """Checks across engagements: codes used twice, folder names differing only in case."""
+    users: dict[str, list[str]] = {}
+    for use in codes:
+        users.setdefault(use.code, []).append(use.engagement)
+    for use in codes:
+        others = [o for o in users[use.code] if o != use.engagement]
+        if others:
+            yield use.where.diagnostic(
                 "error",
                 "duplicate-id",
-                f"engagement code '{e.index.data.code}' is also used by {', '.join(others)}",
+                f"engagement code '{use.code}' is also used by {', '.join(sorted(others))}",
             )
-    folded = Counter(e.id.casefold() for e in portfolio.engagements)
-    for e in portfolio.engagements:
-        if folded[e.id.casefold()] > 1:
-            yield Location(f"{e.rel}/index.md").diagnostic(
-                "error", "duplicate-id", f"engagement id '{e.id}' differs from another only in case"
+    folded = Counter(i.casefold() for i in ids)
+    for i in ids:
+        if folded[i.casefold()] > 1:
+            yield Location(f"engagements/{i}/index.md").diagnostic(
+                "error", "duplicate-id", f"engagement id '{i}' differs from another only in case"
             )
