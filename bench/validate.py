@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import make_portfolio  # noqa: E402
+from synthetic import make_portfolio
 
 TARGET_SECONDS = 2.0
 TARGET_MB = 300
@@ -50,7 +50,7 @@ def parse_only(files: list[Path], loader: type) -> float:
     for f in files:
         text = f.read_text(encoding="utf-8")
         block = text.split("\n---", 1)[0].removeprefix("---\n")
-        yaml.load(block, Loader=loader)  # noqa: S506 - safe loaders only
+        yaml.load(block, Loader=loader)
     return time.perf_counter() - start
 
 
@@ -89,18 +89,26 @@ def main() -> None:
 
         children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     jobs = args.jobs or os.cpu_count()
-    print(f"docgen validate: {args.n} engagements, {len(files)} front-matter files, "
-          f"{jobs} process(es), exit {cold[0][2]}")
+    print(
+        f"docgen validate: {args.n} engagements, {len(files)} front-matter files, "
+        f"{jobs} process(es), exit {cold[0][2]}"
+    )
     cold_wall = summary("cold", cold, len(files))
     warm_wall = summary("warm", warm, len(files))
-    print(f"  memory: largest single process {children_peak:.0f} MB; all {jobs} together at most "
-          f"{children_peak * jobs:.0f} MB ({children_peak * jobs / TARGET_MB:.2f}x of {TARGET_MB} MB)")
-    print(f"baseline PyYAML C loader, parse only, 1 process:      {c_parse:5.2f} s "
-          f"({len(files) / c_parse:,.0f} files/s); cold validate {cold_wall / c_parse:.2f}x, "
-          f"warm {warm_wall / c_parse:.2f}x")
-    print(f"baseline PyYAML Python loader, parse only, 1 process: {py_parse:5.2f} s "
-          f"({len(files) / py_parse:,.0f} files/s); cold validate {cold_wall / py_parse:.2f}x, "
-          f"warm {warm_wall / py_parse:.2f}x")
+    print(
+        f"  memory: largest single process {children_peak:.0f} MB; all {jobs} together at most "
+        f"{children_peak * jobs:.0f} MB ({children_peak * jobs / TARGET_MB:.2f}x of {TARGET_MB} MB)"
+    )
+    print(
+        f"baseline PyYAML C loader, parse only, 1 process:      {c_parse:5.2f} s "
+        f"({len(files) / c_parse:,.0f} files/s); cold validate {cold_wall / c_parse:.2f}x, "
+        f"warm {warm_wall / c_parse:.2f}x"
+    )
+    print(
+        f"baseline PyYAML Python loader, parse only, 1 process: {py_parse:5.2f} s "
+        f"({len(files) / py_parse:,.0f} files/s); cold validate {cold_wall / py_parse:.2f}x, "
+        f"warm {warm_wall / py_parse:.2f}x"
+    )
 
 
 if __name__ == "__main__":

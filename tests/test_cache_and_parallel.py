@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import REPO, base_spec, build_tree
+from conftest import REPO, build_tree
 from docgen.validate import validate
 
 sys.path.insert(0, str(REPO / "bench"))
-from synthetic import make_portfolio  # noqa: E402
+from synthetic import make_portfolio
 
 E = "engagements/e"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ import pytest
 from conftest import REPO, TODAY
 from docgen.load import load_portfolio
 from docgen.validate import validate_portfolio
-from datetime import date
 
 HENGTONG = "2025-014-hengtong-logistics"
 JINGHUA = "2024-003-jinghua-materials"

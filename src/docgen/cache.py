@@ -25,8 +25,7 @@ import yaml
 from docgen import source
 
 _NAMESPACE = hashlib.blake2b(
-    Path(source.__file__).read_bytes()
-    + f"{sys.version_info[:2]} {yaml.__version__}".encode(),
+    Path(source.__file__).read_bytes() + f"{sys.version_info[:2]} {yaml.__version__}".encode(),
     digest_size=8,
 ).hexdigest()
 
@@ -61,10 +60,10 @@ class Bundle:
         self.path = root / _NAMESPACE / space / f"{engagement}.pickle"
         try:
             with open(self.path, "rb") as fh:
-                loaded = pickle.load(fh)  # noqa: S301 - our own per-user cache, see module doc
+                loaded = pickle.load(fh)
             if isinstance(loaded, dict):
                 self.entries = loaded
-        except Exception:  # noqa: BLE001 - a missing or broken cache is a miss, never an error
+        except Exception:
             self.entries = {}
 
     def get(self, rel: str, key: bytes) -> Any:

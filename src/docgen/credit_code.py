@@ -85,6 +85,7 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
     return CreditCodeFinding(
         "error",
         "credit-code",
-        f"'{raw}' is not a 统一社会信用代码 ({length}; 18 digits or letters expected, no I, O, Z, S, V)",
+        f"'{raw}' is not a 统一社会信用代码 ({length}; "
+        "18 digits or letters expected, no I, O, Z, S, V)",
         "copy it again from the business licence, 营业执照",
     )

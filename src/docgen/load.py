@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
+from docgen.cache import Bundle, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.model import (
     FILE_KINDS,
@@ -25,11 +26,9 @@ from docgen.model import (
     PlanFile,
     RisksFile,
     StageFile,
-    Strict,
 )
 from docgen.process import Process, load_process
-from docgen.schema import did_you_mean, validate_model
-from docgen.cache import Bundle, digest
+from docgen.schema import Strict, did_you_mean, validate_model
 from docgen.source import SourceFile, SourceMap, decode, parse_markdown, read_bytes
 from docgen.workspace import Workspace, open_workspace
 
@@ -96,7 +95,9 @@ class Portfolio:
 class _FileLoader:
     """Reads the files of one engagement through the parse cache, collecting diagnostics."""
 
-    def __init__(self, workspace: Workspace, engagement: str, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self, workspace: Workspace, engagement: str, diagnostics: list[Diagnostic]
+    ) -> None:
         self.workspace = workspace
         self.diagnostics = diagnostics
         self.max_bytes = workspace.config.max_file_kb * 1024

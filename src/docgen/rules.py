@@ -252,7 +252,8 @@ def _archived(rule: DocumentsArchived, ctx: Context) -> Iterator[Unmet]:
         if doc.archive and doc.stage in passed and doc.id not in ctx.engagement.documents:
             yield Unmet(
                 ctx.index_where("stage"),
-                f"stage '{doc.stage}' is passed but documents/{doc.id}.md ({doc.title}) is not archived",
+                f"stage '{doc.stage}' is passed but documents/{doc.id}.md ({doc.title}) "
+                "is not archived",
             )
 
 

@@ -91,7 +91,7 @@ def _environment(root: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([str(own), str(shipped)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - output is YAML/markdown; values go through |yaml
+        autoescape=False,
     )
     env.filters["yaml"] = _yaml_scalar
     return env

@@ -110,7 +110,9 @@ def decode(raw: bytes, rel: str) -> str:
         else:
             message = "file is not UTF-8; it reads as GBK/GB18030"
             hint = f"convert it, e.g. iconv -f GB18030 -t UTF-8 '{rel}'"
-        raise FileProblem(Location(rel, line, col).diagnostic("error", "encoding", message, hint))
+        raise FileProblem(
+            Location(rel, line, col).diagnostic("error", "encoding", message, hint)
+        ) from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:

@@ -88,9 +88,7 @@ def _open_items(e: Engagement, process: Process) -> list[DueItem]:
         for item_id, state in stage_file.data.checklist.items():
             if state and state.due and not is_done(state) and not is_waived(state):
                 title = process.items[item_id][2].title if item_id in process.items else item_id
-                out.append(
-                    DueItem(state.due, "item", item_id, title, state.owner, stage_file.path)
-                )
+                out.append(DueItem(state.due, "item", item_id, title, state.owner, stage_file.path))
     if e.plan:
         for t in e.plan.data.tasks:
             if t.due and not t.done and t.status not in ("done", "cancelled"):
@@ -110,7 +108,9 @@ def _progress(e: Engagement, process: Process) -> list[StageProgress]:
     for stage in process.stages:
         checklist = e.stages[stage.id].data.checklist if stage.id in e.stages else {}
         required = [i for i in process.stage_items(stage.id) if process.items[i][2].required]
-        settled = sum(1 for i in required if is_done(checklist.get(i)) or is_waived(checklist.get(i)))
+        settled = sum(
+            1 for i in required if is_done(checklist.get(i)) or is_waived(checklist.get(i))
+        )
         out.append(StageProgress(stage.id, stage.title, settled, len(required)))
     return out
 
@@ -140,7 +140,9 @@ def _checklist(e: Engagement, process: Process) -> dict[str, list[ItemRow]]:
     return out
 
 
-def engagement_status(e: Engagement, process: Process, *, detail: bool = False) -> EngagementStatus | None:
+def engagement_status(
+    e: Engagement, process: Process, *, detail: bool = False
+) -> EngagementStatus | None:
     """The summary of one engagement (None when its index.md did not load)."""
     if e.index is None:
         return None

@@ -12,9 +12,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from docgen.credit_code import check_credit_code
-from docgen.diagnostics import Diagnostic, Location, sort_key
+from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.load import (
     SLUG,
     Engagement,
@@ -287,7 +288,7 @@ def _evidence(link: str, e: Engagement, root: Path, where: Location) -> Iterator
         )
 
 
-def _duplicates(ids: list[str], file: Sourced[object], key: str, what: str) -> Iterator[Diagnostic]:
+def _duplicates(ids: list[str], file: Sourced[Any], key: str, what: str) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for i, x in enumerate(ids):
         if x in seen:
@@ -302,7 +303,7 @@ def _risks(e: Engagement, process: Process) -> Iterator[Diagnostic]:
         return
     categories = {c.id for c in process.risk.categories}
     risks = e.risks.data.risks
-    yield from _duplicates([r.id for r in risks], e.risks, "risks", "risk")  # type: ignore[arg-type]
+    yield from _duplicates([r.id for r in risks], e.risks, "risks", "risk")
     for i, r in enumerate(risks):
         if r.category not in categories:
             yield e.risks.at("risks", i, "category").diagnostic(
@@ -319,7 +320,7 @@ def _risks(e: Engagement, process: Process) -> Iterator[Diagnostic]:
 
 def _kpis(e: Engagement) -> Iterator[Diagnostic]:
     if e.kpis is not None:
-        yield from _duplicates([k.id for k in e.kpis.data.kpis], e.kpis, "kpis", "KPI")  # type: ignore[arg-type]
+        yield from _duplicates([k.id for k in e.kpis.data.kpis], e.kpis, "kpis", "KPI")
 
 
 def _plan(e: Engagement, today: date) -> Iterator[Diagnostic]:
@@ -327,8 +328,8 @@ def _plan(e: Engagement, today: date) -> Iterator[Diagnostic]:
     if plan is None:
         return
     tasks = plan.data.tasks
-    yield from _duplicates([t.id for t in tasks], plan, "tasks", "task")  # type: ignore[arg-type]
-    yield from _duplicates([m.id for m in plan.data.milestones], plan, "milestones", "milestone")  # type: ignore[arg-type]
+    yield from _duplicates([t.id for t in tasks], plan, "tasks", "task")
+    yield from _duplicates([m.id for m in plan.data.milestones], plan, "milestones", "milestone")
     ids = {t.id for t in tasks}
     for i, t in enumerate(tasks):
         for dep in t.depends_on:
@@ -429,7 +430,7 @@ def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
     current = process.stage_index[data.stage]
 
     def run(
-        rules: list[Rule], stage_id: str, severity: str, code: str, prefix: str
+        rules: list[Rule], stage_id: str, severity: Severity, code: str, prefix: str
     ) -> Iterator[Diagnostic]:
         ctx = Context(e, process, today, stage_id, data.stage)
         for rule in rules:
@@ -437,7 +438,7 @@ def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
                 why = f"{rule.message}: " if rule.message else ""
                 owner = f"owner {miss.owner}" if miss.owner else ""
                 yield miss.where.diagnostic(
-                    severity,  # type: ignore[arg-type]
+                    severity,
                     default_code(rule, code),
                     f"{prefix}{why}{miss.message}",
                     owner,

@@ -1,0 +1,1 @@
+"""Package data: the default process files, the workspace and engagement scaffolds."""
