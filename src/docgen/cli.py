@@ -29,7 +29,7 @@ root_option = click.option(
 def _console(err: bool = False) -> Console:
     stream = sys.stderr if err else sys.stdout
     tty = stream.isatty()
-    return Console(file=stream, width=None if tty else 160, no_color=not tty, highlight=False)
+    return Console(file=stream, width=None if tty else 200, no_color=not tty, highlight=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

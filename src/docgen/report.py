@@ -55,6 +55,13 @@ def _risk_text(row: EngagementStatus, process: Process) -> Text:
     return Text(f"{risk.score:>2} {risk.title}", style=style)
 
 
+def _progress_glyph(ratio: float, settled: int) -> str:
+    """One stage's progress: ● settled, ◐ under way, ○ not started."""
+    if ratio >= 1:
+        return "●"
+    return "◐" if settled else "○"
+
+
 def _stage_text(row: EngagementStatus) -> str:
     n = row.stage_number
     mark = _CIRCLED[n] if 0 <= n < len(_CIRCLED) else "?"
@@ -69,7 +76,7 @@ def print_portfolio(
     table.add_column("项目", no_wrap=True)
     table.add_column("名称", min_width=12, max_width=26, overflow="fold")
     table.add_column("阶段", no_wrap=True)
-    table.add_column("进度", justify="right", no_wrap=True)
+    table.add_column("各阶段进度", justify="right", no_wrap=True)
     table.add_column("状态", no_wrap=True)
     table.add_column("负责人", no_wrap=True)
     table.add_column("下一截止", max_width=24, no_wrap=True, overflow="ellipsis")
@@ -77,7 +84,8 @@ def print_portfolio(
     table.add_column("最高风险", max_width=22, no_wrap=True, overflow="ellipsis")
     for row in rows:
         current = row.progress[row.stage_number] if row.stage_number >= 0 else None
-        progress = f"{current.settled}/{current.required}" if current else "—"
+        glyphs = "".join(_progress_glyph(p.ratio, p.settled) for p in row.progress)
+        progress = f"{glyphs} {current.settled}/{current.required}" if current else glyphs
         nxt = row.next_due(today)
         overdue = len(row.overdue(today))
         table.add_row(
