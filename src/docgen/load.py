@@ -135,7 +135,7 @@ class _FileLoader:
         self.bundle.save(self.seen)
 
 
-def engagement_ids(workspace: Workspace) -> list[Path]:
+def engagement_folders(workspace: Workspace) -> list[Path]:
     """The engagement folders, sorted by name (hidden folders skipped)."""
     base = workspace.engagements_dir
     if not base.is_dir():
@@ -234,7 +234,7 @@ def open_portfolio(root: Path | None = None) -> tuple[Workspace, Process]:
 
 def select_folders(workspace: Workspace, only: Iterable[str] | None) -> list[Path]:
     """The engagement folders to load: all, or those named (a `DocgenError` if unknown)."""
-    folders = engagement_ids(workspace)
+    folders = engagement_folders(workspace)
     if only is None:
         return folders
     by_name = {f.name: f for f in folders}

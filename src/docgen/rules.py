@@ -63,13 +63,9 @@ def is_waived(state: ItemState | None) -> bool:
 
 
 def _item_where(engagement: Engagement, process: Process, item_id: str) -> Location:
-    file, state = item_state(engagement, process, item_id)
+    file, _ = item_state(engagement, process, item_id)
     if file is not None:
-        return (
-            file.at("checklist", item_id)
-            if state is not None or item_id in file.data.checklist
-            else file.at()
-        )
+        return file.at("checklist", item_id) if item_id in file.data.checklist else file.at()
     if engagement.index is not None:
         return engagement.index.at("stage")
     return Location(f"{engagement.rel}/index.md")

@@ -258,16 +258,12 @@ def _item(
         yield at("checklist", item_id, "due").diagnostic(
             "warning", "overdue", f"'{item_id}' was due {state.due} and is not done{owner}"
         )
-    evidence = [state.evidence] if isinstance(state.evidence, str) else state.evidence or []
-    for i, link in enumerate(evidence):
-        yield from _evidence(
-            link,
-            e,
-            root,
-            at("checklist", item_id, "evidence", i)
-            if isinstance(state.evidence, list)
-            else at("checklist", item_id, "evidence"),
-        )
+    links = state.evidence
+    if isinstance(links, str):
+        yield from _evidence(links, e, root, at("checklist", item_id, "evidence"))
+    else:
+        for i, link in enumerate(links or []):
+            yield from _evidence(link, e, root, at("checklist", item_id, "evidence", i))
 
 
 def _evidence(link: str, e: Engagement, root: Path, where: Location) -> Iterator[Diagnostic]:
