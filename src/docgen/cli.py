@@ -6,17 +6,21 @@ No business logic lives here.  `DocgenError` is caught once, in `main`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 
-from docgen import report
+from docgen import report, schemas, workflow
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
 from docgen.validate import validate as run_validate
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 root_option = click.option(
     "--root",
@@ -122,6 +126,87 @@ def status(engagement_id: str | None, root: Path | None) -> None:
         )
 
 
+def _transition_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option("--dry-run", is_flag=True, help="Show the diff; write nothing."),
+            click.option("--commit", is_flag=True, help="Make a git commit of the change."),
+            click.option("--force", is_flag=True, help="Write over uncommitted changes."),
+            root_option,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _run_transition(
+    plan: workflow.Transition, root: Path, dry_run: bool, commit: bool, force: bool
+) -> None:
+    out = _console()
+    if plan.unmet:
+        report.print_diagnostics(out, plan.unmet)
+        _console(err=True).print(
+            f"{plan.summary}: refused, {len(plan.unmet)} rule(s) unmet", markup=False
+        )
+        sys.exit(1)
+    if dry_run:
+        click.echo(workflow.diff(plan, root), nl=False)
+        return
+    workflow.apply(plan, root, commit=commit, force=force)
+    out.print(plan.summary + (" (committed)" if commit else ""), markup=False)
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.option("--to", "to", default=None, help="Target stage id (default: the next stage).")
+@_transition_options
+def advance(
+    engagement_id: str, to: str | None, dry_run: bool, commit: bool, force: bool, root: Path | None
+) -> None:
+    """Move an engagement to its next stage once the gates are met."""
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = workflow.plan_advance(portfolio, engagement_id, to)
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the cooperation ends (recorded in index.md).")
+@_transition_options
+def terminate(
+    engagement_id: str, reason: str, dry_run: bool, commit: bool, force: bool, root: Path | None
+) -> None:
+    """Terminate an engagement once settlement is done (资源清算、债权债务)."""
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = workflow.plan_terminate(portfolio, engagement_id, reason)
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@_transition_options
+def renew(engagement_id: str, dry_run: bool, commit: bool, force: bool, root: Path | None) -> None:
+    """Mark an engagement renewed once the renewal agreement is signed."""
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = workflow.plan_renew(portfolio, engagement_id)
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schema"),
+    show_default=True,
+    help="Folder for the .schema.json files.",
+)
+def schema(out_dir: Path) -> None:
+    """Write a JSON Schema for every file kind."""
+    for path in schemas.write_schemas(out_dir):
+        _console().print(f"wrote {path}", markup=False)
+
+
 def main() -> None:
     """Entry point: run the CLI, turning every `DocgenError` into a message and exit 2."""
     try:
@@ -133,6 +218,9 @@ def main() -> None:
         sys.exit(2)
     except click.exceptions.Abort:
         sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
     except DocgenError as exc:
         err = _console(err=True)
         report.print_diagnostics(err, exc.diagnostics)

@@ -138,6 +138,7 @@ class EngagementIndex(Strict):
     communication: Communication = Communication()
     internal_notes: str | None = None
     negotiation_position: str | None = None
+    termination_reason: str | None = None
 
 
 class ItemState(Strict):

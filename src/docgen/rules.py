@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from docgen.diagnostics import Location
+from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.load import Engagement, Sourced
 from docgen.model import DOCUMENT_STATUS_ORDER, ItemState, StageFile
 from docgen.process import (
@@ -79,7 +79,7 @@ def _item_unmet(
         return None
     stage, _, item = process.items[item_id]
     if state is None and engagement.stages.get(stage.id) is None:
-        why = f"{stage.file} is missing"
+        why = f"is not recorded ({stage.file} is missing)"
     elif is_waived(state) and not allow_waiver:
         why = "is waived, but this rule does not accept a waiver"
     else:
@@ -304,6 +304,16 @@ def unmet(rule: Rule, ctx: Context) -> list[Unmet]:
     return list(_EVALUATORS[type(rule)](rule, ctx))
 
 
-def default_code(rule: Rule, fallback: str) -> str:
-    """The diagnostic code of an unmet rule: the rule's own, or the caller's default."""
-    return rule.code or fallback
+def diagnose(
+    rules: list[Rule], ctx: Context, severity: Severity, code: str, prefix: str = ""
+) -> Iterator[Diagnostic]:
+    """Each unmet reason of ``rules`` as a diagnostic (the rule's own code, else ``code``)."""
+    for rule in rules:
+        for miss in unmet(rule, ctx):
+            why = f"{rule.message}: " if rule.message else ""
+            yield miss.where.diagnostic(
+                severity,
+                rule.code or code,
+                f"{prefix}{why}{miss.message}",
+                f"owner {miss.owner}" if miss.owner else "",
+            )

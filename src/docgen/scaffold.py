@@ -16,27 +16,13 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError
 from docgen.load import SLUG, load_portfolio
-from docgen.process import default_process_text
+from docgen.process import Process, default_process_text
 from docgen.schema import did_you_mean
 
 ENGAGEMENT_TEMPLATES = "engagement"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +59,7 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
     return InitResult(written, kept)
 
 
-def _yaml_scalar(value: object) -> str:
+def yaml_scalar(value: object) -> str:
     """A value as a one-line YAML scalar, quoted only where YAML needs it."""
     if value is None:
         return "null"
@@ -93,8 +79,22 @@ def _environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["yaml"] = _yaml_scalar
+    env.filters["yaml"] = yaml_scalar
     return env
+
+
+def stage_file_text(root: Path, process: Process, stage_id: str, owner: str) -> str:
+    """A new stage file listing the stage's items, each owned by ``owner``."""
+    stage = process.stage(stage_id)
+    items = [
+        {"id": i, "title": process.items[i][2].title, "required": process.items[i][2].required}
+        for i in process.stage_items(stage_id)
+    ]
+    context = {"stage_title": stage.title, "owner": owner, "items": items}
+    try:
+        return _environment(root).get_template("stage.md.j2").render(context)
+    except jinja2.TemplateError as exc:
+        raise DocgenError(f"engagement template error: {exc}") from exc
 
 
 def new_engagement(
@@ -142,13 +142,10 @@ def new_engagement(
     }
     try:
         index = env.get_template("index.md.j2").render(context)
-        items = [
-            {"id": i, "title": process.items[i][2].title, "required": process.items[i][2].required}
-            for i in process.stage_items(first.id)
-        ]
-        stage = env.get_template("stage.md.j2").render({**context, "items": items})
     except jinja2.TemplateError as exc:
         raise DocgenError(f"engagement template error: {exc}") from exc
+    stage = stage_file_text(workspace.root, process, first.id, owner)
+    workspace.engagements_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{engagement_id}.", dir=workspace.engagements_dir))
     try:
         write_atomic(staging / "index.md", index)

@@ -27,7 +27,7 @@ from docgen.load import (
 )
 from docgen.model import ItemState, StageFile
 from docgen.process import Process, Rule
-from docgen.rules import Context, default_code, is_done, is_waived, unmet
+from docgen.rules import Context, diagnose, is_done, is_waived
 from docgen.schema import did_you_mean
 
 _MEETING = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*\.md$")
@@ -429,16 +429,7 @@ def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
         rules: list[Rule], stage_id: str, severity: Severity, code: str, prefix: str
     ) -> Iterator[Diagnostic]:
         ctx = Context(e, process, today, stage_id, data.stage)
-        for rule in rules:
-            for miss in unmet(rule, ctx):
-                why = f"{rule.message}: " if rule.message else ""
-                owner = f"owner {miss.owner}" if miss.owner else ""
-                yield miss.where.diagnostic(
-                    severity,
-                    default_code(rule, code),
-                    f"{prefix}{why}{miss.message}",
-                    owner,
-                )
+        return diagnose(rules, ctx, severity, code, prefix)
 
     for i, stage in enumerate(process.stages[: current + 1]):
         yield from run(stage.entry, stage.id, "error", "gate-unmet", f"[entering {stage.title}] ")

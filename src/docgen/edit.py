@@ -1,0 +1,166 @@
+"""Surgical edits of front matter: change values, keep every other byte.
+
+ruamel.yaml locates each key and value; the edit rewrites only the value's text on its
+line (or inserts one line for a new key), so comments, key order, quoting, indentation,
+flow style, a BOM, CRLF line endings and the markdown body stay byte for byte.  Before
+anything is written, the edited text is parsed again and must equal the old data with
+exactly the intended changes; otherwise the edit is refused and the file left alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
+
+from docgen.diagnostics import DocgenError, FileProblem
+from docgen.scaffold import yaml_scalar
+from docgen.source import decode, parse_markdown, split_front_matter
+
+_KEY_COLON = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#'"][^:#]*?)\s*:(?=\s|$)""")
+
+
+@dataclass
+class FrontMatterEdit:
+    """Pending edits to one file's front matter."""
+
+    path: Path
+    rel: str
+    raw: bytes
+    lines: list[str] = field(default_factory=list)
+    changes: list[tuple[tuple[str, ...], Any]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, path: Path, rel: str) -> FrontMatterEdit:
+        """Read ``path`` for editing (a `DocgenError` if it does not parse)."""
+        raw = path.read_bytes()
+        try:
+            text = decode(raw, rel)
+            split_front_matter(text, rel)
+        except FileProblem as exc:
+            raise DocgenError(f"cannot edit {rel}", exc.diagnostics) from exc
+        return cls(path, rel, raw, text.split("\n"))
+
+    def _tree(self) -> CommentedMap:
+        yaml_text, _, _, _ = split_front_matter("\n".join(self.lines), self.rel)
+        try:
+            tree = YAML(typ="rt").load(yaml_text)
+        except YAMLError as exc:
+            raise DocgenError(f"cannot edit {self.rel}: {exc}") from exc
+        if not isinstance(tree, CommentedMap):
+            raise DocgenError(f"cannot edit {self.rel}: front matter is not a mapping")
+        return tree
+
+    def set(self, keys: tuple[str, ...], value: Any) -> None:
+        """Set the scalar at ``keys`` (e.g. ``("dates", "closed")``) to ``value``."""
+        tree = self._tree()
+        parent: Any = tree
+        for k in keys[:-1]:
+            parent = parent.get(k) if isinstance(parent, dict) else None
+            if not isinstance(parent, CommentedMap):
+                raise DocgenError(
+                    f"cannot edit {self.rel}: '{'.'.join(keys[:-1])}' is not a mapping"
+                )
+        key, rendered = keys[-1], yaml_scalar(value)
+        if key in parent:
+            if isinstance(parent[key], dict | list):
+                raise DocgenError(
+                    f"cannot edit {self.rel}: '{'.'.join(keys)}' is not a plain value"
+                )
+            self._replace_value(parent, key, rendered)
+        else:
+            self._insert(parent, key, rendered)
+        self.changes.append((keys, value))
+
+    def _replace_value(self, parent: CommentedMap, key: str, rendered: str) -> None:
+        line_no, col = parent.lc.key(key)
+        index = line_no + 1  # front matter starts on the file's second line
+        if parent.fa.flow_style():
+            raise DocgenError(
+                f"cannot edit {self.rel}:{index + 1}: '{key}' is in a {{flow}} mapping"
+            )
+        line = self.lines[index]
+        match = _KEY_COLON.match(line, col)
+        if match is None:
+            raise DocgenError(f"cannot edit {self.rel}:{index + 1}: key '{key}' not found")
+        head, after = line[: match.end()], line[match.end() :]
+        _, rest = _split_value(after)
+        if rest and not rest[0].isspace():
+            rest = " " + rest
+        self.lines[index] = f"{head} {rendered}{rest}"
+
+    def _insert(self, parent: CommentedMap, key: str, rendered: str) -> None:
+        if parent.fa.flow_style() or not parent:
+            raise DocgenError(
+                f"cannot add '{key}' to {self.rel}: its mapping is empty or in {{flow}} style; "
+                "write it in block style first"
+            )
+        last = list(parent)[-1]
+        line_no, indent = parent.lc.key(last)
+        index = line_no + 1
+        end = _front_matter_end(self.lines)
+        nxt = index + 1
+        while nxt < end and (not self.lines[nxt].strip() or _indent(self.lines[nxt]) > indent):
+            nxt += 1
+        while nxt - 1 > index and not self.lines[nxt - 1].strip():
+            nxt -= 1  # keep blank lines after the mapping where they were
+        self.lines.insert(nxt, f"{' ' * indent}{key}: {rendered}")
+
+    def result(self) -> bytes:
+        """The edited file's bytes, after checking the edit changed only what was asked."""
+        text = "\n".join(self.lines)
+        original = decode(self.raw, self.rel)
+        try:
+            before = parse_markdown(original, self.rel)
+            after = parse_markdown(text, self.rel)
+        except FileProblem as exc:
+            raise DocgenError(f"edit of {self.rel} refused: the result does not parse") from exc
+        expected = copy.deepcopy(before.data)
+        for keys, value in self.changes:
+            node = expected
+            for k in keys[:-1]:
+                node = node[k]
+            node[keys[-1]] = value
+        if after.data != expected or after.body != before.body:
+            raise DocgenError(f"edit of {self.rel} refused: it would change more than intended")
+        crlf = b"\r\n" in self.raw
+        out = text.replace("\n", "\r\n") if crlf else text
+        bom = b"\xef\xbb\xbf" if self.raw.startswith(b"\xef\xbb\xbf") else b""
+        return bom + out.encode("utf-8")
+
+
+def _split_value(after: str) -> tuple[str, str]:
+    """Split the text after ``key:`` into the value and what follows it (a comment)."""
+    stripped = after.lstrip()
+    if stripped.startswith('"'):
+        i = 1
+        while i < len(stripped) and stripped[i] != '"':
+            i += 2 if stripped[i] == "\\" else 1
+        return stripped[: i + 1], stripped[i + 1 :]
+    if stripped.startswith("'"):
+        i = 1
+        while i < len(stripped) and not (stripped[i] == "'" and stripped[i + 1 : i + 2] != "'"):
+            i += 2 if stripped[i] == "'" else 1
+        return stripped[: i + 1], stripped[i + 1 :]
+    comment = re.search(r"(?:^|\s)#", after)
+    if comment is None:
+        return stripped.rstrip(), ""
+    value = after[: comment.start()].rstrip()
+    return value.strip(), after[len(value) :]
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return i
+    return len(lines)

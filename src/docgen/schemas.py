@@ -1,0 +1,55 @@
+"""JSON Schema of every file kind, derived from the pydantic models (``docgen schema``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from docgen.atomic import write_atomic
+from docgen.model import (
+    DocumentRecord,
+    EngagementIndex,
+    KpisFile,
+    Meeting,
+    PlanFile,
+    RisksFile,
+    StageFile,
+)
+from docgen.process import Process
+from docgen.workspace import WorkspaceConfig
+
+#: File kind → (schema file name, model, what the file is).
+KINDS: dict[str, tuple[type[BaseModel], str]] = {
+    "index": (EngagementIndex, "engagements/<id>/index.md front matter"),
+    "stage": (StageFile, "engagements/<id>/<stage>.md front matter (preparation.md …)"),
+    "risks": (RisksFile, "engagements/<id>/risks.md front matter"),
+    "kpis": (KpisFile, "engagements/<id>/kpis.md front matter"),
+    "plan": (PlanFile, "engagements/<id>/plan.md front matter"),
+    "meeting": (Meeting, "engagements/<id>/meetings/<date>-<slug>.md front matter"),
+    "document": (DocumentRecord, "engagements/<id>/documents/<doc>.md front matter"),
+    "process": (Process, "templates/process.yml"),
+    "config": (WorkspaceConfig, "the docgen section of mkdocs.yml"),
+}
+
+
+def json_schema(kind: str) -> dict[str, object]:
+    """The JSON Schema (draft 2020-12) of one file kind."""
+    model, description = KINDS[kind]
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"docgen:{kind}.schema.json"
+    schema["description"] = f"docgen format 1: {description}"
+    return schema
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write ``<kind>.schema.json`` for every file kind into ``out_dir``."""
+    written = []
+    for kind in KINDS:
+        path = out_dir / f"{kind}.schema.json"
+        text = json.dumps(json_schema(kind), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        write_atomic(path, text)
+        written.append(path)
+    return written

@@ -1,0 +1,193 @@
+"""Transitions: advance, terminate, renew — gated by the process, written safely.
+
+A transition is planned first (`Transition`: the unmet rules, and the new bytes of each
+file it touches), then shown (`diff`) or applied (`apply`).  Nothing is written while a
+rule is unmet.  Writes are atomic and surgical (`docgen.edit`); with ``commit`` the
+change becomes one git commit, and files with uncommitted changes are refused unless
+``force``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from docgen.atomic import write_atomic
+from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.edit import FrontMatterEdit
+from docgen.load import Engagement, Portfolio
+from docgen.process import Rule
+from docgen.rules import Context, diagnose
+from docgen.scaffold import stage_file_text
+
+OPEN_STATUSES = ("active", "on-hold")
+
+
+@dataclass
+class Transition:
+    """A planned change of one engagement: what blocks it and what it would write."""
+
+    engagement: Engagement
+    summary: str
+    unmet: list[Diagnostic]
+    writes: dict[Path, bytes] = field(default_factory=dict)
+
+    @property
+    def allowed(self) -> bool:
+        """Whether every rule is met."""
+        return not self.unmet
+
+
+def _index(e: Engagement) -> FrontMatterEdit:
+    if e.index is None or e.broken:
+        raise DocgenError(f"{e.id} has files that do not load; run 'docgen validate {e.id}'")
+    return FrontMatterEdit.open(e.folder / "index.md", e.index.path)
+
+
+def _check(
+    portfolio: Portfolio, e: Engagement, today: date, checks: list[tuple[str, list[Rule], str]]
+) -> list[Diagnostic]:
+    assert e.index is not None
+    out: list[Diagnostic] = []
+    for stage_id, rules, prefix in checks:
+        ctx = Context(e, portfolio.process, today, stage_id, e.index.data.stage)
+        out.extend(diagnose(rules, ctx, "error", "gate-unmet", prefix))
+    ctx = Context(e, portfolio.process, today, e.index.data.stage, e.index.data.stage)
+    out.extend(diagnose(portfolio.process.invariants, ctx, "error", "gate-unmet"))
+    return out
+
+
+def plan_advance(
+    portfolio: Portfolio, engagement_id: str, to: str | None = None, today: date | None = None
+) -> Transition:
+    """Plan moving an engagement to the next stage (or to ``to``, checking every gate between)."""
+    process, e = portfolio.process, portfolio.get(engagement_id)
+    edit = _index(e)
+    assert e.index is not None
+    today = today or portfolio.workspace.today()
+    data = e.index.data
+    if data.status not in OPEN_STATUSES:
+        raise DocgenError(f"{e.id} is {data.status}; only active or on-hold engagements advance")
+    current = process.stage_index[data.stage]
+    if to is None:
+        if current + 1 >= len(process.stages):
+            raise DocgenError(
+                f"{e.id} is in the last stage; use 'docgen terminate' or 'docgen renew'"
+            )
+        target = current + 1
+    elif to not in process.stage_index:
+        raise DocgenError(f"unknown stage '{to}'; stages: {', '.join(process.stage_index)}")
+    else:
+        target = process.stage_index[to]
+        if target <= current:
+            raise DocgenError(f"{e.id} is already in {data.stage}; advance only moves forward")
+    checks: list[tuple[str, list[Rule], str]] = []
+    for stage in process.stages[current:target]:
+        checks.append((stage.id, stage.gate, f"[leaving {stage.title}] "))
+    for stage in process.stages[current + 1 : target + 1]:
+        checks.append((stage.id, stage.entry, f"[entering {stage.title}] "))
+    new_stage = process.stages[target]
+    title = f"{process.stages[current].title} → {new_stage.title}"
+    plan = Transition(e, f"advance {e.id}: {title}", _check(portfolio, e, today, checks))
+    edit.set(("stage",), new_stage.id)
+    plan.writes[edit.path] = edit.result()
+    stage_path = e.folder / new_stage.file
+    if not stage_path.exists():
+        text = stage_file_text(portfolio.workspace.root, process, new_stage.id, data.owner)
+        plan.writes[stage_path] = text.encode("utf-8")
+    return plan
+
+
+def plan_terminate(
+    portfolio: Portfolio, engagement_id: str, reason: str, today: date | None = None
+) -> Transition:
+    """Plan terminating an engagement: the process's terminate gate, then status and date."""
+    return _plan_status(portfolio, engagement_id, "terminated", reason, today)
+
+
+def plan_renew(portfolio: Portfolio, engagement_id: str, today: date | None = None) -> Transition:
+    """Plan renewing an engagement: the process's renew gate, then its status."""
+    return _plan_status(portfolio, engagement_id, "renewed", None, today)
+
+
+def _plan_status(
+    portfolio: Portfolio, engagement_id: str, status: str, reason: str | None, today: date | None
+) -> Transition:
+    process, e = portfolio.process, portfolio.get(engagement_id)
+    edit = _index(e)
+    assert e.index is not None
+    today = today or portfolio.workspace.today()
+    data = e.index.data
+    if data.status not in OPEN_STATUSES:
+        raise DocgenError(f"{e.id} is already {data.status}")
+    transition = next((t for t in process.transitions.values() if t.status == status), None)
+    if transition is None:
+        raise DocgenError(f"the process file defines no transition to '{status}'")
+    if reason is not None and not reason.strip():
+        raise DocgenError("--reason must not be empty")
+    prefix = f"[{transition.title}] "
+    unmet = _check(portfolio, e, today, [(data.stage, transition.gate, prefix)])
+    plan = Transition(e, f"{transition.title} {e.id} ({data.status} → {status})", unmet)
+    edit.set(("status",), status)
+    if status == "terminated":
+        edit.set(("dates", "closed"), today)
+        edit.set(("termination_reason",), reason)
+    plan.writes[edit.path] = edit.result()
+    return plan
+
+
+def diff(plan: Transition, root: Path) -> str:
+    """A unified diff of everything the transition would write."""
+    out: list[str] = []
+    for path, new in plan.writes.items():
+        old = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
+        rel = path.relative_to(root).as_posix()
+        out.extend(
+            difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.decode("utf-8-sig").splitlines(keepends=True),
+                f"a/{rel}" if old else "/dev/null",
+                f"b/{rel}",
+            )
+        )
+    return "".join(out)
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+    )
+
+
+def uncommitted(root: Path, paths: list[Path]) -> list[str]:
+    """Those of ``paths`` with changes git has not committed (empty outside a repository)."""
+    result = _git(root, "status", "--porcelain", "--", *map(str, paths))
+    if result.returncode != 0:
+        return []
+    return [line[3:] for line in result.stdout.splitlines() if not line.startswith("??")]
+
+
+def apply(plan: Transition, root: Path, *, commit: bool = False, force: bool = False) -> None:
+    """Write the transition's files atomically; optionally commit them."""
+    if not plan.allowed:
+        raise DocgenError(f"{plan.summary}: refused, {len(plan.unmet)} rule(s) unmet", plan.unmet)
+    paths = list(plan.writes)
+    dirty = uncommitted(root, [p for p in paths if p.exists()])
+    if dirty and not force:
+        raise DocgenError(
+            f"uncommitted changes in {', '.join(dirty)}; commit them first or pass --force"
+        )
+    if commit and _git(root, "rev-parse", "--git-dir").returncode != 0:
+        raise DocgenError(f"--commit needs a git repository; {root} is not one")
+    for path, data in plan.writes.items():
+        write_atomic(path, data)
+    if commit:
+        _git(root, "add", "--", *map(str, paths))
+        result = _git(root, "commit", "-m", plan.summary, "--", *map(str, paths))
+        if result.returncode != 0:
+            raise DocgenError(
+                f"git commit failed: {result.stderr.strip() or result.stdout.strip()}"
+            )
