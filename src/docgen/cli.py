@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from docgen import report, schemas, workflow
+from docgen import exports, reminders, report, schemas, workflow
+from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
 from docgen.scaffold import init_workspace, new_engagement
@@ -104,15 +105,38 @@ def validate(
     sys.exit(1 if failed else 0)
 
 
+def _days(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text.endswith("w") and text[:-1].isdigit():
+        return int(text[:-1]) * 7
+    if text.removesuffix("d").isdigit():
+        return int(text.removesuffix("d"))
+    raise click.BadParameter(f"'{value}' is not a period like 14d or 2w", param_hint="--due")
+
+
 @cli.command()
 @click.argument("engagement_id", metavar="[ID]", required=False)
+@click.option(
+    "--due", default=None, help="Overdue and upcoming items within a period (14d, 2w), by owner."
+)
 @root_option
-def status(engagement_id: str | None, root: Path | None) -> None:
+def status(engagement_id: str | None, due: str | None, root: Path | None) -> None:
     """The portfolio at a glance, or one engagement's checklist."""
+    horizon = _days(due)
     portfolio = load_portfolio(root, [engagement_id] if engagement_id else None)
     today = portfolio.workspace.today()
     out = _console()
-    if engagement_id:
+    if horizon is not None:
+        report.print_reminders(
+            out,
+            reminders.due_by_owner(portfolio, today, horizon),
+            reminders.stale(portfolio, today),
+            today,
+            horizon,
+        )
+    elif engagement_id:
         row = engagement_status(portfolio.get(engagement_id), portfolio.process, detail=True)
         if row is None:
             raise DocgenError(f"{engagement_id}/index.md does not load; run docgen validate")
@@ -124,6 +148,39 @@ def status(engagement_id: str | None, root: Path | None) -> None:
         _console(err=True).print(
             f"{broken} file problem(s) left some data out; run 'docgen validate'"
         )
+
+
+@cli.group()
+def export() -> None:
+    """Export the portfolio: an .ics calendar or the .xlsx 项目跟踪表."""
+
+
+@export.command("ics")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@root_option
+def export_ics(output: Path | None, root: Path | None) -> None:
+    """Milestones, due dates, meetings and action items as calendar events."""
+    data = exports.ics(load_portfolio(root))
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomic(output, data)
+        _console(err=True).print(f"wrote {output}", markup=False)
+
+
+@export.command("xlsx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@root_option
+def export_xlsx(output: Path, root: Path | None) -> None:
+    """The 项目跟踪表: engagements, tasks, risks and KPIs on separate sheets."""
+    exports.xlsx(load_portfolio(root), output)
+    _console(err=True).print(f"wrote {output}", markup=False)
 
 
 def _transition_options(func: F) -> F:

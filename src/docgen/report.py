@@ -15,6 +15,7 @@ from rich.text import Text
 
 from docgen.diagnostics import Diagnostic
 from docgen.process import Process
+from docgen.reminders import Reminder, Stale
 from docgen.status import EngagementStatus
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
@@ -145,3 +146,36 @@ def print_engagement(
         console.print(Text(f"逾期 {len(overdue)} 项", style="bold red"))
         for d in overdue:
             console.print(Text(f"  {d.due}  {d.owner or '—'}  {d.title}  ({d.where})"))
+
+
+def print_reminders(
+    console: Console,
+    by_owner: dict[str, list[Reminder]],
+    stale: Sequence[Stale],
+    today: date,
+    horizon: int,
+) -> None:
+    """Overdue and upcoming items grouped by owner, then stale engagements."""
+    console.print(Text(f"{today} 起 {horizon} 天内到期及已逾期事项", style="bold"))
+    if not by_owner:
+        console.print(Text("（无）", style="dim"))
+    for owner, items in by_owner.items():
+        console.print(Text(f"\n{owner}（{len(items)} 项）", style="bold cyan"))
+        for r in items:
+            late = r.item.due < today
+            line = Text("  ")
+            line.append(f"{r.item.due}", style="bold red" if late else "")
+            line.append(" 逾期 " if late else "      ", style="bold red")
+            line.append(f"{r.title} · {r.item.title}")
+            line.append(f"  ({r.item.where})", style="dim")
+            console.print(line)
+    if stale:
+        console.print(Text("\n久未更新的项目", style="bold yellow"))
+        for s in stale:
+            days = (today - s.last_change).days
+            console.print(
+                Text(
+                    f"  {s.engagement}  {s.title}  最后更新 {s.last_change}（{days} 天，"
+                    f"本阶段上限 {s.limit_days} 天）"
+                )
+            )

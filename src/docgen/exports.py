@@ -1,0 +1,271 @@
+"""Exports: an iCalendar feed of dates, and the 项目跟踪表 workbook.
+
+Both are derived from a loaded portfolio and are deterministic for the same input: event
+UIDs are stable (engagement, kind, id), so a calendar client updates events in place.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from docgen.atomic import write_atomic
+from docgen.load import Portfolio
+from docgen.rules import is_done, is_waived
+from docgen.status import engagement_status
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One dated thing of one engagement."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str
+
+
+def calendar_entries(portfolio: Portfolio) -> Iterator[CalendarEntry]:
+    """Milestones, task and item due dates, meetings and action items, in file order."""
+    process = portfolio.process
+    for e in portfolio.engagements:
+        if e.index is None:
+            continue
+        name = e.index.data.title
+        for stage_file in e.stages.values():
+            for item_id, state in stage_file.data.checklist.items():
+                if state and state.due and not is_done(state) and not is_waived(state):
+                    title = process.items[item_id][2].title if item_id in process.items else item_id
+                    yield CalendarEntry(
+                        f"{e.id}/item/{item_id}@docgen",
+                        state.due,
+                        f"[{name}] 截止：{title}",
+                        f"负责人：{state.owner or '—'}\n{stage_file.path}",
+                    )
+        if e.plan:
+            for m in e.plan.data.milestones:
+                yield CalendarEntry(
+                    f"{e.id}/milestone/{m.id}@docgen",
+                    m.done or m.due,
+                    f"[{name}] 里程碑：{m.title}",
+                    f"负责人：{m.owner or '—'}；计划 {m.due}"
+                    + (f"；完成 {m.done}" if m.done else ""),
+                )
+            for t in e.plan.data.tasks:
+                if t.due:
+                    yield CalendarEntry(
+                        f"{e.id}/task/{t.id}@docgen",
+                        t.due,
+                        f"[{name}] 任务截止：{t.title}",
+                        f"负责人：{t.owner or '—'}；交付标准：{t.deliverable or '—'}"
+                        f"；状态：{t.status}",
+                    )
+        for meeting in e.meetings:
+            stem = meeting.path.rsplit("/", 1)[-1].removesuffix(".md")
+            yield CalendarEntry(
+                f"{e.id}/meeting/{stem}@docgen",
+                meeting.data.date,
+                f"[{name}] 会议：{meeting.data.title}",
+                "参会：" + "、".join(meeting.data.attendees),
+            )
+            for i, action in enumerate(meeting.data.actions, 1):
+                if action.due and not action.done:
+                    yield CalendarEntry(
+                        f"{e.id}/action/{stem}/{i}@docgen",
+                        action.due,
+                        f"[{name}] 待办：{action.task}",
+                        f"负责人：{action.owner or '—'}；来自 {meeting.path}",
+                    )
+
+
+def ics(portfolio: Portfolio) -> bytes:
+    """The portfolio's dates as an iCalendar (RFC 5545) feed of all-day events."""
+    from icalendar import Calendar, Event
+
+    stamp = datetime.combine(portfolio.workspace.today(), time(), tzinfo=UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//docgen//招商合作//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "招商合作项目日程")
+    for entry in calendar_entries(portfolio):
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.day)
+        event.add("dtend", entry.day + timedelta(days=1))
+        event.add("summary", entry.summary)
+        event.add("description", entry.description)
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+_SHEETS: dict[str, list[str]] = {
+    "项目": [
+        "项目",
+        "名称",
+        "合作方",
+        "合作模式",
+        "阶段",
+        "状态",
+        "负责人",
+        "立项日期",
+        "本阶段进度",
+        "逾期",
+        "最高风险分",
+    ],
+    "任务": ["项目", "类型", "编号", "内容", "负责人", "开始", "截止", "完成", "状态", "交付标准"],
+    "风险": [
+        "项目",
+        "编号",
+        "风险",
+        "类别",
+        "概率",
+        "影响",
+        "分值",
+        "负责人",
+        "应对措施",
+        "状态",
+        "升级上报",
+    ],
+    "KPI": ["项目", "编号", "指标", "单位", "基线", "目标", "方向", "期间", "实际值"],
+}
+
+
+def xlsx(portfolio: Portfolio, out: Path) -> None:
+    """Write the 项目跟踪表: engagements, tasks, risks and KPIs on separate sheets."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    process = portfolio.process
+    modes = {m.id: m.title for m in process.modes}
+    categories = {c.id: c.title for c in process.risk.categories}
+    today = portfolio.workspace.today()
+    book = Workbook()
+    sheets = {}
+    for i, (title, header) in enumerate(_SHEETS.items()):
+        sheet = book.active if i == 0 else book.create_sheet()
+        assert sheet is not None
+        sheet.title = title
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheets[title] = sheet
+    for e in portfolio.engagements:
+        if e.index is None:
+            continue
+        data = e.index.data
+        row = engagement_status(e, process)
+        assert row is not None
+        current = row.progress[row.stage_number] if row.stage_number >= 0 else None
+        sheets["项目"].append(
+            [
+                e.id,
+                data.title,
+                data.partner.name,
+                modes.get(data.mode, data.mode),
+                row.stage_title,
+                data.status,
+                data.owner,
+                data.dates.opened,
+                f"{current.settled}/{current.required}" if current else "",
+                len(row.overdue(today)),
+                row.top_risk.score if row.top_risk else None,
+            ]
+        )
+        if e.plan:
+            for t in e.plan.data.tasks:
+                sheets["任务"].append(
+                    [
+                        e.id,
+                        "任务",
+                        t.id,
+                        t.title,
+                        t.owner,
+                        t.start,
+                        t.due,
+                        t.done,
+                        t.status,
+                        t.deliverable,
+                    ]
+                )
+            for m in e.plan.data.milestones:
+                sheets["任务"].append(
+                    [
+                        e.id,
+                        "里程碑",
+                        m.id,
+                        m.title,
+                        m.owner,
+                        None,
+                        m.due,
+                        m.done,
+                        "done" if m.done else "todo",
+                        None,
+                    ]
+                )
+        for item in row.open_items:
+            if item.kind in ("item", "action"):
+                sheets["任务"].append(
+                    [
+                        e.id,
+                        "检查项" if item.kind == "item" else "会议待办",
+                        item.ref,
+                        item.title,
+                        item.owner,
+                        None,
+                        item.due,
+                        None,
+                        "todo",
+                        None,
+                    ]
+                )
+        if e.risks:
+            for r in e.risks.data.risks:
+                sheets["风险"].append(
+                    [
+                        e.id,
+                        r.id,
+                        r.title,
+                        categories.get(r.category, r.category),
+                        r.probability,
+                        r.impact,
+                        r.score,
+                        r.owner,
+                        r.response,
+                        r.status,
+                        r.escalated,
+                    ]
+                )
+        if e.kpis:
+            for k in e.kpis.data.kpis:
+                actuals: dict[str, float | None] = dict(k.actuals) or {"": None}
+                for period, value in actuals.items():
+                    sheets["KPI"].append(
+                        [
+                            e.id,
+                            k.id,
+                            k.metric,
+                            k.unit,
+                            k.baseline,
+                            k.target,
+                            k.direction,
+                            period,
+                            value,
+                        ]
+                    )
+    for sheet in sheets.values():
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(8, width * 1.6), 60)
+        for row_cells in sheet.iter_rows(min_row=2):
+            for cell in row_cells:
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(out, buffer.getvalue())
