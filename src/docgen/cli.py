@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 
 from docgen import exports, reminders, report, schemas, workflow
+from docgen import survey as survey_module
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
@@ -247,6 +248,23 @@ def renew(engagement_id: str, dry_run: bool, commit: bool, force: bool, root: Pa
     portfolio = load_portfolio(root, [engagement_id])
     plan = workflow.plan_renew(portfolio, engagement_id)
     _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
+@cli.group()
+def survey() -> None:
+    """The satisfaction survey (双方满意度调查)."""
+
+
+@survey.command("import")
+@click.argument("engagement_id", metavar="ID")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@root_option
+def survey_import(engagement_id: str, csv_file: Path, root: Path | None) -> None:
+    """Store anonymised aggregates of a results CSV in the engagement's survey.md."""
+    portfolio = load_portfolio(root, [engagement_id])
+    target, encoding = survey_module.import_survey(portfolio, engagement_id, csv_file)
+    note = " (read as GB18030/GBK)" if encoding == "gb18030" else ""
+    _console().print(f"wrote {target}{note}", markup=False)
 
 
 @cli.command()

@@ -26,6 +26,7 @@ from docgen.model import (
     PlanFile,
     RisksFile,
     StageFile,
+    SurveyFile,
 )
 from docgen.process import Process, load_process
 from docgen.schema import Strict, did_you_mean, validate_model
@@ -64,6 +65,7 @@ class Engagement:
     risks: Sourced[RisksFile] | None = None
     kpis: Sourced[KpisFile] | None = None
     plan: Sourced[PlanFile] | None = None
+    survey: Sourced[SurveyFile] | None = None
     meetings: list[Sourced[Meeting]] = field(default_factory=list)
     documents: dict[str, Sourced[DocumentRecord]] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)

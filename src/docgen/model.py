@@ -307,6 +307,39 @@ class DocumentRecord(Strict):
         return value
 
 
+class QuestionResult(Strict):
+    """Aggregate answers to one question: mean, count, and counts per score."""
+
+    mean: float
+    n: int = Field(ge=0)
+    distribution: dict[int, int] = {}
+
+
+class GroupResult(Strict):
+    """One respondent group's aggregates; ``suppressed`` when too small to show."""
+
+    respondents: int = Field(ge=0)
+    suppressed: bool = False
+    questions: dict[str, QuestionResult] = {}
+
+
+class SurveyResult(Strict):
+    """One imported survey: anonymised aggregates only, never individual answers."""
+
+    date: date
+    source: str
+    respondents: int = Field(ge=0)
+    questions: dict[str, QuestionResult] = {}
+    groups: dict[str, GroupResult] = {}
+
+
+class SurveyFile(Strict):
+    """``survey.md``: satisfaction survey results, written by ``docgen survey import``."""
+
+    surveys: list[SurveyResult] = []
+    visibility: Visibility | None = None
+
+
 DOCUMENT_STATUS_ORDER = ["draft", "review", "approved", "signed"]
 
 #: The fixed file names of an engagement folder and their schemas.
@@ -315,4 +348,5 @@ FILE_KINDS: dict[str, type[Strict]] = {
     "risks.md": RisksFile,
     "kpis.md": KpisFile,
     "plan.md": PlanFile,
+    "survey.md": SurveyFile,
 }

@@ -220,6 +220,23 @@ class Policy(Strict):
     guidance: list[str] = []
 
 
+class Question(Strict):
+    """A survey question scored on the survey's scale."""
+
+    id: Id
+    title: str
+
+
+class Survey(Strict):
+    """The satisfaction questionnaire (双方满意度调查)."""
+
+    title: str
+    scale_min: int = 1
+    scale_max: int = 5
+    min_group: int = Field(5, ge=1)
+    questions: list[Question]
+
+
 class Process(Strict):
     """The whole process definition file."""
 
@@ -230,6 +247,7 @@ class Process(Strict):
     modes: list[Mode]
     risk: RiskPolicy
     documents: list[DocumentKind]
+    survey: Survey | None = None
     invariants: list[Rule] = []
     transitions: dict[Id, Transition] = {}
     policies: list[Policy] = []

@@ -123,6 +123,7 @@ def check_engagement(e: Engagement, portfolio: Portfolio, today: date) -> Iterat
     yield from _plan(e, today)
     yield from _meetings(e, today)
     yield from _documents(e, process, today)
+    yield from _survey(e, process)
     if e.index is not None and not e.broken and e.index.data.stage in process.stage_index:
         yield from _gates(e, process, today)
 
@@ -417,6 +418,25 @@ def _documents(e: Engagement, process: Process, today: date) -> Iterator[Diagnos
                 "missing-key",
                 "status is signed but 'signed' (the signing date) is missing",
             )
+
+
+def _survey(e: Engagement, process: Process) -> Iterator[Diagnostic]:
+    if e.survey is None:
+        return
+    known = {q.id for q in process.survey.questions} if process.survey else set()
+    for i, result in enumerate(e.survey.data.surveys):
+        groups = [("questions", result.questions)] + [
+            (f"groups.{g}.questions", r.questions) for g, r in result.groups.items()
+        ]
+        for where, questions in groups:
+            for qid in questions:
+                if qid not in known:
+                    yield e.survey.at("surveys", i, *where.split("."), qid).diagnostic(
+                        "error",
+                        "unknown-reference",
+                        f"survey question '{qid}' is not in the process file",
+                        did_you_mean(qid, known),
+                    )
 
 
 def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]:
