@@ -183,3 +183,46 @@ def test_cli_advance_prints_unmet_and_exits_1(repo: Path, run) -> None:
     assert result.exit_code == 1
     assert "negotiation.md:20:3: error gate-unmet" in result.out
     assert "refused, 1 rule(s) unmet" in result.err
+
+
+# Each rule of the default process blocks an advance with its message, and passes once met.
+# The execution sample, put back one stage, meets every rule; each case breaks one.
+GATE_CASES = [
+    ("required_items", "establishment.md", "  launch-prep.resources: {done: 2026-03-06, by: 刘洋}\n",
+     "  launch-prep.resources: {owner: 刘洋, due: 2026-12-01}\n", "'launch-prep.resources' (安排合作所需的资源"),
+    ("items_done", "establishment.md", "    done: 2026-02-26\n    by: 集团法务部 何律师\n",
+     "    waived: 对方已自行审核\n", "协议须在尽职调查与法律顾问审核完成后签署: 'agreement.legal-review'"),
+    ("items_before", "establishment.md", "    done: 2026-02-26\n", "    done: 2026-03-05\n",
+     "was done later, on 2026-03-05"),
+    ("document_status", "documents/cooperation-agreement.md", "status: signed\nsigned: 2026-03-02\n",
+     "status: review\n", "合作协议须已签署并存档: 合作协议 is review"),
+    ("plan_with_owners", "plan.md", "    owner: 陈晨\n", "",
+     "[entering 合作执行与监控] 执行阶段须有任务计划，每项任务明确负责人与完成时限: task 'T5'"),
+    ("kpis_with_targets", "kpis.md", "    target: 75\n", "",
+     "执行阶段须设定关键绩效指标（KPI）及目标值: KPI 'K1'"),
+    ("fields_present", "index.md",
+     "  dispute_resolution:\n    method: arbitration\n    institution: 上海国际仲裁中心\n"
+     "    rules: 上海国际仲裁中心仲裁规则\n    seat: 上海\n    governing_law: 中华人民共和国法律\n", "",
+     "'terms.dispute_resolution.method'"),
+    ("high_risks_handled", "risks.md", "    escalated: 2026-09-20\n    escalated_to: 集团投委会\n", "",
+     "高风险项须有负责人、专项应对预案，并升级上报: high risk 'R2'"),
+]
+
+
+@pytest.mark.parametrize("case", GATE_CASES, ids=[c[0] for c in GATE_CASES])
+def test_each_rule_blocks_an_advance_until_met(repo: Path, case: tuple[str, ...]) -> None:
+    _, rel, good, bad, message = case
+    folder = repo / "engagements" / HENGTONG
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("stage: execution", "stage: establishment"), encoding="utf-8")
+    (folder / "execution.md").rename(folder / "execution.md.bak")  # advance would create it
+    path = folder / rel
+    original = path.read_text(encoding="utf-8")
+    assert good in original
+    path.write_text(original.replace(good, bad, 1), encoding="utf-8")
+    blocked = plan_advance(load_portfolio(repo), HENGTONG, today=TODAY)
+    assert not blocked.allowed
+    assert any(message in d.message for d in blocked.unmet), [d.message for d in blocked.unmet]
+    path.write_text(original, encoding="utf-8")
+    allowed = plan_advance(load_portfolio(repo), HENGTONG, today=TODAY)
+    assert allowed.allowed, [d.format() for d in allowed.unmet]
