@@ -19,6 +19,7 @@ from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.edit import FrontMatterEdit
 from docgen.load import Engagement, Portfolio
+from docgen.model import EngagementIndex
 from docgen.process import Rule
 from docgen.rules import Context, diagnose
 from docgen.scaffold import stage_file_text
@@ -41,10 +42,18 @@ class Transition:
         return not self.unmet
 
 
-def _index(e: Engagement) -> FrontMatterEdit:
+def _start(
+    portfolio: Portfolio, engagement_id: str, today: date | None
+) -> tuple[Engagement, EngagementIndex, FrontMatterEdit, date]:
+    """The engagement (fully loaded and open), its index data, an editor on it, and today."""
+    e = portfolio.get(engagement_id)
     if e.index is None or e.broken:
         raise DocgenError(f"{e.id} has files that do not load; run 'docgen validate {e.id}'")
-    return FrontMatterEdit.open(e.folder / "index.md", e.index.path)
+    data = e.index.data
+    if data.status not in OPEN_STATUSES:
+        raise DocgenError(f"{e.id} is {data.status}; only active or on-hold engagements change")
+    edit = FrontMatterEdit.open(e.folder / "index.md", e.index.path)
+    return e, data, edit, today or portfolio.workspace.today()
 
 
 def _check(
@@ -64,13 +73,8 @@ def plan_advance(
     portfolio: Portfolio, engagement_id: str, to: str | None = None, today: date | None = None
 ) -> Transition:
     """Plan moving an engagement to the next stage (or to ``to``, checking every gate between)."""
-    process, e = portfolio.process, portfolio.get(engagement_id)
-    edit = _index(e)
-    assert e.index is not None
-    today = today or portfolio.workspace.today()
-    data = e.index.data
-    if data.status not in OPEN_STATUSES:
-        raise DocgenError(f"{e.id} is {data.status}; only active or on-hold engagements advance")
+    process = portfolio.process
+    e, data, edit, today = _start(portfolio, engagement_id, today)
     current = process.stage_index[data.stage]
     if to is None:
         if current + 1 >= len(process.stages):
@@ -116,13 +120,8 @@ def plan_renew(portfolio: Portfolio, engagement_id: str, today: date | None = No
 def _plan_status(
     portfolio: Portfolio, engagement_id: str, status: str, reason: str | None, today: date | None
 ) -> Transition:
-    process, e = portfolio.process, portfolio.get(engagement_id)
-    edit = _index(e)
-    assert e.index is not None
-    today = today or portfolio.workspace.today()
-    data = e.index.data
-    if data.status not in OPEN_STATUSES:
-        raise DocgenError(f"{e.id} is already {data.status}")
+    process = portfolio.process
+    e, data, edit, today = _start(portfolio, engagement_id, today)
     transition = next((t for t in process.transitions.values() if t.status == status), None)
     if transition is None:
         raise DocgenError(f"the process file defines no transition to '{status}'")
