@@ -1,0 +1,1 @@
+"""Word output: the reference document, markdown → .docx, deterministic packaging."""

@@ -1,0 +1,109 @@
+"""Word output core: reference styles, real 第一条/（一） numbering, determinism, LibreOffice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from docgen.word.package import save_deterministic
+from docgen.word.reference import ARTICLE_STYLE, CLAUSE_STYLE, write_reference
+from docgen.word.writer import new_document, render_markdown
+
+CONTRACT = """# 合作协议
+
+甲方：江南高新发展集团\x07有限公司
+乙方：<script>alert(1)</script> & 江苏华信储能科技有限公司
+
+## 合作内容
+
+1. 双方共同出资设立合资公司。
+2. 合资公司从事储能电池 PACK 的研发与生产。
+
+## 出资
+
+1. 甲方出资 **1.5 亿元**。
+
+| 项目 | 甲方 | 乙方 |
+|---|---|---|
+| 出资 | 1.5 亿元 | 3.5 亿元 |
+
+## 争议解决
+
+- 提交上海国际仲裁中心仲裁。
+"""
+
+
+def xml(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode("utf-8")
+
+
+@pytest.fixture
+def contract(tmp_path: Path) -> Path:
+    out = tmp_path / "contract.docx"
+    document = new_document(REPO / "templates" / "reference.docx")
+    render_markdown(document, CONTRACT, articles=True)
+    save_deterministic(document, out, title="合作协议", author="docgen")
+    return out
+
+
+def test_shipped_reference_is_the_built_one(tmp_path: Path) -> None:
+    write_reference(tmp_path / "ref.docx")
+    assert (tmp_path / "ref.docx").read_bytes() == (REPO / "templates/reference.docx").read_bytes()
+
+
+def test_reference_sets_east_asian_fonts_and_chinese_numbering() -> None:
+    styles = xml(REPO / "templates/reference.docx", "word/styles.xml")
+    assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
+    numbering = xml(REPO / "templates/reference.docx", "word/numbering.xml")
+    assert '<w:numFmt w:val="chineseCounting"/>' in numbering
+    assert 'w:lvlText w:val="第%1条"' in numbering and 'w:lvlText w:val="（%2）"' in numbering
+
+
+def test_contract_paragraph_styles(contract: Path) -> None:
+    import docx
+
+    styles = [(p.style.name, p.text) for p in docx.Document(str(contract)).paragraphs]
+    assert styles[0] == ("Title", "合作协议")
+    assert [t for s, t in styles if s == ARTICLE_STYLE] == ["合作内容", "出资", "争议解决"]
+    assert [t for s, t in styles if s == CLAUSE_STYLE][:2] == [
+        "双方共同出资设立合资公司。", "合资公司从事储能电池 PACK 的研发与生产。",
+    ]
+    body = xml(contract, "word/document.xml")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 江苏华信" in body
+    assert "\x07" not in body
+    assert '<w:tblHeader w:val="true"/>' in body
+
+
+def test_rendering_twice_gives_identical_bytes(contract: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.docx"
+    document = new_document(REPO / "templates" / "reference.docx")
+    render_markdown(document, CONTRACT, articles=True)
+    save_deterministic(document, again, title="合作协议", author="docgen")
+    assert again.read_bytes() == contract.read_bytes()
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdffonts")),
+    reason="LibreOffice or poppler-utils not installed (CI installs libreoffice-writer-nogui, "
+    "fonts-noto-cjk, poppler-utils)",
+)
+def test_libreoffice_opens_it_with_numbering_and_cjk_font(contract: Path, tmp_path: Path) -> None:
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(contract)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = tmp_path / "contract.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    joined = "".join(text.split())  # lines wrap anywhere in Chinese text
+    for expected in ("第一条合作内容", "（一）双方共同出资", "（二）合资公司", "第二条出资", "（一）甲方出资",
+                     "第三条争议解决", "<script>alert(1)</script>&江苏华信储能科技有限公司"):
+        assert expected in joined, expected
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts
