@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from docgen.word.furniture import DRAFT_MARK, add_toc, decorate
 from docgen.word.package import save_deterministic
 from docgen.word.reference import ARTICLE_STYLE, CLAUSE_STYLE, write_reference
 from docgen.word.writer import new_document, render_markdown
@@ -43,13 +44,18 @@ def xml(path: Path, part: str) -> str:
         return z.read(part).decode("utf-8")
 
 
-@pytest.fixture
-def contract(tmp_path: Path) -> Path:
-    out = tmp_path / "contract.docx"
+def build(out: Path, *, draft: bool = True) -> Path:
     document = new_document(REPO / "templates" / "reference.docx")
     render_markdown(document, CONTRACT, articles=True)
-    save_deterministic(document, out, title="合作协议", author="docgen")
+    add_toc(document, after=document.paragraphs[0])
+    decorate(document, title="合作协议", version="0.3", draft=draft)
+    save_deterministic(document, out, title="合作协议", author="docgen", version="0.3")
     return out
+
+
+@pytest.fixture
+def contract(tmp_path: Path) -> Path:
+    return build(tmp_path / "contract.docx")
 
 
 def test_shipped_reference_is_the_built_one(tmp_path: Path) -> None:
@@ -81,11 +87,26 @@ def test_contract_paragraph_styles(contract: Path) -> None:
 
 
 def test_rendering_twice_gives_identical_bytes(contract: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again.docx"
-    document = new_document(REPO / "templates" / "reference.docx")
-    render_markdown(document, CONTRACT, articles=True)
-    save_deterministic(document, again, title="合作协议", author="docgen")
-    assert again.read_bytes() == contract.read_bytes()
+    assert build(tmp_path / "again.docx").read_bytes() == contract.read_bytes()
+
+
+def test_header_footer_toc_and_draft_mark(contract: Path, tmp_path: Path) -> None:
+    headers = "".join(
+        xml(contract, n) for n in zipfile.ZipFile(contract).namelist() if n.startswith("word/header")
+    )
+    footers = "".join(
+        xml(contract, n) for n in zipfile.ZipFile(contract).namelist() if n.startswith("word/footer")
+    )
+    assert "合作协议" in headers and "注意保密" in headers and DRAFT_MARK in headers
+    assert " PAGE " in footers and " NUMPAGES " in footers and "版本 0.3" in footers
+    body = xml(contract, "word/document.xml")
+    assert 'TOC \\o "1-3"' in body
+    assert '<w:updateFields w:val="true"/>' in xml(contract, "word/settings.xml")
+    final = build(tmp_path / "signed.docx", draft=False)
+    final_headers = "".join(
+        xml(final, n) for n in zipfile.ZipFile(final).namelist() if n.startswith("word/header")
+    )
+    assert DRAFT_MARK not in final_headers and "合作协议" in final_headers
 
 
 @pytest.mark.skipif(
@@ -105,5 +126,6 @@ def test_libreoffice_opens_it_with_numbering_and_cjk_font(contract: Path, tmp_pa
     for expected in ("第一条合作内容", "（一）双方共同出资", "（二）合资公司", "第二条出资", "（一）甲方出资",
                      "第三条争议解决", "<script>alert(1)</script>&江苏华信储能科技有限公司"):
         assert expected in joined, expected
+    assert "第1页共" in joined and "草稿" in joined  # page X of Y fields and the draft mark
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "CJK" in fonts

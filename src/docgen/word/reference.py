@@ -122,6 +122,9 @@ def build_reference() -> docx.document.Document:
     title.font.color.rgb = None
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = Pt(0)
+    title_ppr = title.element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):  # python-docx's Title has a blue rule
+        title_ppr.remove(border)
     for name in ("Header", "Footer"):
         _fonts(styles[name], *BODY_FONT, 9)
         styles[name].paragraph_format.first_line_indent = Pt(0)

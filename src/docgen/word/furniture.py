@@ -1,0 +1,87 @@
+"""What makes a Word file professional: header, footer with page X of Y, draft mark, TOC.
+
+- header: the document title and the confidentiality mark, and 草稿 (DRAFT) while the
+  document is neither approved nor signed;
+- footer: version and 第 X 页 共 Y 页 as PAGE / NUMPAGES fields;
+- a table-of-contents field, with ``w:updateFields`` set so Word refreshes it on open.
+"""
+
+from __future__ import annotations
+
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import RGBColor
+from docx.text.paragraph import Paragraph
+
+from docgen.word.writer import clean
+
+DRAFT_MARK = "草稿"
+
+
+def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
+    """Append a complex field (begin, instruction, separate, cached result, end)."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run._r.append(begin)
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    run = paragraph.add_run()
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run._r.append(separate)
+    paragraph.add_run(placeholder)
+    run = paragraph.add_run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def decorate(
+    document: Document,
+    *,
+    title: str,
+    version: str,
+    confidential: bool = True,
+    draft: bool = False,
+) -> None:
+    """Add header, footer and (when ``draft``) the draft mark to every section."""
+    for section in document.sections:
+        header = section.header.paragraphs[0]
+        header.style = document.styles["Header"]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        header.add_run(clean(title))
+        if confidential:
+            header.add_run("　｜　商业秘密 · 注意保密")
+        if draft:
+            mark = header.add_run(f"　{DRAFT_MARK}")
+            mark.bold = True
+            mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        footer = section.footer.paragraphs[0]
+        footer.style = document.styles["Footer"]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run(f"版本 {clean(version)}　　第 " if version else "第 ")
+        _field(footer, "PAGE")
+        footer.add_run(" 页 共 ")
+        _field(footer, "NUMPAGES")
+        footer.add_run(" 页")
+
+
+def add_toc(document: Document, after: Paragraph | None = None, heading: str = "目　录") -> None:
+    """Insert a TOC field (levels 1–3) after ``after`` (or at the end); Word refreshes it."""
+    title = document.add_paragraph(heading, style="Normal")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    body = document.add_paragraph(style="Normal")
+    _field(body, 'TOC \\o "1-3" \\h \\z \\u', "（打开文件时由 Word 更新目录）")
+    if after is not None:
+        after._p.addnext(body._p)
+        after._p.addnext(title._p)
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
