@@ -90,7 +90,7 @@ class FrontMatterEdit:
         if match is None:
             raise DocgenError(f"cannot edit {self.rel}:{index + 1}: key '{key}' not found")
         head, after = line[: match.end()], line[match.end() :]
-        _, rest = _split_value(after)
+        rest = _after_value(after)
         if rest and not rest[0].isspace():
             rest = " " + rest
         self.lines[index] = f"{head} {rendered}{rest}"
@@ -104,7 +104,8 @@ class FrontMatterEdit:
         last = list(parent)[-1]
         line_no, indent = parent.lc.key(last)
         index = line_no + 1
-        end = _front_matter_end(self.lines)
+        # the closing '---' is the line before the body's first line
+        end = split_front_matter("\n".join(self.lines), self.rel)[3] - 2
         nxt = index + 1
         while nxt < end and (not self.lines[nxt].strip() or _indent(self.lines[nxt]) > indent):
             nxt += 1
@@ -135,32 +136,24 @@ class FrontMatterEdit:
         return bom + out.encode("utf-8")
 
 
-def _split_value(after: str) -> tuple[str, str]:
-    """Split the text after ``key:`` into the value and what follows it (a comment)."""
+def _after_value(after: str) -> str:
+    """What follows the value in the text after ``key:`` (spacing and a comment), if any."""
     stripped = after.lstrip()
     if stripped.startswith('"'):
         i = 1
         while i < len(stripped) and stripped[i] != '"':
             i += 2 if stripped[i] == "\\" else 1
-        return stripped[: i + 1], stripped[i + 1 :]
+        return stripped[i + 1 :]
     if stripped.startswith("'"):
         i = 1
         while i < len(stripped) and not (stripped[i] == "'" and stripped[i + 1 : i + 2] != "'"):
             i += 2 if stripped[i] == "'" else 1
-        return stripped[: i + 1], stripped[i + 1 :]
+        return stripped[i + 1 :]
     comment = re.search(r"(?:^|\s)#", after)
     if comment is None:
-        return stripped.rstrip(), ""
-    value = after[: comment.start()].rstrip()
-    return value.strip(), after[len(value) :]
+        return ""
+    return after[len(after[: comment.start()].rstrip()) :]
 
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return i
-    return len(lines)

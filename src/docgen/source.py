@@ -372,11 +372,6 @@ def parse_markdown(text: str, rel: str) -> SourceFile:
     return SourceFile(rel, data, body, source_map, body_line)
 
 
-def read_markdown(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
-    """Read and parse a markdown file with front matter, or raise a `FileProblem`."""
-    return parse_markdown(read_text(file, rel, max_bytes=max_bytes), rel)
-
-
 def read_yaml(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Any, SourceMap]:
     """Read and parse a plain YAML file (the process definition)."""
     return parse_yaml(read_text(file, rel, max_bytes=max_bytes), rel, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -162,6 +163,4 @@ def _section_map(text: str, loc: tuple[str | int, ...]) -> SourceMap:
 
 def _strip_tags(text: str) -> str:
     """Blank out YAML tags so the safe parser accepts mkdocs.yml; lines are unchanged."""
-    import re
-
     return re.sub(r"(?<![\w'\"])!!?[\w/:.\-]+", "", text)
