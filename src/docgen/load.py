@@ -205,21 +205,17 @@ def load_engagement(
 
 def _load_records(loader: _FileLoader, engagement: Engagement, sub: str) -> None:
     """Load meetings/*.md or documents/*.md."""
+    model: type[Meeting] | type[DocumentRecord] = Meeting if sub == "meetings" else DocumentRecord
     listing = _listing(engagement.folder / sub)
     for name in sorted(n for n, is_dir in listing.items() if not is_dir and n.endswith(".md")):
         path, rel = engagement.folder / sub / name, f"{engagement.rel}/{sub}/{name}"
-        if sub == "meetings":
-            meeting = loader.read(path, rel, Meeting)
-            if meeting is None:
-                engagement.broken.add(f"{sub}/{name}")
-            else:
-                engagement.meetings.append(meeting)
+        record = loader.read(path, rel, model)
+        if record is None:
+            engagement.broken.add(f"{sub}/{name}")
+        elif isinstance(record.data, Meeting):
+            engagement.meetings.append(cast(Sourced[Meeting], record))
         else:
-            record = loader.read(path, rel, DocumentRecord)
-            if record is None:
-                engagement.broken.add(f"{sub}/{name}")
-            else:
-                engagement.documents[name.removesuffix(".md")] = record
+            engagement.documents[name.removesuffix(".md")] = cast(Sourced[DocumentRecord], record)
 
 
 def open_portfolio(root: Path | None = None) -> tuple[Workspace, Process]:
@@ -254,7 +250,11 @@ def select_folders(workspace: Workspace, only: Iterable[str] | None) -> list[Pat
 def load_portfolio(root: Path | None = None, only: Iterable[str] | None = None) -> Portfolio:
     """Load the workspace at ``root``: config, process and engagements (``only`` limits)."""
     workspace, process = open_portfolio(root)
-    folders = select_folders(workspace, only)
+    return load_folders(workspace, process, select_folders(workspace, only))
+
+
+def load_folders(workspace: Workspace, process: Process, folders: list[Path]) -> Portfolio:
+    """Load the given engagement folders of an open workspace."""
     diagnostics: list[Diagnostic] = []
     with _collector_paused():
         engagements = [load_engagement(f, workspace, process, diagnostics) for f in folders]

@@ -21,6 +21,7 @@ from docgen.load import (
     Engagement,
     Portfolio,
     Sourced,
+    load_folders,
     load_portfolio,
     open_portfolio,
     select_folders,
@@ -63,30 +64,39 @@ def validate(
     back, so nothing heavy crosses a process boundary.  Portfolio-wide checks (duplicate
     codes, ids differing in case) run once over what the shares report.
     """
-    workspace, _ = open_portfolio(root)
-    names = [f.name for f in select_folders(workspace, only)]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(names) // PARALLEL_MIN or 1))
+    workspace, process = open_portfolio(root)
+    folders = select_folders(workspace, only)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders) // PARALLEL_MIN or 1))
     today = workspace.today()
-    shares = [names[i::jobs] for i in range(jobs)]
+    shares = [folders[i::jobs] for i in range(jobs)]
     if jobs == 1:
-        results = [_validate_share(workspace.root, names, today)]
+        results = [_check_share(load_folders(workspace, process, folders), today)]
     else:
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         )
         with ProcessPoolExecutor(jobs - 1, mp_context=context) as pool:
-            futures = [pool.submit(_validate_share, workspace.root, s, today) for s in shares[1:]]
-            results = [_validate_share(workspace.root, shares[0], today)]
-            results += [f.result() for f in futures]
+            futures = [
+                pool.submit(_validate_share, workspace.root, [f.name for f in share], today)
+                for share in shares[1:]
+            ]
+            # the workers start first; this process checks its own share meanwhile
+            own = _check_share(load_folders(workspace, process, shares[0]), today)
+            results = [own] + [f.result() for f in futures]
     diagnostics = [d for share, _ in results for d in share]
-    diagnostics += _portfolio_checks([c for _, codes in results for c in codes], names)
-    return Report(sorted(set(diagnostics), key=sort_key), len(names))
+    folder_rels = [(f.name, workspace.rel(f)) for f in folders]
+    diagnostics += _portfolio_checks([c for _, codes in results for c in codes], folder_rels)
+    return Report(sorted(set(diagnostics), key=sort_key), len(folders))
 
 
 def _validate_share(
     root: Path, names: list[str], today: date
 ) -> tuple[list[Diagnostic], list[CodeUse]]:
-    portfolio = load_portfolio(root, names)
+    """A worker's share: load the named engagements and check each."""
+    return _check_share(load_portfolio(root, names), today)
+
+
+def _check_share(portfolio: Portfolio, today: date) -> tuple[list[Diagnostic], list[CodeUse]]:
     diagnostics = list(portfolio.diagnostics)
     for engagement in portfolio.engagements:
         diagnostics.extend(check_engagement(engagement, portfolio, today))
@@ -95,12 +105,9 @@ def _validate_share(
 
 def validate_portfolio(portfolio: Portfolio, today: date | None = None) -> list[Diagnostic]:
     """All diagnostics for a loaded portfolio: loading problems and every check."""
-    today = today or portfolio.workspace.today()
-    out = list(portfolio.diagnostics)
-    for engagement in portfolio.engagements:
-        out.extend(check_engagement(engagement, portfolio, today))
-    out.extend(_portfolio_checks(_code_uses(portfolio), [e.id for e in portfolio.engagements]))
-    return sorted(set(out), key=sort_key)
+    diagnostics, codes = _check_share(portfolio, today or portfolio.workspace.today())
+    folder_rels = [(e.id, e.rel) for e in portfolio.engagements]
+    return sorted(set(diagnostics) | set(_portfolio_checks(codes, folder_rels)), key=sort_key)
 
 
 def check_engagement(e: Engagement, portfolio: Portfolio, today: date) -> Iterator[Diagnostic]:
@@ -480,7 +487,7 @@ def _code_uses(portfolio: Portfolio) -> list[CodeUse]:
     ]
 
 
-def _portfolio_checks(codes: list[CodeUse], ids: list[str]) -> Iterator[Diagnostic]:
+def _portfolio_checks(codes: list[CodeUse], folders: list[tuple[str, str]]) -> Iterator[Diagnostic]:
     """Checks across engagements: codes used twice, folder names differing only in case."""
     users: dict[str, list[str]] = {}
     for use in codes:
@@ -493,9 +500,9 @@ def _portfolio_checks(codes: list[CodeUse], ids: list[str]) -> Iterator[Diagnost
                 "duplicate-id",
                 f"engagement code '{use.code}' is also used by {', '.join(sorted(others))}",
             )
-    folded = Counter(i.casefold() for i in ids)
-    for i in ids:
+    folded = Counter(i.casefold() for i, _ in folders)
+    for i, rel in folders:
         if folded[i.casefold()] > 1:
-            yield Location(f"engagements/{i}/index.md").diagnostic(
+            yield Location(f"{rel}/index.md").diagnostic(
                 "error", "duplicate-id", f"engagement id '{i}' differs from another only in case"
             )
