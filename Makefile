@@ -16,6 +16,7 @@ $(BIN)/docgen: pyproject.toml
 demo: $(BIN)/docgen
 	$(BIN)/docgen validate
 	$(BIN)/docgen status
+	$(BIN)/docgen render
 	$(BIN)/mkdocs build --strict --quiet --site-dir build/site
 	@echo "site written to build/site/"
 
@@ -29,6 +30,8 @@ lint: $(BIN)/docgen
 
 bench: $(BIN)/docgen
 	$(BIN)/python bench/validate.py
+	$(BIN)/pip install -q ".[bench]"
+	$(BIN)/python bench/render.py
 
 clean:
 	rm -rf $(VENV) build site

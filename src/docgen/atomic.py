@@ -11,16 +11,21 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Replace ``path`` with ``content`` (text is written as UTF-8 with LF endings as given)."""
+def write_atomic(path: Path, content: str | bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``content`` (text is written as UTF-8 with LF endings as given).
+
+    ``durable=False`` skips the fsync: for build outputs that a crash only makes stale,
+    never for a user's own files.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)

@@ -18,6 +18,7 @@ from docgen import survey as survey_module
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
+from docgen.render import render_documents
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
 from docgen.validate import validate as run_validate
@@ -104,6 +105,63 @@ def validate(
         report.print_summary(_console(err=True), diagnostics, result.engagements)
     failed = any(d.is_error or strict for d in diagnostics)
     sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option(
+    "--doc",
+    "docs",
+    multiple=True,
+    metavar="DOC",
+    help="Only this document (cooperation-agreement; cooperation-agreement.en for one "
+    "language); repeatable.",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every document the process names, not only those of the stages reached.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: build/documents).",
+)
+@click.option("--force", is_flag=True, help="Rebuild documents whose inputs did not change.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
+)
+@root_option
+def render(
+    ids: tuple[str, ...],
+    docs: tuple[str, ...],
+    every: bool,
+    out_dir: Path | None,
+    force: bool,
+    jobs: int | None,
+    root: Path | None,
+) -> None:
+    """Render Word documents: <out>/<ID>/<doc>.docx; only what changed is rebuilt."""
+    with report.RenderProgress(_console(err=True)) as progress:
+        result = render_documents(
+            root,
+            list(ids) if ids else None,
+            list(docs) or None,
+            every,
+            out_dir,
+            jobs,
+            force,
+            progress.update,
+        )
+    report.print_diagnostics(_console(), result.diagnostics)
+    _console(err=True).print(
+        f"{len(result.written)} document(s) written, {len(result.unchanged)} unchanged "
+        f"in {result.out_dir}"
+    )
+    sys.exit(0 if result.ok else 1)
 
 
 def _days(value: str | None) -> int | None:

@@ -62,6 +62,9 @@ CODES: dict[str, str] = {
     "high-risk-unhandled": "a high risk lacks an owner, a response plan or escalation",
     "signed-before-review": "a contract is signed before due diligence and legal review",
     "policy": "a cross-cutting rule of the procedure (注意事项) is not followed",
+    # documents
+    "document-field-missing": "a document template needs a value the engagement does not give",
+    "template-error": "a document template fails to render (unknown variable, bad expression)",
 }
 
 

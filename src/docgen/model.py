@@ -119,6 +119,66 @@ class Dates(Strict):
     closed: date | None = None
 
 
+class CallForPartners(Strict):
+    """What the 招商公告 publishes: requirements, qualifications and how to apply."""
+
+    requirements: list[Text] = []
+    qualifications: list[Text] = []
+    how_to_apply: str | None = None
+    deadline: date | None = None
+    contact: str | None = None
+
+
+class DueDiligence(Strict):
+    """Findings of the due diligence (尽职调查); internal by default."""
+
+    credit: str | None = None
+    legal: str | None = None
+    team: str | None = None
+    finance: str | None = None
+    third_party: str | None = None
+    conclusion: str | None = None
+
+
+class Settlement(Strict):
+    """How a terminated cooperation is wound up (资源清算、债权债务处理)."""
+
+    effective: date | None = None
+    resources: list[Text] = []
+    debts: list[Text] = []
+    claims: list[Text] = []
+    surviving: list[Text] = []
+
+
+class Renewal(Strict):
+    """What a renewal changes: new term and the terms re-negotiated."""
+
+    term_months: int | None = Field(None, ge=1, le=1200)
+    start: date | None = None
+    end: date | None = None
+    changes: list[Text] = []
+    goals: list[Text] = []
+
+
+class EnglishText(Strict):
+    """English wording for the English contract and letter of intent."""
+
+    title: str | None = None
+    partner_name: str | None = None
+    partner_address: str | None = None
+    scope: str | None = None
+    exit_mechanism: str | None = None
+    confidentiality: str | None = None
+    breach_liability: str | None = None
+    our_obligations: list[Text] = []
+    partner_obligations: list[Text] = []
+    adjustment_triggers: list[Text] = []
+    arbitration_institution: str | None = None
+    arbitration_rules: str | None = None
+    seat: str | None = None
+    governing_law: str | None = None
+
+
 class EngagementIndex(Strict):
     """``index.md``: the engagement itself."""
 
@@ -139,6 +199,11 @@ class EngagementIndex(Strict):
     internal_notes: str | None = None
     negotiation_position: str | None = None
     termination_reason: str | None = None
+    call: CallForPartners | None = None
+    due_diligence: DueDiligence | None = None
+    settlement: Settlement | None = None
+    renewal: Renewal | None = None
+    en: EnglishText | None = None
 
 
 class ItemState(Strict):
@@ -200,6 +265,7 @@ class Kpi(Strict):
     target: float | None = None
     baseline: float | None = None
     direction: Literal["up", "down"] = "up"
+    category: Literal["financial", "operational", "market", "social"] | None = None
     frequency: Literal["daily", "weekly", "monthly", "quarterly", "yearly"] | None = None
     source: str | None = None
     actuals: dict[Period, float] = {}

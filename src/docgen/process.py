@@ -198,6 +198,8 @@ class DocumentKind(Strict):
     stage: Id
     archive: bool = False
     languages: list[Literal["zh", "en"]] = ["zh"]
+    #: made only for engagements with this status (the termination agreement: terminated)
+    status: Literal["terminated", "renewed", "completed", "on-hold"] | None = None
 
 
 class Transition(Strict):

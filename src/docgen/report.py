@@ -10,6 +10,14 @@ from collections.abc import Sequence
 from datetime import date
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -179,3 +187,38 @@ def print_reminders(
                     f"本阶段上限 {s.limit_days} 天）"
                 )
             )
+
+
+class RenderProgress:
+    """A progress bar over the documents being built (only on a terminal)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> RenderProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def update(self, total: int, done: str) -> None:
+        """First call: ``total`` engagements; then one call per engagement done."""
+        if not self.console.is_terminal:
+            return
+        if self.progress is None:
+            self.progress = Progress(
+                TextColumn("rendering"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.description}"),
+                console=self.console,
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("", total=total)
+        elif self.task is not None:
+            self.progress.update(self.task, advance=1, description=done)

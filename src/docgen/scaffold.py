@@ -23,6 +23,7 @@ from docgen.process import Process, default_process_text
 from docgen.schema import did_you_mean
 
 ENGAGEMENT_TEMPLATES = "engagement"
+DOCUMENT_TEMPLATES = "documents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +49,13 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
         files[f"templates/{ENGAGEMENT_TEMPLATES}/{name}"] = data.joinpath(
             f"{ENGAGEMENT_TEMPLATES}/{name}"
         ).read_text("utf-8")
+    for entry in sorted(data.joinpath(DOCUMENT_TEMPLATES).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".j2") or entry.name == "README.md":
+            files[f"templates/{DOCUMENT_TEMPLATES}/{entry.name}"] = entry.read_text("utf-8")
+    files_bytes: dict[str, str | bytes] = dict(files)
+    files_bytes["templates/reference.docx"] = data.joinpath("reference.docx").read_bytes()
     written, kept = [], []
-    for rel, text in files.items():
+    for rel, text in files_bytes.items():
         path = target / rel
         if path.exists():
             kept.append(rel)

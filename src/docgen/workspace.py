@@ -28,6 +28,8 @@ class Organization(Strict):
     credit_code: str | None = None
     address: str | None = None
     representative: str | None = None
+    name_en: str | None = None
+    address_en: str | None = None
 
 
 class WorkspaceConfig(Strict):

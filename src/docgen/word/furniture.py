@@ -15,9 +15,11 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
 
-from docgen.word.writer import clean
+from docgen.word.text import clean
+from docgen.word.writer import style_id
 
 DRAFT_MARK = "草稿"
+DRAFT_MARK_EN = "DRAFT"
 
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
@@ -50,34 +52,43 @@ def decorate(
     version: str,
     confidential: bool = True,
     draft: bool = False,
+    language: str = "zh",
 ) -> None:
     """Add header, footer and (when ``draft``) the draft mark to every section."""
+    zh = language == "zh"
     for section in document.sections:
         header = section.header.paragraphs[0]
-        header.style = document.styles["Header"]
+        header._p.style = style_id(document, "Header")
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         header.add_run(clean(title))
         if confidential:
-            header.add_run("　｜　商业秘密 · 注意保密")
+            header.add_run("　｜　商业秘密 · 注意保密" if zh else " | Confidential")
         if draft:
-            mark = header.add_run(f"　{DRAFT_MARK}")
+            mark = header.add_run(f"　{DRAFT_MARK}" if zh else f" {DRAFT_MARK_EN}")
             mark.bold = True
             mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
         footer = section.footer.paragraphs[0]
-        footer.style = document.styles["Footer"]
+        footer._p.style = style_id(document, "Footer")
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run(f"版本 {clean(version)}　　第 " if version else "第 ")
-        _field(footer, "PAGE")
-        footer.add_run(" 页 共 ")
-        _field(footer, "NUMPAGES")
-        footer.add_run(" 页")
+        if zh:
+            footer.add_run(f"版本 {clean(version)}　　第 " if version else "第 ")
+            _field(footer, "PAGE")
+            footer.add_run(" 页 共 ")
+            _field(footer, "NUMPAGES")
+            footer.add_run(" 页")
+        else:
+            footer.add_run(f"Version {clean(version)}    Page " if version else "Page ")
+            _field(footer, "PAGE")
+            footer.add_run(" of ")
+            _field(footer, "NUMPAGES")
 
 
 def add_toc(document: Document, after: Paragraph | None = None, heading: str = "目　录") -> None:
     """Insert a TOC field (levels 1–3) after ``after`` (or at the end); Word refreshes it."""
-    title = document.add_paragraph(heading, style="Normal")
+    title = document.add_paragraph(heading)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    body = document.add_paragraph(style="Normal")
+    title.paragraph_format.first_line_indent = 0
+    body = document.add_paragraph()
     _field(body, 'TOC \\o "1-3" \\h \\z \\u', "（打开文件时由 Word 更新目录）")
     if after is not None:
         after._p.addnext(body._p)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx.document import Document
+from docx.opc.pkgwriter import _ContentTypesItem
 
 from docgen.atomic import write_atomic
 
@@ -39,23 +40,29 @@ def save_deterministic(
     props.revision = 1
     props.version = version
     props.comments = ""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    data = normalise_zip(buffer.getvalue())
-    write_atomic(path, data)
+    data = package_bytes(document)
+    write_atomic(path, data, durable=False)  # a build output: rebuilt if a crash loses it
     return data
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed entry dates and attributes, entries in their order."""
+def package_bytes(document: Document) -> bytes:
+    """The .docx bytes: parts in python-docx's order, each zip entry with a fixed date."""
+    package = document.part.package
+    parts = list(package.iter_parts())
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+
+        def put(name: str, blob: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, blob)
+
+        content_types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
+        put("[Content_Types].xml", content_types.blob)
+        put("_rels/.rels", package.rels.xml)
+        for part in parts:
+            put(part.partname.membername, part.blob)
+            if len(part.rels):
+                put(part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()

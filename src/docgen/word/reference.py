@@ -146,7 +146,44 @@ def build_reference() -> docx.document.Document:
     )
     _numbered_style(document, ARTICLE_STYLE, 0)
     _numbered_style(document, CLAUSE_STYLE, 1)
+    _footnote_styles(document)
+    _prune(document)
     return document
+
+
+def _footnote_styles(document: docx.document.Document) -> None:
+    text = document.styles.add_style("footnote text", WD_STYLE_TYPE.PARAGRAPH)
+    text.base_style = document.styles["Normal"]
+    _fonts(text, *BODY_FONT, 9)
+    text.paragraph_format.first_line_indent = Pt(0)
+    text.paragraph_format.line_spacing = 1.0
+    mark = document.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER)
+    mark.font.superscript = True
+
+
+_DROPPED_RELS = ("stylesWithEffects", "customXml", "thumbnail")
+
+
+def _prune(document: docx.document.Document) -> None:
+    """Drop what slows every render and no document uses (python-docx ships 880 KB).
+
+    Word's latent-style list, 100+ table styles a contract never uses, the Word 2010
+    stylesWithEffects copy, the thumbnail and the custom XML item go.
+    """
+    styles = document.styles.element
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    keep_tables = {"Normal Table", "Table Grid"}
+    for style in styles.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if style.get(qn("w:type")) == "table" and (
+            name is None or name.get(qn("w:val")) not in keep_tables
+        ):
+            styles.remove(style)
+    for owner in (document.part, document.part.package):
+        for r_id, rel in list(owner.rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in _DROPPED_RELS:
+                del owner.rels[r_id]
 
 
 def write_reference(path: Path) -> None:

@@ -1,70 +1,240 @@
 """Markdown → .docx on python-docx and markdown-it-py, styled by a reference document.
 
-Every style comes from the reference .docx (looked up once, by name, per document).  In
-contract mode (``articles=True``) a level-2 heading is an article (style 条, numbered
-第一条 …) and the items of an ordered list directly under it are its clauses (style 款,
-numbered （一） …): real Word numbering, so inserting an article in Word renumbers.
-Text is always text: python-docx escapes XML, and characters XML cannot hold are dropped.
+Every style comes from the reference .docx, resolved to its id once per reference
+(`Reference`).  In contract mode (``articles=True``) a level-2 heading is an article
+(style 条, numbered 第一条 …) and the items of an ordered list directly under it are its
+clauses (style 款, numbered （一） …): real Word numbering, so inserting an article in
+Word renumbers.
+
+Besides CommonMark: tables (header row repeated on every page), strikethrough, task
+lists (☐/☑), footnotes (real Word footnotes), images from the engagement folder, page
+breaks (``---``) and native Word charts from ``docgen-chart`` blocks.
+
+The body is written as WordprocessingML text and parsed once: python-docx builds each
+element through a generic successor search, which made 80% of a contract's render time.
+Text is escaped for XML, and characters XML cannot hold are dropped.
 """
 
 from __future__ import annotations
 
-import contextlib
+import io
+import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import docx
 from docx.document import Document
-from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.part import Part, PartFactory
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.shape import CT_Inline
+from docx.shared import Cm
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
+from docgen.diagnostics import DocgenError
+from docgen.word import charts, notes
 from docgen.word.reference import ARTICLE_STYLE, CLAUSE_STYLE
+from docgen.word.text import clean
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_TASK = re.compile(r"^\[([ xX])\] ")
+_PARSER = (
+    MarkdownIt("commonmark", {"html": False})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)
+)
+_NAMESPACES = nsdecls("w", "r", "wp", "a", "pic", "c")
+CHART_FENCE = "docgen-chart"
+#: Parts a render never changes: kept as the reference's bytes, never parsed or re-serialised.
+_UNCHANGED = {
+    CT.WML_STYLES,
+    CT.WML_FONT_TABLE,
+    CT.OFC_THEME,
+    CT.WML_WEB_SETTINGS,
+    CT.WML_NUMBERING,
+    "application/vnd.ms-word.stylesWithEffects+xml",
+}
+#: Styles the writer uses; a restyled reference lacking one falls back to Normal.
+STYLE_NAMES = (
+    "Normal",
+    "Title",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Heading 4",
+    "List Bullet",
+    "List Bullet 2",
+    "List Number",
+    "List Number 2",
+    "Quote",
+    "Header",
+    "Footer",
+    "Caption",
+    "footnote text",
+    "footnote reference",
+    "Table Grid",
+    ARTICLE_STYLE,
+    CLAUSE_STYLE,
+)
 
 
-def clean(text: str) -> str:
-    """Text Word can hold: XML-illegal control characters removed."""
-    return _XML_ILLEGAL.sub("", text)
+class Reference:
+    """A reference .docx read once: its bytes and its style ids by name."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.data = path.read_bytes()
+            document = docx.Document(io.BytesIO(self.data))
+        except (OSError, ValueError, KeyError) as exc:
+            raise DocgenError(f"{path}: the reference .docx cannot be read ({exc})") from None
+        by_name = {s.name: s.style_id for s in document.styles if s.name is not None}
+        normal = by_name.get("Normal", "Normal")
+        self.style_ids = {name: by_name.get(name, normal) for name in STYLE_NAMES}
+        if "Table Grid" not in by_name:
+            del self.style_ids["Table Grid"]
+        if "footnote reference" not in by_name:
+            del self.style_ids["footnote reference"]
+
+    def new_document(self) -> Document:
+        """A document holding the reference's styles, numbering and page set-up, no text."""
+        with _parts_kept_raw():
+            document = docx.Document(io.BytesIO(self.data))
+        body = document.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        document._docgen_styles = self.style_ids  # type: ignore[attr-defined]
+        return document
+
+
+@contextmanager
+def _parts_kept_raw() -> Iterator[None]:
+    """Load unchanged parts as plain bytes (python-docx would parse and re-serialise them)."""
+    previous = PartFactory.part_class_selector
+
+    def select(content_type: str, reltype: str) -> type[Part] | None:
+        return Part if content_type in _UNCHANGED else None
+
+    PartFactory.part_class_selector = select
+    try:
+        yield
+    finally:
+        PartFactory.part_class_selector = previous
+
+
+def new_document(reference: Path) -> Document:
+    """A document from the reference at ``reference`` (see `Reference.new_document`)."""
+    return Reference(reference).new_document()
+
+
+def style_id(document: Document, name: str) -> str:
+    """The id of the style named ``name`` in the document's reference."""
+    ids: dict[str, str] = document._docgen_styles  # type: ignore[attr-defined]
+    return ids.get(name, ids["Normal"])
+
+
+def run_xml(
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    mono: bool = False,
+) -> str:
+    """A ``w:r`` holding ``text`` (escaped) with the given marks."""
+    props = ""
+    if mono:
+        props += '<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New"/>'
+    if bold:
+        props += "<w:b/>"
+    if italic:
+        props += "<w:i/>"
+    if strike:
+        props += "<w:strike/>"
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(clean(text))}</w:t></w:r>'
+
+
+@dataclass
+class _Paragraph:
+    style: str
+    runs: list[str] = field(default_factory=list)
+    props: str = ""  # extra pPr children after the style
+
+    def xml(self) -> str:
+        return (
+            f'<w:p><w:pPr><w:pStyle w:val="{self.style}"/>{self.props}</w:pPr>'
+            f"{''.join(self.runs)}</w:p>"
+        )
+
+
+_NO_INDENT = '<w:ind w:firstLine="0"/>'
 
 
 @dataclass
 class _State:
     document: Document
     articles: bool
+    base: Path | None
+    styles: dict[str, str]
+    footnotes: dict[str, list[Token]]
+    out: list[Any] = field(default_factory=list)  # _Paragraph or finished XML text
     lists: list[str] = field(default_factory=list)  # "bullet" / "ordered", innermost last
     quote: int = 0
     article_open: bool = False
-    paragraph: Paragraph | None = None
-    marks: dict[str, bool] = field(default_factory=dict)
+    paragraph: _Paragraph | None = None
+    notes: notes.Footnotes | None = None
+    shape_id: int = 100
+
+    def add_paragraph(self, style: str, props: str = "") -> _Paragraph:
+        paragraph = _Paragraph(self.styles.get(style, self.styles["Normal"]), props=props)
+        self.out.append(paragraph)
+        return paragraph
 
 
-def new_document(reference: Path) -> Document:
-    """A document holding the reference's styles, numbering and page set-up, and no text."""
-    document = docx.Document(str(reference))
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    return document
-
-
-def render_markdown(document: Document, markdown: str, *, articles: bool = False) -> Document:
-    """Append ``markdown`` to ``document``; returns it."""
-    state = _State(document, articles)
-    tokens = _PARSER.parse(markdown)
+def render_markdown(
+    document: Document, markdown: str, *, articles: bool = False, base: Path | None = None
+) -> Document:
+    """Append ``markdown`` to ``document``; returns it.  Images resolve inside ``base``."""
+    env: dict[str, Any] = {}
+    tokens = _PARSER.parse(markdown, env)
+    styles = document._docgen_styles  # type: ignore[attr-defined]
+    state = _State(document, articles, base, styles, _footnote_bodies(tokens))
     i = 0
     while i < len(tokens):
         i = _block(state, tokens, i)
+    body_xml = "".join(p if isinstance(p, str) else p.xml() for p in state.out)
+    fragment = parse_xml(f"<w:body {_NAMESPACES}>{body_xml}</w:body>")
+    body = document.element.body
+    section = body.find(qn("w:sectPr"))
+    for child in list(fragment):
+        if section is not None:
+            section.addprevious(child)
+        else:
+            body.append(child)
     return document
+
+
+def _footnote_bodies(tokens: list[Token]) -> dict[str, list[Token]]:
+    bodies: dict[str, list[Token]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = bodies.setdefault(str(token.meta["id"]), [])
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None and token.type == "inline":
+            current.append(token)
+    return bodies
 
 
 def _style_for_heading(state: _State, level: int) -> str:
@@ -92,8 +262,7 @@ def _block(state: _State, tokens: list[Token], i: int) -> int:
         style = _style_for_heading(state, level)
         if state.articles and level <= 2:
             state.article_open = style == ARTICLE_STYLE
-        paragraph = state.document.add_paragraph(style=style)
-        _inline(state, paragraph, tokens[i + 1])
+        _inline(state, state.add_paragraph(style), tokens[i + 1])
         return i + 3
     if kind == "paragraph_open":
         if state.lists:
@@ -104,11 +273,11 @@ def _block(state: _State, tokens: list[Token], i: int) -> int:
             style = "Normal"
         inline = tokens[i + 1]
         if state.lists and state.paragraph is not None:  # a second paragraph in one item
-            state.paragraph.add_run().add_break()
+            state.paragraph.runs.append("<w:r><w:br/></w:r>")
             _inline(state, state.paragraph, inline)
         else:
-            paragraph = state.document.add_paragraph(style=style)
-            _inline(state, paragraph, inline)
+            paragraph = state.add_paragraph(style)
+            _inline(state, paragraph, inline, task=bool(state.lists))
             if state.lists:
                 state.paragraph = paragraph
         return i + 3
@@ -116,48 +285,108 @@ def _block(state: _State, tokens: list[Token], i: int) -> int:
         state.lists.append("bullet" if kind == "bullet_list_open" else "ordered")
     elif kind in ("bullet_list_close", "ordered_list_close"):
         state.lists.pop()
-    elif kind == "list_item_open" or kind == "list_item_close":
+    elif kind in ("list_item_open", "list_item_close"):
         state.paragraph = None
     elif kind == "blockquote_open":
         state.quote += 1
     elif kind == "blockquote_close":
         state.quote -= 1
     elif kind == "hr":
-        state.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        state.add_paragraph("Normal").runs.append('<w:r><w:br w:type="page"/></w:r>')
+    elif kind == "fence" and token.info.strip() == CHART_FENCE:
+        _chart(state, token.content)
     elif kind in ("fence", "code_block"):
         for line in token.content.rstrip("\n").split("\n"):
-            run = state.document.add_paragraph(style="Normal").add_run(clean(line))
-            run.font.name = "Courier New"
+            state.add_paragraph("Normal", _NO_INDENT).runs.append(run_xml(line, mono=True))
     elif kind == "table_open":
         return _table(state, tokens, i)
+    elif kind == "footnote_block_open":
+        while tokens[i].type != "footnote_block_close":
+            i += 1
     return i + 1
 
 
-def _inline(state: _State, paragraph: Paragraph, inline: Token) -> None:
-    marks: dict[str, bool] = {}
+def _inline(
+    state: _State, paragraph: _Paragraph, inline: Token, task: bool = False, bold: bool = False
+) -> None:
+    marks: dict[str, bool] = {"strong": bold}
     previous = ""
-    for child in inline.children or []:
+    runs = paragraph.runs
+    children = inline.children or []
+    if task and children and children[0].type == "text":
+        match = _TASK.match(children[0].content)
+        if match:
+            runs.append(run_xml("☑ " if match.group(1) in "xX" else "☐ "))
+            children = [children[0].copy(content=children[0].content[4:]), *children[1:]]
+    for child in children:
         kind = child.type
         if kind in ("strong_open", "em_open", "s_open"):
             marks[kind[:-5]] = True
         elif kind in ("strong_close", "em_close", "s_close"):
-            marks[kind[:-6]] = False
+            marks[kind[:-6]] = bold if kind == "strong_close" else False
         elif kind in ("text", "code_inline"):
-            run = paragraph.add_run(clean(child.content))
-            run.bold = marks.get("strong") or None
-            run.italic = marks.get("em") or None
-            run.font.strike = marks.get("s") or None
-            if kind == "code_inline":
-                run.font.name = "Courier New"
+            runs.append(
+                run_xml(
+                    child.content,
+                    bold=marks.get("strong", False),
+                    italic=marks.get("em", False),
+                    strike=marks.get("s", False),
+                    mono=kind == "code_inline",
+                )
+            )
             previous = child.content or previous
         elif kind == "softbreak":
             # a line break inside a Chinese sentence joins without a space
             if not (previous and _CJK.match(previous[-1])):
-                paragraph.add_run(" ")
+                runs.append(run_xml(" "))
         elif kind == "hardbreak":
-            paragraph.add_run().add_break()
+            runs.append("<w:r><w:br/></w:r>")
         elif kind == "image":
-            paragraph.add_run(clean(f"[{child.content or child.attrs.get('src', '')}]"))
+            runs.append(_image(state, child))
+        elif kind == "footnote_ref":
+            runs.append(_footnote(state, str(child.meta["id"])))
+
+
+def _image(state: _State, token: Token) -> str:
+    src = str(token.attrs.get("src", ""))
+    alt = token.content or src
+    base = state.base.resolve() if state.base else None
+    path = (base / src).resolve() if base and "://" not in src else None
+    if path is None or base is None or not path.is_relative_to(base):
+        return run_xml(f"［图片：{alt}］")
+    try:
+        r_id, image = state.document.part.get_or_add_image(str(path))
+        cx, cy = image.scaled_dimensions(Cm(14), None)
+    except (OSError, ValueError, KeyError, ZeroDivisionError, AttributeError):
+        # docx's image header parsers raise several types for a damaged file
+        return run_xml(f"［图片无法读取：{alt}］")
+    state.shape_id += 1
+    inline = CT_Inline.new_pic_inline(state.shape_id, r_id, image.filename, cx, cy)
+    inline.docPr.set("descr", clean(alt))
+    return f"<w:r><w:drawing>{etree.tostring(inline, encoding='unicode')}</w:drawing></w:r>"
+
+
+def _footnote(state: _State, note_id: str) -> str:
+    if state.notes is None:
+        state.notes = notes.Footnotes(state.document, state.styles)
+    text: list[str] = []
+    for inline in state.footnotes.get(note_id, []):
+        text.extend(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+    return state.notes.add("".join(text))
+
+
+def _chart(state: _State, content: str) -> None:
+    try:
+        spec = json.loads(content)
+    except ValueError:
+        state.add_paragraph("Normal").runs.append(run_xml("［图表数据无法读取］"))
+        return
+    state.shape_id += 1
+    drawing = charts.add_bar_chart(state.document, spec, state.shape_id)
+    state.add_paragraph("Normal", _NO_INDENT + '<w:jc w:val="center"/>').runs.append(drawing)
+    state.add_paragraph("Caption", '<w:jc w:val="center"/>').runs.append(
+        run_xml(str(spec.get("title", "")))
+    )
 
 
 def _table(state: _State, tokens: list[Token], i: int) -> int:
@@ -176,26 +405,31 @@ def _table(state: _State, tokens: list[Token], i: int) -> int:
             rows[-1][1].append(t)
         j += 1
     columns = max((len(cells) for _, cells in rows), default=0)
-    table = state.document.add_table(rows=len(rows), cols=columns)
-    _set_table_style(table)
-    for r, (is_header, cells) in enumerate(rows):
-        row = table.rows[r]
-        if is_header:
-            tr_pr = row._tr.get_or_add_trPr()
-            repeat = OxmlElement("w:tblHeader")
-            repeat.set(qn("w:val"), "true")
-            tr_pr.append(repeat)
-        for c, inline in enumerate(cells):
-            paragraph = row.cells[c].paragraphs[0]
-            paragraph.paragraph_format.first_line_indent = 0
-            _inline(state, paragraph, inline)
-            if is_header:
-                for run in paragraph.runs:
-                    run.bold = True
+    if not columns:
+        return j + 1
+    width = int(state.document._block_width) // 635  # EMU → twentieths of a point
+    cell_width = width // columns
+    grid = state.styles.get("Table Grid")
+    style = f'<w:tblStyle w:val="{grid}"/>' if grid else ""
+    xml = [
+        f'<w:tbl><w:tblPr>{style}<w:tblW w:w="{width}" w:type="dxa"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+        f'<w:gridCol w:w="{cell_width}"/>' * columns,
+        "</w:tblGrid>",
+    ]
+    normal = state.styles["Normal"]
+    for is_header, cells in rows:
+        xml.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if is_header else "<w:tr>")
+        for c in range(columns):
+            paragraph = _Paragraph(normal, props=_NO_INDENT)
+            if c < len(cells):
+                _inline(state, paragraph, cells[c], bold=is_header)
+            xml.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/></w:tcPr>'
+                f"{paragraph.xml()}</w:tc>"
+            )
+        xml.append("</w:tr>")
+    xml.append("</w:tbl>")
+    state.out.append("".join(xml))
     return j + 1
-
-
-def _set_table_style(table: Any) -> None:
-    # a restyled reference without "Table Grid" keeps Word's default table style
-    with contextlib.suppress(KeyError):
-        table.style = "Table Grid"

@@ -1,0 +1,244 @@
+"""Render an engagement's Word deliverables: templates → markdown → .docx.
+
+`render_documents` is the whole stage.  The engagements are split into small shares;
+each share is loaded, validated (an engagement with errors gets no documents), its
+documents chosen and rendered to markdown, and the .docx files whose inputs changed are
+built — in this process, or in worker processes when there are many, so that only
+names go in and only results come back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from docgen.atomic import write_atomic
+from docgen.diagnostics import Diagnostic, DocgenError, sort_key
+from docgen.load import load_folders, open_portfolio, select_folders
+from docgen.process import Process
+from docgen.render.build import build_docx
+from docgen.render.documents import RenderedText, plan_jobs, render_text
+from docgen.render.history import History, read_history
+from docgen.render.templates import DocumentTemplate, environment, template_dirs
+from docgen.schema import did_you_mean
+from docgen.validate import validate_portfolio
+from docgen.word.writer import Reference
+from docgen.workspace import Workspace
+
+MANIFEST = ".docgen-render.json"
+MANIFEST_FORMAT = 1
+#: Engagements per unit of work; below two shares' worth, one process is faster.
+SHARE = 8
+
+Manifest = dict[str, dict[str, str]]
+
+
+@dataclass
+class RenderReport:
+    """What a render did: files written, files already current, and what stopped others."""
+
+    out_dir: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stopped a document."""
+        return not any(d.is_error for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What every share needs besides its engagement names (sent once per worker)."""
+
+    root: Path
+    docs: list[str] | None
+    every: bool
+    out_dir: Path
+    force: bool
+    manifest: Manifest
+    history: History
+
+
+@dataclass
+class _ShareResult:
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class _Renderer:
+    """One process's tools: workspace, process, templates and the reference, opened once."""
+
+    def __init__(self, request: _Request) -> None:
+        self.request = request
+        self.workspace, self.process = open_portfolio(request.root)
+        folder = self.workspace.root / self.workspace.config.templates / "documents"
+        self.env = environment(tuple(template_dirs(folder)))
+        self.templates: dict[str, DocumentTemplate] = {}
+        path = reference_path(self.workspace)
+        self.reference = Reference(path)
+        self.reference_digest = hashlib.sha256(self.reference.data).hexdigest()
+
+    def share(self, names: list[str]) -> _ShareResult:
+        """Load, validate, render and build the documents of the named engagements."""
+        request, workspace = self.request, self.workspace
+        folders = [workspace.engagements_dir / n for n in names]
+        portfolio = load_folders(workspace, self.process, folders)
+        result = _ShareResult()
+        errors = [d for d in validate_portfolio(portfolio) if d.is_error]
+        result.diagnostics.extend(errors)
+        broken = {
+            e.id for e in portfolio.engagements for d in errors if d.path.startswith(e.rel + "/")
+        }
+        engagements = [e for e in portfolio.engagements if e.id not in broken]
+        for job in plan_jobs(engagements, self.process, request.docs, request.every):
+            text = render_text(
+                job, workspace, self.process, request.history, self.env, self.templates
+            )
+            if not isinstance(text, RenderedText):
+                result.diagnostics.extend(text)
+                continue
+            fingerprint = text.fingerprint(self.reference_digest)
+            known = request.manifest.get(text.output)
+            if (
+                not request.force
+                and known
+                and known.get("fingerprint") == fingerprint
+                and _digest_of(request.out_dir / text.output) == known.get("sha256")
+            ):
+                result.unchanged.append(text.output)
+                continue
+            digest = build_docx(text, request.out_dir, self.reference)
+            result.written[text.output] = {"fingerprint": fingerprint, "sha256": digest}
+        return result
+
+
+_worker: _Renderer | None = None
+
+
+def _init_worker(request: _Request) -> None:
+    global _worker
+    _worker = _Renderer(request)
+
+
+def _share_in_worker(names: list[str]) -> _ShareResult:
+    assert _worker is not None
+    return _worker.share(names)
+
+
+def reference_path(workspace: Workspace) -> Path:
+    """The workspace's reference .docx, or the default one shipped in the package."""
+    own = workspace.root / workspace.config.templates / "reference.docx"
+    if own.is_file():
+        return own
+    return Path(str(resources.files("docgen.data").joinpath("reference.docx")))
+
+
+def _check_doc_names(process: Process, docs: list[str] | None) -> None:
+    known = sorted(k.id for k in process.documents)
+    for name in docs or []:
+        kind, _, language = name.partition(".")
+        if kind not in known:
+            hint = did_you_mean(kind, known)
+            raise DocgenError(
+                f"no document '{name}' in the process" + (f"; {hint}" if hint else "")
+            )
+        if language and language not in ("zh", "en"):
+            raise DocgenError(f"'{name}': the language after the dot is zh or en")
+
+
+def render_documents(
+    root: Path | None = None,
+    only: list[str] | None = None,
+    docs: list[str] | None = None,
+    every: bool = False,
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Callable[[int, str], None] | None = None,
+) -> RenderReport:
+    """Render the documents of the engagements ``only`` names (all when None).
+
+    ``docs`` limits the document kinds (see `plan_jobs`); ``every`` makes every kind
+    whatever the stage.  Output goes to ``out_dir`` (default ``<output>/documents``),
+    one folder per engagement.  A document whose fingerprint and file are unchanged
+    since the last render is not rebuilt unless ``force``.  ``progress`` is called with
+    the number of engagements first, then once per engagement done.
+    """
+    workspace, process = open_portfolio(root)
+    _check_doc_names(process, docs)
+    folders = select_folders(workspace, only)
+    out = (out_dir or workspace.root / workspace.config.output / "documents").resolve()
+    manifest_file = out / MANIFEST
+    manifest = _read_manifest(manifest_file)
+    request = _Request(
+        workspace.root,
+        docs,
+        every,
+        out,
+        force,
+        manifest,
+        read_history(workspace.root, workspace.config.engagements),
+    )
+    names = [f.name for f in folders]
+    shares = [names[i : i + SHARE] for i in range(0, len(names), SHARE)]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(shares) // 2 or 1))
+    report = RenderReport(out)
+    if progress:
+        progress(len(names), "")
+    try:
+        for share, result in zip(shares, _run(request, shares, jobs), strict=True):
+            manifest.update(result.written)
+            report.written.extend(result.written)
+            report.unchanged.extend(result.unchanged)
+            report.diagnostics.extend(result.diagnostics)
+            if progress:
+                for name in share:
+                    progress(0, name)
+    finally:
+        if report.written:
+            body = {"format": MANIFEST_FORMAT, "documents": dict(sorted(manifest.items()))}
+            write_atomic(manifest_file, json.dumps(body, ensure_ascii=False, indent=1))
+    report.diagnostics = sorted(set(report.diagnostics), key=sort_key)
+    return report
+
+
+def _run(request: _Request, shares: list[list[str]], jobs: int):  # type: ignore[no-untyped-def]
+    if jobs == 1:
+        renderer = _Renderer(request)
+        yield from (renderer.share(s) for s in shares)
+        return
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(request,)
+    ) as pool:
+        yield from pool.map(_share_in_worker, shares)
+
+
+def _read_manifest(file: Path) -> Manifest:
+    try:
+        data = json.loads(file.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}
+    documents = data.get("documents")
+    return documents if isinstance(documents, dict) else {}
+
+
+def _digest_of(file: Path) -> str | None:
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest()
+    except OSError:
+        return None

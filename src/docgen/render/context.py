@@ -1,0 +1,313 @@
+"""What a document template sees: the engagement, our organisation, and derived views.
+
+Variables (every template gets all of them; ``templates/documents/README.md`` lists each):
+``org``, ``engagement``, ``partner``, ``terms``, ``en``, ``mode``, ``doc``, ``stages``,
+``items``, ``risks``, ``high_threshold``, ``kpis``, ``tasks``, ``milestones``,
+``meetings``, ``meeting`` (per-meeting documents), ``survey``, ``survey_questions``,
+``revisions``, ``doc_date`` (the date of the newest commit of the document's inputs —
+never the clock), ``process_title``.
+
+`missing_fields` checks a template's ``requires`` against this context before rendering
+and names the engagement file and line where the value belongs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from docgen.diagnostics import Diagnostic, Location
+from docgen.load import Engagement, Sourced
+from docgen.model import DocumentRecord, Kpi, Meeting, Risk
+from docgen.process import Process
+from docgen.render.history import Revision
+from docgen.render.templates import DocumentTemplate, Markdown
+from docgen.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class RiskView:
+    """A risk with its score, level and category title."""
+
+    risk: Risk
+    score: int
+    level: str  # 高 / 中 / 低
+    category: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.risk, name)
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """A KPI with its latest actual, change from baseline and achievement of target."""
+
+    kpi: Kpi
+    periods: list[tuple[str, float]]
+    latest: float | None
+    latest_period: str | None
+    change: float | None  # latest − baseline
+    achievement: float | None  # percent of target, inverted for "down" metrics
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.kpi, name)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A checklist item of the process with this engagement's state of it."""
+
+    id: str
+    title: str
+    step: str
+    done: date | None = None
+    by: str | None = None
+    owner: str | None = None
+    due: date | None = None
+    waived: str | None = None
+    note: str | None = None
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocView:
+    """The document being rendered: kind, title and the engagement's record of it."""
+
+    id: str
+    title: str
+    version: str
+    status: str
+    draft: bool
+    signed: date | None
+    record: DocumentRecord
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.record, name)
+
+
+def _risk_views(e: Engagement, process: Process) -> list[RiskView]:
+    if e.risks is None:
+        return []
+    titles = {c.id: c.title for c in process.risk.categories}
+    views = []
+    for risk in e.risks.data.risks:
+        score = risk.score
+        level = (
+            "高"
+            if score >= process.risk.high_threshold
+            else "中"
+            if score >= process.risk.medium_threshold
+            else "低"
+        )
+        views.append(RiskView(risk, score, level, titles.get(risk.category, risk.category)))
+    return sorted(views, key=lambda v: (-v.score, v.risk.id))
+
+
+def _kpi_views(e: Engagement) -> list[KpiView]:
+    views = []
+    for kpi in e.kpis.data.kpis if e.kpis else []:
+        periods = sorted(kpi.actuals.items())
+        latest_period, latest = periods[-1] if periods else (None, None)
+        change = latest - kpi.baseline if latest is not None and kpi.baseline is not None else None
+        achievement = None
+        if latest is not None and kpi.target:
+            achievement = (
+                latest / kpi.target * 100
+                if kpi.direction == "up"
+                else (kpi.target / latest * 100 if latest else None)
+            )
+        views.append(KpiView(kpi, periods, latest, latest_period, change, achievement))
+    return views
+
+
+def _items(e: Engagement, process: Process) -> tuple[dict[str, Any], dict[str, ItemView]]:
+    stages: dict[str, Any] = {}
+    items: dict[str, ItemView] = {}
+    for stage in process.stages:
+        sourced = e.stages.get(stage.id)
+        checklist = sourced.data.checklist if sourced else {}
+        views = []
+        for step in stage.steps:
+            for item in step.items:
+                key = f"{step.id}.{item.id}"
+                state = checklist.get(key)
+                evidence = state.evidence if state else None
+                view = ItemView(
+                    id=key,
+                    title=item.title,
+                    step=step.title,
+                    done=state.done if state else None,
+                    by=state.by if state else None,
+                    owner=state.owner if state else None,
+                    due=state.due if state else None,
+                    waived=(
+                        (state.waived if isinstance(state.waived, str) else "是")
+                        if state and state.waived
+                        else None
+                    ),
+                    note=state.note if state else None,
+                    evidence=[evidence] if isinstance(evidence, str) else list(evidence or []),
+                )
+                views.append(view)
+                items[key] = view
+        stages[stage.id] = {"id": stage.id, "title": stage.title, "items": views}
+    return stages, items
+
+
+def document_view(
+    e: Engagement, process: Process, doc_id: str, title: str
+) -> tuple[DocView, Sourced[DocumentRecord] | None]:
+    """The document's view: its record's version and status, or a first draft."""
+    sourced = e.documents.get(doc_id)
+    record = sourced.data if sourced else DocumentRecord()
+    view = DocView(
+        id=doc_id,
+        title=title,
+        version=record.version or "0.1",
+        status=record.status,
+        draft=record.status not in ("approved", "signed"),
+        signed=record.signed,
+        record=record,
+    )
+    return view, sourced
+
+
+def build_context(
+    workspace: Workspace,
+    process: Process,
+    e: Engagement,
+    doc: DocView,
+    *,
+    revisions: list[Revision],
+    doc_date: date,
+    meeting: Sourced[Meeting] | None = None,
+) -> dict[str, Any]:
+    """Everything a template may use; ``e.index`` must have loaded."""
+    assert e.index is not None
+    index = e.index.data
+    stages, items = _items(e, process)
+    modes = {m.id: m.title for m in process.modes}
+    survey = e.survey.data.surveys[-1] if e.survey and e.survey.data.surveys else None
+    return {
+        "org": workspace.config.organization,
+        "engagement": index,
+        "partner": index.partner,
+        "terms": index.terms,
+        "en": index.en,
+        "call": index.call,
+        "due_diligence": index.due_diligence,
+        "settlement": index.settlement,
+        "renewal": index.renewal,
+        "mode": {"id": index.mode, "title": modes.get(index.mode, index.mode)},
+        "doc": doc,
+        "stages": stages,
+        "items": items,
+        "risks": _risk_views(e, process),
+        "high_threshold": process.risk.high_threshold,
+        "kpis": _kpi_views(e),
+        "tasks": e.plan.data.tasks if e.plan else [],
+        "milestones": e.plan.data.milestones if e.plan else [],
+        "meetings": sorted((m.data for m in e.meetings), key=lambda m: m.date),
+        "meeting": meeting.data if meeting else None,
+        "meeting_notes": Markdown(meeting.body.strip()) if meeting else None,
+        "survey": survey,
+        "survey_questions": {q.id: q.title for q in process.survey.questions}
+        if process.survey
+        else {},
+        "revisions": revisions,
+        "doc_date": doc_date,
+        "process_title": process.title,
+    }
+
+
+# Where each context root lives, for diagnostics: (file in the engagement, key prefix).
+_HOMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "partner": ("index.md", ("partner",)),
+    "terms": ("index.md", ("terms",)),
+    "engagement": ("index.md", ()),
+    "en": ("index.md", ("en",)),
+    "call": ("index.md", ("call",)),
+    "due_diligence": ("index.md", ("due_diligence",)),
+    "settlement": ("index.md", ("settlement",)),
+    "renewal": ("index.md", ("renewal",)),
+    "risks": ("risks.md", ("risks",)),
+    "kpis": ("kpis.md", ("kpis",)),
+    "tasks": ("plan.md", ("tasks",)),
+    "milestones": ("plan.md", ("milestones",)),
+    "survey": ("survey.md", ("surveys",)),
+}
+
+
+def _lookup(context: dict[str, Any], path: str) -> Any:
+    value: Any = context
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+    return value
+
+
+def missing_fields(
+    template: DocumentTemplate,
+    context: dict[str, Any],
+    e: Engagement,
+    workspace: Workspace,
+    meeting_source: Sourced[Meeting] | None = None,
+) -> list[Diagnostic]:
+    """A diagnostic for every value the template requires and the engagement lacks."""
+    found: list[Diagnostic] = []
+    for path, condition in template.requirements:
+        if condition is not None and not condition(**context):
+            continue
+        value = _lookup(context, path)
+        if value not in (None, "", [], {}):
+            continue
+        root, _, rest = path.partition(".")
+        keys = tuple(rest.split(".")) if rest else ()
+        where = _where(root, keys, e, workspace, meeting_source)
+        found.append(
+            where.diagnostic(
+                "error",
+                "document-field-missing",
+                f"{template.header.title or template.name} needs {path}, "
+                "which this file does not give",
+                f"required by the template {template.path}",
+            )
+        )
+    return found
+
+
+def _where(
+    root: str,
+    keys: tuple[str, ...],
+    e: Engagement,
+    workspace: Workspace,
+    meeting_source: Sourced[Meeting] | None,
+) -> Location:
+    if root == "org":
+        return Location("mkdocs.yml", *_org_line(workspace))
+    if root == "meeting" and meeting_source is not None:
+        return meeting_source.at(*keys)
+    if root == "doc":
+        return Location(f"{e.rel}/documents")
+    file, prefix = _HOMES.get(root, ("index.md", (root,)))
+    sourced: Any = {
+        "index.md": e.index,
+        "risks.md": e.risks,
+        "kpis.md": e.kpis,
+        "plan.md": e.plan,
+        "survey.md": e.survey,
+    }[file]
+    if sourced is None:
+        return Location(f"{e.rel}/{file}")
+    return sourced.at(*prefix, *keys)  # type: ignore[no-any-return]
+
+
+def _org_line(workspace: Workspace) -> tuple[int, int]:
+    for number, line in enumerate(
+        (workspace.root / "mkdocs.yml").read_text("utf-8", "replace").splitlines(), 1
+    ):
+        if line.strip().startswith("organization:"):
+            return number, 1
+    return 1, 1

@@ -1,0 +1,247 @@
+"""Which documents an engagement gets, and each one's markdown, metadata and fingerprint.
+
+A document kind applies to an engagement once the engagement has reached the kind's stage
+or keeps a record of it in ``documents/``; the termination and renewal agreements (kinds
+a transition's gate names) only once the engagement's status is that transition's, or a
+record exists.  English versions are made for kinds whose process entry lists ``en`` when
+the engagement has an ``en:`` block.  Meeting minutes are one document per meeting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import jinja2
+
+from docgen.diagnostics import Diagnostic, Location
+from docgen.load import Engagement, Sourced
+from docgen.model import Meeting
+from docgen.process import DocumentKind, Process
+from docgen.render.context import build_context, document_view, missing_fields
+from docgen.render.history import History, Revision
+from docgen.render.templates import DocumentTemplate, EmptyValue, load_template
+from docgen.word.package import EPOCH
+from docgen.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentJob:
+    """One document to make: who, which kind, which language (and which meeting)."""
+
+    engagement: Engagement
+    kind: DocumentKind
+    language: str
+    meeting: Sourced[Meeting] | None = None
+    ahead: bool = False  # of the current stage and without a record: may not be ready
+
+    @property
+    def template_name(self) -> str:
+        """``<doc>.md.j2`` or ``<doc>.en.md.j2``."""
+        suffix = "" if self.language == "zh" else f".{self.language}"
+        return f"{self.kind.id}{suffix}.md.j2"
+
+    @property
+    def file_name(self) -> str:
+        """The .docx name inside the engagement's output folder."""
+        stem = self.kind.id
+        if self.meeting is not None:
+            stem += "-" + Path(self.meeting.path).stem
+        if self.language != "zh":
+            stem += f".{self.language}"
+        return stem + ".docx"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedText:
+    """A document rendered to markdown, with what the Word writer needs besides."""
+
+    output: str  # relative to the output folder: <id>/<file>.docx
+    markdown: str
+    title: str
+    header_title: str
+    version: str
+    draft: bool
+    confidential: bool
+    articles: bool
+    toc: bool
+    author: str
+    when: datetime
+    language: str
+    base: str  # the engagement folder, for images
+
+    def fingerprint(self, reference_digest: str) -> str:
+        """Everything the .docx depends on, hashed."""
+        h = hashlib.sha256()
+        for part in (
+            reference_digest,
+            self.markdown,
+            self.title,
+            self.header_title,
+            self.version,
+            str(self.draft),
+            str(self.confidential),
+            str(self.articles),
+            str(self.toc),
+            self.author,
+            self.when.isoformat(),
+            self.language,
+        ):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+
+def plan_jobs(
+    engagements: list[Engagement],
+    process: Process,
+    only: list[str] | None = None,
+    every: bool = False,
+) -> Iterator[DocumentJob]:
+    """The documents to make.
+
+    ``only`` names kinds (``cooperation-agreement``) or one language of a kind
+    (``cooperation-agreement.en``); ``every`` makes every kind whatever the stage.
+    """
+    stage_index = process.stage_index
+    wanted: dict[str, set[str] | None] = {}
+    for name in only or []:
+        kind_id, _, language = name.partition(".")
+        if language:
+            previous = wanted.get(kind_id, set())
+            wanted[kind_id] = None if previous is None else previous | {language}
+        else:
+            wanted[kind_id] = None
+    for e in engagements:
+        if e.index is None:
+            continue
+        index = e.index.data
+        reached = stage_index.get(index.stage, -1)
+        for kind in process.documents:
+            if only and kind.id not in wanted:
+                continue
+            explicit = bool(only) or every
+            applies = kind.id in e.documents or (
+                stage_index[kind.stage] <= reached
+                and (kind.status is None or kind.status == index.status)
+            )
+            if not (explicit or applies):
+                continue
+            # a document of the stage under way may not be ready yet: say so, don't fail
+            ahead = (
+                not explicit and kind.id not in e.documents and stage_index[kind.stage] == reached
+            )
+            asked = wanted.get(kind.id) if only else None
+            for language in kind.languages:
+                if asked is not None and language not in asked:
+                    continue
+                if language != "zh" and asked is None and index.en is None:
+                    continue
+                if kind.id == "meeting-minutes":
+                    for meeting in sorted(e.meetings, key=lambda m: m.path):
+                        yield DocumentJob(e, kind, language, meeting, ahead)
+                else:
+                    yield DocumentJob(e, kind, language, ahead=ahead)
+
+
+def render_text(
+    job: DocumentJob,
+    workspace: Workspace,
+    process: Process,
+    history: History,
+    env: jinja2.Environment,
+    templates: dict[str, DocumentTemplate],
+) -> RenderedText | list[Diagnostic]:
+    """The job's markdown and metadata, or the diagnostics that stop it."""
+    e = job.engagement
+    assert e.index is not None
+    if job.template_name not in templates:
+        templates[job.template_name] = load_template(env, job.template_name, workspace.rel)
+    template = templates[job.template_name]
+    doc, record = document_view(e, process, job.kind.id, template.header.title or job.kind.title)
+    inputs = [e.index.path] + ([record.path] if record else [])
+    if job.meeting is not None:
+        inputs.append(job.meeting.path)
+    revisions = history.for_files(inputs)
+    when = _document_time(revisions, doc.signed, [a.date for a in doc.approvals])
+    context = build_context(
+        workspace,
+        process,
+        e,
+        doc,
+        revisions=revisions,
+        doc_date=when.date(),
+        meeting=job.meeting,
+    )
+    missing = missing_fields(template, context, e, workspace, job.meeting)
+    if missing:
+        if job.ahead:
+            return [replace(d, severity="warning") for d in missing]
+        return missing
+    try:
+        markdown = template.template.render(context)
+    except EmptyValue:
+        return [
+            _template_problem(template, "prints a value this engagement leaves empty", e, workspace)
+        ]
+    except jinja2.UndefinedError as exc:
+        return [_template_problem(template, f"uses {exc.message}", e, workspace)]
+    except jinja2.TemplateError as exc:
+        return [_template_problem(template, f"fails: {exc}", e, workspace)]
+    index = e.index.data
+    title = template.header.title or job.kind.title
+    return RenderedText(
+        output=f"{e.id}/{job.file_name}",
+        markdown=markdown,
+        title=f"{index.title} {title}" if job.language == "zh" else title,
+        header_title=title if job.meeting is None else f"{title}（{job.meeting.data.date}）",
+        version=doc.version,
+        draft=doc.draft,
+        confidential=doc.record.confidential,
+        articles=template.header.articles,
+        toc=template.header.toc,
+        author=index.owner,
+        when=when,
+        language=job.language,
+        base=str(e.folder),
+    )
+
+
+def _document_time(
+    revisions: list[Revision], signed: date | None, approvals: list[date]
+) -> datetime:
+    """The newest commit of the inputs; else the newest signing or approval date."""
+    if revisions:
+        return max(r.when for r in revisions).astimezone(UTC).replace(microsecond=0)
+    dates = [d for d in [signed, *approvals] if d is not None]
+    if dates:
+        newest = max(dates)
+        return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)
+    return EPOCH
+
+
+def _template_problem(
+    template: DocumentTemplate, what: str, e: Engagement, workspace: Workspace
+) -> Diagnostic:
+    file, line = _template_line()
+    path = workspace.rel(Path(file)) if file else template.path
+    return Location(path, line).diagnostic(
+        "error",
+        "template-error",
+        f"template {what} (rendering {e.id})",
+        "check the template's variables against templates/documents/README.md",
+    )
+
+
+def _template_line() -> tuple[str, int]:
+    """The innermost template frame of the exception being handled (Jinja maps lines)."""
+    found = ("", 1)
+    for frame, lineno in traceback.walk_tb(sys.exc_info()[2]):
+        if frame.f_code.co_filename.endswith(".j2"):
+            found = (frame.f_code.co_filename, lineno)
+    return found

@@ -1,0 +1,188 @@
+"""Document templates: Jinja2 producing markdown, with a YAML header saying what they need.
+
+A template is ``<doc>.md.j2`` (``<doc>.en.md.j2`` for English) in the workspace's
+``templates/documents/`` or, when the workspace has none of that name, the one shipped in
+the package.  It opens with a Jinja comment holding YAML::
+
+    {#
+    title: 合作协议
+    articles: true        # level-2 headings are articles 第一条 …, ordered lists clauses （一）
+    toc: true             # a table of contents Word refreshes on open
+    requires:             # checked before rendering; a missing one is a diagnostic
+      - partner.name
+      - terms.dispute_resolution.institution if terms.dispute_resolution.method == "arbitration"
+    #}
+
+Everything a template prints is text: values are escaped for markdown on output
+(``finalize``), so a partner named ``**<b>{{x}}</b>`` renders literally; only values the
+code marks :class:`Markdown` pass through.  ``StrictUndefined`` turns a misspelt variable
+into an error, and printing an empty value (``None``) is an error too — never a blank in a
+contract.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from pydantic import ValidationError
+
+from docgen.diagnostics import DocgenError
+from docgen.schema import Strict
+
+PACKAGED = "documents"
+_HEADER = re.compile(r"\A\{#-?\s*\n(.*?)\n\s*-?#\}\n?", re.S)
+# Characters with a meaning somewhere in CommonMark + tables; a backslash makes them text.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+_BREAKS = re.compile(r"\s*\n\s*")
+_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+
+
+class Markdown(str):
+    """Markdown made by docgen itself (never partner data): printed without escaping."""
+
+    __slots__ = ()
+
+
+class EmptyValue(ValueError):
+    """A template printed a value the engagement does not give (``None``)."""
+
+
+class TemplateHeader(Strict):
+    """The YAML header of a document template."""
+
+    title: str | None = None
+    articles: bool = False
+    toc: bool = False
+    each: str | None = None  # "meeting": one document per meeting file
+    requires: list[str] = []
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    """A compiled template with its header and the file it came from."""
+
+    name: str
+    path: str
+    header: TemplateHeader
+    template: jinja2.Template
+    source: str
+    requirements: list[tuple[str, Any]] = field(default_factory=list)  # (path, condition)
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as markdown that renders to exactly ``text`` (line breaks become spaces)."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if "\n" in text:
+        parts = _BREAKS.split(text.strip())
+        joined = parts[0]
+        for part in parts[1:]:
+            joined += part if _CJK_END.search(joined) else " " + part
+        text = joined
+    return text
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        raise EmptyValue("printed an empty value")
+    if isinstance(value, Markdown | jinja2.Undefined):
+        return value
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return escape_markdown(str(value).strip())
+
+
+CHART_FENCE = "docgen-chart"
+
+
+def chart(kind: str, title: str, categories: list[Any], series: list[dict[str, Any]]) -> Markdown:
+    """A chart block the Word writer turns into a native Word chart (text stays text).
+
+    JSON holds no raw line break, so partner text inside cannot close the fence.
+    """
+    spec = {
+        "kind": kind,
+        "title": str(title),
+        "categories": [str(c) for c in categories],
+        "series": [
+            {
+                "name": str(s["name"]),
+                "values": [None if v is None else round(float(v), 1) for v in s["values"]],
+            }
+            for s in series
+        ],
+    }
+    return Markdown(f"```{CHART_FENCE}\n{json.dumps(spec, ensure_ascii=False)}\n```")
+
+
+def template_dirs(workspace_templates: Path | None) -> list[Path]:
+    """Where templates are looked up: the workspace first, then the package."""
+    packaged = Path(str(resources.files("docgen.data").joinpath(PACKAGED)))
+    dirs = [packaged]
+    if workspace_templates is not None and workspace_templates.is_dir():
+        dirs.insert(0, workspace_templates)
+    return dirs
+
+
+@lru_cache(maxsize=8)
+def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """The Jinja environment documents render in (filters from `docgen.render.filters`)."""
+    from docgen.render import filters
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs], encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(filters.FILTERS)
+    env.globals["chart"] = chart
+    return env
+
+
+def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTemplate:
+    """Compile ``name`` (``<doc>.md.j2``); errors name the template file and line."""
+    try:
+        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound:
+        raise DocgenError(f"no template {name} in templates/documents/ or the package") from None
+    shown = rel(Path(str(filename)))
+    match = _HEADER.match(source)
+    data: Any = {}
+    if match:
+        try:
+            data = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise DocgenError(
+                f"{shown}: the template's YAML header does not parse: {exc}"
+            ) from None
+    try:
+        header = TemplateHeader.model_validate(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise DocgenError(f"{shown}: template header, {where}: {problem['msg']}") from None
+    try:
+        template = env.get_template(name)
+        requirements = []
+        for entry in header.requires:
+            path, _, condition = entry.partition(" if ")
+            requirements.append(
+                (path.strip(), env.compile_expression(condition) if condition else None)
+            )
+    except jinja2.TemplateSyntaxError as exc:
+        raise DocgenError(f"{shown}:{exc.lineno}: template syntax: {exc.message}") from None
+    return DocumentTemplate(name, shown, header, template, source, requirements)
