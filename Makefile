@@ -1,5 +1,5 @@
 # docgen — the two set-up commands on a fresh machine:
-#   make demo   build a venv, then validate the sample engagements, print their status, build the site
+#   make demo   build a venv, then validate the samples, print their status, publish (every .docx + the site)
 #   make test   build a venv with the test tools, then run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -16,9 +16,7 @@ $(BIN)/docgen: pyproject.toml
 demo: $(BIN)/docgen
 	$(BIN)/docgen validate
 	$(BIN)/docgen status
-	$(BIN)/docgen render
-	$(BIN)/mkdocs build --strict --quiet --site-dir build/site
-	@echo "site written to build/site/"
+	$(BIN)/docgen publish
 
 test: $(BIN)/docgen
 	$(BIN)/python -m pytest

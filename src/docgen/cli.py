@@ -18,6 +18,7 @@ from docgen import survey as survey_module
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
+from docgen.publish import publish as run_publish
 from docgen.render import render_documents
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
@@ -162,6 +163,40 @@ def render(
         f"in {result.out_dir}"
     )
     sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "partner"]),
+    default="internal",
+    show_default=True,
+    help="partner: only what partners may see (pages, search, documents, charts).",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the site goes (default: build/site, build/site-partner).",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
+)
+@root_option
+def publish(audience: str, site_dir: Path | None, jobs: int | None, root: Path | None) -> None:
+    """Validate, render every .docx, and build the site (mkdocs build --strict)."""
+    with report.RenderProgress(_console(err=True)) as progress:
+        result = run_publish(root, audience, site_dir, jobs, progress.update)  # type: ignore[arg-type]
+    report.print_diagnostics(_console(), result.diagnostics)
+    err = _console(err=True)
+    if result.render is not None:
+        err.print(
+            f"{len(result.render.written)} document(s) written, "
+            f"{len(result.render.unchanged)} unchanged"
+        )
+    if result.built:
+        err.print(f"site written to {result.site_dir}")
+    sys.exit(0 if result.built else 1)
 
 
 def _days(value: str | None) -> int | None:

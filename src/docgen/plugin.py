@@ -1,12 +1,21 @@
 """The ``docgen`` MkDocs plugin: the site layer, a thin client of the library API.
 
-Its section in mkdocs.yml is the workspace configuration (`docgen.workspace`).  For now
-it checks that configuration and refuses to build a site from engagements that do not
-validate; pages, dashboards and documents are injected by the site layer built on it.
+Its section in mkdocs.yml is the workspace configuration (`docgen.workspace`).  On
+``on_config`` it loads and validates the engagements (errors stop the build), keeps the
+navigation to a few section pages (engagement pages are reached from them, so no page
+carries the whole portfolio), and teaches jieba the domain's words; ``on_files`` injects
+the generated pages and the rendered .docx files without writing into ``docs/``;
+``on_serve`` makes ``mkdocs serve`` reload when an engagement changes.
+
+``audience: partner`` (or ``DOCGEN_AUDIENCE=partner``, as ``docgen publish --audience``
+sets) builds the partner site: see `docgen.site.audience`.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +23,19 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
 
 from docgen.diagnostics import DocgenError
-from docgen.load import load_portfolio
+from docgen.load import Portfolio, load_portfolio
+from docgen.render import documents_dir
+from docgen.render.history import History, read_history
+from docgen.site.audience import AUDIENCES, Audience, document_visible, for_audience
+from docgen.site.pages import document_files, site_pages
+from docgen.site.search import user_dictionary
 from docgen.validate import validate_portfolio
+
+log = logging.getLogger("mkdocs.plugins.docgen")
+CSS = "assets/docgen.css"
 
 
 class DocgenConfig(base.Config):
@@ -30,16 +48,28 @@ class DocgenConfig(base.Config):
     timezone = c.Type(str, default="Asia/Shanghai")
     max_file_kb = c.Type(int, default=2048)
     organization = c.Type(dict, default={})
+    audience = c.Choice(AUDIENCES, default="internal")
 
 
 class DocgenPlugin(BasePlugin[DocgenConfig]):
-    """Validates the workspace before MkDocs builds the site."""
+    """Validates the workspace and adds the portfolio's pages to the site."""
 
-    def on_pre_build(self, *, config: Any) -> None:
-        """Load and validate the engagements; errors stop the build."""
-        root = Path(config.config_file_path).parent
+    def __init__(self) -> None:
+        self.portfolio: Portfolio | None = None
+        self.history = History()
+        self.root = Path(".")
+        self.audience: Audience = "internal"
+
+    def on_config(self, config: Any) -> Any:
+        """Load and validate the engagements; set the navigation and the search words."""
+        self.root = Path(config.config_file_path).parent
+        override = os.environ.get("DOCGEN_AUDIENCE")
+        if override and override not in AUDIENCES:
+            raise PluginError(f"docgen: DOCGEN_AUDIENCE={override!r} is not one of {AUDIENCES}")
+        self.audience = override or self.config.audience
         try:
-            diagnostics = validate_portfolio(load_portfolio(root))
+            portfolio = load_portfolio(self.root)
+            diagnostics = validate_portfolio(portfolio)
         except DocgenError as exc:
             details = "\n".join(d.format() for d in exc.diagnostics)
             raise PluginError(f"docgen: {exc.message}\n{details}".rstrip()) from exc
@@ -47,3 +77,81 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         if errors:
             lines = "\n".join(d.format() for d in errors)
             raise PluginError(f"docgen: {len(errors)} error(s) in the engagements:\n{lines}")
+        self.portfolio = for_audience(portfolio, self.audience)
+        self.history = read_history(self.root, self.config.engagements)
+        if config.nav is None:
+            config.nav = [
+                {"项目总览": "index.md"},
+                {"项目一览": "engagements/index.md"},
+                {"分类浏览": "browse/index.md"},
+                {"流程规程": "procedure.md"},
+            ]
+            docs = Path(config.docs_dir)
+            config.nav += sorted(
+                p.relative_to(docs).as_posix()
+                for p in docs.rglob("*.md")
+                if p.relative_to(docs).as_posix() not in ("index.md",)
+            )
+        # engagement pages are deliberately outside the navigation
+        config.validation.nav.omitted_files = logging.DEBUG
+        config.extra_css.append(CSS)
+        user_dictionary(self.portfolio, self.root / self.config.output / "jieba-user-dict.txt")
+        return config
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        """Add the generated pages, the stylesheet and the rendered documents."""
+        assert self.portfolio is not None
+        portfolio = self.portfolio
+        out = documents_dir(portfolio.workspace, self.audience)
+        home = "index.md" if files.get_file_from_path("index.md") is None else "dashboard.md"
+
+        def documents(e: Any) -> list[tuple[str, str, str]]:
+            return [
+                (doc_id, label, name)
+                for doc_id, label, name in document_files(out, e)
+                if document_visible(portfolio.process, e, doc_id, self.audience)
+            ]
+
+        today = portfolio.workspace.today()
+        for page in site_pages(
+            portfolio,
+            today,
+            self.history,
+            documents,
+            home,
+            hide_internal_items=self.audience != "internal",
+        ):
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(
+                    f"docgen: docs/{page.path} would hide a generated page; rename it"
+                )
+            files.append(File.generated(config, page.path, content=page.text))
+        css = resources.files("docgen.data").joinpath("site/docgen.css").read_text("utf-8")
+        files.append(File.generated(config, CSS, content=css))
+        for e in portfolio.engagements:
+            for _, _, name in documents(e):
+                files.append(
+                    File.generated(
+                        config,
+                        f"engagements/{e.id}/documents/{name}",
+                        abs_src_path=str(out / e.id / name),
+                    )
+                )
+        return files
+
+    def on_post_build(self, *, config: Any) -> None:
+        """Drop the theme's search languages the site does not use (Thai, Japanese, …)."""
+        lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
+        keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js", "lunr.zh.min.js"}
+        for path in [lunr / "wordcut.js", lunr / "tinyseg.js", *lunr.glob("min/lunr.*.min.js")]:
+            if path.name not in keep and path.is_file():
+                path.unlink()
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        """Rebuild when an engagement, the process or a template changes."""
+        root = Path(config.config_file_path).parent
+        for folder in (self.config.engagements, self.config.templates):
+            path = root / folder
+            if path.exists():
+                server.watch(str(path))
+        return server

@@ -200,6 +200,8 @@ class DocumentKind(Strict):
     languages: list[Literal["zh", "en"]] = ["zh"]
     #: made only for engagements with this status (the termination agreement: terminated)
     status: Literal["terminated", "renewed", "completed", "on-hold"] | None = None
+    #: internal documents never reach a partner build of the site
+    visibility: Literal["internal", "partner"] = "partner"
 
 
 class Transition(Strict):
@@ -253,6 +255,8 @@ class Process(Strict):
     invariants: list[Rule] = []
     transitions: dict[Id, Transition] = {}
     policies: list[Policy] = []
+    #: index.md fields (dotted) and risk fields (``risks.<field>``) a partner never sees
+    internal_fields: list[str] = []
 
     @cached_property
     def items(self) -> dict[str, tuple[Stage, Step, Item]]:

@@ -41,7 +41,7 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
     data = resources.files("docgen.data")
     files: dict[str, str] = {
         "mkdocs.yml": data.joinpath("workspace/mkdocs.yml").read_text("utf-8"),
-        "docs/index.md": data.joinpath("workspace/docs/index.md").read_text("utf-8"),
+        "docs/guide.md": data.joinpath("workspace/docs/guide.md").read_text("utf-8"),
         "templates/process.yml": default_process_text(language),
         "engagements/.gitkeep": "",
     }

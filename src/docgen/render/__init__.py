@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from docgen.render.documents import RenderedText, plan_jobs, render_text
 from docgen.render.history import History, read_history
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean
+from docgen.site.audience import Audience, document_visible, for_audience
 from docgen.validate import validate_portfolio
 from docgen.word.writer import Reference
 from docgen.workspace import Workspace
@@ -66,6 +67,7 @@ class _Request:
     force: bool
     manifest: Manifest
     history: History
+    audience: Audience = "internal"
 
 
 @dataclass
@@ -100,11 +102,21 @@ class _Renderer:
             e.id for e in portfolio.engagements for d in errors if d.path.startswith(e.rel + "/")
         }
         engagements = [e for e in portfolio.engagements if e.id not in broken]
+        if request.audience != "internal":
+            # documents for partners are made from what partners may see, nothing else
+            engagements = for_audience(
+                replace(portfolio, engagements=engagements), request.audience
+            ).engagements
         for job in plan_jobs(engagements, self.process, request.docs, request.every):
+            if not document_visible(self.process, job.engagement, job.kind.id, request.audience):
+                continue
             text = render_text(
                 job, workspace, self.process, request.history, self.env, self.templates
             )
             if not isinstance(text, RenderedText):
+                if request.audience != "internal":
+                    # needs what partners may not see: not made for them, and said so
+                    text = [_not_for_partners(d) for d in text]
                 result.diagnostics.extend(text)
                 continue
             fingerprint = text.fingerprint(self.reference_digest)
@@ -133,6 +145,21 @@ def _init_worker(request: _Request) -> None:
 def _share_in_worker(names: list[str]) -> _ShareResult:
     assert _worker is not None
     return _worker.share(names)
+
+
+def _not_for_partners(d: Diagnostic) -> Diagnostic:
+    return replace(
+        d,
+        severity="warning",
+        message=f"{d.message}; not published to partners",
+        hint="it needs a value partners may not see, or one the engagement does not give",
+    )
+
+
+def documents_dir(workspace: Workspace, audience: Audience) -> Path:
+    """Where rendered documents go: ``<output>/documents`` (``documents-partner``)."""
+    name = "documents" if audience == "internal" else f"documents-{audience}"
+    return workspace.root / workspace.config.output / name
 
 
 def reference_path(workspace: Workspace) -> Path:
@@ -165,6 +192,7 @@ def render_documents(
     jobs: int | None = None,
     force: bool = False,
     progress: Callable[[int, str], None] | None = None,
+    audience: Audience = "internal",
 ) -> RenderReport:
     """Render the documents of the engagements ``only`` names (all when None).
 
@@ -172,12 +200,14 @@ def render_documents(
     whatever the stage.  Output goes to ``out_dir`` (default ``<output>/documents``),
     one folder per engagement.  A document whose fingerprint and file are unchanged
     since the last render is not rebuilt unless ``force``.  ``progress`` is called with
-    the number of engagements first, then once per engagement done.
+    the number of engagements first, then once per engagement done.  For ``audience``
+    partner, documents are made from the partner view (`docgen.site.audience`) into
+    ``<output>/documents-partner``.
     """
     workspace, process = open_portfolio(root)
     _check_doc_names(process, docs)
     folders = select_folders(workspace, only)
-    out = (out_dir or workspace.root / workspace.config.output / "documents").resolve()
+    out = (out_dir or documents_dir(workspace, audience)).resolve()
     manifest_file = out / MANIFEST
     manifest = _read_manifest(manifest_file)
     request = _Request(
@@ -188,6 +218,7 @@ def render_documents(
         force,
         manifest,
         read_history(workspace.root, workspace.config.engagements),
+        audience,
     )
     names = [f.name for f in folders]
     shares = [names[i : i + SHARE] for i in range(0, len(names), SHARE)]

@@ -1,0 +1,103 @@
+"""Publish: validate, render the documents, build the site with MkDocs, documents included.
+
+The MkDocs build runs in this process through MkDocs' own API with ``strict`` on, so a
+broken link or any warning fails the publish, as ``mkdocs build --strict`` would.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.render import RenderReport, render_documents
+from docgen.site.audience import Audience
+from docgen.validate import validate
+from docgen.workspace import open_workspace
+
+
+@dataclass
+class PublishReport:
+    """What a publish did, or the diagnostics that stopped it."""
+
+    site_dir: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    render: RenderReport | None = None
+    built: bool = False
+
+
+def default_site_dir(root: Path | None, audience: Audience) -> Path:
+    """``<output>/site``, or ``<output>/site-partner`` for the partner build."""
+    workspace = open_workspace(root)
+    name = "site" if audience == "internal" else f"site-{audience}"
+    return workspace.root / workspace.config.output / name
+
+
+def publish(
+    root: Path | None = None,
+    audience: Audience = "internal",
+    site_dir: Path | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> PublishReport:
+    """Validate (errors stop here), render the documents, then build the site."""
+    workspace = open_workspace(root)
+    site = (site_dir or default_site_dir(workspace.root, audience)).resolve()
+    report = PublishReport(site)
+    checked = validate(workspace.root, jobs=jobs)
+    report.diagnostics = list(checked.diagnostics)
+    if any(d.is_error for d in checked.diagnostics):
+        return report
+    report.render = render_documents(
+        workspace.root, jobs=jobs, progress=progress, audience=audience
+    )
+    report.diagnostics += [d for d in report.render.diagnostics if d not in report.diagnostics]
+    if not report.render.ok:
+        return report
+    build_site(workspace.root, site, audience)
+    report.built = True
+    return report
+
+
+def build_site(root: Path, site_dir: Path, audience: Audience) -> None:
+    """``mkdocs build --strict`` of the workspace at ``root`` into ``site_dir``."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    with _audience(audience), _mkdocs_quiet():
+        try:
+            config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
+            build(config)
+        except (Abort, ConfigurationError, PluginError) as exc:
+            raise DocgenError(f"mkdocs build failed: {exc}") from None
+
+
+@contextmanager
+def _audience(audience: Audience) -> Iterator[None]:
+    previous = os.environ.get("DOCGEN_AUDIENCE")
+    os.environ["DOCGEN_AUDIENCE"] = audience
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DOCGEN_AUDIENCE", None)
+        else:
+            os.environ["DOCGEN_AUDIENCE"] = previous
+
+
+@contextmanager
+def _mkdocs_quiet() -> Iterator[None]:
+    """MkDocs' INFO lines are noise here; its warnings (which fail --strict) still show."""
+    logger = logging.getLogger("mkdocs")
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)

@@ -1,0 +1,234 @@
+"""The published site: strict build, pages, audiences, escaping, offline, a real browser."""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import json
+import logging
+import re
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY
+from docgen.publish import publish
+from test_render import copy_samples
+
+MARKER = "INTERNAL-MARKER-7Q"
+HOSTILE = "<script>alert(1)</script>{{ 7*7 }}"
+#: Dormant URLs inside Material's own JavaScript: fetched only for features docgen's site
+#: never uses (mermaid diagrams; repository facts when repo_url is set) — both asserted
+#: absent below — or license comments.  The browser test proves nothing is requested.
+THEME_DORMANT = {"unpkg.com", "api.github.com", "clipboardjs.com", "fontawesome.com",
+                 "bit.ly", "lunrjs.com", "tartarus.org", "${e}", "$"}
+
+
+def built(root: Path, audience: str = "internal", caplog: pytest.LogCaptureFixture | None = None) -> Path:
+    report = publish(root, audience=audience, jobs=1)  # type: ignore[arg-type]
+    assert report.built, [d.format() for d in report.diagnostics if d.is_error]
+    return report.site_dir
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import os
+
+    os.environ["DOCGEN_TODAY"] = TODAY
+    return copy_samples(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def site(samples: Path) -> Path:
+    return built(samples)
+
+
+def test_publish_builds_strict_without_warnings(samples: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        site = built(samples)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("mkdocs")]
+    for page in ("index.html", "procedure/index.html", "engagements/index.html", "browse/index.html",
+                 "engagements/stage-execution/index.html", "guide/index.html"):
+        assert (site / page).is_file(), page
+    for engagement in (samples / "engagements").iterdir():
+        assert (site / "engagements" / engagement.name / "index.html").is_file()
+    contract = site / "engagements/2025-014-hengtong-logistics/documents/cooperation-agreement.docx"
+    assert zipfile.is_zipfile(contract)
+    assert not (samples / "docs" / "engagements").exists()  # nothing written into docs/
+
+
+def test_pages_hold_what_a_reader_needs(site: Path) -> None:
+    home = (site / "index.html").read_text("utf-8")
+    assert "docgen-chart" in home and "风险热力图" in home and "恒通智慧物流园区合资运营项目" in home
+    page = (site / "engagements/2025-014-hengtong-logistics/index.html").read_text("utf-8")
+    for text in ("杭州恒通智慧物流有限公司", "91330106MA2H3PL80J", "合作执行与监控检查清单", "关键绩效指标",
+                 "documents/cooperation-agreement.docx", "会议", "风险", "目标"):
+        assert text in page, text
+    assert "<svg" in page and "<title>" in page  # charts are inline SVG with text
+    procedure = (site / "procedure/index.html").read_text("utf-8")
+    assert "举行合作启动仪式" in procedure and "协议须在尽职调查与法律顾问审核完成后签署" in procedure
+
+
+def test_navigation_stays_flat(site: Path) -> None:
+    pages = list(site.rglob("*.html"))
+    assert sum(p.stat().st_size for p in pages) / len(pages) < 100_000
+    page = (site / "engagements/2025-014-hengtong-logistics/index.html").read_text("utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', page, re.S)
+    assert nav and "2024-003-jinghua-materials" not in nav.group(0)  # no engagement list in nav
+
+
+def test_nothing_from_another_host(site: Path) -> None:
+    found: dict[str, set[str]] = {}
+    for path in site.rglob("*"):
+        if path.suffix not in (".html", ".js", ".css", ".json", ".xml"):
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        text = re.sub(r"""xmlns(:\w+)?=["']http://www\.w3\.org/[^"']*["']""", "", text)  # names
+        if path.suffix == ".css":
+            text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # licence comments
+            text = re.sub(r"\\3c !--.*?-->", "", text)  # …and those inside SVG icons
+        for host in re.findall(r"https?://([^/\"'\s)<>`\\]+)", text):
+            if path.suffix == ".js" and host in THEME_DORMANT:
+                continue
+            if path.name == "sitemap.xml" and host == "www.sitemaps.org":
+                continue
+            found.setdefault(host, set()).add(path.relative_to(site).as_posix())
+    assert not found, found
+    for page in site.rglob("*.html"):
+        html = page.read_text("utf-8")
+        assert 'class="mermaid"' not in html and "repo_url" not in html
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def _all_text(site: Path) -> str:
+    parts = []
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".json", ".js", ".css", ".xml", ".txt"):
+            parts.append(path.read_text("utf-8", errors="replace"))
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as z:
+                parts += [z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")]
+    return "\n".join(parts)
+
+
+def test_partner_build_holds_nothing_internal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path)
+    e = root / "engagements/2023-009-haixin-semiconductor"  # visibility: partner
+    index = (e / "index.md").read_text("utf-8")
+    index = index.replace("summary:", f"internal_notes: 备注{MARKER}\nnegotiation_position: 底线{MARKER}\nsummary:", 1)
+    index = index.replace("  conclusion: ", f"  conclusion: {MARKER}", 1)
+    (e / "index.md").write_text(index, "utf-8")
+    risks = (e / "risks.md").read_text("utf-8")
+    (e / "risks.md").write_text(re.sub(r"(\n  - id: \w+\n)", rf"\1    internal_note: {MARKER}\n", risks, count=1), "utf-8")
+    kpis = (e / "kpis.md").read_text("utf-8")
+    (e / "kpis.md").write_text(kpis.replace("---\n", f"---\nvisibility: internal\n# {MARKER}\n", 1)
+                               .replace("metric: ", f"metric: {MARKER}", 1), "utf-8")
+    other = root / "engagements/2025-014-hengtong-logistics/index.md"  # visibility: internal
+    other.write_text(other.read_text("utf-8").replace("summary: ", f"summary: {MARKER}", 1), "utf-8")
+    internal = _all_text(built(root))
+    assert internal.count(MARKER) >= 5  # the markers do reach the internal site
+    partner_site = built(root, "partner")
+    partner = _all_text(partner_site)
+    assert MARKER not in partner
+    assert "海芯" in partner and "恒通" not in partner
+    assert not (partner_site / "engagements/2023-009-haixin-semiconductor/documents/due-diligence-report.docx").exists()
+    assert (partner_site / "engagements/2023-009-haixin-semiconductor/documents/cooperation-agreement.docx").exists()
+    assert "对候选合作伙伴进行背景调查" not in (partner_site / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
+
+
+def test_partner_data_is_escaped_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path)
+    index = root / "engagements/2026-008-huaxin-storage/index.md"
+    text = index.read_text("utf-8").replace("  name: 江苏华信储能科技有限公司", f"  name: '{HOSTILE}'", 1)
+    text = text.replace("tags: [", "tags: ['<b>粗</b>', ", 1)
+    index.write_text(text, "utf-8")
+    site = built(root)
+    everything = _all_text(site)
+    assert "<script>alert(1)</script>" not in everything
+    page = (site / "engagements/2026-008-huaxin-storage/index.html").read_text("utf-8")
+    cell = re.search(r"<td>合作方</td><td>(.*?)</td>", page)
+    assert cell and html.unescape(cell.group(1)) == HOSTILE  # shown literally, not run
+    assert "&lt;b&gt;粗" in page and "<b>粗" not in everything
+    index_json = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    texts = " ".join(d["text"] for d in index_json["docs"])
+    assert "alert(1)" in texts and "<script>" not in texts
+
+
+def test_serve_watches_engagements(site: Path, samples: Path) -> None:
+    from mkdocs.config import load_config
+
+    from docgen.plugin import DocgenPlugin
+
+    config = load_config(str(samples / "mkdocs.yml"))
+    plugin = config.plugins["docgen"]
+    assert isinstance(plugin, DocgenPlugin)
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    plugin.on_serve(Server(), config=config, builder=None)
+    assert str(samples / "engagements") in watched and str(samples / "templates") in watched
+
+
+@pytest.fixture
+def served(site: Path) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None  # type: ignore[method-assign]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+_LINKS = "[...document.querySelectorAll('.md-search-result__link')].map(a => a.href).join(' ')"
+
+
+def _search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Type ``query`` into Material's search box; the result links once they are for it."""
+    before = page.evaluate(_LINKS)
+    page.fill("input.md-search__input", query)
+    page.press("input.md-search__input", "End")  # Material reacts to key events
+    # the results list changes when this query's results arrive
+    page.wait_for_function(f"b => ({_LINKS}) !== b && ({_LINKS}) !== ''", arg=before, timeout=15_000)
+    return [a.get_attribute("href") or "" for a in page.query_selector_all(".md-search-result__link")]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (CI installs it)")
+def test_browser_search_open_and_download(served: str, tmp_path: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    requests: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(accept_downloads=True)
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(served)
+        # a word from the middle of 杭州恒通智慧物流有限公司, and one from a checklist item
+        hits = _search(page, "恒通")
+        assert any("2025-014-hengtong-logistics" in h for h in hits), hits
+        hits = _search(page, "启动仪式")  # 举行合作启动仪式，组织双方核心团队成员参加启动会…
+        assert any("procedure/" in h for h in hits), hits
+        hits = _search(page, "尽职调查")  # 尽职调查 is in the user dictionary
+        assert any("2026-005-bluewave-biopharma" in h for h in hits), hits
+        page.goto(served + "engagements/2025-014-hengtong-logistics/")
+        assert "杭州恒通智慧物流有限公司" in page.content()
+        with page.expect_download() as download:
+            page.click("a[href='documents/cooperation-agreement.docx']")
+        saved = tmp_path / "contract.docx"
+        download.value.save_as(saved)
+        with zipfile.ZipFile(saved) as z:
+            assert "第%1条" in z.read("word/numbering.xml").decode("utf-8")
+        browser.close()
+    hosts = {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in requests if u.startswith("http")}
+    assert hosts == {served.split("/")[2]}, hosts  # nothing requested from any other host
