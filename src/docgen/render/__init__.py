@@ -10,6 +10,7 @@ names go in and only results come back.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
@@ -34,7 +36,7 @@ from docgen.word.writer import Reference
 from docgen.workspace import Workspace
 
 MANIFEST = ".docgen-render.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 #: Engagements per unit of work; below two shares' worth, one process is faster.
 SHARE = 8
 
@@ -68,6 +70,9 @@ class _Request:
     manifest: Manifest
     history: History
     audience: Audience = "internal"
+    #: engagement id → {"inputs": digest of everything its documents depend on, "outputs"}
+    engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    context: str = ""  # digest of what every engagement's documents depend on
 
 
 @dataclass
@@ -75,6 +80,7 @@ class _ShareResult:
     written: dict[str, dict[str, str]] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class _Renderer:
@@ -91,11 +97,54 @@ class _Renderer:
         self.reference_digest = hashlib.sha256(self.reference.data).hexdigest()
 
     def share(self, names: list[str]) -> _ShareResult:
-        """Load, validate, render and build the documents of the named engagements."""
+        """Load, validate, render and build the documents of the named engagements.
+
+        An engagement none of whose inputs changed since its last clean render, and whose
+        files are intact, is not even loaded.
+        """
+        request = self.request
+        result = _ShareResult()
+        digests = {n: self._inputs_digest(n) for n in names}
+        stale = []
+        for name in names:
+            known = request.engagements.get(name)
+            if (
+                not request.force
+                and known
+                and known.get("inputs") == digests[name]
+                and all(
+                    _digest_of(request.out_dir / o) == request.manifest.get(o, {}).get("sha256")
+                    for o in known.get("outputs", [])
+                )
+            ):
+                result.unchanged.extend(known.get("outputs", []))
+                result.engagements[name] = known
+            else:
+                stale.append(name)
+        if stale:
+            self._render(stale, digests, result)
+        return result
+
+    def _inputs_digest(self, name: str) -> str:
+        """Every byte of the engagement's files and their commits, with the shared context."""
+        h = hashlib.sha256(self.request.context.encode())
+        folder = self.workspace.engagements_dir / name
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            rel = self.workspace.rel(path)
+            h.update(rel.encode("utf-8") + b"\0")
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                h.update(b"\1unreadable")
+            for revision in self.request.history.for_files([rel], limit=1):
+                h.update(revision.commit.encode())
+        return h.hexdigest()
+
+    def _render(self, names: list[str], digests: dict[str, str], result: _ShareResult) -> None:
         request, workspace = self.request, self.workspace
         folders = [workspace.engagements_dir / n for n in names]
         portfolio = load_folders(workspace, self.process, folders)
-        result = _ShareResult()
+        outputs: dict[str, list[str]] = {n: [] for n in names}
         errors = [d for d in validate_portfolio(portfolio) if d.is_error]
         result.diagnostics.extend(errors)
         broken = {
@@ -121,6 +170,7 @@ class _Renderer:
                 continue
             fingerprint = text.fingerprint(self.reference_digest)
             known = request.manifest.get(text.output)
+            outputs[job.engagement.id].append(text.output)
             if (
                 not request.force
                 and known
@@ -131,7 +181,10 @@ class _Renderer:
                 continue
             digest = build_docx(text, request.out_dir, self.reference)
             result.written[text.output] = {"fingerprint": fingerprint, "sha256": digest}
-        return result
+        for e in portfolio.engagements:
+            # only a clean render is remembered: findings are reported again next time
+            if not any(d.path.startswith(e.rel + "/") for d in result.diagnostics):
+                result.engagements[e.id] = {"inputs": digests[e.id], "outputs": outputs[e.id]}
 
 
 _worker: _Renderer | None = None
@@ -209,7 +262,7 @@ def render_documents(
     folders = select_folders(workspace, only)
     out = (out_dir or documents_dir(workspace, audience)).resolve()
     manifest_file = out / MANIFEST
-    manifest = _read_manifest(manifest_file)
+    manifest, engagement_manifest = _read_manifest(manifest_file)
     request = _Request(
         workspace.root,
         docs,
@@ -219,16 +272,23 @@ def render_documents(
         manifest,
         read_history(workspace.root, workspace.config.engagements),
         audience,
+        engagement_manifest,
+        _context_digest(workspace, docs, every, audience),
     )
     names = [f.name for f in folders]
     shares = [names[i : i + SHARE] for i in range(0, len(names), SHARE)]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(shares) // 2 or 1))
     report = RenderReport(out)
+    previous = json.loads(json.dumps(engagement_manifest))
     if progress:
         progress(len(names), "")
     try:
         for share, result in zip(shares, _run(request, shares, jobs), strict=True):
             manifest.update(result.written)
+            engagement_manifest.update(result.engagements)
+            for name in share:
+                if name not in result.engagements:
+                    engagement_manifest.pop(name, None)
             report.written.extend(result.written)
             report.unchanged.extend(result.unchanged)
             report.diagnostics.extend(result.diagnostics)
@@ -236,8 +296,12 @@ def render_documents(
                 for name in share:
                     progress(0, name)
     finally:
-        if report.written:
-            body = {"format": MANIFEST_FORMAT, "documents": dict(sorted(manifest.items()))}
+        if report.written or engagement_manifest != previous:
+            body = {
+                "format": MANIFEST_FORMAT,
+                "documents": dict(sorted(manifest.items())),
+                "engagements": dict(sorted(engagement_manifest.items())),
+            }
             write_atomic(manifest_file, json.dumps(body, ensure_ascii=False, indent=1))
     report.diagnostics = sorted(set(report.diagnostics), key=sort_key)
     return report
@@ -257,15 +321,45 @@ def _run(request: _Request, shares: list[list[str]], jobs: int):  # type: ignore
         yield from pool.map(_share_in_worker, shares)
 
 
-def _read_manifest(file: Path) -> Manifest:
+def _read_manifest(file: Path) -> tuple[Manifest, dict[str, dict[str, Any]]]:
     try:
         data = json.loads(file.read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    documents = data.get("documents")
-    return documents if isinstance(documents, dict) else {}
+        return {}, {}
+    documents, engagements = data.get("documents"), data.get("engagements")
+    return (
+        documents if isinstance(documents, dict) else {},
+        engagements if isinstance(engagements, dict) else {},
+    )
+
+
+def _context_digest(
+    workspace: Workspace, docs: list[str] | None, every: bool, audience: Audience
+) -> str:
+    """What every engagement's documents depend on besides the engagement itself."""
+    h = hashlib.sha256(f"{_version()}|{docs}|{every}|{audience}".encode())
+    templates = workspace.root / workspace.config.templates / "documents"
+    packaged = Path(str(resources.files("docgen.data").joinpath("documents")))
+    files = [workspace.root / "mkdocs.yml", workspace.process_file, reference_path(workspace)]
+    for folder in (templates, packaged):
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.is_file())
+    for path in files:
+        h.update(str(path).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\1missing")
+    return h.hexdigest()
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("docgen")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _digest_of(file: Path) -> str | None:

@@ -1,0 +1,100 @@
+"""Benchmark: `docgen publish` over N synthetic engagements, beside plain MkDocs Material.
+
+For each N: a cold publish (empty parse cache, no documents rendered yet: renders every
+.docx), then a publish with the documents already rendered and unchanged (the everyday
+case), each in a fresh process; the site's size, page count and average page size; and,
+as the baseline, MkDocs Material with `navigation.prune` building the same number of
+plain pages (one per engagement, of the engagement's own text) with no docgen at all.
+``--pages-only`` sizes (e.g. 5000) build the site without rendering documents, to show
+that page size stays flat as the portfolio grows.
+
+    python bench/publish.py [--n 100 1000] [--pages-only 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import make_portfolio
+
+TARGET_WARM_SECONDS_1000 = 20.0
+TARGET_PAGE_KB = 100.0
+ENV = {**os.environ, "DOCGEN_TODAY": "2026-11-26", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return seconds
+
+
+def site_figures(site: Path) -> tuple[int, float, float]:
+    """Pages, total MB, average KB per page (HTML only)."""
+    pages = list(site.rglob("*.html"))
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    html = sum(p.stat().st_size for p in pages)
+    return len(pages), total / 1e6, html / max(1, len(pages)) / 1e3
+
+
+def plain_material(root: Path, n: int) -> tuple[float, int, float, float]:
+    """MkDocs Material (navigation.prune) building n plain pages made from the samples."""
+    plain = root.parent / f"plain-{n}"
+    docs = plain / "docs"
+    (docs / "p").mkdir(parents=True)
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    for i, folder in enumerate(sorted((root / "engagements").iterdir())):
+        text = (folder / "index.md").read_text(encoding="utf-8").split("---", 2)[-1]
+        (docs / "p" / f"{i:05d}.md").write_text(f"# {folder.name}\n\n{text}\n", encoding="utf-8")
+    (plain / "mkdocs.yml").write_text(
+        "site_name: plain\ntheme:\n  name: material\n  language: zh\n  font: false\n"
+        "  features: [navigation.prune]\nplugins:\n  - search:\n      lang: [zh, en]\n",
+        encoding="utf-8",
+    )
+    seconds = timed([sys.executable, "-m", "mkdocs", "build", "-q"], plain, ENV)
+    return (seconds, *site_figures(plain / "site"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--pages-only", type=int, nargs="*", default=[5000])
+    args = parser.parse_args()
+    docgen = [sys.executable, "-m", "docgen"]
+    with tempfile.TemporaryDirectory(prefix="docgen-bench-") as tmp:
+        for n in args.n:
+            root = make_portfolio(Path(tmp) / f"ws-{n}", n)
+            env = {**ENV, "DOCGEN_CACHE_DIR": str(Path(tmp) / f"cache-{n}")}
+            cold = timed([*docgen, "publish", "--root", str(root)], root, env)
+            warm = timed([*docgen, "publish", "--root", str(root)], root, env)
+            pages, mb, kb = site_figures(root / "build" / "site")
+            base_s, base_pages, base_mb, base_kb = plain_material(root, n)
+            print(f"{n} engagements: publish cold {cold:.1f} s (renders every .docx), "
+                  f"documents unchanged {warm:.1f} s; {pages} pages, {mb:.1f} MB, "
+                  f"{kb:.1f} KB a page")
+            print(f"  plain MkDocs Material, {base_pages} pages: {base_s:.1f} s, {base_mb:.1f} MB, "
+                  f"{base_kb:.1f} KB a page; publish (unchanged) / plain = {warm / base_s:.2f}x")
+            if n == 1000:
+                verdict = "met" if warm < TARGET_WARM_SECONDS_1000 else "NOT met"
+                print(f"  target: unchanged publish < {TARGET_WARM_SECONDS_1000:.0f} s: {verdict}")
+        for n in args.pages_only:
+            root = make_portfolio(Path(tmp) / f"pages-{n}", n)
+            env = {**ENV, "DOCGEN_CACHE_DIR": str(Path(tmp) / f"cache-p{n}")}
+            seconds = timed([sys.executable, "-m", "mkdocs", "build", "-q"], root, env)
+            pages, mb, kb = site_figures(root / "site")
+            verdict = "met" if kb < TARGET_PAGE_KB else "NOT met"
+            print(f"{n} engagements, site only (no documents): {seconds:.1f} s; {pages} pages, "
+                  f"{mb:.1f} MB, {kb:.1f} KB a page (target < {TARGET_PAGE_KB:.0f} KB: {verdict})")
+
+
+if __name__ == "__main__":
+    main()

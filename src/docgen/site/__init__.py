@@ -1,0 +1,5 @@
+"""The published site: pages, dashboards and charts made from the portfolio.
+
+`pages.site_pages` turns a loaded portfolio into markdown pages (src path → text) that
+the MkDocs plugin injects; `audience.for_audience` first drops what a partner may not see.
+"""

@@ -1,0 +1,545 @@
+"""The site's pages, made from a (possibly audience-filtered) portfolio.
+
+Every page is a markdown file whose body is HTML blocks made by `docgen.site.html`, so
+partner data is escaped text everywhere.  Navigation stays small whatever the portfolio:
+the nav holds four section pages; engagement pages hang off list pages paginated by
+stage, so no page carries the whole portfolio (Material writes the nav into every page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from docgen.load import Engagement, Portfolio
+from docgen.process import Process
+from docgen.render.history import History
+from docgen.site import charts
+from docgen.site.html import Html, block, esc, link, table
+from docgen.status import EngagementStatus, engagement_status
+
+PAGE_SIZE = 100  # engagements per list page
+DASHBOARD_ROWS = 50
+STATUS_ZH = {
+    "active": "进行中",
+    "on-hold": "暂停",
+    "terminated": "已终止",
+    "completed": "已完成",
+    "renewed": "已续约",
+}
+DOC_STATUS_ZH = {"draft": "草稿", "review": "审核中", "approved": "已审批", "signed": "已签署"}
+DISPUTE_ZH = {"negotiation": "协商", "mediation": "调解", "arbitration": "仲裁", "litigation": "诉讼"}
+RISK_STATUS_ZH = {"open": "未关闭", "mitigated": "已缓解", "occurred": "已发生", "closed": "已关闭"}
+_NOTES = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A generated page: where it goes, its title, its markdown, whether search indexes it."""
+
+    path: str
+    title: str
+    body: str
+    search: bool = True
+
+    @property
+    def text(self) -> str:
+        """The page file: front matter, then the body."""
+        title = safe_title(self.title)
+        meta = f'---\ntitle: "{title}"\n'
+        if not self.search:
+            meta += "search:\n  exclude: true\n"
+        return meta + "---\n\n" + self.body
+
+
+def safe_title(text: str) -> str:
+    """A title that themes may print unescaped: markup characters made full-width."""
+    table_ = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "\\": "＼",
+                            "{": "｛", "}": "｝", "\n": " "})
+    return text.translate(table_)
+
+
+def slug(text: str) -> str:
+    """A stable ASCII file name for Chinese text (tags, regions, owners)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass
+class _Row:
+    e: Engagement
+    status: EngagementStatus
+
+    @property
+    def url(self) -> str:
+        return f"engagements/{self.e.id}/"
+
+
+def site_pages(
+    portfolio: Portfolio,
+    today: date,
+    history: History,
+    documents: Callable[[Engagement], list[tuple[str, str, str]]],
+    home: str = "index.md",
+    hide_internal_items: bool = False,
+) -> list[SitePage]:
+    """Every generated page.
+
+    ``documents(e)`` lists the rendered documents of ``e`` the audience may download, as
+    (document id, label, file name); ``home`` is where the dashboard goes;
+    ``hide_internal_items`` leaves out checklist items the process marks internal.
+    """
+    process = portfolio.process
+    rows = []
+    for e in portfolio.engagements:
+        status = engagement_status(e, process, detail=True)
+        if status is not None:
+            rows.append(_Row(e, status))
+    rows.sort(key=lambda r: (r.status.stage_number, r.e.id))
+    pages = [
+        dashboard(rows, process, today, home),
+        procedure_page(process),
+    ]
+    pages += list_pages(rows, process, today)
+    pages += browse_pages(rows, process, today)
+    for row in rows:
+        pages.append(
+            engagement_page(row, process, today, history, documents(row.e), hide_internal_items)
+        )
+    return pages
+
+
+# --- shared pieces -------------------------------------------------------------------
+
+
+def _root(depth: int) -> str:
+    return "../" * depth
+
+
+def _engagement_table(rows: Iterable[_Row], today: date, depth: int) -> Html:
+    up = _root(depth)
+    body = []
+    for row in rows:
+        s, data = row.status, row.e.index.data  # type: ignore[union-attr]
+        current = next((p for p in s.progress if p.stage_id == s.stage_id), None)
+        nxt = s.next_due(today)
+        overdue = s.overdue(today)
+        risk = s.top_risk
+        body.append([
+            link(up + row.url, s.title),
+            data.partner.name,
+            s.stage_title if s.status == "active" else f"{s.stage_title}（{STATUS_ZH[s.status]}）",
+            charts.progress_bar(current.ratio, s.stage_title) if current else "—",
+            s.owner,
+            f"{nxt.due} {nxt.title}" if nxt else "—",
+            Html(f'<span class="docgen-overdue">{len(overdue)}</span>') if overdue else "0",
+            f"{risk.title}（{risk.score}）" if risk else "—",
+        ])
+    headers = ["项目", "合作方", "阶段", "进度", "负责人", "下一到期", "逾期", "最高风险"]
+    return Html(f'<div class="docgen-scroll">{table(headers, body)}</div>')
+
+
+def _facet_links(title: str, kind: str, values: Counter[str], names: dict[str, str], depth: int) -> str:
+    items = "".join(
+        f"<li>{link(f'{_root(depth)}browse/{kind}-{slug(v)}/', names.get(v, v))}（{n}）</li>"
+        for v, n in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return f"<h3>{esc(title)}</h3><ul class=\"docgen-facets\">{items}</ul>"
+
+
+def _facets(rows: list[_Row]) -> dict[str, Counter[str]]:
+    facets: dict[str, Counter[str]] = {k: Counter() for k in ("tag", "mode", "region", "owner")}
+    for row in rows:
+        data = row.e.index.data  # type: ignore[union-attr]
+        facets["tag"].update(data.tags)
+        facets["mode"][data.mode] += 1
+        facets["region"][data.partner.region or "未填写"] += 1
+        facets["owner"][data.owner] += 1
+    return facets
+
+
+FACET_TITLES = {"tag": "标签", "mode": "合作模式", "region": "地区", "owner": "负责人"}
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> SitePage:
+    """The portfolio at a glance: funnel, table, milestones, heat map, ways to narrow."""
+    depth = home.count("/")
+    active = [r for r in rows if r.status.status == "active"]
+    by_stage = Counter(r.status.stage_id for r in active)
+    funnel = charts.funnel([(s.title, by_stage.get(s.id, 0)) for s in process.stages])
+    overdue = sum(len(r.status.overdue(today)) for r in rows)
+    high = sum(
+        1
+        for r in rows
+        if r.e.risks
+        for risk in r.e.risks.data.risks
+        if risk.status != "closed" and risk.score >= process.risk.high_threshold
+    )
+    cards = "".join(
+        f'<div class="docgen-card"><div class="docgen-card-value">{v}</div>'
+        f'<div class="docgen-card-label">{esc(k)}</div></div>'
+        for k, v in (("项目总数", len(rows)), ("进行中", len(active)), ("逾期事项", overdue),
+                     ("高风险", high))
+    )
+    urgent = sorted(
+        rows,
+        key=lambda r: (
+            -len(r.status.overdue(today)),
+            _next_due_date(r.status, today),
+            r.e.id,
+        ),
+    )[:DASHBOARD_ROWS]
+    soon = today + timedelta(days=90)
+    milestones = sorted(
+        (m.due, m.title, r.status.title)
+        for r in active
+        if r.e.plan
+        for m in r.e.plan.data.milestones
+        if not m.done and m.due <= soon
+    )[:12]
+    cells: Counter[tuple[int, int]] = Counter()
+    for r in rows:
+        for risk in r.e.risks.data.risks if r.e.risks else []:
+            if risk.status != "closed":
+                cells[(risk.probability, risk.impact)] += 1
+    facets = _facets(rows)
+    modes = {m.id: m.title for m in process.modes}
+    narrow = "".join(
+        _facet_links(FACET_TITLES[k], k, facets[k], modes if k == "mode" else {}, depth)
+        for k in ("tag", "mode", "region", "owner")
+    )
+    more = (
+        f"<p>按紧急程度列出前 {DASHBOARD_ROWS} 个项目；"
+        f"{link(_root(depth) + 'engagements/', '全部项目')}按阶段列出。</p>"
+        if len(rows) > DASHBOARD_ROWS
+        else ""
+    )
+    body = (
+        f"# 项目总览\n\n<p class=\"docgen-asof\">数据截至 {esc(today)}</p>\n"
+        + block(f'<div class="docgen-cards">{cards}</div>')
+        + "## 各阶段项目\n"
+        + block(funnel)
+        + "## 项目一览\n"
+        + block(_engagement_table(urgent, today, depth) + more)
+        + "## 近期里程碑\n"
+        + block(charts.timeline(milestones, today) if milestones else "<p>未来 90 天内没有里程碑。</p>")
+        + "## 风险热力图\n"
+        + block(
+            charts.heatmap(cells, process.risk.high_threshold)
+            + f"<p>格中数字为未关闭风险的个数；红框为高风险区（概率 × 影响 ≥ {process.risk.high_threshold}）。</p>"
+        )
+        + "## 分类浏览\n"
+        + block(narrow)
+    )
+    return SitePage(home, "项目总览", body, search=False)
+
+
+def _next_due_date(status: EngagementStatus, today: date) -> date:
+    due = status.next_due(today)
+    return due.due if due else date.max
+
+
+def list_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage]:
+    """engagements/: counts by stage, and each stage's engagements in pages of PAGE_SIZE."""
+    pages = []
+    sections = []
+    for stage in process.stages:
+        members = [r for r in rows if r.status.stage_id == stage.id]
+        chunks = [members[i : i + PAGE_SIZE] for i in range(0, len(members), PAGE_SIZE)] or [[]]
+        for n, chunk in enumerate(chunks, 1):
+            name = f"engagements/stage-{stage.id}" + ("" if n == 1 else f"-{n}")
+            pager = " ".join(
+                link(f"../stage-{stage.id}" + ("" if k == 1 else f"-{k}") + "/", f"第 {k} 页")
+                for k in range(1, len(chunks) + 1)
+            )
+            body = (
+                f"# {esc(stage.title)}\n\n"
+                + block(_engagement_table(chunk, today, 2) + (f"<p>{pager}</p>" if len(chunks) > 1 else ""))
+            )
+            pages.append(SitePage(f"{name}.md", f"{stage.title}（{n}）" if n > 1 else stage.title,
+                                  body, search=False))
+        sections.append(
+            f"<li>{link(f'stage-{stage.id}/', stage.title)}：{len(members)} 个项目</li>"
+        )
+    pages.append(SitePage("engagements/index.md", "项目一览",
+                          "# 项目一览\n" + block(f"<ul>{''.join(sections)}</ul>"), search=False))
+    return pages
+
+
+def browse_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage]:
+    """browse/: one page per tag, mode, region and owner."""
+    facets = _facets(rows)
+    modes = {m.id: m.title for m in process.modes}
+    pages = []
+    for kind, values in facets.items():
+        for value in values:
+            def member(r: _Row, kind: str = kind, value: str = value) -> bool:
+                data = r.e.index.data  # type: ignore[union-attr]
+                return {
+                    "tag": value in data.tags,
+                    "mode": data.mode == value,
+                    "region": (data.partner.region or "未填写") == value,
+                    "owner": data.owner == value,
+                }[kind]
+
+            members = [r for r in rows if member(r)]
+            label = modes.get(value, value) if kind == "mode" else value
+            body = f"# {esc(FACET_TITLES[kind])}：{esc(label)}\n" + block(
+                _engagement_table(members, today, 2)
+            )
+            pages.append(SitePage(f"browse/{kind}-{slug(value)}.md",
+                                  f"{FACET_TITLES[kind]}：{label}", body, search=False))
+    index = "".join(
+        _facet_links(FACET_TITLES[k], k, facets[k], modes if k == "mode" else {}, 1)
+        for k in ("tag", "mode", "region", "owner")
+    )
+    pages.append(SitePage("browse/index.md", "分类浏览", "# 分类浏览\n" + block(index), search=False))
+    return pages
+
+
+def procedure_page(process: Process) -> SitePage:
+    """The procedure as the process file defines it: stages, steps, items, gates, documents."""
+    parts = [f"# {esc(process.title)}\n"]
+    docs_by_stage: dict[str, list[str]] = defaultdict(list)
+    for kind in process.documents:
+        docs_by_stage[kind.stage].append(kind.title)
+    for number, stage in enumerate(process.stages, 1):
+        parts.append(f"## {number}. {esc(stage.title)}\n")
+        for step in stage.steps:
+            items = "".join(
+                f"<li>{esc(item.title)}"
+                + ("" if item.required else "（可选）")
+                + ("（须附证据）" if item.evidence else "")
+                + "</li>"
+                for item in step.items
+            )
+            phase = f"<small>{esc(step.phase)}</small> " if getattr(step, "phase", None) else ""
+            parts.append(block(f"<h3>{phase}{esc(step.title)}</h3><ul>{items}</ul>"))
+        gates = "".join(
+            f"<li>{esc(getattr(rule, 'message', None) or rule.kind)}</li>" for rule in stage.gate
+        )
+        documents = "、".join(docs_by_stage.get(stage.id, [])) or "—"
+        parts.append(block(
+            f"<p><strong>本阶段文件</strong>：{esc(documents)}</p>"
+            + (f"<p><strong>离开本阶段须满足</strong></p><ul>{gates}</ul>" if gates else "")
+        ))
+    modes = "、".join(m.title for m in process.modes)
+    categories = "、".join(c.title for c in process.risk.categories)
+    parts.append("## 合作模式与风险\n")
+    parts.append(block(
+        f"<p>合作模式：{esc(modes)}</p><p>风险类别：{esc(categories)}；"
+        f"概率 × 影响 ≥ {process.risk.high_threshold} 为高风险，须有负责人、应对预案并升级上报。</p>"
+    ))
+    if process.policies:
+        parts.append("## 注意事项\n")
+        parts.append(block("<ul>" + "".join(f"<li>{esc(p.title)}</li>" for p in process.policies) + "</ul>"))
+    return SitePage("procedure.md", process.title, "\n".join(parts))
+
+
+def engagement_page(
+    row: _Row,
+    process: Process,
+    today: date,
+    history: History,
+    documents: list[tuple[str, str, str]],
+    hide_internal_items: bool = False,
+) -> SitePage:
+    """Everything about one engagement."""
+    e, s = row.e, row.status
+    assert e.index is not None
+    data = e.index.data
+    modes = {m.id: m.title for m in process.modes}
+    p = data.partner
+    parts = [
+        f"# {esc(data.title)}\n",
+        block(
+            f'<p class="docgen-badges"><span>{esc(s.stage_title)}</span>'
+            f"<span>{esc(STATUS_ZH[data.status])}</span><span>{esc(modes.get(data.mode, data.mode))}</span>"
+            + "".join(f"<span>{esc(t)}</span>" for t in data.tags)
+            + "</p>"
+            + (f"<p>{esc(data.summary)}</p>" if data.summary else "")
+        ),
+        "## 概况\n",
+        block(table(["项目", "内容"], [
+            ["项目编号", data.code],
+            ["合作方", p.name],
+            ["统一社会信用代码", p.credit_code],
+            ["法定代表人", p.legal_representative],
+            ["住所", p.address],
+            ["地区 / 行业", f"{p.region or '—'} / {p.industry or '—'}"],
+            ["合作方联系人", "、".join(f"{c.name}（{c.role}）" if c.role else c.name for c in p.contacts) or None],
+            ["负责人 / 团队", f"{data.owner} / {'、'.join(data.team) or '—'}"],
+            ["立项 / 签约 / 启动 / 结束",
+             " / ".join(str(d) if d else "—" for d in (data.dates.opened, data.dates.signed,
+                                                      data.dates.kickoff, data.dates.closed))],
+        ])),
+    ]
+    t = data.terms
+    terms_rows = [
+        ["合作范围", t.scope],
+        ["我方投入", f"{t.investment.amount:,.0f} {t.investment.currency}" if t.investment else None],
+        ["合作方投入", f"{t.partner_investment.amount:,.0f} {t.partner_investment.currency}" if t.partner_investment else None],
+        ["收益分配", f"我方 {t.profit_split.us:g}% / 合作方 {t.profit_split.partner:g}%" if t.profit_split else None],
+        ["合作期限", f"{t.term_months} 个月（{t.start or '—'} 至 {t.end or '—'}）" if t.term_months else None],
+        ["退出机制", t.exit_mechanism],
+        ["争议解决", f"{DISPUTE_ZH[t.dispute_resolution.method]} {t.dispute_resolution.institution or ''}".strip() if t.dispute_resolution else None],
+        ["调整情形", "；".join(t.adjustment_triggers) or None],
+    ]
+    terms_rows = [r for r in terms_rows if r[1]]
+    if terms_rows:
+        parts += ["## 合作条款\n", block(table(["条款", "内容"], terms_rows))]
+    if data.internal_notes or data.negotiation_position:
+        parts += ["## 内部备注\n", block(
+            (f"<p><strong>谈判立场</strong>：{esc(data.negotiation_position)}</p>" if data.negotiation_position else "")
+            + (f"<p>{esc(data.internal_notes)}</p>" if data.internal_notes else ""))]
+    if data.due_diligence:
+        dd = data.due_diligence
+        parts += ["## 尽职调查\n", block(table(["方面", "结论"], [
+            [k, v] for k, v in (("企业信用", dd.credit), ("法律合规", dd.legal), ("团队实力", dd.team),
+                                ("财务状况", dd.finance), ("第三方机构", dd.third_party), ("结论", dd.conclusion)) if v
+        ]))]
+    parts += ["## 阶段进度\n", block(table(
+        ["阶段", "进度", "已完成 / 必需"],
+        [[pr.title, charts.progress_bar(pr.ratio, pr.title), f"{pr.settled} / {pr.required}"]
+         for pr in s.progress if e.stages.get(pr.stage_id) or pr.stage_id == s.stage_id],
+    ))]
+    state_zh = {"done": "已完成", "waived": "不适用", "open": "未完成"}
+    for stage in process.stages:
+        items = s.checklist.get(stage.id)
+        if not items or stage.id not in e.stages:
+            continue
+        checklist = e.stages[stage.id].data.checklist
+        rows = []
+        for item in items:
+            if hide_internal_items and process.items[item.item_id][2].internal:
+                continue
+            state = checklist.get(item.item_id)
+            evidence = state.evidence if state else None
+            evidence_text = "、".join([evidence] if isinstance(evidence, str) else list(evidence or []))
+            rows.append([
+                item.title + ("" if item.required else "（可选）"),
+                state_zh.get(item.state, item.state),
+                item.owner, item.due, item.done, evidence_text or None,
+            ])
+        parts += [f"### {esc(stage.title)}检查清单\n",
+                  block(table(["检查项", "状态", "负责人", "截止", "完成", "证据"], rows))]
+    if e.risks and e.risks.data.risks:
+        cells: Counter[tuple[int, int]] = Counter(
+            (r.probability, r.impact) for r in e.risks.data.risks if r.status != "closed"
+        )
+        categories = {c.id: c.title for c in process.risk.categories}
+        parts += ["## 风险\n", block(
+            charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图")
+            + table(["编号", "风险", "类别", "概率×影响", "负责人", "应对措施", "状态", "升级上报"], [
+                [r.id, r.title, categories.get(r.category, r.category), f"{r.probability}×{r.impact}={r.score}",
+                 r.owner, r.response, RISK_STATUS_ZH[r.status], r.escalated]
+                for r in sorted(e.risks.data.risks, key=lambda r: -r.score)
+            ]))]
+    if e.kpis and e.kpis.data.kpis:
+        kpi_parts = []
+        for k in e.kpis.data.kpis:
+            periods = sorted(k.actuals.items())
+            latest = periods[-1][1] if periods else None
+            kpi_parts.append(
+                f"<h3>{esc(k.metric)}</h3>"
+                + charts.kpi_bars(periods, k.target, k.baseline, k.metric, k.unit or "")
+                + table(["合作前（基线）", "最新", "目标", "变化"], [[
+                    k.baseline, latest, k.target,
+                    f"{latest - k.baseline:+,.2f}".rstrip("0").rstrip(".") if latest is not None and k.baseline is not None else None,
+                ]])
+            )
+        parts += ["## 关键绩效指标\n", block("".join(kpi_parts))]
+    if e.plan and (e.plan.data.tasks or e.plan.data.milestones):
+        plan = e.plan.data
+        parts += ["## 计划与里程碑\n", block(
+            table(["编号", "任务", "负责人", "完成时限", "缓冲（天）", "交付标准", "状态"],
+                  [[t.id, t.title, t.owner, t.due, t.buffer_days, t.deliverable, t.status] for t in plan.tasks])
+            + table(["编号", "里程碑", "计划日期", "完成", "负责人"],
+                    [[m.id, m.title, m.due, m.done, m.owner] for m in plan.milestones])
+        )]
+    if e.meetings:
+        meeting_parts = []
+        for m in sorted(e.meetings, key=lambda m: m.data.date, reverse=True):
+            md = m.data
+            decisions = "".join(f"<li>{esc(d)}</li>" for d in md.decisions)
+            actions = table(["行动项", "负责人", "时限", "完成"],
+                            [[a.task, a.owner, a.due, a.done] for a in md.actions]) if md.actions else ""
+            meeting_parts.append(
+                f"<h3>{esc(md.date)} {esc(md.title)}</h3>"
+                f"<p>参会：{esc('、'.join(md.attendees) or '—')}</p>"
+                + (f"<p><strong>决定</strong></p><ul>{decisions}</ul>" if decisions else "")
+                + actions
+                + (_notes_html(m.body) if m.body.strip() else "")
+            )
+        parts += ["## 会议\n", block("".join(meeting_parts))]
+    if e.survey and e.survey.data.surveys:
+        survey = e.survey.data.surveys[-1]
+        titles = {q.id: q.title for q in process.survey.questions} if process.survey else {}
+        parts += ["## 满意度调查\n", block(
+            f"<p>{esc(survey.date)}，有效问卷 {survey.respondents} 份。</p>"
+            + table(["评价项目", "平均分", "样本数"],
+                    [[titles.get(q, q), f"{r.mean:.2f}", r.n] for q, r in survey.questions.items()]))]
+    doc_rows = []
+    for kind in process.documents:
+        record = e.documents.get(kind.id)
+        made = [(suffix, name) for doc_id, suffix, name in documents if doc_id == kind.id]
+        if record is None and not made:
+            continue
+        for suffix, name in made or [("", "")]:
+            doc_rows.append([
+                kind.title + (f"（{suffix}）" if suffix else ""),
+                record.data.version if record else None,
+                DOC_STATUS_ZH[record.data.status] if record else "未建档",
+                link(f"documents/{name}", "下载 .docx") if name else "—",
+            ])
+    if doc_rows:
+        parts += ["## 文件\n", block(table(["文件", "版本", "状态", "Word"], doc_rows))]
+    revisions = history.for_files(_files_of(e), limit=15)
+    if revisions:
+        parts += ["## 修订历史\n", block(table(["日期", "修订人", "说明", "提交"],
+                                             [[r.when.date(), r.author, r.summary, r.short] for r in revisions]))]
+    if e.index.body.strip():
+        parts += ["## 备注\n", block(_notes_html(e.index.body))]
+    return SitePage(f"engagements/{e.id}/index.md", data.title, "\n".join(parts))
+
+
+def _notes_html(markdown: str) -> Html:
+    """The team's own markdown notes as HTML; raw HTML in them stays text."""
+    rendered = _NOTES.render(markdown)
+    return Html('<div class="docgen-notes">' + rendered.replace("\n\n", "\n").replace("\n", " ") + "</div>")
+
+
+def _files_of(e: Engagement) -> list[str]:
+    files = []
+    if e.index:
+        files.append(e.index.path)
+    files += [s.path for s in e.stages.values()]
+    files += [x.path for x in (e.risks, e.kpis, e.plan, e.survey) if x is not None]
+    files += [m.path for m in e.meetings] + [d.path for d in e.documents.values()]
+    return files
+
+
+def document_files(out_dir: Path, e: Engagement) -> list[tuple[str, str, str]]:
+    """The rendered .docx files of ``e`` in ``out_dir``: (document id, label, file name)."""
+    folder = out_dir / e.id
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.docx")):
+        stem, _, language = path.stem.partition(".")
+        suffix = "English" if language == "en" else ""
+        doc_id = stem
+        if stem.startswith("meeting-minutes-"):
+            doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
+        found.append((doc_id, suffix, path.name))
+    return found
+
+
