@@ -55,7 +55,9 @@ def _visible(visibility: str | None, e: Engagement) -> bool:
 def _partner_view(e: Engagement, process: Process) -> Engagement:
     assert e.index is not None
     index_fields = [f for f in process.internal_fields if not f.startswith("risks.")]
-    risk_fields = [f.removeprefix("risks.") for f in process.internal_fields if f.startswith("risks.")]
+    risk_fields = [
+        f.removeprefix("risks.") for f in process.internal_fields if f.startswith("risks.")
+    ]
     index = replace(e.index, data=_without(e.index.data, index_fields), body="")
     internal_items = {
         f"{step.id}.{item.id}"
@@ -70,7 +72,9 @@ def _partner_view(e: Engagement, process: Process) -> Engagement:
             continue
         checklist = {k: v for k, v in sourced.data.checklist.items() if k not in internal_items}
         data = sourced.data.model_copy(update={"checklist": checklist})
-        stages[stage_id] = replace(sourced, data=StageFile.model_validate(data.model_dump()), body="")
+        stages[stage_id] = replace(
+            sourced, data=StageFile.model_validate(data.model_dump()), body=""
+        )
     risks = None
     if e.risks is not None and _visible(e.risks.data.visibility, e):
         cleaned = [r.model_copy(update=dict.fromkeys(risk_fields)) for r in e.risks.data.risks]

@@ -29,8 +29,16 @@ def esc(value: Any) -> Html:
         return Html(f"{value.year}-{value.month:02d}-{value.day:02d}")
     text = html.escape(str(value), quote=True)
     # Python-Markdown still reads *, _, ` and \ inside inline HTML: make them entities
-    for char, entity in (("*", "&#42;"), ("_", "&#95;"), ("`", "&#96;"), ("\\", "&#92;"),
-                         ("[", "&#91;"), ("]", "&#93;"), ("{", "&#123;"), ("}", "&#125;")):
+    for char, entity in (
+        ("*", "&#42;"),
+        ("_", "&#95;"),
+        ("`", "&#96;"),
+        ("\\", "&#92;"),
+        ("[", "&#91;"),
+        ("]", "&#93;"),
+        ("{", "&#123;"),
+        ("}", "&#125;"),
+    ):
         text = text.replace(char, entity)
     return Html(text.replace("\n", " "))
 
@@ -50,4 +58,4 @@ def table(headers: Iterable[Any], rows: Iterable[Iterable[Any]], cls: str = "") 
 
 def block(content: str) -> str:
     """Raw HTML as a markdown block (blank lines around, so markdown leaves it alone)."""
-    return f"\n<div class=\"docgen\">\n{content}\n</div>\n\n"
+    return f'\n<div class="docgen">\n{content}\n</div>\n\n'

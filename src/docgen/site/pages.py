@@ -34,7 +34,12 @@ STATUS_ZH = {
     "renewed": "已续约",
 }
 DOC_STATUS_ZH = {"draft": "草稿", "review": "审核中", "approved": "已审批", "signed": "已签署"}
-DISPUTE_ZH = {"negotiation": "协商", "mediation": "调解", "arbitration": "仲裁", "litigation": "诉讼"}
+DISPUTE_ZH = {
+    "negotiation": "协商",
+    "mediation": "调解",
+    "arbitration": "仲裁",
+    "litigation": "诉讼",
+}
 RISK_STATUS_ZH = {"open": "未关闭", "mitigated": "已缓解", "occurred": "已发生", "closed": "已关闭"}
 _NOTES = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
@@ -60,8 +65,19 @@ class SitePage:
 
 def safe_title(text: str) -> str:
     """A title that themes may print unescaped: markup characters made full-width."""
-    table_ = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "\\": "＼",
-                            "{": "｛", "}": "｝", "\n": " "})
+    table_ = str.maketrans(
+        {
+            "<": "＜",
+            ">": "＞",
+            "&": "＆",
+            '"': "＂",
+            "'": "＇",
+            "\\": "＼",
+            "{": "｛",
+            "}": "｝",
+            "\n": " ",
+        }
+    )
     return text.translate(table_)
 
 
@@ -130,26 +146,32 @@ def _engagement_table(rows: Iterable[_Row], today: date, depth: int) -> Html:
         nxt = s.next_due(today)
         overdue = s.overdue(today)
         risk = s.top_risk
-        body.append([
-            link(up + row.url, s.title),
-            data.partner.name,
-            s.stage_title if s.status == "active" else f"{s.stage_title}（{STATUS_ZH[s.status]}）",
-            charts.progress_bar(current.ratio, s.stage_title) if current else "—",
-            s.owner,
-            f"{nxt.due} {nxt.title}" if nxt else "—",
-            Html(f'<span class="docgen-overdue">{len(overdue)}</span>') if overdue else "0",
-            f"{risk.title}（{risk.score}）" if risk else "—",
-        ])
+        body.append(
+            [
+                link(up + row.url, s.title),
+                data.partner.name,
+                s.stage_title
+                if s.status == "active"
+                else f"{s.stage_title}（{STATUS_ZH[s.status]}）",
+                charts.progress_bar(current.ratio, s.stage_title) if current else "—",
+                s.owner,
+                f"{nxt.due} {nxt.title}" if nxt else "—",
+                Html(f'<span class="docgen-overdue">{len(overdue)}</span>') if overdue else "0",
+                f"{risk.title}（{risk.score}）" if risk else "—",
+            ]
+        )
     headers = ["项目", "合作方", "阶段", "进度", "负责人", "下一到期", "逾期", "最高风险"]
     return Html(f'<div class="docgen-scroll">{table(headers, body)}</div>')
 
 
-def _facet_links(title: str, kind: str, values: Counter[str], names: dict[str, str], depth: int) -> str:
+def _facet_links(
+    title: str, kind: str, values: Counter[str], names: dict[str, str], depth: int
+) -> str:
     items = "".join(
         f"<li>{link(f'{_root(depth)}browse/{kind}-{slug(v)}/', names.get(v, v))}（{n}）</li>"
         for v, n in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    return f"<h3>{esc(title)}</h3><ul class=\"docgen-facets\">{items}</ul>"
+    return f'<h3>{esc(title)}</h3><ul class="docgen-facets">{items}</ul>'
 
 
 def _facets(rows: list[_Row]) -> dict[str, Counter[str]]:
@@ -186,8 +208,12 @@ def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> Sit
     cards = "".join(
         f'<div class="docgen-card"><div class="docgen-card-value">{v}</div>'
         f'<div class="docgen-card-label">{esc(k)}</div></div>'
-        for k, v in (("项目总数", len(rows)), ("进行中", len(active)), ("逾期事项", overdue),
-                     ("高风险", high))
+        for k, v in (
+            ("项目总数", len(rows)),
+            ("进行中", len(active)),
+            ("逾期事项", overdue),
+            ("高风险", high),
+        )
     )
     urgent = sorted(
         rows,
@@ -223,18 +249,21 @@ def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> Sit
         else ""
     )
     body = (
-        f"# 项目总览\n\n<p class=\"docgen-asof\">数据截至 {esc(today)}</p>\n"
+        f'# 项目总览\n\n<p class="docgen-asof">数据截至 {esc(today)}</p>\n'
         + block(f'<div class="docgen-cards">{cards}</div>')
         + "## 各阶段项目\n"
         + block(funnel)
         + "## 项目一览\n"
         + block(_engagement_table(urgent, today, depth) + more)
         + "## 近期里程碑\n"
-        + block(charts.timeline(milestones, today) if milestones else "<p>未来 90 天内没有里程碑。</p>")
+        + block(
+            charts.timeline(milestones, today) if milestones else "<p>未来 90 天内没有里程碑。</p>"
+        )
         + "## 风险热力图\n"
         + block(
             charts.heatmap(cells, process.risk.high_threshold)
-            + f"<p>格中数字为未关闭风险的个数；红框为高风险区（概率 × 影响 ≥ {process.risk.high_threshold}）。</p>"
+            + "<p>格中数字为未关闭风险的个数；红框为高风险区"
+            + f"（概率 × 影响 ≥ {process.risk.high_threshold}）。</p>"
         )
         + "## 分类浏览\n"
         + block(narrow)
@@ -260,17 +289,28 @@ def list_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage
                 link(f"../stage-{stage.id}" + ("" if k == 1 else f"-{k}") + "/", f"第 {k} 页")
                 for k in range(1, len(chunks) + 1)
             )
-            body = (
-                f"# {esc(stage.title)}\n\n"
-                + block(_engagement_table(chunk, today, 2) + (f"<p>{pager}</p>" if len(chunks) > 1 else ""))
+            body = f"# {esc(stage.title)}\n\n" + block(
+                _engagement_table(chunk, today, 2) + (f"<p>{pager}</p>" if len(chunks) > 1 else "")
             )
-            pages.append(SitePage(f"{name}.md", f"{stage.title}（{n}）" if n > 1 else stage.title,
-                                  body, search=False))
+            pages.append(
+                SitePage(
+                    f"{name}.md",
+                    f"{stage.title}（{n}）" if n > 1 else stage.title,
+                    body,
+                    search=False,
+                )
+            )
         sections.append(
             f"<li>{link(f'stage-{stage.id}/', stage.title)}：{len(members)} 个项目</li>"
         )
-    pages.append(SitePage("engagements/index.md", "项目一览",
-                          "# 项目一览\n" + block(f"<ul>{''.join(sections)}</ul>"), search=False))
+    pages.append(
+        SitePage(
+            "engagements/index.md",
+            "项目一览",
+            "# 项目一览\n" + block(f"<ul>{''.join(sections)}</ul>"),
+            search=False,
+        )
+    )
     return pages
 
 
@@ -281,6 +321,7 @@ def browse_pages(rows: list[_Row], process: Process, today: date) -> list[SitePa
     pages = []
     for kind, values in facets.items():
         for value in values:
+
             def member(r: _Row, kind: str = kind, value: str = value) -> bool:
                 data = r.e.index.data  # type: ignore[union-attr]
                 return {
@@ -295,13 +336,21 @@ def browse_pages(rows: list[_Row], process: Process, today: date) -> list[SitePa
             body = f"# {esc(FACET_TITLES[kind])}：{esc(label)}\n" + block(
                 _engagement_table(members, today, 2)
             )
-            pages.append(SitePage(f"browse/{kind}-{slug(value)}.md",
-                                  f"{FACET_TITLES[kind]}：{label}", body, search=False))
+            pages.append(
+                SitePage(
+                    f"browse/{kind}-{slug(value)}.md",
+                    f"{FACET_TITLES[kind]}：{label}",
+                    body,
+                    search=False,
+                )
+            )
     index = "".join(
         _facet_links(FACET_TITLES[k], k, facets[k], modes if k == "mode" else {}, 1)
         for k in ("tag", "mode", "region", "owner")
     )
-    pages.append(SitePage("browse/index.md", "分类浏览", "# 分类浏览\n" + block(index), search=False))
+    pages.append(
+        SitePage("browse/index.md", "分类浏览", "# 分类浏览\n" + block(index), search=False)
+    )
     return pages
 
 
@@ -327,20 +376,27 @@ def procedure_page(process: Process) -> SitePage:
             f"<li>{esc(getattr(rule, 'message', None) or rule.kind)}</li>" for rule in stage.gate
         )
         documents = "、".join(docs_by_stage.get(stage.id, [])) or "—"
-        parts.append(block(
-            f"<p><strong>本阶段文件</strong>：{esc(documents)}</p>"
-            + (f"<p><strong>离开本阶段须满足</strong></p><ul>{gates}</ul>" if gates else "")
-        ))
+        parts.append(
+            block(
+                f"<p><strong>本阶段文件</strong>：{esc(documents)}</p>"
+                + (f"<p><strong>离开本阶段须满足</strong></p><ul>{gates}</ul>" if gates else "")
+            )
+        )
     modes = "、".join(m.title for m in process.modes)
     categories = "、".join(c.title for c in process.risk.categories)
     parts.append("## 合作模式与风险\n")
-    parts.append(block(
-        f"<p>合作模式：{esc(modes)}</p><p>风险类别：{esc(categories)}；"
-        f"概率 × 影响 ≥ {process.risk.high_threshold} 为高风险，须有负责人、应对预案并升级上报。</p>"
-    ))
+    parts.append(
+        block(
+            f"<p>合作模式：{esc(modes)}</p><p>风险类别：{esc(categories)}；"
+            f"概率 × 影响 ≥ {process.risk.high_threshold} 为高风险，"
+            "须有负责人、应对预案并升级上报。</p>"
+        )
+    )
     if process.policies:
         parts.append("## 注意事项\n")
-        parts.append(block("<ul>" + "".join(f"<li>{esc(p.title)}</li>" for p in process.policies) + "</ul>"))
+        parts.append(
+            block("<ul>" + "".join(f"<li>{esc(p.title)}</li>" for p in process.policies) + "</ul>")
+        )
     return SitePage("procedure.md", process.title, "\n".join(parts))
 
 
@@ -362,55 +418,137 @@ def engagement_page(
         f"# {esc(data.title)}\n",
         block(
             f'<p class="docgen-badges"><span>{esc(s.stage_title)}</span>'
-            f"<span>{esc(STATUS_ZH[data.status])}</span><span>{esc(modes.get(data.mode, data.mode))}</span>"
+            f"<span>{esc(STATUS_ZH[data.status])}</span>"
+            f"<span>{esc(modes.get(data.mode, data.mode))}</span>"
             + "".join(f"<span>{esc(t)}</span>" for t in data.tags)
             + "</p>"
             + (f"<p>{esc(data.summary)}</p>" if data.summary else "")
         ),
         "## 概况\n",
-        block(table(["项目", "内容"], [
-            ["项目编号", data.code],
-            ["合作方", p.name],
-            ["统一社会信用代码", p.credit_code],
-            ["法定代表人", p.legal_representative],
-            ["住所", p.address],
-            ["地区 / 行业", f"{p.region or '—'} / {p.industry or '—'}"],
-            ["合作方联系人", "、".join(f"{c.name}（{c.role}）" if c.role else c.name for c in p.contacts) or None],
-            ["负责人 / 团队", f"{data.owner} / {'、'.join(data.team) or '—'}"],
-            ["立项 / 签约 / 启动 / 结束",
-             " / ".join(str(d) if d else "—" for d in (data.dates.opened, data.dates.signed,
-                                                      data.dates.kickoff, data.dates.closed))],
-        ])),
+        block(
+            table(
+                ["项目", "内容"],
+                [
+                    ["项目编号", data.code],
+                    ["合作方", p.name],
+                    ["统一社会信用代码", p.credit_code],
+                    ["法定代表人", p.legal_representative],
+                    ["住所", p.address],
+                    ["地区 / 行业", f"{p.region or '—'} / {p.industry or '—'}"],
+                    [
+                        "合作方联系人",
+                        "、".join(f"{c.name}（{c.role}）" if c.role else c.name for c in p.contacts)
+                        or None,
+                    ],
+                    ["负责人 / 团队", f"{data.owner} / {'、'.join(data.team) or '—'}"],
+                    [
+                        "立项 / 签约 / 启动 / 结束",
+                        " / ".join(
+                            str(d) if d else "—"
+                            for d in (
+                                data.dates.opened,
+                                data.dates.signed,
+                                data.dates.kickoff,
+                                data.dates.closed,
+                            )
+                        ),
+                    ],
+                ],
+            )
+        ),
     ]
     t = data.terms
     terms_rows = [
         ["合作范围", t.scope],
-        ["我方投入", f"{t.investment.amount:,.0f} {t.investment.currency}" if t.investment else None],
-        ["合作方投入", f"{t.partner_investment.amount:,.0f} {t.partner_investment.currency}" if t.partner_investment else None],
-        ["收益分配", f"我方 {t.profit_split.us:g}% / 合作方 {t.profit_split.partner:g}%" if t.profit_split else None],
-        ["合作期限", f"{t.term_months} 个月（{t.start or '—'} 至 {t.end or '—'}）" if t.term_months else None],
+        [
+            "我方投入",
+            f"{t.investment.amount:,.0f} {t.investment.currency}" if t.investment else None,
+        ],
+        [
+            "合作方投入",
+            f"{t.partner_investment.amount:,.0f} {t.partner_investment.currency}"
+            if t.partner_investment
+            else None,
+        ],
+        [
+            "收益分配",
+            f"我方 {t.profit_split.us:g}% / 合作方 {t.profit_split.partner:g}%"
+            if t.profit_split
+            else None,
+        ],
+        [
+            "合作期限",
+            f"{t.term_months} 个月（{t.start or '—'} 至 {t.end or '—'}）"
+            if t.term_months
+            else None,
+        ],
         ["退出机制", t.exit_mechanism],
-        ["争议解决", f"{DISPUTE_ZH[t.dispute_resolution.method]} {t.dispute_resolution.institution or ''}".strip() if t.dispute_resolution else None],
+        [
+            "争议解决",
+            " ".join(
+                x
+                for x in (DISPUTE_ZH[t.dispute_resolution.method], t.dispute_resolution.institution)
+                if x
+            )
+            if t.dispute_resolution
+            else None,
+        ],
         ["调整情形", "；".join(t.adjustment_triggers) or None],
     ]
     terms_rows = [r for r in terms_rows if r[1]]
     if terms_rows:
         parts += ["## 合作条款\n", block(table(["条款", "内容"], terms_rows))]
     if data.internal_notes or data.negotiation_position:
-        parts += ["## 内部备注\n", block(
-            (f"<p><strong>谈判立场</strong>：{esc(data.negotiation_position)}</p>" if data.negotiation_position else "")
-            + (f"<p>{esc(data.internal_notes)}</p>" if data.internal_notes else ""))]
+        parts += [
+            "## 内部备注\n",
+            block(
+                (
+                    f"<p><strong>谈判立场</strong>：{esc(data.negotiation_position)}</p>"
+                    if data.negotiation_position
+                    else ""
+                )
+                + (f"<p>{esc(data.internal_notes)}</p>" if data.internal_notes else "")
+            ),
+        ]
     if data.due_diligence:
         dd = data.due_diligence
-        parts += ["## 尽职调查\n", block(table(["方面", "结论"], [
-            [k, v] for k, v in (("企业信用", dd.credit), ("法律合规", dd.legal), ("团队实力", dd.team),
-                                ("财务状况", dd.finance), ("第三方机构", dd.third_party), ("结论", dd.conclusion)) if v
-        ]))]
-    parts += ["## 阶段进度\n", block(table(
-        ["阶段", "进度", "已完成 / 必需"],
-        [[pr.title, charts.progress_bar(pr.ratio, pr.title), f"{pr.settled} / {pr.required}"]
-         for pr in s.progress if e.stages.get(pr.stage_id) or pr.stage_id == s.stage_id],
-    ))]
+        parts += [
+            "## 尽职调查\n",
+            block(
+                table(
+                    ["方面", "结论"],
+                    [
+                        [k, v]
+                        for k, v in (
+                            ("企业信用", dd.credit),
+                            ("法律合规", dd.legal),
+                            ("团队实力", dd.team),
+                            ("财务状况", dd.finance),
+                            ("第三方机构", dd.third_party),
+                            ("结论", dd.conclusion),
+                        )
+                        if v
+                    ],
+                )
+            ),
+        ]
+    parts += [
+        "## 阶段进度\n",
+        block(
+            table(
+                ["阶段", "进度", "已完成 / 必需"],
+                [
+                    [
+                        pr.title,
+                        charts.progress_bar(pr.ratio, pr.title),
+                        f"{pr.settled} / {pr.required}",
+                    ]
+                    for pr in s.progress
+                    if e.stages.get(pr.stage_id) or pr.stage_id == s.stage_id
+                ],
+            )
+        ),
+    ]
     state_zh = {"done": "已完成", "waived": "不适用", "open": "未完成"}
     for stage in process.stages:
         items = s.checklist.get(stage.id)
@@ -423,26 +561,50 @@ def engagement_page(
                 continue
             state = checklist.get(item.item_id)
             evidence = state.evidence if state else None
-            evidence_text = "、".join([evidence] if isinstance(evidence, str) else list(evidence or []))
-            rows.append([
-                item.title + ("" if item.required else "（可选）"),
-                state_zh.get(item.state, item.state),
-                item.owner, item.due, item.done, evidence_text or None,
-            ])
-        parts += [f"### {esc(stage.title)}检查清单\n",
-                  block(table(["检查项", "状态", "负责人", "截止", "完成", "证据"], rows))]
+            evidence_text = "、".join(
+                [evidence] if isinstance(evidence, str) else list(evidence or [])
+            )
+            rows.append(
+                [
+                    item.title + ("" if item.required else "（可选）"),
+                    state_zh.get(item.state, item.state),
+                    item.owner,
+                    item.due,
+                    item.done,
+                    evidence_text or None,
+                ]
+            )
+        parts += [
+            f"### {esc(stage.title)}检查清单\n",
+            block(table(["检查项", "状态", "负责人", "截止", "完成", "证据"], rows)),
+        ]
     if e.risks and e.risks.data.risks:
         cells: Counter[tuple[int, int]] = Counter(
             (r.probability, r.impact) for r in e.risks.data.risks if r.status != "closed"
         )
         categories = {c.id: c.title for c in process.risk.categories}
-        parts += ["## 风险\n", block(
-            charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图")
-            + table(["编号", "风险", "类别", "概率×影响", "负责人", "应对措施", "状态", "升级上报"], [
-                [r.id, r.title, categories.get(r.category, r.category), f"{r.probability}×{r.impact}={r.score}",
-                 r.owner, r.response, RISK_STATUS_ZH[r.status], r.escalated]
-                for r in sorted(e.risks.data.risks, key=lambda r: -r.score)
-            ]))]
+        parts += [
+            "## 风险\n",
+            block(
+                charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图")
+                + table(
+                    ["编号", "风险", "类别", "概率×影响", "负责人", "应对措施", "状态", "升级上报"],
+                    [
+                        [
+                            r.id,
+                            r.title,
+                            categories.get(r.category, r.category),
+                            f"{r.probability}×{r.impact}={r.score}",
+                            r.owner,
+                            r.response,
+                            RISK_STATUS_ZH[r.status],
+                            r.escalated,
+                        ]
+                        for r in sorted(e.risks.data.risks, key=lambda r: -r.score)
+                    ],
+                )
+            ),
+        ]
     if e.kpis and e.kpis.data.kpis:
         kpi_parts = []
         for k in e.kpis.data.kpis:
@@ -451,27 +613,52 @@ def engagement_page(
             kpi_parts.append(
                 f"<h3>{esc(k.metric)}</h3>"
                 + charts.kpi_bars(periods, k.target, k.baseline, k.metric, k.unit or "")
-                + table(["合作前（基线）", "最新", "目标", "变化"], [[
-                    k.baseline, latest, k.target,
-                    f"{latest - k.baseline:+,.2f}".rstrip("0").rstrip(".") if latest is not None and k.baseline is not None else None,
-                ]])
+                + table(
+                    ["合作前（基线）", "最新", "目标", "变化"],
+                    [
+                        [
+                            k.baseline,
+                            latest,
+                            k.target,
+                            f"{latest - k.baseline:+,.2f}".rstrip("0").rstrip(".")
+                            if latest is not None and k.baseline is not None
+                            else None,
+                        ]
+                    ],
+                )
             )
         parts += ["## 关键绩效指标\n", block("".join(kpi_parts))]
     if e.plan and (e.plan.data.tasks or e.plan.data.milestones):
         plan = e.plan.data
-        parts += ["## 计划与里程碑\n", block(
-            table(["编号", "任务", "负责人", "完成时限", "缓冲（天）", "交付标准", "状态"],
-                  [[t.id, t.title, t.owner, t.due, t.buffer_days, t.deliverable, t.status] for t in plan.tasks])
-            + table(["编号", "里程碑", "计划日期", "完成", "负责人"],
-                    [[m.id, m.title, m.due, m.done, m.owner] for m in plan.milestones])
-        )]
+        parts += [
+            "## 计划与里程碑\n",
+            block(
+                table(
+                    ["编号", "任务", "负责人", "完成时限", "缓冲（天）", "交付标准", "状态"],
+                    [
+                        [t.id, t.title, t.owner, t.due, t.buffer_days, t.deliverable, t.status]
+                        for t in plan.tasks
+                    ],
+                )
+                + table(
+                    ["编号", "里程碑", "计划日期", "完成", "负责人"],
+                    [[m.id, m.title, m.due, m.done, m.owner] for m in plan.milestones],
+                )
+            ),
+        ]
     if e.meetings:
         meeting_parts = []
         for m in sorted(e.meetings, key=lambda m: m.data.date, reverse=True):
             md = m.data
             decisions = "".join(f"<li>{esc(d)}</li>" for d in md.decisions)
-            actions = table(["行动项", "负责人", "时限", "完成"],
-                            [[a.task, a.owner, a.due, a.done] for a in md.actions]) if md.actions else ""
+            actions = (
+                table(
+                    ["行动项", "负责人", "时限", "完成"],
+                    [[a.task, a.owner, a.due, a.done] for a in md.actions],
+                )
+                if md.actions
+                else ""
+            )
             meeting_parts.append(
                 f"<h3>{esc(md.date)} {esc(md.title)}</h3>"
                 f"<p>参会：{esc('、'.join(md.attendees) or '—')}</p>"
@@ -483,10 +670,16 @@ def engagement_page(
     if e.survey and e.survey.data.surveys:
         survey = e.survey.data.surveys[-1]
         titles = {q.id: q.title for q in process.survey.questions} if process.survey else {}
-        parts += ["## 满意度调查\n", block(
-            f"<p>{esc(survey.date)}，有效问卷 {survey.respondents} 份。</p>"
-            + table(["评价项目", "平均分", "样本数"],
-                    [[titles.get(q, q), f"{r.mean:.2f}", r.n] for q, r in survey.questions.items()]))]
+        parts += [
+            "## 满意度调查\n",
+            block(
+                f"<p>{esc(survey.date)}，有效问卷 {survey.respondents} 份。</p>"
+                + table(
+                    ["评价项目", "平均分", "样本数"],
+                    [[titles.get(q, q), f"{r.mean:.2f}", r.n] for q, r in survey.questions.items()],
+                )
+            ),
+        ]
     doc_rows = []
     for kind in process.documents:
         record = e.documents.get(kind.id)
@@ -494,18 +687,27 @@ def engagement_page(
         if record is None and not made:
             continue
         for suffix, name in made or [("", "")]:
-            doc_rows.append([
-                kind.title + (f"（{suffix}）" if suffix else ""),
-                record.data.version if record else None,
-                DOC_STATUS_ZH[record.data.status] if record else "未建档",
-                link(f"documents/{name}", "下载 .docx") if name else "—",
-            ])
+            doc_rows.append(
+                [
+                    kind.title + (f"（{suffix}）" if suffix else ""),
+                    record.data.version if record else None,
+                    DOC_STATUS_ZH[record.data.status] if record else "未建档",
+                    link(f"documents/{name}", "下载 .docx") if name else "—",
+                ]
+            )
     if doc_rows:
         parts += ["## 文件\n", block(table(["文件", "版本", "状态", "Word"], doc_rows))]
     revisions = history.for_files(_files_of(e), limit=15)
     if revisions:
-        parts += ["## 修订历史\n", block(table(["日期", "修订人", "说明", "提交"],
-                                             [[r.when.date(), r.author, r.summary, r.short] for r in revisions]))]
+        parts += [
+            "## 修订历史\n",
+            block(
+                table(
+                    ["日期", "修订人", "说明", "提交"],
+                    [[r.when.date(), r.author, r.summary, r.short] for r in revisions],
+                )
+            ),
+        ]
     if e.index.body.strip():
         parts += ["## 备注\n", block(_notes_html(e.index.body))]
     return SitePage(f"engagements/{e.id}/index.md", data.title, "\n".join(parts))
@@ -514,7 +716,9 @@ def engagement_page(
 def _notes_html(markdown: str) -> Html:
     """The team's own markdown notes as HTML; raw HTML in them stays text."""
     rendered = _NOTES.render(markdown)
-    return Html('<div class="docgen-notes">' + rendered.replace("\n\n", "\n").replace("\n", " ") + "</div>")
+    return Html(
+        '<div class="docgen-notes">' + rendered.replace("\n\n", "\n").replace("\n", " ") + "</div>"
+    )
 
 
 def _files_of(e: Engagement) -> list[str]:
@@ -541,5 +745,3 @@ def document_files(out_dir: Path, e: Engagement) -> list[tuple[str, str, str]]:
             doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
         found.append((doc_id, suffix, path.name))
     return found
-
-
