@@ -30,6 +30,7 @@ bench: $(BIN)/docgen
 	$(BIN)/python bench/validate.py
 	$(BIN)/pip install -q ".[bench]"
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/publish.py
 
 clean:
 	rm -rf $(VENV) build site

@@ -68,3 +68,14 @@ def test_duplicate_step_id_is_reported(tmp_path: Path) -> None:
     with pytest.raises(DocgenError) as info:
         load(tmp_path, text)
     assert any(d.code == "duplicate-id" for d in info.value.diagnostics)
+
+
+def test_internal_fields_must_name_real_fields(tmp_path: Path) -> None:
+    text = default_process_text("zh") + "  - terms.secret\n  - risks.nope\n  - partner.name\n"
+    (tmp_path / "p.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(DocgenError) as caught:
+        load_process(tmp_path / "p.yml", "p.yml")
+    found = [d.format() for d in caught.value.diagnostics]
+    assert len(found) == 2
+    assert "internal field 'terms.secret' is not a field of index.md" in found[0]
+    assert "internal field 'risks.nope' is not a field of a risk" in found[1]

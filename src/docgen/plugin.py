@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,11 +33,26 @@ from docgen.load import Portfolio, load_portfolio
 from docgen.render import documents_dir
 from docgen.render.history import History, read_history
 from docgen.site.audience import AUDIENCES, Audience, document_visible, for_audience
+from docgen.site.html import join_blocks, split_blocks
 from docgen.site.pages import document_files, site_pages
-from docgen.site.search import user_dictionary
+from docgen.site.search import add_to_index, user_dictionary
 from docgen.validate import validate_portfolio
 
 log = logging.getLogger("mkdocs.plugins.docgen")
+_preloaded: tuple[Path, Portfolio] | None = None
+
+
+@contextmanager
+def preloaded(root: Path, portfolio: Portfolio) -> Iterator[None]:
+    """Let a build in this process use a portfolio already loaded and validated."""
+    global _preloaded
+    _preloaded = (root.resolve(), portfolio)
+    try:
+        yield
+    finally:
+        _preloaded = None
+
+
 CSS = "assets/docgen.css"
 
 
@@ -59,6 +77,9 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         self.history = History()
         self.root = Path(".")
         self.audience: Audience = "internal"
+        self.blocks: dict[str, list[str]] = {}  # generated page → its HTML blocks
+        self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
+        self.downloads: list[tuple[Path, str]] = []  # rendered .docx → path in the site
 
     def on_config(self, config: Any) -> Any:
         """Load and validate the engagements; set the navigation and the search words."""
@@ -68,8 +89,12 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
             raise PluginError(f"docgen: DOCGEN_AUDIENCE={override!r} is not one of {AUDIENCES}")
         self.audience = override or self.config.audience
         try:
-            portfolio = load_portfolio(self.root)
-            diagnostics = validate_portfolio(portfolio)
+            if _preloaded is not None and _preloaded[0] == self.root.resolve():
+                # docgen publish loaded and validated these very files a moment ago
+                portfolio, diagnostics = _preloaded[1], []
+            else:
+                portfolio = load_portfolio(self.root)
+                diagnostics = validate_portfolio(portfolio)
         except DocgenError as exc:
             details = "\n".join(d.format() for d in exc.diagnostics)
             raise PluginError(f"docgen: {exc.message}\n{details}".rstrip()) from exc
@@ -125,22 +150,41 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
                 raise PluginError(
                     f"docgen: docs/{page.path} would hide a generated page; rename it"
                 )
-            files.append(File.generated(config, page.path, content=page.text))
+            if page.search_text:
+                location = page.path.removesuffix("index.md")
+                self.search_entries.append((location, page.title, page.search_text))
+            markdown, blocks = split_blocks(page.text)
+            self.blocks[page.path] = blocks
+            files.append(File.generated(config, page.path, content=markdown))
         css = resources.files("docgen.data").joinpath("site/docgen.css").read_text("utf-8")
         files.append(File.generated(config, CSS, content=css))
-        for e in portfolio.engagements:
-            for _, _, name in documents(e):
-                files.append(
-                    File.generated(
-                        config,
-                        f"engagements/{e.id}/documents/{name}",
-                        abs_src_path=str(out / e.id / name),
-                    )
-                )
+        self.downloads = [
+            (out / e.id / name, f"engagements/{e.id}/documents/{name}")
+            for e in portfolio.engagements
+            for _, _, name in documents(e)
+        ]
         return files
 
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        """Put a generated page's searchable HTML blocks back in place of placeholders."""
+        blocks = self.blocks.get(page.file.src_uri)
+        return join_blocks(html, blocks, searched=True) if blocks else html
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Put back the blocks kept from the search index (charts, checklists)."""
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        return join_blocks(output, blocks, searched=False) if blocks else output
+
     def on_post_build(self, *, config: Any) -> None:
-        """Drop the theme's search languages the site does not use (Thai, Japanese, …)."""
+        """Index the engagements; drop search languages the site does not use (Thai, …)."""
+        site = Path(config.site_dir)
+        add_to_index(
+            site / "search" / "search_index.json",
+            self.search_entries,
+            self.root / self.config.output / f"search-cache-{self.audience}.json",
+        )
+        for source, target in self.downloads:
+            _link_or_copy(source, site / target)
         lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
         keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js", "lunr.zh.min.js"}
         for path in [lunr / "wordcut.js", lunr / "tinyseg.js", *lunr.glob("min/lunr.*.min.js")]:
@@ -155,3 +199,13 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a rendered document into the site (a copy across file systems)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -402,4 +402,31 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
                     "error", "unknown-stage", f"policy names unknown stage '{p.from_stage}'"
                 )
             )
+    out += _internal_fields(process, source_map)
+    return out
+
+
+def _internal_fields(process: Process, source_map: SourceMap) -> list[Diagnostic]:
+    """Each ``internal_fields`` entry names a field of index.md or of a risk."""
+    from docgen.model import EngagementIndex, Risk
+
+    out = []
+    for i, path in enumerate(process.internal_fields):
+        model: Any = Risk if path.startswith("risks.") else EngagementIndex
+        parts = path.removeprefix("risks.").split(".")
+        for part in parts:
+            field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+            if field is None:
+                out.append(
+                    source_map.locate(("internal_fields", i)).diagnostic(
+                        "error",
+                        "process",
+                        f"internal field '{path}' is not a field of "
+                        + ("a risk" if path.startswith("risks.") else "index.md"),
+                    )
+                )
+                break
+            model = field.annotation
+            args = [a for a in getattr(model, "__args__", ()) if hasattr(a, "model_fields")]
+            model = args[0] if args else model
     return out

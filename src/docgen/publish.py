@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.load import Portfolio, load_portfolio
+from docgen.plugin import preloaded
 from docgen.render import RenderReport, render_documents
 from docgen.site.audience import Audience
-from docgen.validate import validate
+from docgen.validate import validate_portfolio
 from docgen.workspace import open_workspace
 
 
@@ -48,9 +50,10 @@ def publish(
     workspace = open_workspace(root)
     site = (site_dir or default_site_dir(workspace.root, audience)).resolve()
     report = PublishReport(site)
-    checked = validate(workspace.root, jobs=jobs)
-    report.diagnostics = list(checked.diagnostics)
-    if any(d.is_error for d in checked.diagnostics):
+    # one load, validated here and handed to the site build (the plugin would load again)
+    portfolio = load_portfolio(workspace.root)
+    report.diagnostics = validate_portfolio(portfolio)
+    if any(d.is_error for d in report.diagnostics):
         return report
     report.render = render_documents(
         workspace.root, jobs=jobs, progress=progress, audience=audience
@@ -58,18 +61,24 @@ def publish(
     report.diagnostics += [d for d in report.render.diagnostics if d not in report.diagnostics]
     if not report.render.ok:
         return report
-    build_site(workspace.root, site, audience)
+    build_site(workspace.root, site, audience, portfolio)
     report.built = True
     return report
 
 
-def build_site(root: Path, site_dir: Path, audience: Audience) -> None:
-    """``mkdocs build --strict`` of the workspace at ``root`` into ``site_dir``."""
+def build_site(
+    root: Path, site_dir: Path, audience: Audience, portfolio: Portfolio | None = None
+) -> None:
+    """``mkdocs build --strict`` of the workspace at ``root`` into ``site_dir``.
+
+    ``portfolio``, when given, is the workspace already loaded and validated.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    with _audience(audience), _mkdocs_quiet():
+    handoff = preloaded(root, portfolio) if portfolio is not None else nullcontext()
+    with _audience(audience), handoff, _mkdocs_quiet():
         try:
             config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
             build(config)

@@ -113,7 +113,7 @@ class _Renderer:
                 and known
                 and known.get("inputs") == digests[name]
                 and all(
-                    _digest_of(request.out_dir / o) == request.manifest.get(o, {}).get("sha256")
+                    _intact(request.out_dir / o, request.manifest.get(o, {}))
                     for o in known.get("outputs", [])
                 )
             ):
@@ -180,7 +180,11 @@ class _Renderer:
                 result.unchanged.append(text.output)
                 continue
             digest = build_docx(text, request.out_dir, self.reference)
-            result.written[text.output] = {"fingerprint": fingerprint, "sha256": digest}
+            result.written[text.output] = {
+                "fingerprint": fingerprint,
+                "sha256": digest,
+                **_stat(request.out_dir / text.output),
+            }
         for e in portfolio.engagements:
             # only a clean render is remembered: findings are reported again next time
             if not any(d.path.startswith(e.rel + "/") for d in result.diagnostics):
@@ -360,6 +364,21 @@ def _version() -> str:
         return importlib.metadata.version("docgen")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
+
+
+def _stat(file: Path) -> dict[str, Any]:
+    info = file.stat()
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+def _intact(file: Path, known: dict[str, Any]) -> bool:
+    """The file is the one written: same size and time (else its digest is compared)."""
+    try:
+        if _stat(file) == {"size": known.get("size"), "mtime_ns": known.get("mtime_ns")}:
+            return True
+    except OSError:
+        return False
+    return _digest_of(file) == known.get("sha256")
 
 
 def _digest_of(file: Path) -> str | None:

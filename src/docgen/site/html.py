@@ -8,6 +8,7 @@ or HTML parser unescaped: ``<script>``, ``**`` and ``{{ }}`` show literally.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -19,6 +20,27 @@ class Html(str):
     __slots__ = ()
 
 
+# html.escape's five, and what Python-Markdown would still read inside inline HTML
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#x27;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "`": "&#96;",
+        "\\": "&#92;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "\n": " ",
+    }
+)
+
+
 def esc(value: Any) -> Html:
     """``value`` as HTML text: escaped, with markdown's own specials neutralised."""
     if isinstance(value, Html):
@@ -27,20 +49,7 @@ def esc(value: Any) -> Html:
         return Html("—")
     if isinstance(value, date):
         return Html(f"{value.year}-{value.month:02d}-{value.day:02d}")
-    text = html.escape(str(value), quote=True)
-    # Python-Markdown still reads *, _, ` and \ inside inline HTML: make them entities
-    for char, entity in (
-        ("*", "&#42;"),
-        ("_", "&#95;"),
-        ("`", "&#96;"),
-        ("\\", "&#92;"),
-        ("[", "&#91;"),
-        ("]", "&#93;"),
-        ("{", "&#123;"),
-        ("}", "&#125;"),
-    ):
-        text = text.replace(char, entity)
-    return Html(text.replace("\n", " "))
+    return Html(str(value).translate(_ESCAPES))
 
 
 def link(href: str, text: Any) -> Html:
@@ -56,6 +65,48 @@ def table(headers: Iterable[Any], rows: Iterable[Iterable[Any]], cls: str = "") 
     return Html(f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
-def block(content: str) -> str:
-    """Raw HTML as a markdown block (blank lines around, so markdown leaves it alone)."""
-    return f'\n<div class="docgen">\n{content}\n</div>\n\n'
+_BLOCK = re.compile(r"<docgen-block>(.*?)</docgen-block>", re.S)
+_PLACEHOLDER = re.compile(r"<p>DOCGEN-BLOCK-(\d+)</p>")
+
+
+def block(content: str, search: bool = True) -> str:
+    """An HTML block in a generated page; ``search=False`` keeps it out of the search index.
+
+    The block is taken out of the markdown before MkDocs sees it (`split_blocks`) and put
+    back into the page's HTML afterwards: Python-Markdown would otherwise parse every tag
+    of every table with html.parser, which cost more than the rest of the build.
+    """
+    attr = "" if search else " data-search-exclude"
+    return f'\n\n<docgen-block><div class="docgen"{attr}>{content}</div></docgen-block>\n\n'
+
+
+def split_blocks(markdown: str) -> tuple[str, list[str]]:
+    """The markdown with each block replaced by a placeholder paragraph, and the blocks."""
+    blocks: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        blocks.append(match.group(1))
+        return f"DOCGEN-BLOCK-{len(blocks) - 1}"
+
+    return _BLOCK.sub(keep, markdown), blocks
+
+
+_DEFERRED = re.compile(r'<i data-docgen-block="(\d+)"></i>')
+
+
+def join_blocks(html_text: str, blocks: list[str], searched: bool) -> str:
+    """Put back the blocks search indexes (``searched``), or, later, all the others.
+
+    Blocks kept out of search are put back only into the finished page: the search
+    plugin parses every tag it is given, and charts and checklists are most of them.
+    """
+    if searched:
+
+        def put(m: re.Match[str]) -> str:
+            n = int(m.group(1))
+            if " data-search-exclude>" in blocks[n][:60]:
+                return f'<i data-docgen-block="{n}"></i>'
+            return blocks[n]
+
+        return _PLACEHOLDER.sub(put, html_text)
+    return _DEFERRED.sub(lambda m: blocks[int(m.group(1))], html_text)

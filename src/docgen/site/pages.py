@@ -52,10 +52,12 @@ class SitePage:
     title: str
     body: str
     search: bool = True
+    #: what search should find this page by, when not the whole page (see `search_text`)
+    search_text: str = ""
 
     @property
     def text(self) -> str:
-        """The page file: front matter, then the body."""
+        """The page file: front matter, then the body (HTML blocks left in place)."""
         title = safe_title(self.title)
         meta = f'---\ntitle: "{title}"\n'
         if not self.search:
@@ -546,7 +548,8 @@ def engagement_page(
                     for pr in s.progress
                     if e.stages.get(pr.stage_id) or pr.stage_id == s.stage_id
                 ],
-            )
+            ),
+            search=False,
         ),
     ]
     state_zh = {"done": "已完成", "waived": "不适用", "open": "未完成"}
@@ -576,7 +579,8 @@ def engagement_page(
             )
         parts += [
             f"### {esc(stage.title)}检查清单\n",
-            block(table(["检查项", "状态", "负责人", "截止", "完成", "证据"], rows)),
+            # the items are the process's own words, indexed once, on the procedure page
+            block(table(["检查项", "状态", "负责人", "截止", "完成", "证据"], rows), search=False),
         ]
     if e.risks and e.risks.data.risks:
         cells: Counter[tuple[int, int]] = Counter(
@@ -586,8 +590,11 @@ def engagement_page(
         parts += [
             "## 风险\n",
             block(
-                charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图")
-                + table(
+                charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图"),
+                search=False,
+            ),
+            block(
+                table(
                     ["编号", "风险", "类别", "概率×影响", "负责人", "应对措施", "状态", "升级上报"],
                     [
                         [
@@ -611,23 +618,30 @@ def engagement_page(
             periods = sorted(k.actuals.items())
             latest = periods[-1][1] if periods else None
             kpi_parts.append(
-                f"<h3>{esc(k.metric)}</h3>"
-                + charts.kpi_bars(periods, k.target, k.baseline, k.metric, k.unit or "")
-                + table(
-                    ["合作前（基线）", "最新", "目标", "变化"],
-                    [
-                        [
-                            k.baseline,
-                            latest,
-                            k.target,
-                            f"{latest - k.baseline:+,.2f}".rstrip("0").rstrip(".")
-                            if latest is not None and k.baseline is not None
-                            else None,
-                        ]
-                    ],
+                block(
+                    charts.kpi_bars(periods, k.target, k.baseline, k.metric, k.unit or ""),
+                    search=False,
                 )
             )
-        parts += ["## 关键绩效指标\n", block("".join(kpi_parts))]
+            kpi_parts.append(
+                block(
+                    f"<h3>{esc(k.metric)}</h3>"
+                    + table(
+                        ["合作前（基线）", "最新", "目标", "变化"],
+                        [
+                            [
+                                k.baseline,
+                                latest,
+                                k.target,
+                                f"{latest - k.baseline:+,.2f}".rstrip("0").rstrip(".")
+                                if latest is not None and k.baseline is not None
+                                else None,
+                            ]
+                        ],
+                    )
+                )
+            )
+        parts += ["## 关键绩效指标\n", *kpi_parts]
     if e.plan and (e.plan.data.tasks or e.plan.data.milestones):
         plan = e.plan.data
         parts += [
@@ -710,7 +724,59 @@ def engagement_page(
         ]
     if e.index.body.strip():
         parts += ["## 备注\n", block(_notes_html(e.index.body))]
-    return SitePage(f"engagements/{e.id}/index.md", data.title, "\n".join(parts))
+    return SitePage(
+        f"engagements/{e.id}/index.md",
+        data.title,
+        "\n".join(parts),
+        search=False,
+        search_text=search_text(e, process),
+    )
+
+
+def search_text(e: Engagement, process: Process) -> str:
+    """What people look an engagement up by: names, places, terms, risks, meetings, files.
+
+    Material's search would parse the whole page — tables, charts, the process's own
+    checklist wording — which cost most of the build and bloated the index every reader
+    downloads; the engagement's own words are indexed instead, once.
+    """
+    assert e.index is not None
+    data = e.index.data
+    p = data.partner
+    modes = {m.id: m.title for m in process.modes}
+    kinds = {k.id: k.title for k in process.documents}
+    words: list[str | None] = [
+        p.name,
+        p.short_name,
+        p.credit_code,
+        p.region,
+        p.industry,
+        p.legal_representative,
+        modes.get(data.mode, data.mode),
+        data.owner,
+        *data.team,
+        *data.tags,
+        data.code,
+        data.summary,
+        data.terms.scope,
+        data.terms.exit_mechanism,
+        *data.terms.adjustment_triggers,
+        data.internal_notes,
+        data.negotiation_position,
+    ]
+    if data.due_diligence:
+        dd = data.due_diligence
+        words += [dd.credit, dd.legal, dd.team, dd.finance, dd.third_party, dd.conclusion]
+    for r in e.risks.data.risks if e.risks else []:
+        words += [r.title, r.response, r.contingency, r.owner]
+    for k in e.kpis.data.kpis if e.kpis else []:
+        words.append(k.metric)
+    for t in e.plan.data.tasks if e.plan else []:
+        words += [t.title, t.owner]
+    for m in e.meetings:
+        words += [m.data.title, *m.data.decisions, *(a.task for a in m.data.actions)]
+    words += [kinds.get(d, d) for d in e.documents]
+    return " ".join(w.strip() for w in words if w and w.strip())
 
 
 def _notes_html(markdown: str) -> Html:
