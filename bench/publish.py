@@ -66,7 +66,7 @@ def plain_material(root: Path, n: int) -> tuple[float, int, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--n", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--pages-only", type=int, nargs="*", default=[5000])
     args = parser.parse_args()
     docgen = [sys.executable, "-m", "docgen"]

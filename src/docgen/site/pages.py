@@ -278,30 +278,31 @@ def _next_due_date(status: EngagementStatus, today: date) -> date:
     return due.due if due else date.max
 
 
+def _paged(folder: str, name: str, title: str, rows: list[_Row], today: date) -> list[SitePage]:
+    """``folder/name``, ``folder/name-2`` …: the rows in pages of PAGE_SIZE with a pager."""
+    chunks = [rows[i : i + PAGE_SIZE] for i in range(0, len(rows), PAGE_SIZE)] or [[]]
+
+    def stem(k: int) -> str:
+        return name if k == 1 else f"{name}-{k}"
+
+    pager = " ".join(link(f"../{stem(k)}/", f"第 {k} 页") for k in range(1, len(chunks) + 1))
+    pages = []
+    for n, chunk in enumerate(chunks, 1):
+        body = f"# {esc(title)}\n\n" + block(
+            _engagement_table(chunk, today, 2) + (f"<p>{pager}</p>" if len(chunks) > 1 else "")
+        )
+        label = f"{title}（第 {n} 页）" if n > 1 else title
+        pages.append(SitePage(f"{folder}/{stem(n)}.md", label, body, search=False))
+    return pages
+
+
 def list_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage]:
     """engagements/: counts by stage, and each stage's engagements in pages of PAGE_SIZE."""
     pages = []
     sections = []
     for stage in process.stages:
         members = [r for r in rows if r.status.stage_id == stage.id]
-        chunks = [members[i : i + PAGE_SIZE] for i in range(0, len(members), PAGE_SIZE)] or [[]]
-        for n, chunk in enumerate(chunks, 1):
-            name = f"engagements/stage-{stage.id}" + ("" if n == 1 else f"-{n}")
-            pager = " ".join(
-                link(f"../stage-{stage.id}" + ("" if k == 1 else f"-{k}") + "/", f"第 {k} 页")
-                for k in range(1, len(chunks) + 1)
-            )
-            body = f"# {esc(stage.title)}\n\n" + block(
-                _engagement_table(chunk, today, 2) + (f"<p>{pager}</p>" if len(chunks) > 1 else "")
-            )
-            pages.append(
-                SitePage(
-                    f"{name}.md",
-                    f"{stage.title}（{n}）" if n > 1 else stage.title,
-                    body,
-                    search=False,
-                )
-            )
+        pages += _paged("engagements", f"stage-{stage.id}", stage.title, members, today)
         sections.append(
             f"<li>{link(f'stage-{stage.id}/', stage.title)}：{len(members)} 个项目</li>"
         )
@@ -317,35 +318,22 @@ def list_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage
 
 
 def browse_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage]:
-    """browse/: one page per tag, mode, region and owner."""
+    """browse/: the engagements of each tag, mode, region and owner, paginated."""
     facets = _facets(rows)
     modes = {m.id: m.title for m in process.modes}
+    members: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    for r in rows:
+        data = r.e.index.data  # type: ignore[union-attr]
+        for tag in dict.fromkeys(data.tags):
+            members[("tag", tag)].append(r)
+        members[("mode", data.mode)].append(r)
+        members[("region", data.partner.region or "未填写")].append(r)
+        members[("owner", data.owner)].append(r)
     pages = []
-    for kind, values in facets.items():
-        for value in values:
-
-            def member(r: _Row, kind: str = kind, value: str = value) -> bool:
-                data = r.e.index.data  # type: ignore[union-attr]
-                return {
-                    "tag": value in data.tags,
-                    "mode": data.mode == value,
-                    "region": (data.partner.region or "未填写") == value,
-                    "owner": data.owner == value,
-                }[kind]
-
-            members = [r for r in rows if member(r)]
-            label = modes.get(value, value) if kind == "mode" else value
-            body = f"# {esc(FACET_TITLES[kind])}：{esc(label)}\n" + block(
-                _engagement_table(members, today, 2)
-            )
-            pages.append(
-                SitePage(
-                    f"browse/{kind}-{slug(value)}.md",
-                    f"{FACET_TITLES[kind]}：{label}",
-                    body,
-                    search=False,
-                )
-            )
+    for (kind, value), chunk in members.items():
+        label = modes.get(value, value) if kind == "mode" else value
+        title = f"{FACET_TITLES[kind]}：{label}"
+        pages += _paged("browse", f"{kind}-{slug(value)}", title, chunk, today)
     index = "".join(
         _facet_links(FACET_TITLES[k], k, facets[k], modes if k == "mode" else {}, 1)
         for k in ("tag", "mode", "region", "owner")
