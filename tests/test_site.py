@@ -232,3 +232,12 @@ def test_browser_search_open_and_download(served: str, tmp_path: Path) -> None:
         browser.close()
     hosts = {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in requests if u.startswith("http")}
     assert hosts == {served.split("/")[2]}, hosts  # nothing requested from any other host
+
+
+def test_publish_stops_on_errors_and_prints_them(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
+    index = workspace / "engagements/e/index.md"
+    index.write_text(index.read_text("utf-8").replace("owner: 张伟", "ownr: 张伟"), "utf-8")
+    result = run("publish", "--root", str(workspace))
+    assert result.exit_code == 1
+    assert "engagements/e/index.md:10:1: error unknown-key" in result.out
+    assert not (workspace / "build" / "site").exists()

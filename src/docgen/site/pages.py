@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -225,13 +225,12 @@ def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> Sit
             r.e.id,
         ),
     )[:DASHBOARD_ROWS]
-    soon = today + timedelta(days=90)
     milestones = sorted(
         (m.due, m.title, r.status.title)
-        for r in active
-        if r.e.plan
+        for r in rows
+        if r.status.status in ("active", "renewed") and r.e.plan
         for m in r.e.plan.data.milestones
-        if not m.done and m.due <= soon
+        if not m.done
     )[:12]
     cells: Counter[tuple[int, int]] = Counter()
     for r in rows:
@@ -259,7 +258,7 @@ def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> Sit
         + block(_engagement_table(urgent, today, depth) + more)
         + "## 近期里程碑\n"
         + block(
-            charts.timeline(milestones, today) if milestones else "<p>未来 90 天内没有里程碑。</p>"
+            charts.timeline(milestones, today) if milestones else "<p>没有未完成的里程碑。</p>"
         )
         + "## 风险热力图\n"
         + block(
