@@ -257,9 +257,7 @@ def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> Sit
         + "## 项目一览\n"
         + block(_engagement_table(urgent, today, depth) + more)
         + "## 近期里程碑\n"
-        + block(
-            charts.timeline(milestones, today) if milestones else "<p>没有未完成的里程碑。</p>"
-        )
+        + block(charts.timeline(milestones, today) if milestones else "<p>没有未完成的里程碑。</p>")
         + "## 风险热力图\n"
         + block(
             charts.heatmap(cells, process.risk.high_threshold)
