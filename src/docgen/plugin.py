@@ -80,6 +80,11 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         self.blocks: dict[str, list[str]] = {}  # generated page → its HTML blocks
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
         self.downloads: list[tuple[Path, str]] = []  # rendered .docx → path in the site
+        self.serving = False  # no forking inside `mkdocs serve` (it runs threads)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether this is `mkdocs serve`."""
+        self.serving = command == "serve"
 
     def on_config(self, config: Any) -> Any:
         """Load and validate the engagements; set the navigation and the search words."""
@@ -145,6 +150,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
             documents,
             home,
             hide_internal_items=self.audience != "internal",
+            jobs=1 if self.serving else (os.cpu_count() or 1),
         ):
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(

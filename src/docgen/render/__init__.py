@@ -16,7 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,7 @@ class _Renderer:
                 )
             ):
                 result.unchanged.extend(known.get("outputs", []))
+                result.diagnostics.extend(Diagnostic(**d) for d in known.get("warnings", []))
                 result.engagements[name] = known
             else:
                 stale.append(name)
@@ -186,9 +187,14 @@ class _Renderer:
                 **_stat(request.out_dir / text.output),
             }
         for e in portfolio.engagements:
-            # only a clean render is remembered: findings are reported again next time
-            if not any(d.path.startswith(e.rel + "/") for d in result.diagnostics):
-                result.engagements[e.id] = {"inputs": digests[e.id], "outputs": outputs[e.id]}
+            # a render with errors is not remembered; its warnings are, to be said again
+            found = [d for d in result.diagnostics if d.path.startswith(e.rel + "/")]
+            if not any(d.is_error for d in found):
+                result.engagements[e.id] = {
+                    "inputs": digests[e.id],
+                    "outputs": outputs[e.id],
+                    "warnings": [asdict(d) for d in found],
+                }
 
 
 _worker: _Renderer | None = None

@@ -9,11 +9,14 @@ stage, so no page carries the whole portfolio (Material writes the nav into ever
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -105,12 +108,14 @@ def site_pages(
     documents: Callable[[Engagement], list[tuple[str, str, str]]],
     home: str = "index.md",
     hide_internal_items: bool = False,
+    jobs: int = 1,
 ) -> list[SitePage]:
     """Every generated page.
 
     ``documents(e)`` lists the rendered documents of ``e`` the audience may download, as
     (document id, label, file name); ``home`` is where the dashboard goes;
-    ``hide_internal_items`` leaves out checklist items the process marks internal.
+    ``hide_internal_items`` leaves out checklist items the process marks internal.  With
+    ``jobs`` > 1 and many engagements, a forked worker makes half the engagement pages.
     """
     process = portfolio.process
     rows = []
@@ -123,13 +128,36 @@ def site_pages(
         dashboard(rows, process, today, home),
         procedure_page(process),
     ]
-    pages += list_pages(rows, process, today)
-    pages += browse_pages(rows, process, today)
-    for row in rows:
-        pages.append(
-            engagement_page(row, process, today, history, documents(row.e), hide_internal_items)
-        )
+    global _shared
+    _shared = (rows, process, today, history, [documents(r.e) for r in rows], hide_internal_items)
+    try:
+        if jobs > 1 and len(rows) >= PARALLEL_PAGES and "fork" in mp.get_all_start_methods():
+            half = len(rows) // 2
+            # fork: the worker sees the portfolio as it is; only page text comes back
+            with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
+                theirs = pool.submit(_engagement_pages, half, len(rows))
+                pages += list_pages(rows, process, today) + browse_pages(rows, process, today)
+                pages += _engagement_pages(0, half)
+                pages += theirs.result()
+        else:
+            pages += list_pages(rows, process, today) + browse_pages(rows, process, today)
+            pages += _engagement_pages(0, len(rows))
+    finally:
+        _shared = None
     return pages
+
+
+PARALLEL_PAGES = 200
+_shared: tuple[Any, ...] | None = None  # what a forked worker needs, set by site_pages
+
+
+def _engagement_pages(start: int, stop: int) -> list[SitePage]:
+    assert _shared is not None
+    rows, process, today, history, documents, hide = _shared
+    return [
+        engagement_page(rows[i], process, today, history, documents[i], hide)
+        for i in range(start, stop)
+    ]
 
 
 # --- shared pieces -------------------------------------------------------------------
