@@ -88,6 +88,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
 
     def on_config(self, config: Any) -> Any:
         """Load and validate the engagements; set the navigation and the search words."""
+        # MkDocs reuses a plugin instance across builds in one process: start afresh
+        self.blocks, self.search_entries, self.downloads = {}, [], []
         self.root = Path(config.config_file_path).parent
         override = os.environ.get("DOCGEN_AUDIENCE")
         if override and override not in AUDIENCES:
