@@ -49,6 +49,8 @@ def esc(value: Any) -> Html:
         return Html("—")
     if isinstance(value, date):
         return Html(f"{value.year}-{value.month:02d}-{value.day:02d}")
+    if isinstance(value, float):
+        return Html(f"{value:,.2f}".rstrip("0").rstrip("."))
     return Html(str(value).translate(_ESCAPES))
 
 
@@ -62,7 +64,10 @@ def table(headers: Iterable[Any], rows: Iterable[Iterable[Any]], cls: str = "") 
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
     attr = f' class="{cls}"' if cls else ""
-    return Html(f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return Html(
+        f'<div class="docgen-scroll"><table{attr}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 _BLOCK = re.compile(r"<docgen-block>(.*?)</docgen-block>", re.S)

@@ -191,7 +191,7 @@ def _engagement_table(rows: Iterable[_Row], today: date, depth: int) -> Html:
             ]
         )
     headers = ["项目", "合作方", "阶段", "进度", "负责人", "下一到期", "逾期", "最高风险"]
-    return Html(f'<div class="docgen-scroll">{table(headers, body)}</div>')
+    return Html(f'<div class="docgen-list">{table(headers, body)}</div>')
 
 
 def _facet_links(
@@ -632,13 +632,8 @@ def engagement_page(
             latest = periods[-1][1] if periods else None
             kpi_parts.append(
                 block(
-                    charts.kpi_bars(periods, k.target, k.baseline, k.metric, k.unit or ""),
-                    search=False,
-                )
-            )
-            kpi_parts.append(
-                block(
                     f"<h3>{esc(k.metric)}</h3>"
+                    + charts.kpi_bars(periods, k.target, k.baseline, k.metric, k.unit or "")
                     + table(
                         ["合作前（基线）", "最新", "目标", "变化"],
                         [
