@@ -14,7 +14,7 @@ import importlib.metadata
 import json
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
@@ -97,49 +97,11 @@ class _Renderer:
         self.reference_digest = hashlib.sha256(self.reference.data).hexdigest()
 
     def share(self, names: list[str]) -> _ShareResult:
-        """Load, validate, render and build the documents of the named engagements.
-
-        An engagement none of whose inputs changed since its last clean render, and whose
-        files are intact, is not even loaded.
-        """
-        request = self.request
+        """Load, validate, render and build the documents of the named engagements."""
         result = _ShareResult()
-        digests = {n: self._inputs_digest(n) for n in names}
-        stale = []
-        for name in names:
-            known = request.engagements.get(name)
-            if (
-                not request.force
-                and known
-                and known.get("inputs") == digests[name]
-                and all(
-                    _intact(request.out_dir / o, request.manifest.get(o, {}))
-                    for o in known.get("outputs", [])
-                )
-            ):
-                result.unchanged.extend(known.get("outputs", []))
-                result.diagnostics.extend(Diagnostic(**d) for d in known.get("warnings", []))
-                result.engagements[name] = known
-            else:
-                stale.append(name)
-        if stale:
-            self._render(stale, digests, result)
+        digests = {n: inputs_digest(self.workspace, self.request, n) for n in names}
+        self._render(names, digests, result)
         return result
-
-    def _inputs_digest(self, name: str) -> str:
-        """Every byte of the engagement's files and their commits, with the shared context."""
-        h = hashlib.sha256(self.request.context.encode())
-        folder = self.workspace.engagements_dir / name
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            rel = self.workspace.rel(path)
-            h.update(rel.encode("utf-8") + b"\0")
-            try:
-                h.update(path.read_bytes())
-            except OSError:
-                h.update(b"\1unreadable")
-            for revision in self.request.history.for_files([rel], limit=1):
-                h.update(revision.commit.encode())
-        return h.hexdigest()
 
     def _render(self, names: list[str], digests: dict[str, str], result: _ShareResult) -> None:
         request, workspace = self.request, self.workspace
@@ -198,6 +160,51 @@ class _Renderer:
 
 
 _worker: _Renderer | None = None
+
+
+def inputs_digest(workspace: Workspace, request: _Request, name: str) -> str:
+    """Every byte of the engagement's files and their commits, with the shared context."""
+    h = hashlib.sha256(request.context.encode())
+    folder = workspace.engagements_dir / name
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = workspace.rel(path)
+        h.update(rel.encode("utf-8") + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\1unreadable")
+        for revision in request.history.for_files([rel], limit=1):
+            h.update(revision.commit.encode())
+    return h.hexdigest()
+
+
+def _unchanged(
+    workspace: Workspace, request: _Request, names: list[str]
+) -> tuple[_ShareResult, list[str]]:
+    """Split ``names`` into engagements already rendered and those to render.
+
+    An engagement none of whose inputs changed since its last render, and whose files
+    are intact, is not even loaded.
+    """
+    result = _ShareResult()
+    stale = []
+    for name in names:
+        known = request.engagements.get(name)
+        if (
+            not request.force
+            and known
+            and known.get("inputs") == inputs_digest(workspace, request, name)
+            and all(
+                _intact(request.out_dir / o, request.manifest.get(o, {}))
+                for o in known.get("outputs", [])
+            )
+        ):
+            result.unchanged.extend(known.get("outputs", []))
+            result.diagnostics.extend(Diagnostic(**d) for d in known.get("warnings", []))
+            result.engagements[name] = known
+        else:
+            stale.append(name)
+    return result, stale
 
 
 def _init_worker(request: _Request) -> None:
@@ -286,14 +293,18 @@ def render_documents(
         _context_digest(workspace, docs, every, audience),
     )
     names = [f.name for f in folders]
-    shares = [names[i : i + SHARE] for i in range(0, len(names), SHARE)]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(shares) // 2 or 1))
     report = RenderReport(out)
     previous = json.loads(json.dumps(engagement_manifest))
     if progress:
         progress(len(names), "")
+    fresh, stale = _unchanged(workspace, request, names)
+    shares = [stale[i : i + SHARE] for i in range(0, len(stale), SHARE)]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(shares) // 2 or 1))
     try:
-        for share, result in zip(shares, _run(request, shares, jobs), strict=True):
+        fresh_names = [n for n in names if n not in set(stale)]
+        for share, result in zip(
+            [fresh_names, *shares], _chain(fresh, _run(request, shares, jobs)), strict=True
+        ):
             manifest.update(result.written)
             engagement_manifest.update(result.engagements)
             for name in share:
@@ -317,7 +328,14 @@ def render_documents(
     return report
 
 
-def _run(request: _Request, shares: list[list[str]], jobs: int):  # type: ignore[no-untyped-def]
+def _chain(first: _ShareResult, rest: Iterator[_ShareResult]) -> Iterator[_ShareResult]:
+    yield first
+    yield from rest
+
+
+def _run(request: _Request, shares: list[list[str]], jobs: int) -> Iterator[_ShareResult]:
+    if not shares:
+        return
     if jobs == 1:
         renderer = _Renderer(request)
         yield from (renderer.share(s) for s in shares)
