@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import itertools
 import json
 import multiprocessing
 import os
@@ -96,14 +97,13 @@ class _Renderer:
         self.reference = Reference(path)
         self.reference_digest = hashlib.sha256(self.reference.data).hexdigest()
 
-    def share(self, names: list[str]) -> _ShareResult:
-        """Load, validate, render and build the documents of the named engagements."""
-        result = _ShareResult()
-        digests = {n: inputs_digest(self.workspace, self.request, n) for n in names}
-        self._render(names, digests, result)
-        return result
+    def share(self, digests: dict[str, str]) -> _ShareResult:
+        """Load, validate, render and build the documents of these engagements.
 
-    def _render(self, names: list[str], digests: dict[str, str], result: _ShareResult) -> None:
+        ``digests`` maps each engagement to the digest of its inputs (`inputs_digest`).
+        """
+        result = _ShareResult()
+        names = list(digests)
         request, workspace = self.request, self.workspace
         folders = [workspace.engagements_dir / n for n in names]
         portfolio = load_folders(workspace, self.process, folders)
@@ -138,7 +138,7 @@ class _Renderer:
                 not request.force
                 and known
                 and known.get("fingerprint") == fingerprint
-                and _digest_of(request.out_dir / text.output) == known.get("sha256")
+                and _intact(request.out_dir / text.output, known)
             ):
                 result.unchanged.append(text.output)
                 continue
@@ -157,6 +157,7 @@ class _Renderer:
                     "outputs": outputs[e.id],
                     "warnings": [asdict(d) for d in found],
                 }
+        return result
 
 
 _worker: _Renderer | None = None
@@ -180,20 +181,21 @@ def inputs_digest(workspace: Workspace, request: _Request, name: str) -> str:
 
 def _unchanged(
     workspace: Workspace, request: _Request, names: list[str]
-) -> tuple[_ShareResult, list[str]]:
-    """Split ``names`` into engagements already rendered and those to render.
+) -> tuple[_ShareResult, dict[str, str]]:
+    """Split ``names`` into engagements already rendered and those to render (with digests).
 
     An engagement none of whose inputs changed since its last render, and whose files
     are intact, is not even loaded.
     """
     result = _ShareResult()
-    stale = []
+    stale: dict[str, str] = {}
     for name in names:
         known = request.engagements.get(name)
+        digest = inputs_digest(workspace, request, name)
         if (
             not request.force
             and known
-            and known.get("inputs") == inputs_digest(workspace, request, name)
+            and known.get("inputs") == digest
             and all(
                 _intact(request.out_dir / o, request.manifest.get(o, {}))
                 for o in known.get("outputs", [])
@@ -203,7 +205,7 @@ def _unchanged(
             result.diagnostics.extend(Diagnostic(**d) for d in known.get("warnings", []))
             result.engagements[name] = known
         else:
-            stale.append(name)
+            stale[name] = digest
     return result, stale
 
 
@@ -212,9 +214,9 @@ def _init_worker(request: _Request) -> None:
     _worker = _Renderer(request)
 
 
-def _share_in_worker(names: list[str]) -> _ShareResult:
+def _share_in_worker(digests: dict[str, str]) -> _ShareResult:
     assert _worker is not None
-    return _worker.share(names)
+    return _worker.share(digests)
 
 
 def _not_for_partners(d: Diagnostic) -> Diagnostic:
@@ -298,12 +300,14 @@ def render_documents(
     if progress:
         progress(len(names), "")
     fresh, stale = _unchanged(workspace, request, names)
-    shares = [stale[i : i + SHARE] for i in range(0, len(stale), SHARE)]
+    pending = list(stale.items())
+    shares = [dict(pending[i : i + SHARE]) for i in range(0, len(pending), SHARE)]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(shares) // 2 or 1))
     try:
-        fresh_names = [n for n in names if n not in set(stale)]
         for share, result in zip(
-            [fresh_names, *shares], _chain(fresh, _run(request, shares, jobs)), strict=True
+            [list(fresh.engagements), *shares],
+            itertools.chain([fresh], _run(request, shares, jobs)),
+            strict=True,
         ):
             manifest.update(result.written)
             engagement_manifest.update(result.engagements)
@@ -328,12 +332,7 @@ def render_documents(
     return report
 
 
-def _chain(first: _ShareResult, rest: Iterator[_ShareResult]) -> Iterator[_ShareResult]:
-    yield first
-    yield from rest
-
-
-def _run(request: _Request, shares: list[list[str]], jobs: int) -> Iterator[_ShareResult]:
+def _run(request: _Request, shares: list[dict[str, str]], jobs: int) -> Iterator[_ShareResult]:
     if not shares:
         return
     if jobs == 1:
