@@ -284,3 +284,14 @@ def test_workspace_templates_are_the_shipped_ones(tmp_path: Path, run) -> None: 
     assert run("init", str(tmp_path / "ws")).exit_code == 0
     assert sorted(p.name for p in (tmp_path / "ws/templates/documents").iterdir()) == names
     assert (tmp_path / "ws/templates/reference.docx").is_file()
+
+
+def test_missing_organisation_field_points_into_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("        credit_code: 91320594MA1MQEN60G\n", ""), "utf-8")
+    line = next(i for i, t in enumerate(config.read_text("utf-8").splitlines(), 1) if "organization:" in t)
+    report = render_documents(root, ["2025-014-hengtong-logistics"], docs=["cooperation-agreement"])
+    found = [d for d in report.diagnostics if "org.credit_code" in d.message]
+    assert found and all((d.path, d.line, d.severity) == ("mkdocs.yml", line, "error") for d in found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,8 @@ class Workspace:
 
     root: Path
     config: WorkspaceConfig
+    #: where each key of the docgen section stands in mkdocs.yml
+    source_map: SourceMap = field(default_factory=lambda: SourceMap(CONFIG_FILE), compare=False)
 
     @property
     def engagements_dir(self) -> Path:
@@ -132,7 +134,7 @@ def open_workspace(root: Path | None = None) -> Workspace:
     config, diags = validate_model(WorkspaceConfig, section, source_map)
     if config is None:
         raise DocgenError(f"the docgen section of {CONFIG_FILE} is not valid", diags)
-    return Workspace(root, config)
+    return Workspace(root, config, source_map)
 
 
 def _docgen_section(raw: Any) -> tuple[dict[str, Any], tuple[str | int, ...]]:

@@ -286,7 +286,7 @@ def _where(
     meeting_source: Sourced[Meeting] | None,
 ) -> Location:
     if root == "org":
-        return Location("mkdocs.yml", *_org_line(workspace))
+        return workspace.source_map.locate(("organization", *keys))
     if root == "meeting" and meeting_source is not None:
         return meeting_source.at(*keys)
     if root == "doc":
@@ -302,12 +302,3 @@ def _where(
     if sourced is None:
         return Location(f"{e.rel}/{file}")
     return sourced.at(*prefix, *keys)  # type: ignore[no-any-return]
-
-
-def _org_line(workspace: Workspace) -> tuple[int, int]:
-    for number, line in enumerate(
-        (workspace.root / "mkdocs.yml").read_text("utf-8", "replace").splitlines(), 1
-    ):
-        if line.strip().startswith("organization:"):
-            return number, 1
-    return 1, 1
