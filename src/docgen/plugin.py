@@ -174,14 +174,9 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         return files
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
-        """Put a generated page's searchable HTML blocks back in place of placeholders."""
-        blocks = self.blocks.get(page.file.src_uri)
-        return join_blocks(html, blocks, searched=True) if blocks else html
-
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        """Put back the blocks kept from the search index (charts, checklists)."""
+        """Put a generated page's HTML blocks back in place of their placeholders."""
         blocks = self.blocks.pop(page.file.src_uri, None)
-        return join_blocks(output, blocks, searched=False) if blocks else output
+        return join_blocks(html, blocks) if blocks else html
 
     def on_post_build(self, *, config: Any) -> None:
         """Index the engagements; drop search languages the site does not use (Thai, …)."""

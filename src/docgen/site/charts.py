@@ -19,7 +19,7 @@ _HEAT = ["#e8f5e9", "#c8e6c9", "#fff59d", "#ffcc80", "#ef9a9a", "#e57373"]
 
 def _svg(width: int, height: int, title: str, body: str) -> Html:
     return Html(
-        f'<svg class="docgen-chart" data-search-exclude role="img" viewBox="0 0 {width} {height}" '
+        f'<svg class="docgen-chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{esc(title)}</title>{body}</svg>"
     )
@@ -131,7 +131,7 @@ def progress_bar(ratio: float, label: str) -> Html:
     """A thin progress bar with its percentage."""
     pct = round(ratio * 100)
     return Html(
-        '<svg class="docgen-progress" data-search-exclude role="img" viewBox="0 0 120 14" '
+        '<svg class="docgen-progress" role="img" viewBox="0 0 120 14" '
         'width="120" height="14" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{esc(label)} {pct}%</title>'
         f'<rect width="120" height="14" rx="3" fill="#e0e0e0"/>'

@@ -74,15 +74,14 @@ _BLOCK = re.compile(r"<docgen-block>(.*?)</docgen-block>", re.S)
 _PLACEHOLDER = re.compile(r"<p>DOCGEN-BLOCK-(\d+)</p>")
 
 
-def block(content: str, search: bool = True) -> str:
-    """An HTML block in a generated page; ``search=False`` keeps it out of the search index.
+def block(content: str) -> str:
+    """An HTML block in a generated page.
 
     The block is taken out of the markdown before MkDocs sees it (`split_blocks`) and put
     back into the page's HTML afterwards: Python-Markdown would otherwise parse every tag
     of every table with html.parser, which cost more than the rest of the build.
     """
-    attr = "" if search else " data-search-exclude"
-    return f'\n\n<docgen-block><div class="docgen"{attr}>{content}</div></docgen-block>\n\n'
+    return f'\n\n<docgen-block><div class="docgen">{content}</div></docgen-block>\n\n'
 
 
 def split_blocks(markdown: str) -> tuple[str, list[str]]:
@@ -96,22 +95,6 @@ def split_blocks(markdown: str) -> tuple[str, list[str]]:
     return _BLOCK.sub(keep, markdown), blocks
 
 
-_DEFERRED = re.compile(r'<i data-docgen-block="(\d+)"></i>')
-
-
-def join_blocks(html_text: str, blocks: list[str], searched: bool) -> str:
-    """Put back the blocks search indexes (``searched``), or, later, all the others.
-
-    Blocks kept out of search are put back only into the finished page: the search
-    plugin parses every tag it is given, and charts and checklists are most of them.
-    """
-    if searched:
-
-        def put(m: re.Match[str]) -> str:
-            n = int(m.group(1))
-            if " data-search-exclude>" in blocks[n][:60]:
-                return f'<i data-docgen-block="{n}"></i>'
-            return blocks[n]
-
-        return _PLACEHOLDER.sub(put, html_text)
-    return _DEFERRED.sub(lambda m: blocks[int(m.group(1))], html_text)
+def join_blocks(html_text: str, blocks: list[str]) -> str:
+    """Put the blocks back into the page's HTML in place of their placeholders."""
+    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html_text)

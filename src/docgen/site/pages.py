@@ -194,25 +194,32 @@ def _engagement_table(rows: Iterable[_Row], today: date, depth: int) -> Html:
     return Html(f'<div class="docgen-list">{table(headers, body)}</div>')
 
 
-def _facet_links(
-    title: str, kind: str, values: Counter[str], names: dict[str, str], depth: int
-) -> str:
-    items = "".join(
-        f"<li>{link(f'{_root(depth)}browse/{kind}-{slug(v)}/', names.get(v, v))}（{n}）</li>"
-        for v, n in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
-    )
-    return f'<h3>{esc(title)}</h3><ul class="docgen-facets">{items}</ul>'
-
-
-def _facets(rows: list[_Row]) -> dict[str, Counter[str]]:
-    facets: dict[str, Counter[str]] = {k: Counter() for k in ("tag", "mode", "region", "owner")}
+def _facets(rows: list[_Row]) -> dict[str, dict[str, list[_Row]]]:
+    """Kind (tag, mode, region, owner) → value → the engagements with it."""
+    facets: dict[str, dict[str, list[_Row]]] = {k: defaultdict(list) for k in FACET_TITLES}
     for row in rows:
         data = row.e.index.data  # type: ignore[union-attr]
-        facets["tag"].update(data.tags)
-        facets["mode"][data.mode] += 1
-        facets["region"][data.partner.region or "未填写"] += 1
-        facets["owner"][data.owner] += 1
+        for tag in dict.fromkeys(data.tags):
+            facets["tag"][tag].append(row)
+        facets["mode"][data.mode].append(row)
+        facets["region"][data.partner.region or "未填写"].append(row)
+        facets["owner"][data.owner].append(row)
     return facets
+
+
+def _facet_index(facets: dict[str, dict[str, list[_Row]]], process: Process, depth: int) -> str:
+    """Links to every facet page, most engagements first, with their counts."""
+    modes = {m.id: m.title for m in process.modes}
+    parts = []
+    for kind, values in facets.items():
+        names = modes if kind == "mode" else {}
+        items = "".join(
+            f"<li>{link(f'{_root(depth)}browse/{kind}-{slug(v)}/', names.get(v, v))}"
+            f"（{len(members)}）</li>"
+            for v, members in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        )
+        parts.append(f'<h3>{esc(FACET_TITLES[kind])}</h3><ul class="docgen-facets">{items}</ul>')
+    return "".join(parts)
 
 
 FACET_TITLES = {"tag": "标签", "mode": "合作模式", "region": "地区", "owner": "负责人"}
@@ -265,12 +272,7 @@ def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> Sit
         for risk in r.e.risks.data.risks if r.e.risks else []:
             if risk.status != "closed":
                 cells[(risk.probability, risk.impact)] += 1
-    facets = _facets(rows)
-    modes = {m.id: m.title for m in process.modes}
-    narrow = "".join(
-        _facet_links(FACET_TITLES[k], k, facets[k], modes if k == "mode" else {}, depth)
-        for k in ("tag", "mode", "region", "owner")
-    )
+    narrow = _facet_index(_facets(rows), process, depth)
     more = (
         f"<p>按紧急程度列出前 {DASHBOARD_ROWS} 个项目；"
         f"{link(_root(depth) + 'engagements/', '全部项目')}按阶段列出。</p>"
@@ -346,23 +348,13 @@ def browse_pages(rows: list[_Row], process: Process, today: date) -> list[SitePa
     """browse/: the engagements of each tag, mode, region and owner, paginated."""
     facets = _facets(rows)
     modes = {m.id: m.title for m in process.modes}
-    members: dict[tuple[str, str], list[_Row]] = defaultdict(list)
-    for r in rows:
-        data = r.e.index.data  # type: ignore[union-attr]
-        for tag in dict.fromkeys(data.tags):
-            members[("tag", tag)].append(r)
-        members[("mode", data.mode)].append(r)
-        members[("region", data.partner.region or "未填写")].append(r)
-        members[("owner", data.owner)].append(r)
     pages = []
-    for (kind, value), chunk in members.items():
-        label = modes.get(value, value) if kind == "mode" else value
-        title = f"{FACET_TITLES[kind]}：{label}"
-        pages += _paged("browse", f"{kind}-{slug(value)}", title, chunk, today)
-    index = "".join(
-        _facet_links(FACET_TITLES[k], k, facets[k], modes if k == "mode" else {}, 1)
-        for k in ("tag", "mode", "region", "owner")
-    )
+    for kind, values in facets.items():
+        for value, members in values.items():
+            label = modes.get(value, value) if kind == "mode" else value
+            title = f"{FACET_TITLES[kind]}：{label}"
+            pages += _paged("browse", f"{kind}-{slug(value)}", title, members, today)
+    index = _facet_index(facets, process, 1)
     pages.append(
         SitePage("browse/index.md", "分类浏览", "# 分类浏览\n" + block(index), search=False)
     )
@@ -562,7 +554,6 @@ def engagement_page(
                     if e.stages.get(pr.stage_id) or pr.stage_id == s.stage_id
                 ],
             ),
-            search=False,
         ),
     ]
     state_zh = {"done": "已完成", "waived": "不适用", "open": "未完成"}
@@ -592,8 +583,7 @@ def engagement_page(
             )
         parts += [
             f"### {esc(stage.title)}检查清单\n",
-            # the items are the process's own words, indexed once, on the procedure page
-            block(table(["检查项", "状态", "负责人", "截止", "完成", "证据"], rows), search=False),
+            block(table(["检查项", "状态", "负责人", "截止", "完成", "证据"], rows)),
         ]
     if e.risks and e.risks.data.risks:
         cells: Counter[tuple[int, int]] = Counter(
@@ -602,10 +592,7 @@ def engagement_page(
         categories = {c.id: c.title for c in process.risk.categories}
         parts += [
             "## 风险\n",
-            block(
-                charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图"),
-                search=False,
-            ),
+            block(charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图")),
             block(
                 table(
                     ["编号", "风险", "类别", "概率×影响", "负责人", "应对措施", "状态", "升级上报"],
