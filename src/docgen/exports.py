@@ -140,8 +140,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
     from openpyxl.styles import Font
 
     process = portfolio.process
-    modes = {m.id: m.title for m in process.modes}
-    categories = {c.id: c.title for c in process.risk.categories}
+    modes, categories = process.mode_titles, process.category_titles
     today = portfolio.workspace.today()
     book = Workbook()
     sheets = {}

@@ -278,6 +278,26 @@ class Process(Strict):
         """Each stage keyed by its engagement file name."""
         return {s.file: s for s in self.stages}
 
+    @cached_property
+    def mode_titles(self) -> dict[str, str]:
+        """Cooperation mode id → title (合资 …)."""
+        return {m.id: m.title for m in self.modes}
+
+    @cached_property
+    def category_titles(self) -> dict[str, str]:
+        """Risk category id → title."""
+        return {c.id: c.title for c in self.risk.categories}
+
+    @cached_property
+    def question_titles(self) -> dict[str, str]:
+        """Survey question id → title (empty without a survey)."""
+        return {q.id: q.title for q in self.survey.questions} if self.survey else {}
+
+    @cached_property
+    def document_kinds(self) -> dict[str, DocumentKind]:
+        """Each document kind by its id."""
+        return {k.id: k for k in self.documents}
+
     def stage(self, stage_id: str) -> Stage:
         """The stage with this id (KeyError if unknown)."""
         return self.stages[self.stage_index[stage_id]]

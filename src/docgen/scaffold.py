@@ -124,7 +124,7 @@ def new_engagement(
     folder = workspace.engagements_dir / engagement_id
     if folder.exists():
         raise DocgenError(f"{workspace.rel(folder)} already exists")
-    modes = {m.id: m.title for m in process.modes}
+    modes = process.mode_titles
     titles = {m.title: m.id for m in process.modes}
     mode = titles.get(mode, mode)
     if mode not in modes:

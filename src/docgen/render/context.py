@@ -89,7 +89,7 @@ class DocView:
 def _risk_views(e: Engagement, process: Process) -> list[RiskView]:
     if e.risks is None:
         return []
-    titles = {c.id: c.title for c in process.risk.categories}
+    titles = process.category_titles
     views = []
     for risk in e.risks.data.risks:
         score = risk.score
@@ -187,7 +187,7 @@ def build_context(
     assert e.index is not None
     index = e.index.data
     stages, items = _items(e, process)
-    modes = {m.id: m.title for m in process.modes}
+    modes = process.mode_titles
     survey = e.survey.data.surveys[-1] if e.survey and e.survey.data.surveys else None
     return {
         "org": workspace.config.organization,
@@ -212,9 +212,7 @@ def build_context(
         "meeting": meeting.data if meeting else None,
         "meeting_notes": Markdown(meeting.body.strip()) if meeting else None,
         "survey": survey,
-        "survey_questions": {q.id: q.title for q in process.survey.questions}
-        if process.survey
-        else {},
+        "survey_questions": process.question_titles,
         "revisions": revisions,
         "doc_date": doc_date,
         "process_title": process.title,

@@ -38,8 +38,7 @@ def document_visible(process: Process, e: Engagement, doc_id: str, audience: Aud
     """Whether the rendered document ``doc_id`` of ``e`` may be published to ``audience``."""
     if audience == "internal":
         return True
-    kinds = {k.id: k for k in process.documents}
-    kind = kinds.get(doc_id)
+    kind = process.document_kinds.get(doc_id)
     if kind is None or kind.visibility == "internal":
         return False
     record = e.documents.get(doc_id)
@@ -79,7 +78,7 @@ def _partner_view(e: Engagement, process: Process) -> Engagement:
     if e.risks is not None and _visible(e.risks.data.visibility, e):
         cleaned = [r.model_copy(update=dict.fromkeys(risk_fields)) for r in e.risks.data.risks]
         risks = replace(e.risks, data=RisksFile(risks=cleaned, visibility=e.risks.data.visibility))
-    kinds = {k.id: k for k in process.documents}
+    kinds = process.document_kinds
     return Engagement(
         id=e.id,
         folder=e.folder,

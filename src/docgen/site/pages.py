@@ -209,7 +209,7 @@ def _facets(rows: list[_Row]) -> dict[str, dict[str, list[_Row]]]:
 
 def _facet_index(facets: dict[str, dict[str, list[_Row]]], process: Process, depth: int) -> str:
     """Links to every facet page, most engagements first, with their counts."""
-    modes = {m.id: m.title for m in process.modes}
+    modes = process.mode_titles
     parts = []
     for kind, values in facets.items():
         names = modes if kind == "mode" else {}
@@ -347,7 +347,7 @@ def list_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage
 def browse_pages(rows: list[_Row], process: Process, today: date) -> list[SitePage]:
     """browse/: the engagements of each tag, mode, region and owner, paginated."""
     facets = _facets(rows)
-    modes = {m.id: m.title for m in process.modes}
+    modes = process.mode_titles
     pages = []
     for kind, values in facets.items():
         for value, members in values.items():
@@ -419,7 +419,7 @@ def engagement_page(
     e, s = row.e, row.status
     assert e.index is not None
     data = e.index.data
-    modes = {m.id: m.title for m in process.modes}
+    modes = process.mode_titles
     p = data.partner
     parts = [
         f"# {esc(data.title)}\n",
@@ -589,7 +589,7 @@ def engagement_page(
         cells: Counter[tuple[int, int]] = Counter(
             (r.probability, r.impact) for r in e.risks.data.risks if r.status != "closed"
         )
-        categories = {c.id: c.title for c in process.risk.categories}
+        categories = process.category_titles
         parts += [
             "## 风险\n",
             block(charts.heatmap(cells, process.risk.high_threshold, f"{data.title} 风险热力图")),
@@ -678,7 +678,7 @@ def engagement_page(
         parts += ["## 会议\n", block("".join(meeting_parts))]
     if e.survey and e.survey.data.surveys:
         survey = e.survey.data.surveys[-1]
-        titles = {q.id: q.title for q in process.survey.questions} if process.survey else {}
+        titles = process.question_titles
         parts += [
             "## 满意度调查\n",
             block(
@@ -738,8 +738,8 @@ def search_text(e: Engagement, process: Process) -> str:
     assert e.index is not None
     data = e.index.data
     p = data.partner
-    modes = {m.id: m.title for m in process.modes}
-    kinds = {k.id: k.title for k in process.documents}
+    modes = process.mode_titles
+    kinds = process.document_kinds
     words: list[str | None] = [
         p.name,
         p.short_name,
@@ -770,7 +770,7 @@ def search_text(e: Engagement, process: Process) -> str:
         words += [t.title, t.owner]
     for m in e.meetings:
         words += [m.data.title, *m.data.decisions, *(a.task for a in m.data.actions)]
-    words += [kinds.get(d, d) for d in e.documents]
+    words += [kinds[d].title if d in kinds else d for d in e.documents]
     return " ".join(w.strip() for w in words if w and w.strip())
 
 
