@@ -58,7 +58,8 @@ def publish(
     report.render = render_documents(
         workspace.root, jobs=jobs, progress=progress, audience=audience
     )
-    report.diagnostics += [d for d in report.render.diagnostics if d not in report.diagnostics]
+    # render re-checks the engagements it renders: report each finding once, in order
+    report.diagnostics = list(dict.fromkeys(report.diagnostics + report.render.diagnostics))
     if not report.render.ok:
         return report
     build_site(workspace.root, site, audience, portfolio)
