@@ -15,7 +15,6 @@ from rich.console import Console
 
 from docgen import exports, reminders, report, schemas, workflow
 from docgen import survey as survey_module
-from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
 from docgen.publish import publish as run_publish
@@ -23,6 +22,7 @@ from docgen.render import render_documents
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
 from docgen.validate import validate as run_validate
+from docgen.workspace import open_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -260,11 +260,12 @@ def export() -> None:
 @root_option
 def export_ics(output: Path | None, root: Path | None) -> None:
     """Milestones, due dates, meetings and action items as calendar events."""
-    data = exports.ics(load_portfolio(root))
+    portfolio = load_portfolio(root)
+    data = exports.ics(portfolio)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        write_atomic(output, data)
+        exports.write_export(portfolio, output, data)
         _console(err=True).print(f"wrote {output}", markup=False)
 
 
@@ -365,13 +366,13 @@ def survey_import(engagement_id: str, csv_file: Path, root: Path | None) -> None
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("schema"),
-    show_default=True,
-    help="Folder for the .schema.json files.",
+    default=None,
+    help="Folder for the .schema.json files (default: schema/ in the workspace).",
 )
-def schema(out_dir: Path) -> None:
+@root_option
+def schema(out_dir: Path | None, root: Path | None) -> None:
     """Write a JSON Schema for every file kind."""
-    for path in schemas.write_schemas(out_dir):
+    for path in schemas.write_schemas(open_workspace(root), out_dir):
         _console().print(f"wrote {path}", markup=False)
 
 

@@ -37,6 +37,7 @@ CODES: dict[str, str] = {
     # workspace layout
     "workspace": "the workspace itself cannot be read (no mkdocs.yml, process file broken)",
     "process": "the process definition is inconsistent",
+    "outside-workspace": "a path (a symlink, a configured folder) leads out of the workspace",
     "unsafe-slug": "engagement folder name is not an ASCII slug",
     "unknown-file": "file in an engagement folder that docgen does not know",
     "missing-file": "an engagement folder lacks index.md",

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from docgen.atomic import write_atomic
+from docgen.paths import output_file
 from docgen.load import Portfolio
 from docgen.rules import is_done, is_waived
 from docgen.status import engagement_status
@@ -265,6 +267,29 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
             for cell in row_cells:
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, str):
+                    _as_text(cell)
     buffer = io.BytesIO()
     book.save(buffer)
-    write_atomic(out, buffer.getvalue())
+    write_export(portfolio, out, buffer.getvalue())
+
+
+#: A cell text starting with one of these is a formula, or becomes one when edited.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell: Any) -> None:
+    """Store user text as text, never as a formula (OWASP CSV/formula injection).
+
+    openpyxl makes any string starting with ``=`` a formula; the cell is set back to a
+    string, and the quote prefix keeps Excel from reading it as one when it is edited.
+    """
+    if cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def write_export(portfolio: Portfolio, out: Path, data: bytes) -> None:
+    """Write an export where the user asked; a missing folder is made only in the workspace
+    or the current folder."""
+    write_atomic(output_file(out, portfolio.workspace.root), data)

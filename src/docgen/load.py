@@ -17,6 +17,7 @@ from typing import Generic, TypeVar, cast
 
 from docgen.cache import Bundle, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
+from docgen.paths import is_inside, outside_error
 from docgen.model import (
     FILE_KINDS,
     DocumentRecord,
@@ -145,10 +146,20 @@ def engagement_folders(workspace: Workspace) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def _listing(folder: Path) -> dict[str, bool]:
-    """Names in ``folder`` mapped to whether each is a directory (one scandir call)."""
+def _listing(folder: Path, root: Path, rel: str, diagnostics: list[Diagnostic]) -> dict[str, bool]:
+    """Names in ``folder`` mapped to whether each is a directory (one scandir call).
+
+    A symlink that leads out of the workspace is left out, with a diagnostic: its
+    target is never read.  Links inside the workspace are followed.
+    """
+    out: dict[str, bool] = {}
     with os.scandir(folder) as entries:
-        return {e.name: e.is_dir() for e in entries}
+        for entry in entries:
+            if entry.is_symlink() and not is_inside(root, entry.path):
+                diagnostics.extend(outside_error(root, entry.path, f"{rel}/{entry.name}").diagnostics)
+                continue
+            out[entry.name] = entry.is_dir()
+    return out
 
 
 def load_engagement(
@@ -159,7 +170,7 @@ def load_engagement(
     rel = workspace.rel(folder)
     engagement = Engagement(folder.name, folder, rel)
     stage_files = process.stage_by_file
-    listing = _listing(folder)
+    listing = _listing(folder, workspace.root, rel, diagnostics)
     if "index.md" not in listing:
         diagnostics.append(
             Location(f"{rel}/index.md").diagnostic(
@@ -206,7 +217,12 @@ def load_engagement(
 def _load_records(loader: _FileLoader, engagement: Engagement, sub: str) -> None:
     """Load meetings/*.md or documents/*.md."""
     model: type[Meeting] | type[DocumentRecord] = Meeting if sub == "meetings" else DocumentRecord
-    listing = _listing(engagement.folder / sub)
+    listing = _listing(
+        engagement.folder / sub,
+        loader.workspace.root,
+        f"{engagement.rel}/{sub}",
+        loader.diagnostics,
+    )
     for name in sorted(n for n, is_dir in listing.items() if not is_dir and n.endswith(".md")):
         path, rel = engagement.folder / sub / name, f"{engagement.rel}/{sub}/{name}"
         record = loader.read(path, rel, model)
@@ -256,8 +272,15 @@ def load_portfolio(root: Path | None = None, only: Iterable[str] | None = None) 
 def load_folders(workspace: Workspace, process: Process, folders: list[Path]) -> Portfolio:
     """Load the given engagement folders of an open workspace."""
     diagnostics: list[Diagnostic] = []
+    root = workspace.root
+    inside = []
+    for folder in folders:
+        if folder.is_symlink() and not is_inside(root, folder):
+            diagnostics.extend(outside_error(root, folder, workspace.rel(folder)).diagnostics)
+        else:
+            inside.append(folder)
     with _collector_paused():
-        engagements = [load_engagement(f, workspace, process, diagnostics) for f in folders]
+        engagements = [load_engagement(f, workspace, process, diagnostics) for f in inside]
     return Portfolio(workspace, process, engagements, diagnostics)
 
 

@@ -19,11 +19,19 @@ import yaml
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError
 from docgen.load import SLUG, load_portfolio
+from docgen.paths import new_folder_mode
 from docgen.process import Process, default_process_text
 from docgen.schema import did_you_mean
+from docgen.templating import sandboxed
 
 ENGAGEMENT_TEMPLATES = "engagement"
 DOCUMENT_TEMPLATES = "documents"
+#: What ``init`` keeps out of git: everything docgen builds again from the sources.
+GITIGNORE = """\
+# made again by 'docgen publish' / 'docgen render' (documents, site, caches)
+/build/
+/site/
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,7 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
         "docs/guide.md": data.joinpath("workspace/docs/guide.md").read_text("utf-8"),
         "templates/process.yml": default_process_text(language),
         "engagements/.gitkeep": "",
+        ".gitignore": GITIGNORE,
     }
     for name in ("index.md.j2", "stage.md.j2"):
         files[f"templates/{ENGAGEMENT_TEMPLATES}/{name}"] = data.joinpath(
@@ -55,12 +64,14 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
     files_bytes: dict[str, str | bytes] = dict(files)
     files_bytes["templates/reference.docx"] = data.joinpath("reference.docx").read_bytes()
     written, kept = [], []
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
     for rel, text in files_bytes.items():
-        path = target / rel
+        path = root / rel
         if path.exists():
             kept.append(rel)
         else:
-            write_atomic(path, text)
+            write_atomic(path, text, root=root)
             written.append(rel)
     return InitResult(written, kept)
 
@@ -79,8 +90,8 @@ def yaml_scalar(value: object) -> str:
 def _environment(root: Path) -> jinja2.Environment:
     own = root / "templates" / ENGAGEMENT_TEMPLATES
     shipped = Path(str(resources.files("docgen.data").joinpath(ENGAGEMENT_TEMPLATES)))
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(own), str(shipped)]),
+    env = sandboxed(
+        [own, shipped],
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -152,8 +163,10 @@ def new_engagement(
         raise DocgenError(f"engagement template error: {exc}") from exc
     stage = stage_file_text(workspace.root, process, first.id, owner)
     workspace.engagements_dir.mkdir(parents=True, exist_ok=True)
+    workspace.contain(workspace.engagements_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{engagement_id}.", dir=workspace.engagements_dir))
     try:
+        os.chmod(staging, new_folder_mode())  # mkdtemp makes it 0700
         write_atomic(staging / "index.md", index)
         write_atomic(staging / first.file, stage)
         os.rename(staging, folder)

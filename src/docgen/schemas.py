@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from docgen.atomic import write_atomic
+from docgen.diagnostics import DocgenError
+from docgen.paths import is_inside, output_file
 from docgen.model import (
     DocumentRecord,
     EngagementIndex,
@@ -18,7 +20,10 @@ from docgen.model import (
     StageFile,
 )
 from docgen.process import Process
-from docgen.workspace import WorkspaceConfig
+from docgen.workspace import Workspace, WorkspaceConfig
+
+#: Where ``docgen schema`` writes by default, relative to the workspace root.
+DEFAULT_FOLDER = "schema"
 
 #: File kind → (schema file name, model, what the file is).
 KINDS: dict[str, tuple[type[BaseModel], str]] = {
@@ -44,8 +49,20 @@ def json_schema(kind: str) -> dict[str, object]:
     return schema
 
 
-def write_schemas(out_dir: Path) -> list[Path]:
-    """Write ``<kind>.schema.json`` for every file kind into ``out_dir``."""
+def write_schemas(workspace: Workspace, out_dir: Path | None = None) -> list[Path]:
+    """Write ``<kind>.schema.json`` for every file kind into ``out_dir``.
+
+    The default is ``schema/`` at the workspace's root, wherever the command runs.  The
+    engagements folder is refused: it holds engagement folders only.
+    """
+    out_dir = out_dir if out_dir is not None else workspace.root / DEFAULT_FOLDER
+    if is_inside(workspace.engagements_dir, out_dir.absolute()):
+        raise DocgenError(
+            f"{out_dir} is inside {workspace.config.engagements}/, which holds only "
+            "engagement folders; write the schemas elsewhere (default: schema/ at the "
+            "workspace root)"
+        )
+    output_file(out_dir / "x", workspace.root)
     written = []
     for kind in KINDS:
         path = out_dir / f"{kind}.schema.json"

@@ -144,5 +144,9 @@ def import_survey(portfolio: Portfolio, engagement_id: str, path: Path) -> tuple
     )
     front = yaml.safe_dump({"surveys": existing}, allow_unicode=True, sort_keys=False)
     target = e.folder / "survey.md"
-    write_atomic(target, f"---\n# 由 docgen survey import 生成；只含匿名汇总\n{front}---\n{body}")
+    write_atomic(
+        target,
+        f"---\n# 由 docgen survey import 生成；只含匿名汇总\n{front}---\n{body}",
+        root=portfolio.workspace.root,
+    )
     return target, encoding

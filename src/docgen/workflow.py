@@ -182,7 +182,7 @@ def apply(plan: Transition, root: Path, *, commit: bool = False, force: bool = F
     if commit and _git(root, "rev-parse", "--git-dir").returncode != 0:
         raise DocgenError(f"--commit needs a git repository; {root} is not one")
     for path, data in plan.writes.items():
-        write_atomic(path, data)
+        write_atomic(path, data, root=root)
     if commit:
         _git(root, "add", "--", *map(str, paths))
         result = _git(root, "commit", "-m", plan.summary, "--", *map(str, paths))

@@ -14,6 +14,7 @@ import yaml
 from pydantic import Field
 
 from docgen.diagnostics import DocgenError, FileProblem, Location
+from docgen.paths import contain, is_inside
 from docgen.schema import Strict, validate_model
 from docgen.source import SourceMap, parse_yaml, read_text
 
@@ -69,6 +70,10 @@ class Workspace:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def contain(self, path: Path, rel: str | None = None) -> Path:
+        """``path`` if it resolves inside the workspace, else a located `DocgenError`."""
+        return contain(self.root, path, rel)
 
     def today(self) -> date:
         """Today in the workspace's time zone (``DOCGEN_TODAY=YYYY-MM-DD`` overrides)."""
@@ -134,7 +139,23 @@ def open_workspace(root: Path | None = None) -> Workspace:
     config, diags = validate_model(WorkspaceConfig, section, source_map)
     if config is None:
         raise DocgenError(f"the docgen section of {CONFIG_FILE} is not valid", diags)
+    outside = [
+        source_map.locate((key,)).diagnostic(
+            "error",
+            "outside-workspace",
+            f"'{key}: {getattr(config, key)}' leads outside the workspace",
+            "docgen reads and writes only inside the folder holding mkdocs.yml",
+        )
+        for key in _FOLDER_KEYS
+        if not is_inside(root, root / getattr(config, key))
+    ]
+    if outside:
+        raise DocgenError(f"the docgen section of {CONFIG_FILE} is not valid", outside)
     return Workspace(root, config, source_map)
+
+
+#: Keys of the docgen section that name a file or folder of the workspace.
+_FOLDER_KEYS = ("process", "engagements", "templates", "output")
 
 
 def _docgen_section(raw: Any) -> tuple[dict[str, Any], tuple[str | int, ...]]:

@@ -238,7 +238,7 @@ def reference_path(workspace: Workspace) -> Path:
     """The workspace's reference .docx, or the default one shipped in the package."""
     own = workspace.root / workspace.config.templates / "reference.docx"
     if own.is_file():
-        return own
+        return workspace.contain(own)
     return Path(str(resources.files("docgen.data").joinpath("reference.docx")))
 
 

@@ -33,5 +33,6 @@ def build_docx(text: RenderedText, out_dir: Path, reference: Reference) -> str:
         author=text.author,
         when=text.when,
         version=text.version,
+        root=out_dir,
     )
     return hashlib.sha256(data).hexdigest()

@@ -37,6 +37,7 @@ from pydantic import ValidationError
 
 from docgen.diagnostics import DocgenError
 from docgen.schema import Strict
+from docgen.templating import sandboxed
 
 PACKAGED = "documents"
 _HEADER = re.compile(r"\A\{#-?\s*\n(.*?)\n\s*-?#\}\n?", re.S)
@@ -139,8 +140,8 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     """The Jinja environment documents render in (filters from `docgen.render.filters`)."""
     from docgen.render import filters
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs], encoding="utf-8"),
+    env = sandboxed(
+        dirs,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,
@@ -157,7 +158,9 @@ def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTempl
     """Compile ``name`` (``<doc>.md.j2``); errors name the template file and line."""
     try:
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-    except jinja2.TemplateNotFound:
+    except jinja2.TemplateNotFound as exc:
+        if exc.name != name:  # a link leading out of the template folders
+            raise DocgenError(f"template {exc.name}: refused") from None
         raise DocgenError(f"no template {name} in templates/documents/ or the package") from None
     shown = rel(Path(str(filename)))
     match = _HEADER.match(source)

@@ -31,7 +31,43 @@ def for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
         if e.index is None or e.index.data.visibility not in _SHOWN:
             continue
         kept.append(_partner_view(e, process))
-    return replace(portfolio, engagements=kept, diagnostics=[])
+    return replace(
+        portfolio, engagements=kept, diagnostics=[], process=partner_process(process)
+    )
+
+
+def partner_process(process: Process) -> Process:
+    """The process as a partner may read it: no internal item, step or document kind.
+
+    Steps left without items go, and so do rules that name internal items only; every
+    page of a partner build (the procedure page included) is made from this copy.
+    """
+    internal_docs = {d.id for d in process.documents if d.visibility == "internal"}
+    internal_items = {i for i, (_, _, item) in process.items.items() if item.internal}
+    data = process.model_dump(exclude_none=True)
+
+    def rules(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            r
+            for r in listed
+            if not (r.get("items") and set(r["items"]) <= internal_items)
+            and r.get("document") not in internal_docs
+        ]
+
+    for stage in data["stages"]:
+        steps = []
+        for step in stage["steps"]:
+            step["items"] = [i for i in step["items"] if not i.get("internal")]
+            step["documents"] = [d for d in step.get("documents", []) if d not in internal_docs]
+            if step["items"]:
+                steps.append(step)
+        stage["steps"] = steps
+        stage["entry"], stage["gate"] = rules(stage.get("entry", [])), rules(stage.get("gate", []))
+    data["documents"] = [d for d in data["documents"] if d["id"] not in internal_docs]
+    data["invariants"] = rules(data.get("invariants", []))
+    for transition in data.get("transitions", {}).values():
+        transition["gate"] = rules(transition.get("gate", []))
+    return Process.model_validate(data)
 
 
 def document_visible(process: Process, e: Engagement, doc_id: str, audience: Audience) -> bool:

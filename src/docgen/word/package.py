@@ -28,8 +28,12 @@ def save_deterministic(
     author: str,
     when: datetime = EPOCH,
     version: str = "",
+    root: Path | None = None,
 ) -> bytes:
-    """Set core properties, save with fixed zip dates, write atomically; return the bytes."""
+    """Set core properties, save with fixed zip dates, write atomically; return the bytes.
+
+    ``root``, when given, is the folder the file must resolve inside.
+    """
     props = document.core_properties
     props.title = title
     props.author = author
@@ -41,7 +45,7 @@ def save_deterministic(
     props.version = version
     props.comments = ""
     data = package_bytes(document)
-    write_atomic(path, data, durable=False)  # a build output: rebuilt if a crash loses it
+    write_atomic(path, data, durable=False, root=root)  # a build output: rebuilt if a crash loses it
     return data
 
 

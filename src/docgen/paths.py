@@ -1,0 +1,113 @@
+"""Where docgen may read and write: inside the workspace, never through a link out of it.
+
+Every read of a user's file and every write docgen makes goes through `contain` (or,
+for a folder listing, `entry_inside`), so a symlinked engagement, meeting file, template
+or output folder pointing elsewhere is refused with a located diagnostic instead of
+being followed.  The modes of new files and folders follow the user's umask
+(`new_file_mode`), as ``open()`` and ``mkdir`` would give them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from docgen.diagnostics import DocgenError, Location
+
+_UMASK_LINE = re.compile(rb"^Umask:\s*([0-7]+)$", re.MULTILINE)
+
+
+def is_inside(root: Path, path: Path | str) -> bool:
+    """Whether ``path``, with every symlink resolved, lies in ``root`` (itself resolved)."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return real == base or real.startswith(os.path.join(base, ""))
+
+
+def outside_error(root: Path, path: Path | str, rel: str, line: int = 1) -> DocgenError:
+    """The refusal for a path that leads out of the workspace, located at ``rel:line``."""
+    real = os.path.realpath(path)
+    return DocgenError(
+        f"{rel} leads outside the workspace ({real}); refused",
+        [
+            Location(rel, line).diagnostic(
+                "error",
+                "outside-workspace",
+                f"'{rel}' resolves to {real}, outside the workspace",
+                "docgen reads and writes only inside the workspace; replace the link "
+                "with the files themselves",
+            )
+        ],
+    )
+
+
+def contain(root: Path, path: Path, rel: str | None = None) -> Path:
+    """``path`` if it resolves inside ``root``; otherwise a `DocgenError` naming it.
+
+    A path that does not exist yet is judged by the nearest folder above it that does,
+    so writing a new file through a symlinked folder is refused too.
+    """
+    probe = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(root))
+    while not os.path.lexists(probe) and probe != base and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_relative_to(base) or not is_inside(root, probe):
+        raise outside_error(root, probe, rel or _rel(root, path))
+    return path
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            match = _UMASK_LINE.search(fh.read())
+        if match:
+            return int(match.group(1), 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore (not thread-safe, but brief)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode() -> int:
+    """The mode ``open(path, "w")`` would give a new file: 0666 less the umask."""
+    return 0o666 & ~current_umask()
+
+
+def new_folder_mode() -> int:
+    """The mode ``mkdir`` would give a new folder: 0777 less the umask."""
+    return 0o777 & ~current_umask()
+
+
+def output_file(path: Path, root: Path) -> Path:
+    """``path`` for a file the user named on the command line (an export, a schema).
+
+    An existing folder anywhere is the user's choice; a missing one is made only inside
+    the workspace or the current folder, never elsewhere by a typo.
+    """
+    folder = Path(os.path.normpath(path.absolute().parent))
+    if folder.is_dir():
+        return path
+    for base in (root, Path.cwd()):
+        if is_inside(base, _existing_ancestor(folder)):
+            return path
+    raise DocgenError(
+        f"folder {folder} does not exist; docgen makes missing folders only inside the "
+        f"workspace ({root}) or the current folder: create it first"
+    )
+
+
+def _existing_ancestor(path: Path) -> Path:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
