@@ -40,6 +40,11 @@ status: active
 owner: 张伟
 dates:
   opened: 2026-01-05
+summary: 示例合作方案
+terms:
+  scope: 示例合作范围
+  profit_split: {us: 50, partner: 50}
+  exit_mechanism: 协商一致后退出
 ---
 正文
 """

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import json
+
 import yaml
 
 
@@ -21,7 +23,27 @@ def test_init_new_validate(tmp_path: Path, run) -> None:
     index = yaml.safe_load((folder / "index.md").read_text(encoding="utf-8").split("---")[1])
     assert index["mode"] == "joint-venture" and index["stage"] == "preparation"
     assert "market-research.collect-info" in (folder / "preparation.md").read_text(encoding="utf-8")
-    assert run("validate", "--root", str(ws), "--strict").exit_code == 0
+    assert run("validate", "--root", str(ws)).exit_code == 0
+    # what the first stage's document still needs is a warning at the scaffold's own line
+    strict = run("validate", "--root", str(ws), "--strict", "--format", "json")
+    assert strict.exit_code == 1
+    found = json.loads(strict.out)["diagnostics"]
+    lines = (folder / "index.md").read_text(encoding="utf-8").split("\n")
+    assert {d["code"] for d in found} == {"document-field-missing"}
+    for d in found:
+        field = d["message"].split(" needs ")[1].split(",")[0].rsplit(".", 1)[-1]
+        assert lines[d["line"] - 1].lstrip().startswith(f"{field}:"), (d, lines[d["line"] - 1])
+    assert len(found) == 4  # summary, scope, profit split, exit mechanism
+
+
+def test_new_refuses_a_code_in_use(tmp_path: Path, run) -> None:
+    ws = tmp_path / "ws"
+    run("init", str(ws))
+    args = ["--title", "甲", "--partner", "甲公司", "--mode", "合资", "--owner", "张伟", "--root", str(ws)]
+    assert run("new", "2026-001-a", *args, "--code", "ZS-1").exit_code == 0
+    result = run("new", "2026-002-b", *args, "--code", "ZS-1")
+    assert result.exit_code == 2 and "ZS-1" in result.err and "2026-001-a" in result.err
+    assert not (ws / "engagements" / "2026-002-b").exists()
 
 
 def test_init_keeps_existing_files(tmp_path: Path, run) -> None:

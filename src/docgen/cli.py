@@ -158,10 +158,7 @@ def render(
             progress.update,
         )
     report.print_diagnostics(_console(), result.diagnostics)
-    _console(err=True).print(
-        f"{len(result.written)} document(s) written, {len(result.unchanged)} unchanged "
-        f"in {result.out_dir}"
-    )
+    _console(err=True).print(report.render_summary(result), markup=False)
     sys.exit(0 if result.ok else 1)
 
 

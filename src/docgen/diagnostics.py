@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "high-risk-unhandled": "a high risk lacks an owner, a response plan or escalation",
     "signed-before-review": "a contract is signed before due diligence and legal review",
     "policy": "a cross-cutting rule of the procedure (注意事项) is not followed",
+    "control-character": "a value holds a control or bidi-override character (U+000B, U+202E)",
     # documents
     "document-field-missing": "a document template needs a value the engagement does not give",
     "template-error": "a document template fails to render (unknown variable, bad expression)",
@@ -128,9 +129,9 @@ class FileProblem(DocgenError):
         self.diagnostic = diagnostic
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
-    """Order diagnostics by file, then position, then code."""
-    return (d.path, d.line, d.col, d.code)
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str, str]:
+    """Order diagnostics by file, position, code, then text: one order, run after run."""
+    return (d.path, d.line, d.col, d.code, d.message, d.severity, d.hint)
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:

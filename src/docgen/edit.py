@@ -57,8 +57,15 @@ class FrontMatterEdit:
             raise DocgenError(f"cannot edit {self.rel}: front matter is not a mapping")
         return tree
 
-    def set(self, keys: tuple[str, ...], value: Any) -> None:
-        """Set the scalar at ``keys`` (e.g. ``("dates", "closed")``) to ``value``."""
+    def set(
+        self, keys: tuple[str, ...], value: Any, comment: tuple[str, str] | None = None
+    ) -> None:
+        """Set the scalar at ``keys`` (e.g. ``("dates", "closed")``) to ``value``.
+
+        ``comment`` is (old, new): a trailing comment that reads exactly ``old`` (the
+        title the scaffold wrote beside an id) becomes ``new``, so it never goes stale;
+        any other comment is the user's and stays.
+        """
         tree = self._tree()
         parent: Any = tree
         for k in keys[:-1]:
@@ -73,12 +80,18 @@ class FrontMatterEdit:
                 raise DocgenError(
                     f"cannot edit {self.rel}: '{'.'.join(keys)}' is not a plain value"
                 )
-            self._replace_value(parent, key, rendered)
+            self._replace_value(parent, key, rendered, comment)
         else:
             self._insert(parent, key, rendered)
         self.changes.append((keys, value))
 
-    def _replace_value(self, parent: CommentedMap, key: str, rendered: str) -> None:
+    def _replace_value(
+        self,
+        parent: CommentedMap,
+        key: str,
+        rendered: str,
+        comment: tuple[str, str] | None = None,
+    ) -> None:
         line_no, col = parent.lc.key(key)
         index = line_no + 1  # front matter starts on the file's second line
         if parent.fa.flow_style():
@@ -91,6 +104,10 @@ class FrontMatterEdit:
             raise DocgenError(f"cannot edit {self.rel}:{index + 1}: key '{key}' not found")
         head, after = line[: match.end()], line[match.end() :]
         rest = _after_value(after)
+        if comment is not None:
+            spacing, hash_, text = rest.partition("#")
+            if hash_ and text.strip() == comment[0]:
+                rest = f"{spacing}# {comment[1]}"
         if rest and not rest[0].isspace():
             rest = " " + rest
         self.lines[index] = f"{head} {rendered}{rest}"

@@ -128,6 +128,7 @@ class _FileLoader:
         except FileProblem as exc:
             self.diagnostics.append(exc.diagnostic)
             return None
+        self.diagnostics.extend(source.source_map.findings)
         data, diags = validate_model(model, source.data, source.source_map)
         if data is None:
             self.diagnostics.extend(diags)
@@ -232,6 +233,37 @@ def _load_records(loader: _FileLoader, engagement: Engagement, sub: str) -> None
             engagement.meetings.append(cast(Sourced[Meeting], record))
         else:
             engagement.documents[name.removesuffix(".md")] = cast(Sourced[DocumentRecord], record)
+
+
+def engagement_codes(workspace: Workspace, folders: Iterable[Path]) -> list[CodeUse]:
+    """The project code (项目编号) of each folder's index.md and where it is written.
+
+    Only the front matter is read (no schema validation): enough to say a code is taken
+    without loading the whole portfolio.  Files that do not read are skipped.
+    """
+    uses = []
+    for folder in folders:
+        if folder.is_symlink() and not is_inside(workspace.root, folder):
+            continue
+        rel = f"{workspace.rel(folder)}/index.md"
+        try:
+            # no close(): saving would drop the bundle's other files from the cache
+            source = _FileLoader(workspace, folder.name, [])._parse(folder / "index.md", rel)
+        except FileProblem:
+            continue
+        code = source.data.get("code")
+        if isinstance(code, str | int) and not isinstance(code, bool) and str(code).strip():
+            uses.append(CodeUse(folder.name, str(code), source.source_map.locate(("code",))))
+    return uses
+
+
+@dataclass(frozen=True, slots=True)
+class CodeUse:
+    """An engagement code (项目编号) and where it is written, for the duplicate check."""
+
+    engagement: str
+    code: str
+    where: Location
 
 
 def open_portfolio(root: Path | None = None) -> tuple[Workspace, Process]:

@@ -28,6 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
 from docgen.load import Portfolio, load_portfolio
 from docgen.render import documents_dir
@@ -160,7 +161,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
                 )
             if page.search_text:
                 location = page.path.removesuffix("index.md")
-                self.search_entries.append((location, page.title, page.search_text))
+                text = show_controls(page.search_text)
+                self.search_entries.append((location, page.title, text))
             markdown, blocks = split_blocks(page.text)
             self.blocks[page.path] = blocks
             files.append(File.generated(config, page.path, content=markdown))
@@ -176,7 +178,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
         """Put a generated page's HTML blocks back in place of their placeholders."""
         blocks = self.blocks.pop(page.file.src_uri, None)
-        return join_blocks(html, blocks) if blocks else html
+        # control characters in a body show as ［U+XXXX］, as in the documents
+        return show_controls(join_blocks(html, blocks) if blocks else html)
 
     def on_post_build(self, *, config: Any) -> None:
         """Index the engagements; drop search languages the site does not use (Thai, …)."""

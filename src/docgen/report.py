@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -25,6 +26,9 @@ from docgen.diagnostics import Diagnostic
 from docgen.process import Process
 from docgen.reminders import Reminder, Stale
 from docgen.status import EngagementStatus
+
+if TYPE_CHECKING:
+    from docgen.render.run import RenderReport
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 _STATE_MARK = {"done": ("✓", "green"), "waived": ("–", "cyan"), "open": ("○", "")}
@@ -52,6 +56,14 @@ def print_summary(console: Console, diagnostics: Sequence[Diagnostic], engagemen
     console.print(
         Text(f"{errors} error(s), {warnings} warning(s) in {engagements} engagement(s)", style)
     )
+
+
+def render_summary(result: RenderReport) -> str:
+    """One line on what a render made, naming its folder only when something is in it."""
+    written, unchanged = len(result.written), len(result.unchanged)
+    if written == 0 and unchanged == 0:
+        return "no document written (nothing to render, or each one was stopped above)"
+    return f"{written} document(s) written, {unchanged} unchanged in {result.out_dir}"
 
 
 def _risk_text(row: EngagementStatus, process: Process) -> Text:

@@ -170,8 +170,11 @@ def _kpis(rule: KpisWithTargets, ctx: Context) -> Iterator[Unmet]:
     kpis = ctx.engagement.kpis
     listed = kpis.data.kpis if kpis else []
     if len(listed) < rule.min:
-        where = kpis.at() if kpis else ctx.index_where("stage")
-        yield Unmet(where, f"kpis.md holds {len(listed)} KPI(s); at least {rule.min} needed")
+        if kpis is None:
+            where = Location(f"{ctx.engagement.rel}/kpis.md")
+            yield Unmet(where, f"kpis.md does not exist; at least {rule.min} KPI(s) needed")
+        else:
+            yield Unmet(kpis.at(), f"kpis.md holds {len(listed)} KPI(s); at least {rule.min} needed")
     for i, kpi in enumerate(listed):
         if kpi.target is None and kpis is not None:
             yield Unmet(kpis.at("kpis", i), f"KPI '{kpi.id}' ({kpi.metric}) has no target")
@@ -181,8 +184,13 @@ def _plan(rule: PlanWithOwners, ctx: Context) -> Iterator[Unmet]:
     plan = ctx.engagement.plan
     tasks = plan.data.tasks if plan else []
     if len(tasks) < rule.min_tasks:
-        where = plan.at() if plan else ctx.index_where("stage")
-        yield Unmet(where, f"plan.md holds {len(tasks)} task(s); at least {rule.min_tasks} needed")
+        if plan is None:
+            where = Location(f"{ctx.engagement.rel}/plan.md")
+            yield Unmet(where, f"plan.md does not exist; at least {rule.min_tasks} task(s) needed")
+        else:
+            yield Unmet(
+                plan.at(), f"plan.md holds {len(tasks)} task(s); at least {rule.min_tasks} needed"
+            )
     for i, task in enumerate(tasks):
         missing = [f for f in rule.fields if not getattr(task, f)]
         if missing and plan is not None and task.status != "cancelled":
@@ -305,11 +313,24 @@ def unmet(rule: Rule, ctx: Context) -> list[Unmet]:
 
 
 def diagnose(
-    rules: list[Rule], ctx: Context, severity: Severity, code: str, prefix: str = ""
+    rules: list[Rule],
+    ctx: Context,
+    severity: Severity,
+    code: str,
+    prefix: str = "",
+    seen: set[tuple[Location, str]] | None = None,
 ) -> Iterator[Diagnostic]:
-    """Each unmet reason of ``rules`` as a diagnostic (the rule's own code, else ``code``)."""
+    """Each unmet reason of ``rules`` as a diagnostic (the rule's own code, else ``code``).
+
+    A reason two rules share (an item both required and named by ``items_done``) is
+    said once; pass the same ``seen`` set to several calls to say it once across them.
+    """
+    seen = set() if seen is None else seen
     for rule in rules:
         for miss in unmet(rule, ctx):
+            if (miss.where, miss.message) in seen:
+                continue
+            seen.add((miss.where, miss.message))
             why = f"{rule.message}: " if rule.message else ""
             yield miss.where.diagnostic(
                 severity,

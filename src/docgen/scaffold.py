@@ -18,7 +18,7 @@ import yaml
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError
-from docgen.load import SLUG, load_portfolio
+from docgen.load import SLUG, engagement_codes, engagement_folders, load_portfolio
 from docgen.paths import new_folder_mode
 from docgen.process import Process, default_process_text
 from docgen.schema import did_you_mean
@@ -135,6 +135,14 @@ def new_engagement(
     folder = workspace.engagements_dir / engagement_id
     if folder.exists():
         raise DocgenError(f"{workspace.rel(folder)} already exists")
+    if code is not None:
+        taken = [u for u in engagement_codes(workspace, engagement_folders(workspace)) if u.code == code]
+        if taken:
+            where = taken[0].where
+            raise DocgenError(
+                f"project code '{code}' is already used by {taken[0].engagement} "
+                f"({where.path}:{where.line}); choose another --code"
+            )
     modes = process.mode_titles
     titles = {m.title: m.id for m in process.modes}
     mode = titles.get(mode, mode)

@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from docgen.diagnostics import FileProblem, Location
+from docgen.control_chars import CONTROL, code_point, shown
+from docgen.diagnostics import Diagnostic, FileProblem, Location
 
 Loc = tuple[str | int, ...]
 
@@ -40,6 +41,8 @@ class SourceMap:
 
     path: str
     lines: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: what parsing noticed but did not refuse (control characters in values)
+    findings: list[Diagnostic] = field(default_factory=list)
 
     def locate(self, loc: Loc = ()) -> Location:
         """The location of the value at ``loc``, or of its nearest recorded parent."""
@@ -226,7 +229,7 @@ class _Builder:
                 lines[child_loc] = (mark.line + offset, mark.column + 1)
                 items.append(self.build(child, child_loc))
             return items
-        return self.scalar(node)
+        return self.scalar(node, loc)
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         if any(k.tag == _MERGE for k, _ in node.value):
@@ -260,13 +263,31 @@ class _Builder:
             lines[key_loc] = (mark.line + offset, mark.column + 1)
             if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR:
                 out[key] = value_node.value
+                if CONTROL.search(value_node.value):
+                    self.control(value_node, key_loc)
             else:
                 out[key] = self.build(value_node, key_loc)
         return out
 
-    def scalar(self, node: yaml.Node) -> Any:
+    def control(self, node: yaml.Node, loc: Loc) -> None:
+        """Note each distinct control character in a text value (a warning, not a refusal)."""
+        dotted = ".".join(str(p) for p in loc)
+        for char in dict.fromkeys(CONTROL.findall(node.value)):
+            self.map.findings.append(
+                self.where(node).diagnostic(
+                    "warning",
+                    "control-character",
+                    f"'{dotted}' holds the control character {code_point(char)}; documents "
+                    f"and the site show it as {shown(char)}",
+                    "delete it: such characters come from pasting, never from typing",
+                )
+            )
+
+    def scalar(self, node: yaml.Node, loc: Loc = ()) -> Any:
         tag = node.tag
         if tag == _STR:
+            if CONTROL.search(node.value):
+                self.control(node, loc)
             return node.value
         try:
             if tag == _TIMESTAMP and _DATE_ONLY.match(node.value):

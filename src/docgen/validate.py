@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -18,8 +18,11 @@ from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.load import (
     SLUG,
+    CodeUse,
     Engagement,
     Portfolio,
+    engagement_codes,
+    engagement_folders,
     Sourced,
     load_folders,
     load_portfolio,
@@ -28,6 +31,7 @@ from docgen.load import (
 )
 from docgen.model import ItemState, StageFile
 from docgen.process import Process, Rule
+from docgen.render.requirements import DocumentCheck
 from docgen.rules import Context, diagnose, is_done, is_waived
 from docgen.schema import did_you_mean
 
@@ -36,15 +40,6 @@ _MEETING = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 
 #: Below this many engagements a second process costs more than it saves.
 PARALLEL_MIN = 100
-
-
-@dataclass(frozen=True, slots=True)
-class CodeUse:
-    """An engagement code (项目编号) and where it is written, for the duplicate check."""
-
-    engagement: str
-    code: str
-    where: Location
 
 
 @dataclass(slots=True)
@@ -85,7 +80,14 @@ def validate(
             results = [own] + [f.result() for f in futures]
     diagnostics = [d for share, _ in results for d in share]
     folder_rels = [(f.name, workspace.rel(f)) for f in folders]
-    diagnostics += _portfolio_checks([c for _, codes in results for c in codes], folder_rels)
+    codes = [c for _, share_codes in results for c in share_codes]
+    others: list[CodeUse] = []
+    if only is not None:  # a code or a name is taken by engagements not checked here too
+        chosen = {f.name for f in folders}
+        rest = [f for f in engagement_folders(workspace) if f.name not in chosen]
+        others = engagement_codes(workspace, rest)
+        folder_rels += [(f.name, workspace.rel(f)) for f in rest]
+    diagnostics += _portfolio_checks(codes, folder_rels, others, {f.name for f in folders})
     return Report(sorted(set(diagnostics), key=sort_key), len(folders))
 
 
@@ -96,16 +98,27 @@ def _validate_share(
     return _check_share(load_portfolio(root, names), today)
 
 
-def _check_share(portfolio: Portfolio, today: date) -> tuple[list[Diagnostic], list[CodeUse]]:
+def _check_share(
+    portfolio: Portfolio, today: date, documents: bool = True
+) -> tuple[list[Diagnostic], list[CodeUse]]:
     diagnostics = list(portfolio.diagnostics)
+    check = DocumentCheck(portfolio.workspace, portfolio.process) if documents else None
     for engagement in portfolio.engagements:
         diagnostics.extend(check_engagement(engagement, portfolio, today))
+        if check is not None and engagement.index is not None and not engagement.broken:
+            diagnostics.extend(check.check(engagement, today))
     return diagnostics, _code_uses(portfolio)
 
 
-def validate_portfolio(portfolio: Portfolio, today: date | None = None) -> list[Diagnostic]:
-    """All diagnostics for a loaded portfolio: loading problems and every check."""
-    diagnostics, codes = _check_share(portfolio, today or portfolio.workspace.today())
+def validate_portfolio(
+    portfolio: Portfolio, today: date | None = None, *, documents: bool = True
+) -> list[Diagnostic]:
+    """All diagnostics for a loaded portfolio: loading problems and every check.
+
+    ``documents`` checks that each document the engagements have reached has the values
+    its template requires (``render`` turns it off: it checks each document it makes).
+    """
+    diagnostics, codes = _check_share(portfolio, today or portfolio.workspace.today(), documents)
     folder_rels = [(e.id, e.rel) for e in portfolio.engagements]
     return sorted(set(diagnostics) | set(_portfolio_checks(codes, folder_rels)), key=sort_key)
 
@@ -452,11 +465,13 @@ def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
     data = e.index.data
     current = process.stage_index[data.stage]
 
+    seen: set[tuple[Location, str]] = set()  # an item unmet under two rules is said once
+
     def run(
         rules: list[Rule], stage_id: str, severity: Severity, code: str, prefix: str
     ) -> Iterator[Diagnostic]:
         ctx = Context(e, process, today, stage_id, data.stage)
-        return diagnose(rules, ctx, severity, code, prefix)
+        return diagnose(rules, ctx, severity, code, prefix, seen)
 
     for i, stage in enumerate(process.stages[: current + 1]):
         yield from run(stage.entry, stage.id, "error", "gate-unmet", f"[entering {stage.title}] ")
@@ -487,10 +502,19 @@ def _code_uses(portfolio: Portfolio) -> list[CodeUse]:
     ]
 
 
-def _portfolio_checks(codes: list[CodeUse], folders: list[tuple[str, str]]) -> Iterator[Diagnostic]:
-    """Checks across engagements: codes used twice, folder names differing only in case."""
+def _portfolio_checks(
+    codes: list[CodeUse],
+    folders: list[tuple[str, str]],
+    others: Sequence[CodeUse] = (),
+    checked: set[str] | None = None,
+) -> Iterator[Diagnostic]:
+    """Checks across engagements: codes used twice, folder names differing only in case.
+
+    ``others`` are codes of engagements not being checked, and ``checked`` names those
+    that are (None: all): findings are reported for checked engagements only.
+    """
     users: dict[str, list[str]] = {}
-    for use in codes:
+    for use in [*codes, *others]:
         users.setdefault(use.code, []).append(use.engagement)
     for use in codes:
         others = [o for o in users[use.code] if o != use.engagement]
@@ -502,7 +526,7 @@ def _portfolio_checks(codes: list[CodeUse], folders: list[tuple[str, str]]) -> I
             )
     folded = Counter(i.casefold() for i, _ in folders)
     for i, rel in folders:
-        if folded[i.casefold()] > 1:
+        if folded[i.casefold()] > 1 and (checked is None or i in checked):
             yield Location(f"{rel}/index.md").diagnostic(
                 "error", "duplicate-id", f"engagement id '{i}' differs from another only in case"
             )

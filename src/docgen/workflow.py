@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from docgen.atomic import write_atomic
-from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
 from docgen.load import Engagement, Portfolio
 from docgen.model import EngagementIndex
@@ -61,11 +61,12 @@ def _check(
 ) -> list[Diagnostic]:
     assert e.index is not None
     out: list[Diagnostic] = []
+    seen: set[tuple[Location, str]] = set()  # an item unmet under two rules is said once
     for stage_id, rules, prefix in checks:
         ctx = Context(e, portfolio.process, today, stage_id, e.index.data.stage)
-        out.extend(diagnose(rules, ctx, "error", "gate-unmet", prefix))
+        out.extend(diagnose(rules, ctx, "error", "gate-unmet", prefix, seen))
     ctx = Context(e, portfolio.process, today, e.index.data.stage, e.index.data.stage)
-    out.extend(diagnose(portfolio.process.invariants, ctx, "error", "gate-unmet"))
+    out.extend(diagnose(portfolio.process.invariants, ctx, "error", "gate-unmet", "", seen))
     return out
 
 
@@ -96,7 +97,7 @@ def plan_advance(
     new_stage = process.stages[target]
     title = f"{process.stages[current].title} → {new_stage.title}"
     plan = Transition(e, f"advance {e.id}: {title}", _check(portfolio, e, today, checks))
-    edit.set(("stage",), new_stage.id)
+    edit.set(("stage",), new_stage.id, comment=(process.stages[current].title, new_stage.title))
     plan.writes[edit.path] = edit.result()
     stage_path = e.folder / new_stage.file
     if not stage_path.exists():

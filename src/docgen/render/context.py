@@ -22,7 +22,7 @@ from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Kpi, Meeting, Risk
 from docgen.process import Process
 from docgen.render.history import Revision
-from docgen.render.templates import DocumentTemplate, Markdown
+from docgen.render.templates import Markdown, TemplateSpec
 from docgen.workspace import Workspace
 
 
@@ -247,7 +247,7 @@ def _lookup(context: dict[str, Any], path: str) -> Any:
 
 
 def missing_fields(
-    template: DocumentTemplate,
+    template: TemplateSpec,
     context: dict[str, Any],
     e: Engagement,
     workspace: Workspace,
@@ -263,14 +263,21 @@ def missing_fields(
             continue
         root, _, rest = path.partition(".")
         keys = tuple(rest.split(".")) if rest else ()
-        where = _where(root, keys, e, workspace, meeting_source)
+        where = _where(root, keys, e, workspace, meeting_source, context["doc"].id)
+        name = where.path.rsplit("/", 1)[-1]
+        exists = (workspace.root / where.path).exists()
         found.append(
             where.diagnostic(
                 "error",
                 "document-field-missing",
                 f"{template.header.title or template.name} needs {path}, "
-                "which this file does not give",
-                f"required by the template {template.path}",
+                + ("which this file does not give" if exists else f"but {name} does not exist"),
+                (
+                    f"required by the template {template.path}"
+                    if exists
+                    else f"create {where.path} with {path.rsplit('.', 1)[-1]}; "
+                    f"required by the template {template.path}"
+                ),
             )
         )
     return found
@@ -282,13 +289,14 @@ def _where(
     e: Engagement,
     workspace: Workspace,
     meeting_source: Sourced[Meeting] | None,
+    doc_id: str,
 ) -> Location:
     if root == "org":
         return workspace.source_map.locate(("organization", *keys))
     if root == "meeting" and meeting_source is not None:
         return meeting_source.at(*keys)
     if root == "doc":
-        return Location(f"{e.rel}/documents")
+        return Location(f"{e.rel}/documents/{doc_id}.md")
     file, prefix = _HOMES.get(root, ("index.md", (root,)))
     sourced: Any = {
         "index.md": e.index,

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -25,7 +26,7 @@ from docgen.model import Meeting
 from docgen.process import DocumentKind, Process
 from docgen.render.context import build_context, document_view, missing_fields
 from docgen.render.history import History, Revision
-from docgen.render.templates import DocumentTemplate, EmptyValue, load_template
+from docgen.render.templates import DocumentTemplate, EmptyValue, TemplateSpec, load_template
 from docgen.word.package import EPOCH
 from docgen.workspace import Workspace
 
@@ -149,6 +150,20 @@ def plan_jobs(
                     yield DocumentJob(e, kind, language, ahead=ahead)
 
 
+def job_findings(
+    job: DocumentJob, template: TemplateSpec, context: dict[str, Any], workspace: Workspace
+) -> list[Diagnostic]:
+    """The values ``job``'s template requires and the engagement lacks.
+
+    Errors, except for a document of the stage under way (``ahead``): that one may not be
+    ready yet, so its gaps are warnings.
+    """
+    missing = missing_fields(template, context, job.engagement, workspace, job.meeting)
+    if job.ahead:
+        return [replace(d, severity="warning") for d in missing]
+    return missing
+
+
 def render_text(
     job: DocumentJob,
     workspace: Workspace,
@@ -178,11 +193,10 @@ def render_text(
         doc_date=when.date(),
         meeting=job.meeting,
     )
-    missing = missing_fields(template, context, e, workspace, job.meeting)
+    missing = job_findings(job, template, context, workspace)
     if missing:
-        if job.ahead:
-            return [replace(d, severity="warning") for d in missing]
         return missing
+    assert template.template is not None
     try:
         markdown = template.template.render(context)
     except EmptyValue:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from docgen.control_chars import VISIBLE
+
 
 class Html(str):
     """HTML docgen made; inserted as is (everything else is escaped)."""
@@ -23,6 +25,7 @@ class Html(str):
 # html.escape's five, and what Python-Markdown would still read inside inline HTML
 _ESCAPES = str.maketrans(
     {
+        **VISIBLE,
         "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",

@@ -20,6 +20,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from docgen.control_chars import VISIBLE
 from docgen.load import Engagement, Portfolio
 from docgen.process import Process
 from docgen.render.history import History
@@ -81,6 +82,7 @@ def safe_title(text: str) -> str:
             "{": "｛",
             "}": "｝",
             "\n": " ",
+            **VISIBLE,
         }
     )
     return text.translate(table_)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from docgen.control_chars import show_controls
 
 
 def clean(text: str) -> str:
-    """Text Word can hold: XML-illegal control characters removed."""
-    return _XML_ILLEGAL.sub("", text)
+    """Text Word can hold: control characters shown as ［U+XXXX］, as the site shows them."""
+    return show_controls(text)

@@ -1,0 +1,411 @@
+"""The render stage: engagements → their documents → .docx files, in shares.
+
+`render_documents` is the whole stage.  The engagements are split into small shares;
+each share is loaded, validated (an engagement with errors gets no documents), its
+documents chosen and rendered to markdown, and the .docx files whose inputs changed are
+built — in this process, or in worker processes when there are many, so that only
+names go in and only results come back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import itertools
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from docgen.atomic import write_atomic
+from docgen.diagnostics import Diagnostic, DocgenError, sort_key
+from docgen.load import load_folders, open_portfolio, select_folders
+from docgen.process import Process
+from docgen.render.build import build_docx
+from docgen.render.documents import RenderedText, plan_jobs, render_text
+from docgen.render.history import History, read_history
+from docgen.render.templates import DocumentTemplate, environment, template_dirs
+from docgen.schema import did_you_mean
+from docgen.site.audience import Audience, document_visible, for_audience
+from docgen.validate import validate_portfolio
+from docgen.word.writer import Reference
+from docgen.workspace import Workspace
+
+MANIFEST = ".docgen-render.json"
+MANIFEST_FORMAT = 2
+#: Engagements per unit of work; below two shares' worth, one process is faster.
+SHARE = 8
+
+Manifest = dict[str, dict[str, str]]
+
+
+@dataclass
+class RenderReport:
+    """What a render did: files written, files already current, and what stopped others."""
+
+    out_dir: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stopped a document."""
+        return not any(d.is_error for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What every share needs besides its engagement names (sent once per worker)."""
+
+    root: Path
+    docs: list[str] | None
+    every: bool
+    out_dir: Path
+    force: bool
+    manifest: Manifest
+    history: History
+    audience: Audience = "internal"
+    #: engagement id → {"inputs": digest of everything its documents depend on, "outputs"}
+    engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    context: str = ""  # digest of what every engagement's documents depend on
+
+
+@dataclass
+class _ShareResult:
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _Renderer:
+    """One process's tools: workspace, process, templates and the reference, opened once."""
+
+    def __init__(self, request: _Request) -> None:
+        self.request = request
+        self.workspace, self.process = open_portfolio(request.root)
+        folder = self.workspace.root / self.workspace.config.templates / "documents"
+        self.env = environment(tuple(template_dirs(folder)))
+        self.templates: dict[str, DocumentTemplate] = {}
+        path = reference_path(self.workspace)
+        self.reference = Reference(path)
+        self.reference_digest = hashlib.sha256(self.reference.data).hexdigest()
+
+    def share(self, digests: dict[str, str]) -> _ShareResult:
+        """Load, validate, render and build the documents of these engagements.
+
+        ``digests`` maps each engagement to the digest of its inputs (`inputs_digest`).
+        """
+        result = _ShareResult()
+        names = list(digests)
+        request, workspace = self.request, self.workspace
+        folders = [workspace.engagements_dir / n for n in names]
+        portfolio = load_folders(workspace, self.process, folders)
+        outputs: dict[str, list[str]] = {n: [] for n in names}
+        errors = [d for d in validate_portfolio(portfolio, documents=False) if d.is_error]
+        result.diagnostics.extend(errors)
+        broken = {
+            e.id for e in portfolio.engagements for d in errors if d.path.startswith(e.rel + "/")
+        }
+        engagements = [e for e in portfolio.engagements if e.id not in broken]
+        if request.audience != "internal":
+            # documents for partners are made from what partners may see, nothing else
+            engagements = for_audience(
+                replace(portfolio, engagements=engagements), request.audience
+            ).engagements
+        for job in plan_jobs(engagements, self.process, request.docs, request.every):
+            if not document_visible(self.process, job.engagement, job.kind.id, request.audience):
+                continue
+            text = render_text(
+                job, workspace, self.process, request.history, self.env, self.templates
+            )
+            if not isinstance(text, RenderedText):
+                if request.audience != "internal":
+                    # needs what partners may not see: not made for them, and said so
+                    text = [_not_for_partners(d) for d in text]
+                result.diagnostics.extend(text)
+                continue
+            fingerprint = text.fingerprint(self.reference_digest)
+            known = request.manifest.get(text.output)
+            outputs[job.engagement.id].append(text.output)
+            if (
+                not request.force
+                and known
+                and known.get("fingerprint") == fingerprint
+                and _intact(request.out_dir / text.output, known)
+            ):
+                result.unchanged.append(text.output)
+                continue
+            digest = build_docx(text, request.out_dir, self.reference)
+            result.written[text.output] = {
+                "fingerprint": fingerprint,
+                "sha256": digest,
+                **_stat(request.out_dir / text.output),
+            }
+        for e in portfolio.engagements:
+            # a render with errors is not remembered; its warnings are, to be said again
+            found = [d for d in result.diagnostics if d.path.startswith(e.rel + "/")]
+            if not any(d.is_error for d in found):
+                result.engagements[e.id] = {
+                    "inputs": digests[e.id],
+                    "outputs": outputs[e.id],
+                    "warnings": [asdict(d) for d in found],
+                }
+        return result
+
+
+_worker: _Renderer | None = None
+
+
+def inputs_digest(workspace: Workspace, request: _Request, name: str) -> str:
+    """Every byte of the engagement's files and their commits, with the shared context."""
+    h = hashlib.sha256(request.context.encode())
+    folder = workspace.engagements_dir / name
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = workspace.rel(path)
+        h.update(rel.encode("utf-8") + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\1unreadable")
+        for revision in request.history.for_files([rel], limit=1):
+            h.update(revision.commit.encode())
+    return h.hexdigest()
+
+
+def _unchanged(
+    workspace: Workspace, request: _Request, names: list[str]
+) -> tuple[_ShareResult, dict[str, str]]:
+    """Split ``names`` into engagements already rendered and those to render (with digests).
+
+    An engagement none of whose inputs changed since its last render, and whose files
+    are intact, is not even loaded.
+    """
+    result = _ShareResult()
+    stale: dict[str, str] = {}
+    for name in names:
+        known = request.engagements.get(name)
+        digest = inputs_digest(workspace, request, name)
+        if (
+            not request.force
+            and known
+            and known.get("inputs") == digest
+            and all(
+                _intact(request.out_dir / o, request.manifest.get(o, {}))
+                for o in known.get("outputs", [])
+            )
+        ):
+            result.unchanged.extend(known.get("outputs", []))
+            result.diagnostics.extend(Diagnostic(**d) for d in known.get("warnings", []))
+            result.engagements[name] = known
+        else:
+            stale[name] = digest
+    return result, stale
+
+
+def _init_worker(request: _Request) -> None:
+    global _worker
+    _worker = _Renderer(request)
+
+
+def _share_in_worker(digests: dict[str, str]) -> _ShareResult:
+    assert _worker is not None
+    return _worker.share(digests)
+
+
+def _not_for_partners(d: Diagnostic) -> Diagnostic:
+    return replace(
+        d,
+        severity="warning",
+        message=f"{d.message}; not published to partners",
+        hint="it needs a value partners may not see, or one the engagement does not give",
+    )
+
+
+def documents_dir(workspace: Workspace, audience: Audience) -> Path:
+    """Where rendered documents go: ``<output>/documents`` (``documents-partner``)."""
+    name = "documents" if audience == "internal" else f"documents-{audience}"
+    return workspace.root / workspace.config.output / name
+
+
+def reference_path(workspace: Workspace) -> Path:
+    """The workspace's reference .docx, or the default one shipped in the package."""
+    own = workspace.root / workspace.config.templates / "reference.docx"
+    if own.is_file():
+        return workspace.contain(own)
+    return Path(str(resources.files("docgen.data").joinpath("reference.docx")))
+
+
+def _check_doc_names(process: Process, docs: list[str] | None) -> None:
+    known = sorted(k.id for k in process.documents)
+    for name in docs or []:
+        kind, _, language = name.partition(".")
+        if kind not in known:
+            hint = did_you_mean(kind, known)
+            raise DocgenError(
+                f"no document '{name}' in the process" + (f"; {hint}" if hint else "")
+            )
+        if language and language not in ("zh", "en"):
+            raise DocgenError(f"'{name}': the language after the dot is zh or en")
+
+
+def render_documents(
+    root: Path | None = None,
+    only: list[str] | None = None,
+    docs: list[str] | None = None,
+    every: bool = False,
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Callable[[int, str], None] | None = None,
+    audience: Audience = "internal",
+) -> RenderReport:
+    """Render the documents of the engagements ``only`` names (all when None).
+
+    ``docs`` limits the document kinds (see `plan_jobs`); ``every`` makes every kind
+    whatever the stage.  Output goes to ``out_dir`` (default ``<output>/documents``),
+    one folder per engagement.  A document whose fingerprint and file are unchanged
+    since the last render is not rebuilt unless ``force``.  ``progress`` is called with
+    the number of engagements first, then once per engagement done.  For ``audience``
+    partner, documents are made from the partner view (`docgen.site.audience`) into
+    ``<output>/documents-partner``.
+    """
+    workspace, process = open_portfolio(root)
+    _check_doc_names(process, docs)
+    folders = select_folders(workspace, only)
+    out = (out_dir or documents_dir(workspace, audience)).resolve()
+    manifest_file = out / MANIFEST
+    manifest, engagement_manifest = _read_manifest(manifest_file)
+    request = _Request(
+        workspace.root,
+        docs,
+        every,
+        out,
+        force,
+        manifest,
+        read_history(workspace.root, workspace.config.engagements),
+        audience,
+        engagement_manifest,
+        _context_digest(workspace, docs, every, audience),
+    )
+    names = [f.name for f in folders]
+    report = RenderReport(out)
+    previous = json.loads(json.dumps(engagement_manifest))
+    if progress:
+        progress(len(names), "")
+    fresh, stale = _unchanged(workspace, request, names)
+    pending = list(stale.items())
+    shares = [dict(pending[i : i + SHARE]) for i in range(0, len(pending), SHARE)]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(shares) // 2 or 1))
+    try:
+        for share, result in zip(
+            [list(fresh.engagements), *shares],
+            itertools.chain([fresh], _run(request, shares, jobs)),
+            strict=True,
+        ):
+            manifest.update(result.written)
+            engagement_manifest.update(result.engagements)
+            for name in share:
+                if name not in result.engagements:
+                    engagement_manifest.pop(name, None)
+            report.written.extend(result.written)
+            report.unchanged.extend(result.unchanged)
+            report.diagnostics.extend(result.diagnostics)
+            if progress:
+                for name in share:
+                    progress(0, name)
+    finally:
+        if report.written or engagement_manifest != previous:
+            body = {
+                "format": MANIFEST_FORMAT,
+                "documents": dict(sorted(manifest.items())),
+                "engagements": dict(sorted(engagement_manifest.items())),
+            }
+            write_atomic(manifest_file, json.dumps(body, ensure_ascii=False, indent=1))
+    report.diagnostics = sorted(set(report.diagnostics), key=sort_key)
+    return report
+
+
+def _run(request: _Request, shares: list[dict[str, str]], jobs: int) -> Iterator[_ShareResult]:
+    if not shares:
+        return
+    if jobs == 1:
+        renderer = _Renderer(request)
+        yield from (renderer.share(s) for s in shares)
+        return
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(request,)
+    ) as pool:
+        yield from pool.map(_share_in_worker, shares)
+
+
+def _read_manifest(file: Path) -> tuple[Manifest, dict[str, dict[str, Any]]]:
+    try:
+        data = json.loads(file.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}, {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}, {}
+    documents, engagements = data.get("documents"), data.get("engagements")
+    return (
+        documents if isinstance(documents, dict) else {},
+        engagements if isinstance(engagements, dict) else {},
+    )
+
+
+def _context_digest(
+    workspace: Workspace, docs: list[str] | None, every: bool, audience: Audience
+) -> str:
+    """What every engagement's documents depend on besides the engagement itself."""
+    h = hashlib.sha256(f"{_version()}|{docs}|{every}|{audience}".encode())
+    templates = workspace.root / workspace.config.templates / "documents"
+    packaged = Path(str(resources.files("docgen.data").joinpath("documents")))
+    files = [workspace.root / "mkdocs.yml", workspace.process_file, reference_path(workspace)]
+    for folder in (templates, packaged):
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.is_file())
+    for path in files:
+        h.update(str(path).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\1missing")
+    return h.hexdigest()
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("docgen")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _stat(file: Path) -> dict[str, Any]:
+    info = file.stat()
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+def _intact(file: Path, known: dict[str, Any]) -> bool:
+    """The file is the one written: same size and time (else its digest is compared)."""
+    try:
+        if _stat(file) == {"size": known.get("size"), "mtime_ns": known.get("mtime_ns")}:
+            return True
+    except OSError:
+        return False
+    return _digest_of(file) == known.get("sha256")
+
+
+def _digest_of(file: Path) -> str | None:
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest()
+    except OSError:
+        return None
