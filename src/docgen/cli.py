@@ -179,11 +179,20 @@ def render(
 @click.option(
     "--jobs", "-j", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
 )
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Publish the engagements without errors; the dashboard names the rest (exit 1).",
+)
 @root_option
-def publish(audience: str, site_dir: Path | None, jobs: int | None, root: Path | None) -> None:
+def publish(
+    audience: str, site_dir: Path | None, jobs: int | None, keep_going: bool, root: Path | None
+) -> None:
     """Validate, render every .docx, and build the site (mkdocs build --strict)."""
     with report.RenderProgress(_console(err=True)) as progress:
-        result = run_publish(root, audience, site_dir, jobs, progress.update)  # type: ignore[arg-type]
+        result = run_publish(
+            root, audience, site_dir, jobs, progress.update, keep_going  # type: ignore[arg-type]
+        )
     report.print_diagnostics(_console(), result.diagnostics)
     err = _console(err=True)
     if result.render is not None:
@@ -192,8 +201,13 @@ def publish(audience: str, site_dir: Path | None, jobs: int | None, root: Path |
             f"{len(result.render.unchanged)} unchanged"
         )
     if result.built:
-        err.print(f"site written to {result.site_dir}")
-    sys.exit(0 if result.built else 1)
+        err.print(f"site written to {result.site_dir}", markup=False)
+    if result.left_out:
+        err.print(
+            f"left out for their errors: {', '.join(result.left_out)}", markup=False
+        )
+    failed = not result.built or any(d.is_error for d in result.diagnostics)
+    sys.exit(1 if failed else 0)
 
 
 def _days(value: str | None) -> int | None:

@@ -85,6 +85,8 @@ class Portfolio:
     process: Process
     engagements: list[Engagement]
     diagnostics: list[Diagnostic]
+    #: engagements a ``publish --keep-going`` left out for their errors
+    left_out: list[str] = field(default_factory=list)
 
     def get(self, engagement_id: str) -> Engagement:
         """The engagement with this id, or a `DocgenError` with a hint."""

@@ -40,12 +40,18 @@ class Contact(Strict):
     email: str | None = None
 
 
+def _credit_code_form(value: object) -> object:
+    # 统一社会信用代码 is written in capitals; a lower-case copy is the same code
+    value = _digits_as_text(value)
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 class Partner(Strict):
     """The partner company (合作方)."""
 
     name: Text
     short_name: str | None = None
-    credit_code: CodeText | None = None
+    credit_code: Annotated[str, BeforeValidator(_credit_code_form)] | None = None
     legal_representative: str | None = None
     address: str | None = None
     region: str | None = None

@@ -25,7 +25,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from docgen.control_chars import show_controls
@@ -38,6 +38,7 @@ from docgen.site.html import join_blocks, split_blocks
 from docgen.site.pages import document_files, site_pages
 from docgen.site.search import add_to_index, user_dictionary
 from docgen.validate import validate_portfolio
+from docgen.workspace import WorkspaceConfig
 
 log = logging.getLogger("mkdocs.plugins.docgen")
 _preloaded: tuple[Path, Portfolio] | None = None
@@ -57,20 +58,20 @@ def preloaded(root: Path, portfolio: Portfolio) -> Iterator[None]:
 CSS = "assets/docgen.css"
 
 
-class DocgenConfig(base.Config):
-    """Mirror of `docgen.workspace.WorkspaceConfig`, which remains the one schema."""
+# MkDocs needs a Config class naming the plugin's keys; it is made from
+# `WorkspaceConfig`, the one schema, which checks the values (`open_workspace`), so the
+# two cannot drift: a key one accepts, the other accepts.
+DocgenConfig: type[base.Config] = type(
+    "DocgenConfig",
+    (base.Config,),
+    {
+        "__doc__": "The docgen section of mkdocs.yml: the keys of `WorkspaceConfig`.",
+        **{name: c.Optional(c.Type(object)) for name in WorkspaceConfig.model_fields},
+    },
+)
 
-    process = c.Type(str, default="templates/process.yml")
-    engagements = c.Type(str, default="engagements")
-    templates = c.Type(str, default="templates")
-    output = c.Type(str, default="build")
-    timezone = c.Type(str, default="Asia/Shanghai")
-    max_file_kb = c.Type(int, default=2048)
-    organization = c.Type(dict, default={})
-    audience = c.Choice(AUDIENCES, default="internal")
 
-
-class DocgenPlugin(BasePlugin[DocgenConfig]):
+class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
     """Validates the workspace and adds the portfolio's pages to the site."""
 
     def __init__(self) -> None:
@@ -82,6 +83,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
         self.downloads: list[tuple[Path, str]] = []  # rendered .docx → path in the site
         self.serving = False  # no forking inside `mkdocs serve` (it runs threads)
+        self.settings = WorkspaceConfig()  # the docgen section, as `open_workspace` read it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`."""
@@ -95,7 +97,6 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         override = os.environ.get("DOCGEN_AUDIENCE")
         if override and override not in AUDIENCES:
             raise PluginError(f"docgen: DOCGEN_AUDIENCE={override!r} is not one of {AUDIENCES}")
-        self.audience = override or self.config.audience
         try:
             if _preloaded is not None and _preloaded[0] == self.root.resolve():
                 # docgen publish loaded and validated these very files a moment ago
@@ -106,12 +107,14 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         except DocgenError as exc:
             details = "\n".join(d.format() for d in exc.diagnostics)
             raise PluginError(f"docgen: {exc.message}\n{details}".rstrip()) from exc
+        self.settings = portfolio.workspace.config
+        self.audience = override or self.settings.audience  # type: ignore[assignment]
         errors = [d for d in diagnostics if d.is_error]
         if errors:
             lines = "\n".join(d.format() for d in errors)
             raise PluginError(f"docgen: {len(errors)} error(s) in the engagements:\n{lines}")
         self.portfolio = for_audience(portfolio, self.audience)
-        self.history = read_history(self.root, self.config.engagements)
+        self.history = read_history(self.root, self.settings.engagements)
         if config.nav is None:
             config.nav = [
                 {"项目总览": "index.md"},
@@ -128,7 +131,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         # engagement pages are deliberately outside the navigation
         config.validation.nav.omitted_files = logging.DEBUG
         config.extra_css.append(CSS)
-        user_dictionary(self.portfolio, self.root / self.config.output / "jieba-user-dict.txt")
+        user_dictionary(self.portfolio, self.root / self.settings.output / "jieba-user-dict.txt")
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -153,6 +156,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
             documents,
             home,
             hide_internal_items=self.audience != "internal",
+            left_out=portfolio.left_out if self.audience == "internal" else [],
             jobs=1 if self.serving else (os.cpu_count() or 1),
         ):
             if files.get_file_from_path(page.path) is not None:
@@ -181,14 +185,23 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
         # control characters in a body show as ［U+XXXX］, as in the documents
         return show_controls(join_blocks(html, blocks) if blocks else html)
 
+    # after every other plugin's on_post_build (priority 0): the search plugin must have
+    # written its index before the engagements are added, whatever order mkdocs.yml gives
+    @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
         """Index the engagements; drop search languages the site does not use (Thai, …)."""
         site = Path(config.site_dir)
-        add_to_index(
-            site / "search" / "search_index.json",
+        index = site / "search" / "search_index.json"
+        added = add_to_index(
+            index,
             self.search_entries,
-            self.root / self.config.output / f"search-cache-{self.audience}.json",
+            self.root / self.settings.output / f"search-cache-{self.audience}.json",
         )
+        if not added and "search" in config.plugins:
+            raise PluginError(
+                f"docgen: the search index {index} is missing or unreadable after the search "
+                "plugin ran, so the engagements could not be made searchable"
+            )
         for source, target in self.downloads:
             _link_or_copy(source, site / target)
         lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
@@ -200,7 +213,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """Rebuild when an engagement, the process or a template changes."""
         root = Path(config.config_file_path).parent
-        for folder in (self.config.engagements, self.config.templates):
+        for folder in (self.settings.engagements, self.settings.templates):
             path = root / folder
             if path.exists():
                 server.watch(str(path))

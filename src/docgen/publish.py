@@ -10,10 +10,10 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.diagnostics import Diagnostic, DocgenError, sort_key
 from docgen.load import Portfolio, load_portfolio
 from docgen.plugin import preloaded
 from docgen.render import RenderReport, render_documents
@@ -30,6 +30,8 @@ class PublishReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     render: RenderReport | None = None
     built: bool = False
+    #: engagements ``keep_going`` left out of the site for their errors
+    left_out: list[str] = field(default_factory=list)
 
 
 def default_site_dir(root: Path | None, audience: Audience) -> Path:
@@ -45,8 +47,13 @@ def publish(
     site_dir: Path | None = None,
     jobs: int | None = None,
     progress: Callable[[int, str], None] | None = None,
+    keep_going: bool = False,
 ) -> PublishReport:
-    """Validate (errors stop here), render the documents, then build the site."""
+    """Validate (errors stop here), render the documents, then build the site.
+
+    With ``keep_going`` an engagement with errors is left out (the dashboard names it)
+    and the rest is published; the report still holds the errors.
+    """
     workspace = open_workspace(root)
     site = (site_dir or default_site_dir(workspace.root, audience)).resolve()
     report = PublishReport(site)
@@ -54,17 +61,44 @@ def publish(
     portfolio = load_portfolio(workspace.root)
     report.diagnostics = validate_portfolio(portfolio)
     if any(d.is_error for d in report.diagnostics):
-        return report
+        if not keep_going:
+            return report
+        portfolio = _leave_out(portfolio, _failed(portfolio, report.diagnostics))
     report.render = render_documents(
-        workspace.root, jobs=jobs, progress=progress, audience=audience
+        workspace.root,
+        only=[e.id for e in portfolio.engagements],
+        jobs=jobs,
+        progress=progress,
+        audience=audience,
     )
     # render re-checks the engagements it renders: report each finding once, in order
-    report.diagnostics = list(dict.fromkeys(report.diagnostics + report.render.diagnostics))
+    report.diagnostics = sorted(
+        set(report.diagnostics + report.render.diagnostics), key=sort_key
+    )
     if not report.render.ok:
-        return report
+        if not keep_going:
+            return report
+        portfolio = _leave_out(portfolio, _failed(portfolio, report.render.diagnostics))
     build_site(workspace.root, site, audience, portfolio)
     report.built = True
+    report.left_out = portfolio.left_out
     return report
+
+
+def _leave_out(portfolio: Portfolio, failed: set[str]) -> Portfolio:
+    """The portfolio without the ``failed`` engagements, which it names as left out."""
+    kept = [e for e in portfolio.engagements if e.id not in failed]
+    return replace(portfolio, engagements=kept, left_out=sorted({*portfolio.left_out, *failed}))
+
+
+def _failed(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> set[str]:
+    """The engagements (folder names) that an error is reported in."""
+    base = portfolio.workspace.config.engagements.strip("/") + "/"
+    return {
+        d.path.removeprefix(base).split("/", 1)[0]
+        for d in diagnostics
+        if d.is_error and d.path.startswith(base)
+    }
 
 
 def build_site(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -31,6 +33,21 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     if len(pool) <= 20:
         return "expected one of: " + ", ".join(pool)
     return ""
+
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
+
+
+def iso_date(text: str) -> str | None:
+    """``2026年3月16日`` or ``2026/3/16`` as ``2026-03-16`` (None if it is no date)."""
+    match = _CN_DATE.match(text)
+    if match is None:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _unwrap(annotation: Any) -> Iterator[Any]:
@@ -139,12 +156,16 @@ def schema_diagnostics(
                 )
             )
         elif kind.startswith("date") or kind.startswith("datetime"):
+            given = err.get("input")
+            fixed = iso_date(given) if isinstance(given, str) else None
             out.append(
                 where.diagnostic(
                     "error",
                     "invalid-date",
-                    f"'{dotted}' must be a date: {err['msg']}",
-                    "write dates as YYYY-MM-DD",
+                    f"'{dotted}' must be a date written YYYY-MM-DD, not '{given}'"
+                    if isinstance(given, str)
+                    else f"'{dotted}' must be a date written YYYY-MM-DD",
+                    f"write {fixed}" if fixed else "write dates as YYYY-MM-DD, e.g. 2026-03-16",
                 )
             )
         elif kind in ("literal_error", "enum") or kind.startswith(("greater_", "less_")):

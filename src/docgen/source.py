@@ -326,10 +326,41 @@ def _key_text(key: Any) -> str:
     return repr(key)  # pragma: no cover - scalars are hashable
 
 
+#: ``owner：张伟``: a key followed by a full-width colon, which YAML does not read as one.
+_FULLWIDTH_KEY = re.compile(r"^(\s*)([^\s#:'\"\[{\-][^:#]*?)\s*：")
+
+
+def _fullwidth_colon(text: str, rel: str, first_line: int, upto: int) -> FileProblem | None:
+    """A line just before the error (0-based ``upto``) whose key ends in '：', as the problem.
+
+    YAML reports such a line at the line after it, as a missing ':'; only the lines
+    next to the error are looked at, so a '：' in a text value elsewhere is left alone.
+    """
+    lines = text.split("\n")
+    for number in range(max(0, upto - 2), min(upto, len(lines) - 1) + 1):
+        line = lines[number]
+        match = _FULLWIDTH_KEY.match(line)
+        if match and ":" not in line[: match.end()]:
+            key = match.group(2)
+            return FileProblem(
+                Location(rel, number + first_line, match.end()).diagnostic(
+                    "error",
+                    "yaml-syntax",
+                    f"'{key}' is followed by a full-width colon '：', which YAML does not read",
+                    f"write an ASCII colon and a space: {key}: …",
+                )
+            )
+    return None
+
+
 def _yaml_problem(
     exc: yaml.MarkedYAMLError, rel: str, first_line: int, text: str = ""
 ) -> FileProblem:
     mark = exc.problem_mark or exc.context_mark
+    if text and "：" in text:
+        found = _fullwidth_colon(text, rel, first_line, mark.line if mark else text.count("\n"))
+        if found is not None:
+            return found
     line = (mark.line + first_line) if mark else first_line
     col = (mark.column + 1) if mark else 1
     problem = exc.problem or exc.context or "invalid YAML"

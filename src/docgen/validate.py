@@ -35,6 +35,7 @@ from docgen.render.requirements import DocumentCheck
 from docgen.rules import Context, diagnose, is_done, is_waived
 from docgen.schema import did_you_mean
 
+_FULLWIDTH_SEPARATOR = re.compile("[，、；]")
 _MEETING = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 
 
@@ -173,6 +174,17 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             yield idx.at("partner", "credit_code").diagnostic(
                 finding.severity, finding.code, finding.message, finding.hint
             )
+    for key in ("team", "tags"):
+        for i, entry in enumerate(getattr(data, key)):
+            if _FULLWIDTH_SEPARATOR.search(entry):
+                parts = [p.strip() for p in _FULLWIDTH_SEPARATOR.split(entry) if p.strip()]
+                yield idx.at(key, i).diagnostic(
+                    "warning",
+                    "invalid-value",
+                    f"'{key}' holds '{entry}' as one entry; the '，' or '、' does not separate "
+                    "a YAML list",
+                    f"separate with ASCII commas: {key}: [{', '.join(parts)}]",
+                )
     d = data.dates
     order = [
         ("opened", d.opened),
@@ -245,6 +257,15 @@ def _checklist(
             )
         if state is not None:
             yield from _item(stage_file, item_id, state, today, e, root)
+            if known[2].evidence and is_done(state) and not state.evidence:
+                yield stage_file.at("checklist", item_id, "done").diagnostic(
+                    "error",
+                    "evidence-missing",
+                    f"'{item_id}' ({known[2].title}) is done without evidence; the process "
+                    "requires evidence for it",
+                    "add evidence: the path of the signed file or minutes, e.g. "
+                    "evidence: documents/意向书-签署版.pdf",
+                )
 
 
 def _item(
@@ -256,6 +277,13 @@ def _item(
     root: Path,
 ) -> Iterator[Diagnostic]:
     at = stage_file.at
+    if state.waived is None and ("checklist", item_id, "waived") in stage_file.source_map.lines:
+        yield at("checklist", item_id, "waived").diagnostic(
+            "error",
+            "item-state",
+            f"'{item_id}' has an empty 'waived:'; the item counts as not done",
+            "write the reason after it (waived: 不适用——……), or delete the line",
+        )
     if state.waived is True or (isinstance(state.waived, str) and not state.waived.strip()):
         yield at("checklist", item_id, "waived").diagnostic(
             "error",

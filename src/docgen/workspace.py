@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -43,6 +43,8 @@ class WorkspaceConfig(Strict):
     timezone: str = "Asia/Shanghai"
     max_file_kb: int = Field(2048, ge=1)
     organization: Organization = Organization()
+    #: which site ``mkdocs build``/``serve`` make: everything, or what partners may see
+    audience: Literal["internal", "partner"] = "internal"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -111,6 +111,7 @@ def site_pages(
     home: str = "index.md",
     hide_internal_items: bool = False,
     jobs: int = 1,
+    left_out: list[str] = (),  # type: ignore[assignment]
 ) -> list[SitePage]:
     """Every generated page.
 
@@ -127,7 +128,7 @@ def site_pages(
             rows.append(_Row(e, status))
     rows.sort(key=lambda r: (r.status.stage_number, r.e.id))
     pages = [
-        dashboard(rows, process, today, home),
+        dashboard(rows, process, today, home, left_out),
         procedure_page(process),
     ]
     global _shared
@@ -230,8 +231,17 @@ FACET_TITLES = {"tag": "标签", "mode": "合作模式", "region": "地区", "ow
 # --- pages ---------------------------------------------------------------------------
 
 
-def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> SitePage:
-    """The portfolio at a glance: funnel, table, milestones, heat map, ways to narrow."""
+def dashboard(
+    rows: list[_Row],
+    process: Process,
+    today: date,
+    home: str,
+    left_out: Sequence[str] = (),
+) -> SitePage:
+    """The portfolio at a glance: funnel, table, milestones, heat map, ways to narrow.
+
+    ``left_out`` names engagements a ``publish --keep-going`` left out for their errors.
+    """
     depth = home.count("/")
     active = [r for r in rows if r.status.status == "active"]
     by_stage = Counter(r.status.stage_id for r in active)
@@ -281,8 +291,19 @@ def dashboard(rows: list[_Row], process: Process, today: date, home: str) -> Sit
         if len(rows) > DASHBOARD_ROWS
         else ""
     )
+    warning = (
+        block(
+            '<div class="admonition failure"><p class="admonition-title">'
+            f"{len(left_out)} 个项目有错误，未发布</p><p>"
+            + "、".join(esc(name) for name in left_out)
+            + "：运行 <code>docgen validate</code> 查看并修正后重新发布。</p></div>"
+        )
+        if left_out
+        else ""
+    )
     body = (
         f'# 项目总览\n\n<p class="docgen-asof">数据截至 {esc(today)}</p>\n'
+        + warning
         + block(f'<div class="docgen-cards">{cards}</div>')
         + "## 各阶段项目\n"
         + block(funnel)
