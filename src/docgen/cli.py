@@ -18,7 +18,7 @@ from docgen import survey as survey_module
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
 from docgen.publish import publish as run_publish
-from docgen.render import render_documents
+from docgen.render.run import render_documents
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
 from docgen.validate import validate as run_validate
@@ -191,7 +191,12 @@ def publish(
     """Validate, render every .docx, and build the site (mkdocs build --strict)."""
     with report.RenderProgress(_console(err=True)) as progress:
         result = run_publish(
-            root, audience, site_dir, jobs, progress.update, keep_going  # type: ignore[arg-type]
+            root,
+            audience,  # type: ignore[arg-type]
+            site_dir,
+            jobs,
+            progress.update,
+            keep_going,
         )
     report.print_diagnostics(_console(), result.diagnostics)
     err = _console(err=True)
@@ -203,9 +208,7 @@ def publish(
     if result.built:
         err.print(f"site written to {result.site_dir}", markup=False)
     if result.left_out:
-        err.print(
-            f"left out for their errors: {', '.join(result.left_out)}", markup=False
-        )
+        err.print(f"left out for their errors: {', '.join(result.left_out)}", markup=False)
     failed = not result.built or any(d.is_error for d in result.diagnostics)
     sys.exit(1 if failed else 0)
 

@@ -45,8 +45,15 @@ def shown(char: str) -> str:
 #: A ``str.translate`` table: each control character to its shown form.
 VISIBLE: dict[int, str] = {
     c: shown(chr(c))
-    for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
-    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFFFE, 0xFFFF]
+    for c in [
+        *range(0x00, 0x09),
+        *range(0x0B, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0xFFFE,
+        0xFFFF,
+    ]
 }
 
 

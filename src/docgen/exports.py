@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.atomic import write_atomic
-from docgen.paths import output_file
 from docgen.load import Portfolio
+from docgen.paths import output_file
 from docgen.rules import is_done, is_waived
 from docgen.status import engagement_status
 
@@ -290,6 +290,8 @@ def _as_text(cell: Any) -> None:
 
 
 def write_export(portfolio: Portfolio, out: Path, data: bytes) -> None:
-    """Write an export where the user asked; a missing folder is made only in the workspace
-    or the current folder."""
+    """Write an export where the user asked.
+
+    A missing folder is made only in the workspace or the current folder.
+    """
     write_atomic(output_file(out, portfolio.workspace.root), data)

@@ -17,7 +17,6 @@ from typing import Generic, TypeVar, cast
 
 from docgen.cache import Bundle, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
-from docgen.paths import is_inside, outside_error
 from docgen.model import (
     FILE_KINDS,
     DocumentRecord,
@@ -29,6 +28,7 @@ from docgen.model import (
     StageFile,
     SurveyFile,
 )
+from docgen.paths import is_inside, outside_error
 from docgen.process import Process, load_process
 from docgen.schema import Strict, did_you_mean, validate_model
 from docgen.source import SourceFile, SourceMap, decode, parse_markdown, read_bytes
@@ -159,7 +159,9 @@ def _listing(folder: Path, root: Path, rel: str, diagnostics: list[Diagnostic]) 
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_symlink() and not is_inside(root, entry.path):
-                diagnostics.extend(outside_error(root, entry.path, f"{rel}/{entry.name}").diagnostics)
+                diagnostics.extend(
+                    outside_error(root, entry.path, f"{rel}/{entry.name}").diagnostics
+                )
                 continue
             out[entry.name] = entry.is_dir()
     return out

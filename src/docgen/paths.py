@@ -110,4 +110,3 @@ def _existing_ancestor(path: Path) -> Path:
     while not path.exists() and path.parent != path:
         path = path.parent
     return path
-

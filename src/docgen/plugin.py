@@ -31,8 +31,8 @@ from mkdocs.structure.files import File, Files
 from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
 from docgen.load import Portfolio, load_portfolio
-from docgen.render import documents_dir
 from docgen.render.history import History, read_history
+from docgen.render.run import documents_dir
 from docgen.site.audience import AUDIENCES, Audience, document_visible, for_audience
 from docgen.site.html import join_blocks, split_blocks
 from docgen.site.pages import document_files, site_pages
@@ -108,7 +108,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             details = "\n".join(d.format() for d in exc.diagnostics)
             raise PluginError(f"docgen: {exc.message}\n{details}".rstrip()) from exc
         self.settings = portfolio.workspace.config
-        self.audience = override or self.settings.audience  # type: ignore[assignment]
+        self.audience = override or self.settings.audience
         errors = [d for d in diagnostics if d.is_error]
         if errors:
             lines = "\n".join(d.format() for d in errors)

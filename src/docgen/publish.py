@@ -16,7 +16,7 @@ from pathlib import Path
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
 from docgen.load import Portfolio, load_portfolio
 from docgen.plugin import preloaded
-from docgen.render import RenderReport, render_documents
+from docgen.render.run import RenderReport, render_documents
 from docgen.site.audience import Audience
 from docgen.validate import validate_portfolio
 from docgen.workspace import open_workspace
@@ -72,9 +72,7 @@ def publish(
         audience=audience,
     )
     # render re-checks the engagements it renders: report each finding once, in order
-    report.diagnostics = sorted(
-        set(report.diagnostics + report.render.diagnostics), key=sort_key
-    )
+    report.diagnostics = sorted(set(report.diagnostics + report.render.diagnostics), key=sort_key)
     if not report.render.ok:
         if not keep_going:
             return report

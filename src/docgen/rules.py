@@ -174,7 +174,9 @@ def _kpis(rule: KpisWithTargets, ctx: Context) -> Iterator[Unmet]:
             where = Location(f"{ctx.engagement.rel}/kpis.md")
             yield Unmet(where, f"kpis.md does not exist; at least {rule.min} KPI(s) needed")
         else:
-            yield Unmet(kpis.at(), f"kpis.md holds {len(listed)} KPI(s); at least {rule.min} needed")
+            yield Unmet(
+                kpis.at(), f"kpis.md holds {len(listed)} KPI(s); at least {rule.min} needed"
+            )
     for i, kpi in enumerate(listed):
         if kpi.target is None and kpis is not None:
             yield Unmet(kpis.at("kpis", i), f"KPI '{kpi.id}' ({kpi.metric}) has no target")

@@ -136,7 +136,9 @@ def new_engagement(
     if folder.exists():
         raise DocgenError(f"{workspace.rel(folder)} already exists")
     if code is not None:
-        taken = [u for u in engagement_codes(workspace, engagement_folders(workspace)) if u.code == code]
+        taken = [
+            u for u in engagement_codes(workspace, engagement_folders(workspace)) if u.code == code
+        ]
         if taken:
             where = taken[0].where
             raise DocgenError(

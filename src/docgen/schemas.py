@@ -9,7 +9,6 @@ from pydantic import BaseModel
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError
-from docgen.paths import is_inside, output_file
 from docgen.model import (
     DocumentRecord,
     EngagementIndex,
@@ -19,6 +18,7 @@ from docgen.model import (
     RisksFile,
     StageFile,
 )
+from docgen.paths import is_inside, output_file
 from docgen.process import Process
 from docgen.workspace import Workspace, WorkspaceConfig
 

@@ -21,9 +21,9 @@ from docgen.load import (
     CodeUse,
     Engagement,
     Portfolio,
+    Sourced,
     engagement_codes,
     engagement_folders,
-    Sourced,
     load_folders,
     load_portfolio,
     open_portfolio,
@@ -533,16 +533,16 @@ def _code_uses(portfolio: Portfolio) -> list[CodeUse]:
 def _portfolio_checks(
     codes: list[CodeUse],
     folders: list[tuple[str, str]],
-    others: Sequence[CodeUse] = (),
+    elsewhere: Sequence[CodeUse] = (),
     checked: set[str] | None = None,
 ) -> Iterator[Diagnostic]:
     """Checks across engagements: codes used twice, folder names differing only in case.
 
-    ``others`` are codes of engagements not being checked, and ``checked`` names those
+    ``elsewhere`` are codes of engagements not being checked, and ``checked`` names those
     that are (None: all): findings are reported for checked engagements only.
     """
     users: dict[str, list[str]] = {}
-    for use in [*codes, *others]:
+    for use in [*codes, *elsewhere]:
         users.setdefault(use.code, []).append(use.engagement)
     for use in codes:
         others = [o for o in users[use.code] if o != use.engagement]

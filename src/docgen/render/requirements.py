@@ -48,8 +48,16 @@ class DocumentCheck:
             if isinstance(spec, Diagnostic):
                 yield spec
                 continue
-            doc, _ = document_view(e, self.process, job.kind.id, spec.header.title or job.kind.title)
+            doc, _ = document_view(
+                e, self.process, job.kind.id, spec.header.title or job.kind.title
+            )
             context = build_context(
-                self.workspace, self.process, e, doc, revisions=[], doc_date=today, meeting=job.meeting
+                self.workspace,
+                self.process,
+                e,
+                doc,
+                revisions=[],
+                doc_date=today,
+                meeting=job.meeting,
             )
             yield from job_findings(job, spec, context, self.workspace)

@@ -31,9 +31,7 @@ def for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
         if e.index is None or e.index.data.visibility not in _SHOWN:
             continue
         kept.append(_partner_view(e, process))
-    return replace(
-        portfolio, engagements=kept, diagnostics=[], process=partner_process(process)
-    )
+    return replace(portfolio, engagements=kept, diagnostics=[], process=partner_process(process))
 
 
 def partner_process(process: Process) -> Process:

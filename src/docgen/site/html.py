@@ -23,25 +23,27 @@ class Html(str):
 
 
 # html.escape's five, and what Python-Markdown would still read inside inline HTML
-_ESCAPES = str.maketrans(
-    {
-        **VISIBLE,
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#x27;",
-        "*": "&#42;",
-        "_": "&#95;",
-        "`": "&#96;",
-        "\\": "&#92;",
-        "[": "&#91;",
-        "]": "&#93;",
-        "{": "&#123;",
-        "}": "&#125;",
-        "\n": " ",
-    }
-)
+_ESCAPES: dict[int, str] = {
+    **VISIBLE,
+    **str.maketrans(
+        {
+            "&": "&amp;",
+            "<": "&lt;",
+            ">": "&gt;",
+            '"': "&quot;",
+            "'": "&#x27;",
+            "*": "&#42;",
+            "_": "&#95;",
+            "`": "&#96;",
+            "\\": "&#92;",
+            "[": "&#91;",
+            "]": "&#93;",
+            "{": "&#123;",
+            "}": "&#125;",
+            "\n": " ",
+        }
+    ),
+}
 
 
 def esc(value: Any) -> Html:

@@ -71,20 +71,22 @@ class SitePage:
 
 def safe_title(text: str) -> str:
     """A title that themes may print unescaped: markup characters made full-width."""
-    table_ = str.maketrans(
-        {
-            "<": "＜",
-            ">": "＞",
-            "&": "＆",
-            '"': "＂",
-            "'": "＇",
-            "\\": "＼",
-            "{": "｛",
-            "}": "｝",
-            "\n": " ",
-            **VISIBLE,
-        }
-    )
+    table_: dict[int, str] = {
+        **VISIBLE,
+        **str.maketrans(
+            {
+                "<": "＜",
+                ">": "＞",
+                "&": "＆",
+                '"': "＂",
+                "'": "＇",
+                "\\": "＼",
+                "{": "｛",
+                "}": "｝",
+                "\n": " ",
+            }
+        ),
+    }
     return text.translate(table_)
 
 

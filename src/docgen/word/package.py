@@ -45,7 +45,9 @@ def save_deterministic(
     props.version = version
     props.comments = ""
     data = package_bytes(document)
-    write_atomic(path, data, durable=False, root=root)  # a build output: rebuilt if a crash loses it
+    write_atomic(
+        path, data, durable=False, root=root
+    )  # a build output: rebuilt if a crash loses it
     return data
 
 
