@@ -184,6 +184,12 @@ def build_context(
     meeting: Sourced[Meeting] | None = None,
 ) -> dict[str, Any]:
     """Everything a template may use; ``e.index`` must have loaded."""
+    base = engagement_context(workspace, process, e)
+    return document_context(base, doc, revisions=revisions, doc_date=doc_date, meeting=meeting)
+
+
+def engagement_context(workspace: Workspace, process: Process, e: Engagement) -> dict[str, Any]:
+    """The part of a template's context that is the same for every document of ``e``."""
     assert e.index is not None
     index = e.index.data
     stages, items = _items(e, process)
@@ -200,7 +206,6 @@ def build_context(
         "settlement": index.settlement,
         "renewal": index.renewal,
         "mode": {"id": index.mode, "title": modes.get(index.mode, index.mode)},
-        "doc": doc,
         "stages": stages,
         "items": items,
         "risks": _risk_views(e, process),
@@ -209,13 +214,28 @@ def build_context(
         "tasks": e.plan.data.tasks if e.plan else [],
         "milestones": e.plan.data.milestones if e.plan else [],
         "meetings": sorted((m.data for m in e.meetings), key=lambda m: m.date),
-        "meeting": meeting.data if meeting else None,
-        "meeting_notes": Markdown(meeting.body.strip()) if meeting else None,
         "survey": survey,
         "survey_questions": process.question_titles,
+        "process_title": process.title,
+    }
+
+
+def document_context(
+    base: dict[str, Any],
+    doc: DocView,
+    *,
+    revisions: list[Revision],
+    doc_date: date,
+    meeting: Sourced[Meeting] | None = None,
+) -> dict[str, Any]:
+    """``base`` (`engagement_context`) completed for one document (and meeting)."""
+    return {
+        **base,
+        "doc": doc,
+        "meeting": meeting.data if meeting else None,
+        "meeting_notes": Markdown(meeting.body.strip()) if meeting else None,
         "revisions": revisions,
         "doc_date": doc_date,
-        "process_title": process.title,
     }
 
 

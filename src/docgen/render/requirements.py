@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.load import Engagement
 from docgen.process import Process
-from docgen.render.context import build_context, document_view
+from docgen.render.context import document_context, document_view, engagement_context
 from docgen.render.documents import job_findings, plan_jobs
 from docgen.render.templates import TemplateSpec, environment, load_spec, template_dirs
 from docgen.workspace import Workspace
@@ -43,21 +44,15 @@ class DocumentCheck:
         """Every value missing from the documents ``e`` has reached (as ``render`` makes)."""
         if e.index is None:
             return
+        base: dict[str, Any] | None = None
         for job in plan_jobs([e], self.process):
             spec = self.spec(job.template_name)
             if isinstance(spec, Diagnostic):
                 yield spec
                 continue
-            doc, _ = document_view(
-                e, self.process, job.kind.id, spec.header.title or job.kind.title
-            )
-            context = build_context(
-                self.workspace,
-                self.process,
-                e,
-                doc,
-                revisions=[],
-                doc_date=today,
-                meeting=job.meeting,
-            )
+            if base is None:
+                base = engagement_context(self.workspace, self.process, e)
+            title = spec.header.title or job.kind.title
+            doc, _ = document_view(e, self.process, job.kind.id, title)
+            context = document_context(base, doc, revisions=[], doc_date=today, meeting=job.meeting)
             yield from job_findings(job, spec, context, self.workspace)
