@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-import cn2an
-
 from docgen.model import Money
 
 CURRENCY_ZH = {
@@ -64,7 +62,7 @@ def money(value: Money | None, upper: bool = True) -> str | None:
     if value.currency != "CNY":
         text = f"{name} {_grouped(value.amount)}"
     if upper and value.currency == "CNY":
-        text += f"（大写：人民币{cn2an.an2cn(f'{value.amount:.2f}', 'rmb')}）"
+        text += f"（大写：人民币{_cn2an().an2cn(f'{value.amount:.2f}', 'rmb')}）"
     return text
 
 
@@ -100,7 +98,7 @@ def number(value: float | None, digits: int = 2) -> str | None:
 
 def cn_count(value: int) -> str:
     """3 → 三 (for 第三条-style wording in running text)."""
-    return str(cn2an.an2cn(int(value), "low"))
+    return str(_cn2an().an2cn(int(value), "low"))
 
 
 def months_zh(value: int | None) -> str | None:
@@ -143,3 +141,14 @@ FILTERS = {
     "months_en": months_en,
     "join_zh": join_zh,
 }
+
+
+def _cn2an() -> Any:
+    """cn2an, imported when a number is first written in words.
+
+    Its import costs 0.18 s, which validation (loading these filters, never calling them)
+    should not pay.
+    """
+    import cn2an
+
+    return cn2an
