@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
-
 _NAMES = {
     0x0B: "vertical tab",
     0x0C: "form feed",
@@ -55,6 +53,10 @@ VISIBLE: dict[int, str] = {
         0xFFFF,
     ]
 }
+
+
+#: Any one of them (made from the same code points as `VISIBLE`).
+CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in VISIBLE) + "]")
 
 
 def show_controls(text: str) -> str:

@@ -94,12 +94,18 @@ def output_file(path: Path, root: Path) -> Path:
     An existing folder anywhere is the user's choice; a missing one is made only inside
     the workspace or the current folder, never elsewhere by a typo.
     """
-    folder = Path(os.path.normpath(path.absolute().parent))
+    output_folder(path.parent, root)
+    return path
+
+
+def output_folder(folder: Path, root: Path) -> Path:
+    """``folder`` for output the user named; see `output_file` for where it may be made."""
+    folder = Path(os.path.normpath(folder.absolute()))
     if folder.is_dir():
-        return path
+        return folder
     for base in (root, Path.cwd()):
         if is_inside(base, _existing_ancestor(folder)):
-            return path
+            return folder
     raise DocgenError(
         f"folder {folder} does not exist; docgen makes missing folders only inside the "
         f"workspace ({root}) or the current folder: create it first"

@@ -166,17 +166,21 @@ def _high_risks(rule: HighRisksHandled, ctx: Context) -> Iterator[Unmet]:
             )
 
 
+def _too_few(
+    ctx: Context, file: Sourced[Any] | None, name: str, count: int, needed: int, what: str
+) -> Unmet:
+    """Too few entries in ``name``: at its top, or at the file itself when it is missing."""
+    if file is None:
+        where = Location(f"{ctx.engagement.rel}/{name}")
+        return Unmet(where, f"{name} does not exist; at least {needed} {what} needed")
+    return Unmet(file.at(), f"{name} holds {count} {what}; at least {needed} needed")
+
+
 def _kpis(rule: KpisWithTargets, ctx: Context) -> Iterator[Unmet]:
     kpis = ctx.engagement.kpis
     listed = kpis.data.kpis if kpis else []
     if len(listed) < rule.min:
-        if kpis is None:
-            where = Location(f"{ctx.engagement.rel}/kpis.md")
-            yield Unmet(where, f"kpis.md does not exist; at least {rule.min} KPI(s) needed")
-        else:
-            yield Unmet(
-                kpis.at(), f"kpis.md holds {len(listed)} KPI(s); at least {rule.min} needed"
-            )
+        yield _too_few(ctx, kpis, "kpis.md", len(listed), rule.min, "KPI(s)")
     for i, kpi in enumerate(listed):
         if kpi.target is None and kpis is not None:
             yield Unmet(kpis.at("kpis", i), f"KPI '{kpi.id}' ({kpi.metric}) has no target")
@@ -186,13 +190,7 @@ def _plan(rule: PlanWithOwners, ctx: Context) -> Iterator[Unmet]:
     plan = ctx.engagement.plan
     tasks = plan.data.tasks if plan else []
     if len(tasks) < rule.min_tasks:
-        if plan is None:
-            where = Location(f"{ctx.engagement.rel}/plan.md")
-            yield Unmet(where, f"plan.md does not exist; at least {rule.min_tasks} task(s) needed")
-        else:
-            yield Unmet(
-                plan.at(), f"plan.md holds {len(tasks)} task(s); at least {rule.min_tasks} needed"
-            )
+        yield _too_few(ctx, plan, "plan.md", len(tasks), rule.min_tasks, "task(s)")
     for i, task in enumerate(tasks):
         missing = [f for f in rule.fields if not getattr(task, f)]
         if missing and plan is not None and task.status != "cancelled":

@@ -18,7 +18,7 @@ from docgen.model import (
     RisksFile,
     StageFile,
 )
-from docgen.paths import is_inside, output_file
+from docgen.paths import is_inside, output_folder
 from docgen.process import Process
 from docgen.workspace import Workspace, WorkspaceConfig
 
@@ -62,7 +62,7 @@ def write_schemas(workspace: Workspace, out_dir: Path | None = None) -> list[Pat
             "engagement folders; write the schemas elsewhere (default: schema/ at the "
             "workspace root)"
         )
-    output_file(out_dir / "x", workspace.root)
+    output_folder(out_dir, workspace.root)
     written = []
     for kind in KINDS:
         path = out_dir / f"{kind}.schema.json"

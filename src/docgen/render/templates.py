@@ -168,8 +168,12 @@ def template_error(path: str, line: int, message: str) -> DocgenError:
     )
 
 
-def load_spec(env: jinja2.Environment, name: str, rel: Any) -> TemplateSpec:
+def load_spec(
+    env: jinja2.Environment, name: str, rel: Any, *, check_syntax: bool = True
+) -> TemplateSpec:
     """Read ``name``'s header and requirements, and check its syntax, without compiling.
+
+    ``check_syntax=False`` skips the parse, for a caller that compiles the template next.
 
     Errors (a missing template, a bad header, a syntax error) name the template file and
     line.  This is what validation needs: a fraction of the cost of `load_template`.
@@ -200,7 +204,8 @@ def load_spec(env: jinja2.Environment, name: str, rel: Any) -> TemplateSpec:
         where = ".".join(str(p) for p in problem["loc"])
         raise template_error(shown, 1, f"template header, {where}: {problem['msg']}") from None
     try:
-        env.parse(source, name, str(filename))
+        if check_syntax:
+            env.parse(source, name, str(filename))
         requirements = []
         for entry in header.requires:
             path, _, condition = entry.partition(" if ")
@@ -214,11 +219,12 @@ def load_spec(env: jinja2.Environment, name: str, rel: Any) -> TemplateSpec:
 
 def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTemplate:
     """Compile ``name`` (``<doc>.md.j2``); errors name the template file and line."""
-    spec = load_spec(env, name, rel)
+    spec = load_spec(env, name, rel, check_syntax=False)  # get_template parses it
     try:
         template = env.get_template(name)
-    except jinja2.TemplateSyntaxError as exc:  # in an included template
-        raise template_error(spec.path, exc.lineno, f"template syntax: {exc.message}") from None
+    except jinja2.TemplateSyntaxError as exc:  # in it, or in a template it includes
+        path = rel(Path(exc.filename)) if exc.filename else spec.path
+        raise template_error(path, exc.lineno, f"template syntax: {exc.message}") from None
     return DocumentTemplate(
         spec.name, spec.path, spec.header, spec.source, spec.requirements, template
     )
