@@ -26,7 +26,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import make_portfolio
 
-TARGET_SECONDS = 2.0
+#: issue 9's targets for 1,000 engagements: cold (empty parse cache) and warm
+TARGET_SECONDS = {"cold": 2.0, "warm": 1.2}
 TARGET_MB = 300
 
 
@@ -36,6 +37,8 @@ def run_validate(root: Path, cache: Path, jobs: int | None) -> tuple[float, floa
     if jobs:
         cmd += ["--jobs", str(jobs)]
     env = {**os.environ, "DOCGEN_TODAY": "2026-11-26", "DOCGEN_CACHE_DIR": str(cache)}
+    # as installed for users: Python keeps docgen's bytecode (some CI images turn that off)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -61,7 +64,7 @@ def summary(label: str, runs: list[tuple[float, float, int]], files: int) -> flo
     print(
         f"  {label:<5} median {wall:5.2f} s (min {min(walls):.2f}, max {max(walls):.2f}), "
         f"{files / wall:7,.0f} files/s, peak RSS {peak:4.0f} MB per process; "
-        f"{wall / TARGET_SECONDS:.2f}x of the {TARGET_SECONDS:.0f} s target"
+        f"{wall / TARGET_SECONDS[label]:.2f}x of the {TARGET_SECONDS[label]} s target"
     )
     return wall
 

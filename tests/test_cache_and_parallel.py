@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
+import docgen.load
 from conftest import REPO, build_tree
 from docgen.validate import validate
 
@@ -18,12 +22,29 @@ def codes(root: Path) -> list[tuple[str, int, str]]:
     return [(d.path, d.line, d.code) for d in validate(root, jobs=1).diagnostics]
 
 
-def test_warm_cache_gives_the_same_diagnostics(workspace: Path, _private_cache: Path) -> None:
+def databases(cache: Path) -> list[Path]:
+    return list(cache.glob("parse-*.sqlite3"))
+
+
+def rows(cache: Path) -> list[tuple[str, bytes]]:
+    (db,) = databases(cache)
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT engagement, data FROM bundles").fetchall()
+
+
+def test_warm_cache_gives_the_same_diagnostics(
+    workspace: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build_tree(workspace, {f"{E}/risks.md": "---\nrisks:\n  - id: R1\n    title: x\n---\n"})
     cold = codes(workspace)
-    assert list(_private_cache.rglob("*.pickle")), "cold run should fill the cache"
+    assert [name for name, _ in rows(_private_cache)] == ["e"], "one bundle per engagement"
+
+    def no_parsing(*_: object) -> None:
+        raise AssertionError("a warm run parsed an unchanged file")
+
+    monkeypatch.setattr(docgen.load, "parse_markdown", no_parsing)
     assert cold == codes(workspace)
-    assert not list(workspace.rglob("*.pickle")), "the cache never lives in the workspace"
+    assert not list(workspace.rglob("*.sqlite3*")), "the cache never lives in the workspace"
 
 
 def test_changed_content_is_parsed_again(workspace: Path) -> None:
@@ -38,17 +59,41 @@ def test_changed_content_is_parsed_again(workspace: Path) -> None:
     assert (f"{E}/index.md", 10, "unknown-key") in codes(workspace)
 
 
-def test_broken_cache_is_a_miss(workspace: Path, _private_cache: Path) -> None:
+def test_a_damaged_row_is_a_miss(workspace: Path, _private_cache: Path) -> None:
     first = codes(workspace)
-    for bundle in _private_cache.rglob("*.pickle"):
-        bundle.write_bytes(b"not a pickle")
+    (db,) = databases(_private_cache)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE bundles SET data = ?", (b"not a pickle",))
+    assert codes(workspace) == first
+    assert rows(_private_cache)[0][1] != b"not a pickle", "the damaged row is written again"
+
+
+def test_a_cache_file_that_is_not_a_database_is_replaced(
+    workspace: Path, _private_cache: Path
+) -> None:
+    first = codes(workspace)
+    (db,) = databases(_private_cache)
+    for extra in db.parent.glob(db.name + "-*"):
+        extra.unlink()
+    db.write_bytes(b"garbage " * 100)
+    assert codes(workspace) == first
+    assert [name for name, _ in rows(_private_cache)] == ["e"]
+
+
+def test_an_unwritable_cache_costs_only_speed(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = codes(workspace)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(blocked / "docgen"))
     assert codes(workspace) == first
 
 
 def test_cache_can_be_turned_off(workspace: Path, _private_cache: Path, monkeypatch) -> None:
     monkeypatch.setenv("DOCGEN_NO_CACHE", "1")
     codes(workspace)
-    assert not list(_private_cache.rglob("*.pickle"))
+    assert not list(_private_cache.iterdir())
 
 
 def test_parallel_equals_serial(tmp_path: Path, monkeypatch) -> None:

@@ -1,13 +1,19 @@
 """A per-user cache of parsed files, so unchanged files are not parsed again.
 
 Parsing YAML is most of the cost of loading a portfolio.  Each engagement's parsed
-files are kept in one bundle, keyed by the BLAKE2 hash of each file's bytes, so a
-changed file is always parsed afresh whatever its modification time says.
+files are kept together as one bundle, keyed by the BLAKE2 hash of each file's bytes, so
+a changed file is always parsed afresh whatever its modification time says.
+
+All bundles live in one SQLite file, written in one transaction a run: creating a file
+per engagement cost more than parsing (0.8 s for 1,000 engagements on this machine's
+disk, against 0.03 s for one file).  Parallel workers each write their own rows; SQLite
+serialises them.
 
 The cache lives in the user's cache folder (``$DOCGEN_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/docgen``, else ``~/.cache/docgen``), never in the workspace: bundles
 are pickles, and a pickle planted in a cloned repository must never be loaded.
-``DOCGEN_NO_CACHE=1`` turns the cache off.  Any unreadable bundle counts as a miss.
+``DOCGEN_NO_CACHE=1`` turns the cache off.  Anything unreadable counts as a miss, and a
+cache that cannot be written only costs speed.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,11 @@ _NAMESPACE = hashlib.blake2b(
     Path(source.__file__).read_bytes() + f"{sys.version_info[:2]} {yaml.__version__}".encode(),
     digest_size=8,
 ).hexdigest()
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS bundles ("
+    " space TEXT NOT NULL, engagement TEXT NOT NULL, data BLOB NOT NULL,"
+    " PRIMARY KEY (space, engagement))"
+)
 
 
 def cache_root() -> Path | None:
@@ -49,22 +60,10 @@ def digest(raw: bytes) -> bytes:
 class Bundle:
     """The cached parse results of one engagement folder: ``{rel: (digest, result)}``."""
 
-    def __init__(self, workspace_root: Path, engagement: str) -> None:
-        root = cache_root()
-        self.path: Path | None = None
-        self.entries: dict[str, tuple[bytes, Any]] = {}
+    def __init__(self, engagement: str, entries: dict[str, tuple[bytes, Any]] | None = None):
+        self.engagement = engagement
+        self.entries: dict[str, tuple[bytes, Any]] = entries or {}
         self.dirty = False
-        if root is None:
-            return
-        space = hashlib.blake2b(str(workspace_root).encode(), digest_size=8).hexdigest()
-        self.path = root / _NAMESPACE / space / f"{engagement}.pickle"
-        try:
-            with open(self.path, "rb") as fh:
-                loaded = pickle.load(fh)
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except Exception:
-            self.entries = {}
 
     def get(self, rel: str, key: bytes) -> Any:
         """The cached result for ``rel`` if its content key matches, else None."""
@@ -76,20 +75,84 @@ class Bundle:
         self.entries[rel] = (key, result)
         self.dirty = True
 
-    def save(self, keep: set[str]) -> None:
-        """Write the bundle if it changed, dropping files that no longer exist."""
-        stale = set(self.entries) - keep
-        for rel in stale:
+    def keep_only(self, keep: set[str]) -> None:
+        """Forget the files that no longer exist."""
+        for rel in set(self.entries) - keep:
             del self.entries[rel]
-        if self.path is None or not (self.dirty or stale):
+            self.dirty = True
+
+
+class ParseCache:
+    """The bundles of one workspace, read one engagement at a time and saved together."""
+
+    def __init__(self, workspace_root: Path) -> None:
+        self.space = hashlib.blake2b(str(workspace_root).encode(), digest_size=8).hexdigest()
+        self.db: sqlite3.Connection | None = None
+        self.pending: list[tuple[str, str, bytes]] = []
+        root = cache_root()
+        if root is None:
             return
-        tmp = None
+        path = root / f"parse-{_NAMESPACE}.sqlite3"
+        for attempt in (1, 2):
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=OFF")  # a lost cache costs only speed
+                self.db.execute(_SCHEMA)
+                return
+            except sqlite3.DatabaseError as exc:
+                self.close()
+                if attempt == 2 or isinstance(exc, sqlite3.OperationalError):
+                    return  # locked, read-only, full: run without the cache
+                for suffix in ("", "-wal", "-shm"):  # not a database: start it again
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+            except OSError:
+                self.close()
+                return
+
+    def bundle(self, engagement: str) -> Bundle:
+        """The engagement's cached bundle (empty on a miss or an unreadable row)."""
+        if self.db is not None:
+            try:
+                row = self.db.execute(
+                    "SELECT data FROM bundles WHERE space = ? AND engagement = ?",
+                    (self.space, engagement),
+                ).fetchone()
+                if row is not None:
+                    loaded = pickle.loads(row[0])
+                    if isinstance(loaded, dict):
+                        return Bundle(engagement, loaded)
+            except Exception:  # a damaged row is a miss, whatever unpickling raised
+                pass
+        return Bundle(engagement)
+
+    def keep(self, bundle: Bundle) -> None:
+        """Set a loaded engagement's bundle aside for `save`, if it changed.
+
+        It is pickled now, so that its parsed files can be freed with the engagement.
+        """
+        if self.db is not None and bundle.dirty:
+            data = pickle.dumps(bundle.entries, protocol=pickle.HIGHEST_PROTOCOL)
+            self.pending.append((self.space, bundle.engagement, data))
+
+    def save(self) -> None:
+        """Write the bundles set aside, in one transaction, and let go of the database."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            if tmp is not None:  # a read-only or full cache folder only costs speed
-                Path(tmp).unlink(missing_ok=True)
+            if self.db is not None and self.pending:
+                with self.db:
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO bundles (space, engagement, data) VALUES (?, ?, ?)",
+                        self.pending,
+                    )
+        except sqlite3.Error:
+            pass
+        finally:
+            self.pending.clear()
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the database (`save` does so too)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None

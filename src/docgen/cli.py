@@ -13,12 +13,10 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from docgen import exports, reminders, report, schemas, workflow
+from docgen import reminders, report, schemas, workflow
 from docgen import survey as survey_module
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
-from docgen.publish import publish as run_publish
-from docgen.render.run import render_documents
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
 from docgen.validate import validate as run_validate
@@ -146,6 +144,8 @@ def render(
     root: Path | None,
 ) -> None:
     """Render Word documents: <out>/<ID>/<doc>.docx; only what changed is rebuilt."""
+    from docgen.render.run import render_documents  # python-docx: only when rendering
+
     with report.RenderProgress(_console(err=True)) as progress:
         result = render_documents(
             root,
@@ -189,6 +189,8 @@ def publish(
     audience: str, site_dir: Path | None, jobs: int | None, keep_going: bool, root: Path | None
 ) -> None:
     """Validate, render every .docx, and build the site (mkdocs build --strict)."""
+    from docgen.publish import publish as run_publish  # MkDocs: only when publishing
+
     with report.RenderProgress(_console(err=True)) as progress:
         result = run_publish(
             root,
@@ -274,6 +276,8 @@ def export() -> None:
 @root_option
 def export_ics(output: Path | None, root: Path | None) -> None:
     """Milestones, due dates, meetings and action items as calendar events."""
+    from docgen import exports  # openpyxl: only when exporting
+
     portfolio = load_portfolio(root)
     data = exports.ics(portfolio)
     if output is None:
@@ -288,6 +292,8 @@ def export_ics(output: Path | None, root: Path | None) -> None:
 @root_option
 def export_xlsx(output: Path, root: Path | None) -> None:
     """The 项目跟踪表: engagements, tasks, risks and KPIs on separate sheets."""
+    from docgen import exports
+
     exports.xlsx(load_portfolio(root), output)
     _console(err=True).print(f"wrote {output}", markup=False)
 

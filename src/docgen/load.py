@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
-from docgen.cache import Bundle, digest
+from docgen.cache import Bundle, ParseCache, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.model import (
     FILE_KINDS,
@@ -100,13 +100,11 @@ class Portfolio:
 class _FileLoader:
     """Reads the files of one engagement through the parse cache, collecting diagnostics."""
 
-    def __init__(
-        self, workspace: Workspace, engagement: str, diagnostics: list[Diagnostic]
-    ) -> None:
+    def __init__(self, workspace: Workspace, bundle: Bundle, diagnostics: list[Diagnostic]) -> None:
         self.workspace = workspace
         self.diagnostics = diagnostics
         self.max_bytes = workspace.config.max_file_kb * 1024
-        self.bundle = Bundle(workspace.root, engagement)
+        self.bundle = bundle
         self.seen: set[str] = set()
 
     def _parse(self, file: Path, rel: str) -> SourceFile:
@@ -138,7 +136,8 @@ class _FileLoader:
         return Sourced(rel, data, source.source_map, source.body)
 
     def close(self) -> None:
-        self.bundle.save(self.seen)
+        """Forget cached files that are gone (the caller saves the bundle)."""
+        self.bundle.keep_only(self.seen)
 
 
 def engagement_folders(workspace: Workspace) -> list[Path]:
@@ -168,10 +167,17 @@ def _listing(folder: Path, root: Path, rel: str, diagnostics: list[Diagnostic]) 
 
 
 def load_engagement(
-    folder: Path, workspace: Workspace, process: Process, diagnostics: list[Diagnostic]
+    folder: Path,
+    workspace: Workspace,
+    process: Process,
+    diagnostics: list[Diagnostic],
+    bundle: Bundle | None = None,
 ) -> Engagement:
-    """Load one engagement folder; problems go to ``diagnostics``."""
-    loader = _FileLoader(workspace, folder.name, diagnostics)
+    """Load one engagement folder; problems go to ``diagnostics``.
+
+    ``bundle`` holds the folder's cached parse results, and takes what is parsed anew.
+    """
+    loader = _FileLoader(workspace, bundle or Bundle(folder.name), diagnostics)
     rel = workspace.rel(folder)
     engagement = Engagement(folder.name, folder, rel)
     stage_files = process.stage_by_file
@@ -246,18 +252,21 @@ def engagement_codes(workspace: Workspace, folders: Iterable[Path]) -> list[Code
     without loading the whole portfolio.  Files that do not read are skipped.
     """
     uses = []
+    cache = ParseCache(workspace.root)
     for folder in folders:
         if folder.is_symlink() and not is_inside(workspace.root, folder):
             continue
         rel = f"{workspace.rel(folder)}/index.md"
         try:
-            # no close(): saving would drop the bundle's other files from the cache
-            source = _FileLoader(workspace, folder.name, [])._parse(folder / "index.md", rel)
+            # read through the cache, never written back: one file is not the whole bundle
+            loader = _FileLoader(workspace, cache.bundle(folder.name), [])
+            source = loader._parse(folder / "index.md", rel)
         except FileProblem:
             continue
         code = source.data.get("code")
         if isinstance(code, str | int) and not isinstance(code, bool) and str(code).strip():
             uses.append(CodeUse(folder.name, str(code), source.source_map.locate(("code",))))
+    cache.close()
     return uses
 
 
@@ -315,18 +324,31 @@ def load_folders(workspace: Workspace, process: Process, folders: list[Path]) ->
             diagnostics.extend(outside_error(root, folder, workspace.rel(folder)).diagnostics)
         else:
             inside.append(folder)
+    cache = ParseCache(root)
+    engagements = []
     with _collector_paused():
-        engagements = [load_engagement(f, workspace, process, diagnostics) for f in inside]
+        for folder in inside:
+            bundle = cache.bundle(folder.name)
+            engagements.append(load_engagement(folder, workspace, process, diagnostics, bundle))
+            cache.keep(bundle)
+    cache.save()
     return Portfolio(workspace, process, engagements, diagnostics)
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many acyclic objects (about 8% of load time)."""
+    """Pause the cyclic GC while building many acyclic objects.
+
+    On resuming, what was built is moved to the collector's permanent generation
+    (`gc.freeze`): the model holds no reference cycles, so scanning it again and again
+    in later collections only costs time (about 0.2 s for 1,000 engagements).  Frozen
+    objects are still freed by reference counting when dropped.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()

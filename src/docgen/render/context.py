@@ -13,8 +13,10 @@ and names the engagement file and line where the value belongs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, Location
@@ -155,6 +157,37 @@ def _items(e: Engagement, process: Process) -> tuple[dict[str, Any], dict[str, I
     return stages, items
 
 
+class _Checklists:
+    """Stage and item views of one engagement, built when a template first reads them.
+
+    Most documents never do, and building them is most of an engagement's context.
+    """
+
+    def __init__(self, e: Engagement, process: Process) -> None:
+        self.e = e
+        self.process = process
+
+    @cached_property
+    def views(self) -> tuple[dict[str, Any], dict[str, ItemView]]:
+        return _items(self.e, self.process)
+
+
+class _Lazy(Mapping[str, Any]):
+    """A read-only mapping whose contents are computed on first use."""
+
+    def __init__(self, build: Callable[[], Mapping[str, Any]]) -> None:
+        self._build = build
+
+    def __getitem__(self, key: str) -> Any:
+        return self._build()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._build())
+
+    def __len__(self) -> int:
+        return len(self._build())
+
+
 def document_view(
     e: Engagement, process: Process, doc_id: str, title: str
 ) -> tuple[DocView, Sourced[DocumentRecord] | None]:
@@ -192,7 +225,7 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
     """The part of a template's context that is the same for every document of ``e``."""
     assert e.index is not None
     index = e.index.data
-    stages, items = _items(e, process)
+    checklists = _Checklists(e, process)
     modes = process.mode_titles
     survey = e.survey.data.surveys[-1] if e.survey and e.survey.data.surveys else None
     return {
@@ -206,8 +239,8 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "settlement": index.settlement,
         "renewal": index.renewal,
         "mode": {"id": index.mode, "title": modes.get(index.mode, index.mode)},
-        "stages": stages,
-        "items": items,
+        "stages": _Lazy(lambda: checklists.views[0]),
+        "items": _Lazy(lambda: checklists.views[1]),
         "risks": _risk_views(e, process),
         "high_threshold": process.risk.high_threshold,
         "kpis": _kpi_views(e),

@@ -27,7 +27,7 @@ from docgen.process import DocumentKind, Process
 from docgen.render.context import build_context, document_view, missing_fields
 from docgen.render.history import History, Revision
 from docgen.render.templates import DocumentTemplate, EmptyValue, TemplateSpec, load_template
-from docgen.word.package import EPOCH
+from docgen.word import EPOCH
 from docgen.workspace import Workspace
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from docx.document import Document
 from docx.opc.pkgwriter import _ContentTypesItem
 
 from docgen.atomic import write_atomic
+from docgen.word import EPOCH
 
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
