@@ -1,11 +1,16 @@
 # docgen — the two set-up commands on a fresh machine:
-#   make demo   build a venv, then validate the samples, print their status, publish (every .docx + the site)
-#   make test   build a venv with the test tools, then run the whole test suite
+#   make demo   install missing system packages, build a venv, then validate the samples,
+#               print their status, publish (every .docx, PDFs of signed documents, the site)
+#   make test   install missing system packages, build a venv with the test tools, then run
+#               the whole test suite
+# System packages (system-packages.txt) are installed with apt-get when running as root on
+# Debian/Ubuntu; otherwise the exact command is printed.  SYSTEM_PACKAGES=skip goes on without.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
+export SYSTEM_PACKAGES
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean system-demo system-test
 
 $(BIN)/docgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,12 +18,15 @@ $(BIN)/docgen: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $@
 
-demo: $(BIN)/docgen
+system-demo system-test: system-%:
+	scripts/system-packages $*
+
+demo: system-demo $(BIN)/docgen
 	$(BIN)/docgen validate
 	$(BIN)/docgen status
 	$(BIN)/docgen publish
 
-test: $(BIN)/docgen
+test: system-test $(BIN)/docgen
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/docgen

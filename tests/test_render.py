@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO, TODAY, build_tree
 from docgen.render import render_documents
 from docx_text import docx_text
+from system_tools import needs
 
 GOLDEN = Path(__file__).parent / "golden" / "documents"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -224,9 +225,8 @@ def test_workspace_template_overrides_the_default(workspace: Path) -> None:
     assert "本单位与苏州示例科技有限公司有意合作。" in text
 
 
+@needs("git")
 def test_revision_record_and_date_come_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not shutil.which("git"):
-        pytest.skip("git is not installed")
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     env = {**os.environ, "GIT_AUTHOR_NAME": "李娜", "GIT_AUTHOR_EMAIL": "l@x.cn",
@@ -241,11 +241,7 @@ def test_revision_record_and_date_come_from_git(tmp_path: Path, monkeypatch: pyt
     assert "2026-04-01T02:00:00Z" in xml(contract, "docProps/core.xml")
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdffonts")),
-    reason="LibreOffice or poppler-utils not installed (CI installs libreoffice-writer-nogui, "
-    "fonts-noto-cjk, poppler-utils)",
-)
+@needs("libreoffice-writer-nogui", "fonts-noto-cjk", "poppler-utils")
 def test_libreoffice_converts_every_document(rendered: Path, tmp_path: Path) -> None:
     flat = tmp_path / "flat"
     flat.mkdir()

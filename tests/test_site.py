@@ -17,6 +17,7 @@ import pytest
 
 from conftest import TODAY
 from docgen.publish import publish
+from system_tools import needs
 from test_render import copy_samples
 
 MARKER = "INTERNAL-MARKER-7Q"
@@ -205,7 +206,7 @@ def _search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [a.get_attribute("href") or "" for a in page.query_selector_all(".md-search-result__link")]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (CI installs it)")
+@needs("chromium")
 def test_browser_search_open_and_download(served: str, tmp_path: Path) -> None:
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     requests: list[str] = []

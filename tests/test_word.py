@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,6 +13,7 @@ from docgen.word.furniture import DRAFT_MARK, add_toc, decorate
 from docgen.word.package import save_deterministic
 from docgen.word.reference import ARTICLE_STYLE, CLAUSE_STYLE, write_reference
 from docgen.word.writer import new_document, render_markdown
+from system_tools import needs
 
 CONTRACT = """# 合作协议
 
@@ -109,11 +109,7 @@ def test_header_footer_toc_and_draft_mark(contract: Path, tmp_path: Path) -> Non
     assert DRAFT_MARK not in final_headers and "合作协议" in final_headers
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdffonts")),
-    reason="LibreOffice or poppler-utils not installed (CI installs libreoffice-writer-nogui, "
-    "fonts-noto-cjk, poppler-utils)",
-)
+@needs("libreoffice-writer-nogui", "fonts-noto-cjk", "poppler-utils")
 def test_libreoffice_opens_it_with_numbering_and_cjk_font(contract: Path, tmp_path: Path) -> None:
     subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
@@ -162,14 +158,19 @@ NOTES = """# 会议纪要
 """
 
 
+def notes_docx(folder: Path) -> Path:
+    (folder / "photo.png").write_bytes(tiny_png())
+    document = new_document(REPO / "templates" / "reference.docx")
+    render_markdown(document, NOTES, base=folder)
+    out = folder / "notes.docx"
+    save_deterministic(document, out, title="纪要", author="docgen")
+    return out
+
+
 def test_tasks_nested_lists_footnotes_images_and_charts(tmp_path: Path) -> None:
     import docx
 
-    (tmp_path / "photo.png").write_bytes(tiny_png())
-    document = new_document(REPO / "templates" / "reference.docx")
-    render_markdown(document, NOTES, base=tmp_path)
-    out = tmp_path / "notes.docx"
-    save_deterministic(document, out, title="纪要", author="docgen")
+    out = notes_docx(tmp_path)
     paragraphs = [(p.style.name, p.text) for p in docx.Document(str(out)).paragraphs]
     assert ("List Bullet", "☑ 已完成事项") in paragraphs and ("List Bullet", "☐ 待办事项") in paragraphs
     assert ("List Number 2", "嵌套编号") in paragraphs
@@ -184,12 +185,16 @@ def test_tasks_nested_lists_footnotes_images_and_charts(tmp_path: Path) -> None:
     chart = xml(out, "word/charts/chart1.xml")
     assert "<c:barChart>" in chart and "<c:v>销售额</c:v>" in chart and "86.7" in chart
     assert "[^1]" not in body and "docgen-chart" not in body
-    if shutil.which("soffice") and shutil.which("pdftotext"):  # LibreOffice reads them too
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-             "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-            check=True, capture_output=True, timeout=180,
-        )
-        text = subprocess.run(["pdftotext", str(tmp_path / "notes.pdf"), "-"],
-                              capture_output=True, text=True, check=True).stdout
-        assert "已完成事项" in text and "见《合作协议》第三条。" in text and "销售额" in text
+
+
+@needs("libreoffice-writer-nogui", "poppler-utils")
+def test_libreoffice_reads_lists_footnotes_and_charts(tmp_path: Path) -> None:
+    out = notes_docx(tmp_path)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=180,
+    )
+    text = subprocess.run(["pdftotext", str(tmp_path / "notes.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "已完成事项" in text and "见《合作协议》第三条。" in text and "销售额" in text

@@ -131,6 +131,11 @@ def validate(
 )
 @click.option("--force", is_flag=True, help="Rebuild documents whose inputs did not change.")
 @click.option(
+    "--pdf",
+    is_flag=True,
+    help="A PDF beside each .docx too, through LibreOffice (目录 updated, fonts embedded).",
+)
+@click.option(
     "--jobs", "-j", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
 )
 @root_option
@@ -140,6 +145,7 @@ def render(
     every: bool,
     out_dir: Path | None,
     force: bool,
+    pdf: bool,
     jobs: int | None,
     root: Path | None,
 ) -> None:
@@ -156,6 +162,7 @@ def render(
             jobs,
             force,
             progress.update,
+            pdf="all" if pdf else "none",
         )
     report.print_diagnostics(_console(), result.diagnostics)
     _console(err=True).print(report.render_summary(result), markup=False)
@@ -205,7 +212,8 @@ def publish(
     if result.render is not None:
         err.print(
             f"{len(result.render.written)} document(s) written, "
-            f"{len(result.render.unchanged)} unchanged"
+            f"{len(result.render.unchanged)} unchanged, "
+            f"{len(result.render.pdfs)} PDF(s) of approved or signed documents made"
         )
     if result.built:
         err.print(f"site written to {result.site_dir}", markup=False)

@@ -67,6 +67,8 @@ CODES: dict[str, str] = {
     # documents
     "document-field-missing": "a document template needs a value the engagement does not give",
     "template-error": "a document template fails to render (unknown variable, bad expression)",
+    "pdf-unavailable": "PDFs were asked for and LibreOffice is not installed",
+    "pdf-failed": "LibreOffice could not turn a .docx into a PDF",
 }
 
 

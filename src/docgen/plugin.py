@@ -81,7 +81,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.audience: Audience = "internal"
         self.blocks: dict[str, list[str]] = {}  # generated page → its HTML blocks
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
-        self.downloads: list[tuple[Path, str]] = []  # rendered .docx → path in the site
+        self.downloads: list[tuple[Path, str]] = []  # rendered .docx/.pdf → path in the site
         self.serving = False  # no forking inside `mkdocs serve` (it runs threads)
         self.settings = WorkspaceConfig()  # the docgen section, as `open_workspace` read it
 
@@ -141,11 +141,11 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         out = documents_dir(portfolio.workspace, self.audience)
         home = "index.md" if files.get_file_from_path("index.md") is None else "dashboard.md"
 
-        def documents(e: Any) -> list[tuple[str, str, str]]:
+        def documents(e: Any) -> list[tuple[str, str, str, str]]:
             return [
-                (doc_id, label, name)
-                for doc_id, label, name in document_files(out, e)
-                if document_visible(portfolio.process, e, doc_id, self.audience)
+                found
+                for found in document_files(out, e)
+                if document_visible(portfolio.process, e, found[0], self.audience)
             ]
 
         today = portfolio.workspace.today()
@@ -175,7 +175,9 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.downloads = [
             (out / e.id / name, f"engagements/{e.id}/documents/{name}")
             for e in portfolio.engagements
-            for _, _, name in documents(e)
+            for _, _, docx, pdf in documents(e)
+            for name in (docx, pdf)
+            if name
         ]
         return files
 

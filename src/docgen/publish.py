@@ -51,6 +51,9 @@ def publish(
 ) -> PublishReport:
     """Validate (errors stop here), render the documents, then build the site.
 
+    Approved and signed documents get a PDF too, when LibreOffice is installed (else
+    one warning says so and the rest goes on).
+
     With ``keep_going`` an engagement with errors is left out (the dashboard names it)
     and the rest is published; the report still holds the errors.
     """
@@ -70,6 +73,7 @@ def publish(
         jobs=jobs,
         progress=progress,
         audience=audience,
+        pdf="final",
     )
     # render re-checks the engagements it renders: report each finding once, in order
     report.diagnostics = sorted(set(report.diagnostics + report.render.diagnostics), key=sort_key)

@@ -63,7 +63,8 @@ def render_summary(result: RenderReport) -> str:
     written, unchanged = len(result.written), len(result.unchanged)
     if written == 0 and unchanged == 0:
         return "no document written (nothing to render, or each one was stopped above)"
-    return f"{written} document(s) written, {unchanged} unchanged in {result.out_dir}"
+    pdfs = f", {len(result.pdfs)} PDF(s) made" if result.pdfs else ""
+    return f"{written} document(s) written, {unchanged} unchanged{pdfs} in {result.out_dir}"
 
 
 def _risk_text(row: EngagementStatus, process: Process) -> Text:

@@ -20,11 +20,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
 from docgen.load import load_folders, open_portfolio, select_folders
+from docgen.office import export_pdfs
 from docgen.process import Process
 from docgen.render.build import build_docx
 from docgen.render.documents import RenderedText, plan_jobs, render_text
@@ -37,11 +38,13 @@ from docgen.word.writer import Reference
 from docgen.workspace import Workspace
 
 MANIFEST = ".docgen-render.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 #: Engagements per unit of work; below two shares' worth, one process is faster.
 SHARE = 8
 
-Manifest = dict[str, dict[str, str]]
+Manifest = dict[str, dict[str, Any]]
+#: Which documents get a PDF too: none, the approved and signed ones, or all.
+PdfScope = Literal["none", "final", "all"]
 
 
 @dataclass
@@ -52,6 +55,8 @@ class RenderReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: PDFs written this run (relative to ``out_dir``)
+    pdfs: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +83,7 @@ class _Request:
 
 @dataclass
 class _ShareResult:
-    written: dict[str, dict[str, str]] = field(default_factory=dict)
+    written: dict[str, dict[str, Any]] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -146,6 +151,7 @@ class _Renderer:
             result.written[text.output] = {
                 "fingerprint": fingerprint,
                 "sha256": digest,
+                "final": not text.draft,
                 **_stat(request.out_dir / text.output),
             }
         for e in portfolio.engagements:
@@ -265,6 +271,7 @@ def render_documents(
     force: bool = False,
     progress: Callable[[int, str], None] | None = None,
     audience: Audience = "internal",
+    pdf: PdfScope = "none",
 ) -> RenderReport:
     """Render the documents of the engagements ``only`` names (all when None).
 
@@ -274,7 +281,8 @@ def render_documents(
     since the last render is not rebuilt unless ``force``.  ``progress`` is called with
     the number of engagements first, then once per engagement done.  For ``audience``
     partner, documents are made from the partner view (`docgen.site.audience`) into
-    ``<output>/documents-partner``.
+    ``<output>/documents-partner``.  ``pdf`` says which documents get a PDF beside their
+    .docx (`docgen.office`); a PDF is remade only when its .docx changed.
     """
     workspace, process = open_portfolio(root)
     _check_doc_names(process, docs)
@@ -320,8 +328,10 @@ def render_documents(
             if progress:
                 for name in share:
                     progress(0, name)
+        if pdf != "none":
+            _make_pdfs(workspace, report, manifest, pdf)
     finally:
-        if report.written or engagement_manifest != previous:
+        if report.written or report.pdfs or engagement_manifest != previous:
             body = {
                 "format": MANIFEST_FORMAT,
                 "documents": dict(sorted(manifest.items())),
@@ -330,6 +340,32 @@ def render_documents(
             write_atomic(manifest_file, json.dumps(body, ensure_ascii=False, indent=1))
     report.diagnostics = sorted(set(report.diagnostics), key=sort_key)
     return report
+
+
+def _make_pdfs(
+    workspace: Workspace, report: RenderReport, manifest: Manifest, scope: PdfScope
+) -> None:
+    """PDFs for the documents in ``scope`` whose .docx changed since their PDF was made.
+
+    With ``final``, a PDF left from when a document was approved or signed is removed once
+    the document is a draft again: a PDF on the site is always of a final text.
+    """
+    out = report.out_dir
+    pending: list[tuple[Path, Path]] = []
+    for output in sorted({*report.written, *report.unchanged}):
+        info = manifest.get(output, {})
+        target = (out / output).with_suffix(".pdf")
+        if scope == "final" and not info.get("final"):
+            target.unlink(missing_ok=True)
+            info.pop("pdf", None)
+        elif info.get("pdf") != info.get("sha256") or not target.is_file():
+            pending.append((out / output, target))
+    made = export_pdfs(pending, out, workspace.rel(out))
+    for target in made.written:
+        output = target.relative_to(out).with_suffix(".docx").as_posix()
+        manifest[output]["pdf"] = manifest[output]["sha256"]
+        report.pdfs.append(output.removesuffix(".docx") + ".pdf")
+    report.diagnostics.extend(made.diagnostics)
 
 
 def _run(request: _Request, shares: list[dict[str, str]], jobs: int) -> Iterator[_ShareResult]:

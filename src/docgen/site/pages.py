@@ -109,7 +109,7 @@ def site_pages(
     portfolio: Portfolio,
     today: date,
     history: History,
-    documents: Callable[[Engagement], list[tuple[str, str, str]]],
+    documents: Callable[[Engagement], list[tuple[str, str, str, str]]],
     home: str = "index.md",
     hide_internal_items: bool = False,
     jobs: int = 1,
@@ -118,7 +118,7 @@ def site_pages(
     """Every generated page.
 
     ``documents(e)`` lists the rendered documents of ``e`` the audience may download, as
-    (document id, label, file name); ``home`` is where the dashboard goes;
+    (document id, label, .docx name, .pdf name or ""); ``home`` is where the dashboard goes;
     ``hide_internal_items`` leaves out checklist items the process marks internal.  With
     ``jobs`` > 1 and many engagements, a forked worker makes half the engagement pages.
     """
@@ -437,7 +437,7 @@ def engagement_page(
     process: Process,
     today: date,
     history: History,
-    documents: list[tuple[str, str, str]],
+    documents: list[tuple[str, str, str, str]],
     hide_internal_items: bool = False,
 ) -> SitePage:
     """Everything about one engagement."""
@@ -717,20 +717,21 @@ def engagement_page(
     doc_rows = []
     for kind in process.documents:
         record = e.documents.get(kind.id)
-        made = [(suffix, name) for doc_id, suffix, name in documents if doc_id == kind.id]
+        made = [(s, name, pdf) for doc_id, s, name, pdf in documents if doc_id == kind.id]
         if record is None and not made:
             continue
-        for suffix, name in made or [("", "")]:
+        for suffix, name, pdf in made or [("", "", "")]:
             doc_rows.append(
                 [
                     kind.title + (f"（{suffix}）" if suffix else ""),
                     record.data.version if record else None,
                     DOC_STATUS_ZH[record.data.status] if record else "未建档",
                     link(f"documents/{name}", "下载 .docx") if name else "—",
+                    link(f"documents/{pdf}", "下载 PDF") if pdf else "—",
                 ]
             )
     if doc_rows:
-        parts += ["## 文件\n", block(table(["文件", "版本", "状态", "Word"], doc_rows))]
+        parts += ["## 文件\n", block(table(["文件", "版本", "状态", "Word", "PDF"], doc_rows))]
     revisions = history.for_files(_files_of(e), limit=15)
     if revisions:
         parts += [
@@ -817,8 +818,11 @@ def _files_of(e: Engagement) -> list[str]:
     return files
 
 
-def document_files(out_dir: Path, e: Engagement) -> list[tuple[str, str, str]]:
-    """The rendered .docx files of ``e`` in ``out_dir``: (document id, label, file name)."""
+def document_files(out_dir: Path, e: Engagement) -> list[tuple[str, str, str, str]]:
+    """The rendered .docx files of ``e`` in ``out_dir``: (document id, label, .docx, .pdf).
+
+    The PDF's name is empty when there is none (only approved and signed documents get one).
+    """
     folder = out_dir / e.id
     if not folder.is_dir():
         return []
@@ -829,5 +833,6 @@ def document_files(out_dir: Path, e: Engagement) -> list[tuple[str, str, str]]:
         doc_id = stem
         if stem.startswith("meeting-minutes-"):
             doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
-        found.append((doc_id, suffix, path.name))
+        pdf = path.with_suffix(".pdf")
+        found.append((doc_id, suffix, path.name, pdf.name if pdf.is_file() else ""))
     return found
