@@ -171,9 +171,8 @@ def test_only_changed_documents_are_rebuilt(tmp_path: Path, monkeypatch: pytest.
     third = render_documents(root)
     assert sorted(third.written) == [
         "2024-003-jinghua-materials/memorandum.docx",  # deleted: made again
-        "2026-008-huaxin-storage/call-for-partners.docx",  # the two that print the summary
-        "2026-008-huaxin-storage/cooperation-plan.docx",
-    ]
+        "2026-008-huaxin-storage/call-for-partners.docx",  # it prints the summary
+    ]  # the cooperation plan prints it too, but it is approved: its frozen text stands
 
 
 HOSTILE = "**<script>alert(1)</script>** {{ 7*7 }} {% if x %}[链接](http://x) & 😀 " + "长" * 300
@@ -226,18 +225,31 @@ def test_workspace_template_overrides_the_default(workspace: Path) -> None:
 
 
 @needs("git")
-def test_revision_record_and_date_come_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_revision_table_is_the_records_and_the_date_comes_from_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     env = {**os.environ, "GIT_AUTHOR_NAME": "李娜", "GIT_AUTHOR_EMAIL": "l@x.cn",
            "GIT_COMMITTER_NAME": "李娜", "GIT_COMMITTER_EMAIL": "l@x.cn",
            "GIT_AUTHOR_DATE": "2026-04-01T10:00:00+08:00", "GIT_COMMITTER_DATE": "2026-04-01T10:00:00+08:00"}
-    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "协议条款定稿"]):
+    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "wip prep done"]):
         subprocess.run(["git", *cmd], cwd=root, env=env, check=True)
-    render_documents(root, ["2025-014-hengtong-logistics"], docs=["cooperation-agreement"])
-    contract = root / "build/documents/2025-014-hengtong-logistics/cooperation-agreement.docx"
+    record = root / "engagements/2026-005-bluewave-biopharma/documents/cooperation-agreement.md"
+    record.write_text(record.read_text("utf-8").replace(
+        "language: zh\n",
+        "language: zh\nrevisions:\n"
+        "  - {version: '0.2', date: 2026-07-20, by: 李娜, changes: 补充股权质押解除条款}\n"
+        "  - {version: '0.3', date: 2026-08-03, by: 李娜, changes: 按法律顾问意见修改违约责任}\n"), "utf-8")
+    subprocess.run(["git", "commit", "-qam", "wip"], cwd=root, env=env, check=True)
+    render_documents(root, ["2026-005-bluewave-biopharma"], docs=["cooperation-agreement"])
+    contract = root / "build/documents/2026-005-bluewave-biopharma/cooperation-agreement.docx"
     text = docx_text(contract)
-    assert re.search(r"\| 2026年4月1日 \| 李娜 \| 协议条款定稿 \| [0-9a-f]{8} \|", text)
+    # the 修订记录 is the record's, in order; never a commit message, an author's e-mail
+    assert re.search(r"\| 0\.2 \| 2026年7月20日 \| 李娜 \| 补充股权质押解除条款 \|.*"
+                     r"\| 0\.3 \| 2026年8月3日 \| 李娜 \| 按法律顾问意见修改违约责任 \|", text, re.S)
+    assert "wip" not in text and "prep done" not in text and "l@x.cn" not in text
+    # a draft's date is the newest commit of its inputs, never the clock
     assert "2026-04-01T02:00:00Z" in xml(contract, "docProps/core.xml")
 
 
@@ -283,6 +295,7 @@ def test_missing_organisation_field_points_into_mkdocs_yml(tmp_path: Path, monke
     config = root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace("        credit_code: 91320594MA1MQEN60G\n", ""), "utf-8")
     line = next(i for i, t in enumerate(config.read_text("utf-8").splitlines(), 1) if "organization:" in t)
-    report = render_documents(root, ["2025-014-hengtong-logistics"], docs=["cooperation-agreement"])
+    # a contract still in review: a signed one is made from its frozen text
+    report = render_documents(root, ["2026-005-bluewave-biopharma"], docs=["cooperation-agreement"])
     found = [d for d in report.diagnostics if "org.credit_code" in d.message]
     assert found and all((d.path, d.line, d.severity) == ("mkdocs.yml", line, "error") for d in found)

@@ -145,14 +145,15 @@ def test_partner_build_holds_nothing_internal(tmp_path: Path, monkeypatch: pytes
 def test_partner_data_is_escaped_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
-    index = root / "engagements/2026-008-huaxin-storage/index.md"
-    text = index.read_text("utf-8").replace("  name: 江苏华信储能科技有限公司", f"  name: '{HOSTILE}'", 1)
+    # an engagement with nothing signed yet: renaming a partner who signed is an error
+    index = root / "engagements/2026-011-lingyun-robotics/index.md"
+    text = index.read_text("utf-8").replace("  name: 深圳凌云智能机器人有限公司", f"  name: '{HOSTILE}'", 1)
     text = text.replace("tags: [", "tags: ['<b>粗</b>', ", 1)
     index.write_text(text, "utf-8")
     site = built(root)
     everything = _all_text(site)
     assert "<script>alert(1)</script>" not in everything
-    page = (site / "engagements/2026-008-huaxin-storage/index.html").read_text("utf-8")
+    page = (site / "engagements/2026-011-lingyun-robotics/index.html").read_text("utf-8")
     cell = re.search(r"<td>合作方</td><td>(.*?)</td>", page)
     assert cell and html.unescape(cell.group(1)) == HOSTILE  # shown literally, not run
     assert "&lt;b&gt;粗" in page and "<b>粗" not in everything

@@ -83,11 +83,14 @@ class Diagnostic:
     code: str
     message: str
     hint: str = ""
+    #: more lines to show under the finding (a diff of a frozen text); never a location
+    detail: str = ""
 
     def format(self) -> str:
-        """Render as the one-line text form editors and CI logs understand."""
+        """Render as the text form editors and CI logs understand: one line, then detail."""
         text = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return text + "".join(f"\n    {line}" for line in self.detail.splitlines())
 
     @property
     def is_error(self) -> bool:
@@ -103,9 +106,11 @@ class Location:
     line: int = 1
     col: int = 1
 
-    def diagnostic(self, severity: Severity, code: str, message: str, hint: str = "") -> Diagnostic:
+    def diagnostic(
+        self, severity: Severity, code: str, message: str, hint: str = "", detail: str = ""
+    ) -> Diagnostic:
         """Make a diagnostic at this location."""
-        return Diagnostic(self.path, self.line, self.col, severity, code, message, hint)
+        return Diagnostic(self.path, self.line, self.col, severity, code, message, hint, detail)
 
 
 class DocgenError(Exception):
@@ -131,9 +136,9 @@ class FileProblem(DocgenError):
         self.diagnostic = diagnostic
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str, str]:
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str, str, str]:
     """Order diagnostics by file, position, code, then text: one order, run after run."""
-    return (d.path, d.line, d.col, d.code, d.message, d.severity, d.hint)
+    return (d.path, d.line, d.col, d.code, d.message, d.severity, d.hint, d.detail)
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:

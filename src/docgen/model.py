@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field
 
 from docgen.schema import Strict
 
@@ -29,6 +29,8 @@ CodeText = Annotated[str, BeforeValidator(_digits_as_text)]
 Visibility = Literal["internal", "partner", "public"]
 Status = Literal["active", "on-hold", "terminated", "completed", "renewed"]
 Period = Annotated[str, Field(pattern=r"^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?$")]
+#: A document version: "1.0", "2.1.3" (quoted in YAML, or 1.10 reads as 1.1).
+VERSION_PATTERN = r"^\d+(\.\d+){0,2}$"
 
 
 class Contact(Strict):
@@ -162,6 +164,10 @@ class Renewal(Strict):
     term_months: int | None = Field(None, ge=1, le=1200)
     start: date | None = None
     end: date | None = None
+    #: the renewed terms, where they differ from the original agreement's ``terms``
+    scope: str | None = None
+    investment: Money | None = None
+    profit_split: ProfitSplit | None = None
     changes: list[Text] = []
     goals: list[Text] = []
 
@@ -339,13 +345,47 @@ class Meeting(Strict):
     visibility: Visibility | None = None
 
 
+def _version_text(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # YAML reads 1.10 as the number 1.1: the user's version is already lost.
+        raise ValueError(
+            f"write the version in quotes, e.g. version: '{value}' "
+            "(unquoted, YAML reads 1.10 as the number 1.1)"
+        )
+    return value
+
+
+Version = Annotated[str, Field(pattern=VERSION_PATTERN), BeforeValidator(_version_text)]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version as numbers, for ordering: "1.10" after "1.9"."""
+    return tuple(int(part) for part in version.split("."))
+
+
 class Approval(Strict):
-    """An approval of a document version."""
+    """An approval of one version of a document."""
 
     by: Text
     role: str | None = None
     date: date
-    version: str | None = None
+    version: Version
+
+
+class RevisionEntry(Strict):
+    """One line of a document's 修订记录, written in the document's language."""
+
+    version: Version
+    date: date
+    by: Text
+    changes: Text
+
+
+class ExecutedCopy(Strict):
+    """The scanned executed copy of a signed document, and the hash it had when recorded."""
+
+    file: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class Clause(Strict):
@@ -358,25 +398,22 @@ class Clause(Strict):
 class DocumentRecord(Strict):
     """``documents/<doc>.md``: the engagement's copy of a deliverable."""
 
-    version: str | None = Field(None, pattern=r"^\d+(\.\d+){0,2}$")
+    version: Version | None = None
     status: Literal["draft", "review", "approved", "signed"] = "draft"
     language: Literal["zh", "en"] = "zh"
     signed: date | None = None
     approvals: list[Approval] = []
+    #: the curated 修订记录: what changed in each version (never git's commit messages)
+    revisions: list[RevisionEntry] = []
+    executed: ExecutedCopy | None = None
     clauses: list[Clause] = []
     visibility: Visibility | None = None
     confidential: bool = True
 
-    @field_validator("version", mode="before")
-    @classmethod
-    def _quoted_version(cls, value: object) -> object:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            # YAML reads 1.10 as the number 1.1: the user's version is already lost.
-            raise ValueError(
-                f"write the version in quotes, e.g. version: '{value}' "
-                "(unquoted, YAML reads 1.10 as the number 1.1)"
-            )
-        return value
+    @property
+    def final(self) -> bool:
+        """Approved or signed: its text is frozen."""
+        return self.status in ("approved", "signed")
 
 
 class QuestionResult(Strict):

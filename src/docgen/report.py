@@ -46,6 +46,9 @@ def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic]) -> No
         if d.hint:
             line.append(f" ({d.hint})", style="dim")
         console.print(line, soft_wrap=True)
+        for extra in d.detail.splitlines():
+            style = "red" if extra.startswith("-") else "green" if extra.startswith("+") else "dim"
+            console.print(Text(f"    {extra}", style=style), soft_wrap=True)
 
 
 def print_summary(console: Console, diagnostics: Sequence[Diagnostic], engagements: int) -> None:
@@ -64,7 +67,13 @@ def render_summary(result: RenderReport) -> str:
     if written == 0 and unchanged == 0:
         return "no document written (nothing to render, or each one was stopped above)"
     pdfs = f", {len(result.pdfs)} PDF(s) made" if result.pdfs else ""
-    return f"{written} document(s) written, {unchanged} unchanged{pdfs} in {result.out_dir}"
+    line = f"{written} document(s) written, {unchanged} unchanged{pdfs} in {result.out_dir}"
+    if result.frozen:
+        line += (
+            f"\nfroze the approved or signed text of {len(result.frozen)} document(s); "
+            "commit them: " + ", ".join(result.frozen)
+        )
+    return line
 
 
 def _risk_text(row: EngagementStatus, process: Process) -> Text:

@@ -4,8 +4,8 @@ Variables (every template gets all of them; ``templates/documents/README.md`` li
 ``org``, ``engagement``, ``partner``, ``terms``, ``en``, ``mode``, ``doc``, ``stages``,
 ``items``, ``risks``, ``high_threshold``, ``kpis``, ``tasks``, ``milestones``,
 ``meetings``, ``meeting`` (per-meeting documents), ``survey``, ``survey_questions``,
-``revisions``, ``doc_date`` (the date of the newest commit of the document's inputs —
-never the clock), ``process_title``.
+``revisions`` (the record's curated 修订记录), ``doc_date`` (the date of the newest
+commit of the document's inputs — never the clock), ``process_title``.
 
 `missing_fields` checks a template's ``requires`` against this context before rendering
 and names the engagement file and line where the value belongs.
@@ -21,9 +21,8 @@ from typing import Any
 
 from docgen.diagnostics import Diagnostic, Location
 from docgen.load import Engagement, Sourced
-from docgen.model import DocumentRecord, Kpi, Meeting, Risk
+from docgen.model import DocumentRecord, Kpi, Meeting, Risk, version_key
 from docgen.process import Process
-from docgen.render.history import Revision
 from docgen.render.templates import Markdown, TemplateSpec
 from docgen.workspace import Workspace
 
@@ -212,13 +211,12 @@ def build_context(
     e: Engagement,
     doc: DocView,
     *,
-    revisions: list[Revision],
     doc_date: date,
     meeting: Sourced[Meeting] | None = None,
 ) -> dict[str, Any]:
     """Everything a template may use; ``e.index`` must have loaded."""
     base = engagement_context(workspace, process, e)
-    return document_context(base, doc, revisions=revisions, doc_date=doc_date, meeting=meeting)
+    return document_context(base, doc, doc_date=doc_date, meeting=meeting)
 
 
 def engagement_context(workspace: Workspace, process: Process, e: Engagement) -> dict[str, Any]:
@@ -257,17 +255,20 @@ def document_context(
     base: dict[str, Any],
     doc: DocView,
     *,
-    revisions: list[Revision],
     doc_date: date,
     meeting: Sourced[Meeting] | None = None,
 ) -> dict[str, Any]:
-    """``base`` (`engagement_context`) completed for one document (and meeting)."""
+    """``base`` (`engagement_context`) completed for one document (and meeting).
+
+    ``revisions`` is the record's own 修订记录, oldest version first: never git's commit
+    messages or authors, which are for the internal site.
+    """
     return {
         **base,
         "doc": doc,
         "meeting": meeting.data if meeting else None,
         "meeting_notes": Markdown(meeting.body.strip()) if meeting else None,
-        "revisions": revisions,
+        "revisions": sorted(doc.record.revisions, key=lambda r: version_key(r.version)),
         "doc_date": doc_date,
     }
 
@@ -316,7 +317,7 @@ def missing_fields(
             continue
         root, _, rest = path.partition(".")
         keys = tuple(rest.split(".")) if rest else ()
-        where = _where(root, keys, e, workspace, meeting_source, context["doc"].id)
+        where = field_location(root, keys, e, workspace, meeting_source, context["doc"].id)
         name = where.path.rsplit("/", 1)[-1]
         exists = (workspace.root / where.path).exists()
         found.append(
@@ -336,7 +337,7 @@ def missing_fields(
     return found
 
 
-def _where(
+def field_location(
     root: str,
     keys: tuple[str, ...],
     e: Engagement,
@@ -344,12 +345,17 @@ def _where(
     meeting_source: Sourced[Meeting] | None,
     doc_id: str,
 ) -> Location:
+    """Where the context value ``root.keys…`` is written: its file, line and column."""
     if root == "org":
         return workspace.source_map.locate(("organization", *keys))
     if root == "meeting" and meeting_source is not None:
         return meeting_source.at(*keys)
-    if root == "doc":
-        return Location(f"{e.rel}/documents/{doc_id}.md")
+    if root in ("doc", "revisions"):
+        record = e.documents.get(doc_id)
+        if record is None:
+            return Location(f"{e.rel}/documents/{doc_id}.md")
+        path = keys if root == "doc" else ("revisions", *keys)
+        return record.at(*(int(k) if k.isdigit() else k for k in path))
     file, prefix = _HOMES.get(root, ("index.md", (root,)))
     sourced: Any = {
         "index.md": e.index,
@@ -360,4 +366,4 @@ def _where(
     }[file]
     if sourced is None:
         return Location(f"{e.rel}/{file}")
-    return sourced.at(*prefix, *keys)  # type: ignore[no-any-return]
+    return sourced.at(*prefix, *(int(k) if k.isdigit() else k for k in keys))  # type: ignore[no-any-return]

@@ -20,11 +20,12 @@ from typing import Any
 
 import jinja2
 
-from docgen.diagnostics import Diagnostic, Location
+from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.load import Engagement, Sourced
-from docgen.model import Meeting
+from docgen.model import DocumentRecord, Meeting
 from docgen.process import DocumentKind, Process
 from docgen.render.context import build_context, document_view, missing_fields
+from docgen.render.frozen import FrozenText, frozen_path, read_frozen, read_values, values_digest
 from docgen.render.history import History, Revision
 from docgen.render.templates import DocumentTemplate, EmptyValue, TemplateSpec, load_template
 from docgen.word import EPOCH
@@ -75,6 +76,9 @@ class RenderedText:
     when: datetime
     language: str
     base: str  # the engagement folder, for images
+    #: for an approved or signed document not frozen yet: the frozen text to keep
+    freeze: FrozenText | None = None
+    freeze_path: Path | None = None
 
     def fingerprint(self, reference_digest: str) -> str:
         """Everything the .docx depends on, hashed."""
@@ -179,6 +183,12 @@ def render_text(
         templates[job.template_name] = load_template(env, job.template_name, workspace.rel)
     template = templates[job.template_name]
     doc, record = document_view(e, process, job.kind.id, template.header.title or job.kind.title)
+    output = f"{e.id}/{job.file_name}"
+    frozen_file = None
+    if doc.record.final and job.meeting is None:
+        frozen_file = frozen_path(e, job.kind.id, doc.version, job.language)
+        if frozen_file.exists() or frozen_file.is_symlink():
+            return _from_frozen(frozen_file, output, e, workspace)
     inputs = [e.index.path] + ([record.path] if record else [])
     if job.meeting is not None:
         inputs.append(job.meeting.path)
@@ -189,7 +199,6 @@ def render_text(
         process,
         e,
         doc,
-        revisions=revisions,
         doc_date=when.date(),
         meeting=job.meeting,
     )
@@ -209,8 +218,8 @@ def render_text(
         return [_template_problem(template, f"fails: {exc}", e, workspace)]
     index = e.index.data
     title = template.header.title or job.kind.title
-    return RenderedText(
-        output=f"{e.id}/{job.file_name}",
+    text = RenderedText(
+        output=output,
         markdown=markdown,
         title=f"{index.title} {title}" if job.language == "zh" else title,
         header_title=title if job.meeting is None else f"{title}（{job.meeting.data.date}）",
@@ -222,6 +231,76 @@ def render_text(
         author=index.owner,
         when=when,
         language=job.language,
+        base=str(e.folder),
+    )
+    if frozen_file is None:
+        return text
+    # approved or signed, and not frozen yet: what is made now is what gets kept, dated
+    # the day it became final (its .docx is then the same today and in ten years)
+    values = read_values(context, frozen_reads(template.reads))
+    final = final_date(doc.record)
+    if final is not None:
+        when = datetime(final.year, final.month, final.day, tzinfo=UTC)
+        text = replace(text, when=when)
+    freeze = FrozenText(
+        rel=workspace.rel(frozen_file),
+        document=job.kind.id,
+        version=doc.version,
+        language=job.language,
+        status=doc.status,
+        frozen=final or when.date(),
+        title=text.title,
+        header_title=text.header_title,
+        confidential=text.confidential,
+        articles=text.articles,
+        toc=text.toc,
+        author=text.author,
+        when=when,
+        values=values,
+        digest=values_digest(values),
+        markdown=markdown,
+    )
+    return replace(text, freeze=freeze, freeze_path=frozen_file)
+
+
+def frozen_reads(reads: tuple[str, ...]) -> list[str]:
+    """The value paths a frozen text records: all the template reads but its date.
+
+    A frozen document keeps the date it was made with, so ``doc_date`` is not an input.
+    """
+    return [p for p in reads if p != "doc_date"]
+
+
+def final_date(record: DocumentRecord) -> date | None:
+    """When the record became final: its signing, else its newest approval of its version."""
+    if record.status == "signed" and record.signed:
+        return record.signed
+    dates = [a.date for a in record.approvals if a.version == record.version]
+    return max(dates) if dates else None
+
+
+def _from_frozen(
+    path: Path, output: str, e: Engagement, workspace: Workspace
+) -> RenderedText | list[Diagnostic]:
+    """The document as it was frozen: the same words, date and furniture as that day."""
+    rel = workspace.rel(path)
+    try:
+        frozen = read_frozen(workspace.contain(path, rel), rel)
+    except DocgenError as exc:
+        return exc.diagnostics
+    return RenderedText(
+        output=output,
+        markdown=frozen.markdown,
+        title=frozen.title,
+        header_title=frozen.header_title,
+        version=frozen.version,
+        draft=False,
+        confidential=frozen.confidential,
+        articles=frozen.articles,
+        toc=frozen.toc,
+        author=frozen.author,
+        when=frozen.when,
+        language=frozen.language,
         base=str(e.folder),
     )
 

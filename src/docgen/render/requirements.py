@@ -3,7 +3,8 @@
 Validation runs this so that its exit code predicts ``publish``: a clean validate is never
 followed by a render that stops for a missing ``terms.scope``.  It reads each template's
 header and checks its syntax once per process, and builds each document's context as the
-render would, but renders nothing.
+render would.  It renders a document only to show how an approved or signed text would
+change (`docgen.render.integrity`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,17 @@ from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.load import Engagement
 from docgen.process import Process
 from docgen.render.context import document_context, document_view, engagement_context
-from docgen.render.documents import job_findings, plan_jobs
-from docgen.render.templates import TemplateSpec, environment, load_spec, template_dirs
+from docgen.render.documents import DocumentJob, job_findings, plan_jobs
+from docgen.render.integrity import frozen_findings, record_findings
+from docgen.render.templates import (
+    DocumentTemplate,
+    TemplateSpec,
+    environment,
+    load_spec,
+    load_template,
+    template_dirs,
+    template_reads,
+)
 from docgen.workspace import Workspace
 
 
@@ -30,6 +40,8 @@ class DocumentCheck:
         folder = workspace.root / workspace.config.templates / "documents"
         self.env = environment(tuple(template_dirs(folder)))
         self.specs: dict[str, TemplateSpec | Diagnostic] = {}
+        self.reads: dict[str, tuple[str, ...]] = {}
+        self.templates: dict[str, DocumentTemplate | None] = {}
 
     def spec(self, name: str) -> TemplateSpec | Diagnostic:
         """The template's spec, or the one diagnostic that says why it cannot be read."""
@@ -44,6 +56,7 @@ class DocumentCheck:
         """Every value missing from the documents ``e`` has reached (as ``render`` makes)."""
         if e.index is None:
             return
+        yield from record_findings(e, self.workspace)
         base: dict[str, Any] | None = None
         for job in plan_jobs([e], self.process):
             spec = self.spec(job.template_name)
@@ -54,5 +67,31 @@ class DocumentCheck:
                 base = engagement_context(self.workspace, self.process, e)
             title = spec.header.title or job.kind.title
             doc, _ = document_view(e, self.process, job.kind.id, title)
-            context = document_context(base, doc, revisions=[], doc_date=today, meeting=job.meeting)
+            context = document_context(base, doc, doc_date=today, meeting=job.meeting)
             yield from job_findings(job, spec, context, self.workspace)
+            if doc.record.final and job.meeting is None:
+                if job.template_name not in self.reads:
+                    self.reads[job.template_name] = template_reads(self.env, job.template_name)
+                reads = self.reads[job.template_name]
+                stages = self.process.stage_index
+                left = stages[job.kind.stage] < stages.get(e.index.data.stage, -1)
+                compare = doc.record.status == "signed" or not left
+                yield from frozen_findings(
+                    job, doc, context, reads, self.workspace, self.render, compare=compare
+                )
+
+    def render(self, job: DocumentJob, context: dict[str, Any]) -> str | None:
+        """The job's markdown from ``context``, or None when it cannot be made."""
+        name = job.template_name
+        if name not in self.templates:
+            try:
+                self.templates[name] = load_template(self.env, name, self.workspace.rel)
+            except DocgenError:
+                self.templates[name] = None
+        template = self.templates[name]
+        if template is None or template.template is None:
+            return None
+        try:
+            return template.template.render(context)
+        except Exception:  # whatever the template raises, its own check reports it
+            return None

@@ -29,6 +29,7 @@ from docgen.office import export_pdfs
 from docgen.process import Process
 from docgen.render.build import build_docx
 from docgen.render.documents import RenderedText, plan_jobs, render_text
+from docgen.render.frozen import write_frozen
 from docgen.render.history import History, read_history
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean
@@ -57,6 +58,9 @@ class RenderReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: PDFs written this run (relative to ``out_dir``)
     pdfs: list[str] = field(default_factory=list)
+    #: frozen texts written this run (workspace-relative): approved or signed documents
+    #: met for the first time, to be committed
+    frozen: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +91,7 @@ class _ShareResult:
     unchanged: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    frozen: list[str] = field(default_factory=list)
 
 
 class _Renderer:
@@ -136,6 +141,10 @@ class _Renderer:
                     text = [_not_for_partners(d) for d in text]
                 result.diagnostics.extend(text)
                 continue
+            if text.freeze is not None and request.audience == "internal":
+                assert text.freeze_path is not None
+                write_frozen(text.freeze_path, text.freeze, workspace.root)
+                result.frozen.append(text.freeze.rel)
             fingerprint = text.fingerprint(self.reference_digest)
             known = request.manifest.get(text.output)
             outputs[job.engagement.id].append(text.output)
@@ -325,6 +334,7 @@ def render_documents(
             report.written.extend(result.written)
             report.unchanged.extend(result.unchanged)
             report.diagnostics.extend(result.diagnostics)
+            report.frozen.extend(result.frozen)
             if progress:
                 for name in share:
                     progress(0, name)

@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import yaml
+from jinja2 import nodes
 from pydantic import ValidationError
 
 from docgen.diagnostics import DocgenError, Location
@@ -83,6 +85,8 @@ class DocumentTemplate(TemplateSpec):
     """A compiled template: what `TemplateSpec` knows, and the Jinja template."""
 
     template: jinja2.Template | None = None
+    #: every value path the template may read (`template_reads`), for freezing
+    reads: tuple[str, ...] = ()
 
 
 def escape_markdown(text: str) -> str:
@@ -217,6 +221,66 @@ def load_spec(
     return TemplateSpec(name, shown, header, source, requirements)
 
 
+def template_reads(env: jinja2.Environment, name: str) -> tuple[str, ...]:
+    """Every value path the template ``name`` (with what it includes) may read.
+
+    Found from the syntax trees: each chain of constant lookups from a variable is one
+    path (``terms.profit_split``); a lookup by a computed key stands for its whole owner.
+    """
+    paths: set[str] = set()
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, current)
+        tree = env.parse(source)
+        _visit(tree, paths)
+        pending += [t for t in jinja2.meta.find_referenced_templates(tree) if t is not None]
+    return tuple(sorted(paths))
+
+
+def _visit(node: nodes.Node, out: set[str]) -> None:
+    if isinstance(node, nodes.Getattr | nodes.Getitem):
+        root, parts, dynamic = _chain(node)
+        if root is not None:
+            out.add(".".join([root, *parts]))
+        for child in dynamic:
+            _visit(child, out)
+        return
+    if isinstance(node, nodes.Name) and node.ctx == "load":
+        out.add(node.name)
+        return
+    for child in node.iter_child_nodes():
+        _visit(child, out)
+
+
+def _chain(node: nodes.Node) -> tuple[str | None, list[str], list[nodes.Node]]:
+    """The root name and constant parts of a lookup chain, and the dynamic keys in it."""
+    parts: list[str] = []
+    dynamic: list[nodes.Node] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem):
+            key = node.arg
+            if isinstance(key, nodes.Const) and isinstance(key.value, str | int):
+                parts.append(str(key.value))
+            else:  # items[key]: the whole of what is looked into
+                parts.clear()
+                dynamic.append(key)
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            return node.name, parts[::-1], dynamic
+        else:
+            dynamic.append(node)
+            return None, [], dynamic
+
+
 def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTemplate:
     """Compile ``name`` (``<doc>.md.j2``); errors name the template file and line."""
     spec = load_spec(env, name, rel, check_syntax=False)  # get_template parses it
@@ -226,5 +290,11 @@ def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTempl
         path = rel(Path(exc.filename)) if exc.filename else spec.path
         raise template_error(path, exc.lineno, f"template syntax: {exc.message}") from None
     return DocumentTemplate(
-        spec.name, spec.path, spec.header, spec.source, spec.requirements, template
+        spec.name,
+        spec.path,
+        spec.header,
+        spec.source,
+        spec.requirements,
+        template,
+        template_reads(env, name),
     )

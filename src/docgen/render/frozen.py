@@ -1,0 +1,228 @@
+"""Frozen texts: what was approved or signed, kept in the engagement folder, readable.
+
+``documents/<doc>/<version>.md`` (``<version>.en.md`` for the English copy) holds the
+document's markdown exactly as it was approved or signed, after front matter with what
+the Word writer needs to make the same .docx again.  ``values`` records, by the names the
+template uses (``terms.profit_split``), every value the text was made from, so that a
+later edit can be traced to the field that made it; ``digest`` is their hash, so an
+unchanged engagement is recognised without parsing the file.
+
+Which values a template reads is `docgen.render.templates.template_reads`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from docgen.atomic import write_atomic
+from docgen.diagnostics import FileProblem, Location
+from docgen.load import Engagement
+from docgen.model import VERSION_PATTERN, version_key
+from docgen.source import parse_markdown, read_text
+
+_NOTE = (
+    "# The text of this document as it was {status}. docgen renders it from here, whatever\n"
+    "# later edits say; do not edit it. A change needs a new version (or a 补充协议).\n"
+)
+_DIGEST_LINE = re.compile(rb"^digest: ([0-9a-f]{64})$", re.MULTILINE)
+_NAME = re.compile(r"^(?P<version>\d+(?:\.\d+){0,2})(?:\.(?P<language>en))?\.md$")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class FrozenText:
+    """A frozen document: its words and what the Word writer needs besides."""
+
+    rel: str
+    document: str
+    version: str
+    language: str
+    status: str
+    frozen: date
+    title: str
+    header_title: str
+    confidential: bool
+    articles: bool
+    toc: bool
+    author: str
+    when: datetime
+    values: dict[str, Any]
+    digest: str
+    markdown: str
+    #: the file line each value path is written on (for locating changes)
+    lines: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def frozen_folder(e: Engagement, doc_id: str) -> Path:
+    """Where the frozen versions of ``doc_id`` live."""
+    return e.folder / "documents" / doc_id
+
+
+def frozen_path(e: Engagement, doc_id: str, version: str, language: str) -> Path:
+    """The frozen text of one version (and language) of a document."""
+    suffix = "" if language == "zh" else f".{language}"
+    return frozen_folder(e, doc_id) / f"{version}{suffix}.md"
+
+
+def frozen_versions(e: Engagement, doc_id: str) -> list[tuple[str, str, Path]]:
+    """The frozen (version, language, path) of a document, oldest version first."""
+    folder = frozen_folder(e, doc_id)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if match and path.is_file() and re.match(VERSION_PATTERN, match["version"]):
+            found.append((match["version"], match["language"] or "zh", path))
+    return sorted(found, key=lambda f: (version_key(f[0]), f[1]))
+
+
+def read_values(context: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]:
+    """The values at ``paths`` in a template context, as plain JSON-able data.
+
+    A path that ends in a method (``terms.profit_split.items``) stands for its owner.
+    """
+    values: dict[str, Any] = {}
+    for path in paths:
+        root, *parts = path.split(".")
+        if root not in context:
+            continue  # a loop variable, a macro argument, a filter: not an input
+        value = context[root]
+        kept = [root]
+        for part in parts:
+            nxt = _step(value, part)
+            if nxt is _MISSING or callable(nxt):
+                break
+            value = nxt
+            kept.append(part)
+        values[".".join(kept)] = plain(value)
+    return dict(sorted(values.items()))
+
+
+def _step(value: Any, part: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(part, _MISSING)
+    if isinstance(value, list | tuple):
+        return value[int(part)] if part.isdigit() and int(part) < len(value) else _MISSING
+    return getattr(value, part, _MISSING)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-able data: models and views dumped, dates as ISO text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return str(value) if isinstance(value, str) else value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_defaults=True)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def values_digest(values: Mapping[str, Any]) -> str:
+    """The hash of a text's values, stable across runs and machines."""
+    data = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def stored_digest(path: Path) -> str | None:
+    """The ``digest`` a frozen file records, read without parsing it (None if unreadable)."""
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return None
+    match = _DIGEST_LINE.search(head)
+    return match[1].decode() if match else None
+
+
+def write_frozen(path: Path, text: FrozenText, root: Path) -> None:
+    """Write a frozen text (atomically, inside the workspace at ``root``)."""
+    header = {
+        "document": text.document,
+        "version": text.version,
+        "language": text.language,
+        "status": text.status,
+        "frozen": text.frozen,
+        "title": text.title,
+        "header_title": text.header_title,
+        "confidential": text.confidential,
+        "articles": text.articles,
+        "toc": text.toc,
+        "author": text.author,
+        "when": text.when.isoformat(),
+        "digest": text.digest,
+        "values": text.values,
+    }
+    front = yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000)
+    body = text.markdown if text.markdown.endswith("\n") else text.markdown + "\n"
+    content = "---\n" + _NOTE.format(status=text.status) + front + "---\n" + body
+    write_atomic(path, content, durable=True, root=root)
+
+
+def read_frozen(path: Path, rel: str) -> FrozenText:
+    """Read a frozen text, or raise a `FileProblem` naming what is wrong with it."""
+    source = parse_markdown(read_text(path, rel), rel)
+    data = source.data
+    try:
+        when = datetime.fromisoformat(str(data["when"]))
+        values = data.get("values") or {}
+        if not isinstance(values, dict):
+            raise TypeError("values")
+        frozen = data["frozen"]
+        if not isinstance(frozen, date):
+            raise TypeError("frozen")
+        text = FrozenText(
+            rel=rel,
+            document=str(data["document"]),
+            version=str(data["version"]),
+            language=str(data.get("language", "zh")),
+            status=str(data.get("status", "signed")),
+            frozen=frozen,
+            title=str(data["title"]),
+            header_title=str(data["header_title"]),
+            confidential=bool(data.get("confidential", True)),
+            articles=bool(data.get("articles", False)),
+            toc=bool(data.get("toc", False)),
+            author=str(data["author"]),
+            when=when,
+            values=values,
+            digest=str(data.get("digest", "")),
+            markdown=source.body,
+            lines={k: source.source_map.locate(("values", k)).line for k in values},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FileProblem(
+            Location(rel).diagnostic(
+                "error",
+                "frozen-text-invalid",
+                f"the frozen text cannot be read: {exc} is missing or wrong",
+                "restore the file from git (git checkout -- <file>); docgen writes it whole",
+            )
+        ) from None
+    return text
+
+
+def changed_values(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> Iterator[tuple[str, Any, Any]]:
+    """(path, old, new) for each value that differs; a path missing on one side is None."""
+    for path in sorted(set(before) | set(after)):
+        old, new = before.get(path), after.get(path)
+        if old != new:
+            yield path, old, new

@@ -1,0 +1,272 @@
+"""Deliverable integrity: approved and signed texts stay as they were, approvals match.
+
+Validation runs these for every document record:
+
+- an approved or signed document whose text is not frozen yet (`document-not-frozen`);
+- an edit that would change a frozen text: for a signed document an error
+  (`signed-document-changed`), for an approved one of the stage under way a warning
+  (`approved-document-changed`), each at the file:line of a field that changed, with the
+  text's diff;
+- an approved or signed record without an approval of its version, or with one of a
+  version it has not reached (`approval-stale`);
+- a draft that reuses a frozen version number (`version-frozen`);
+- a scanned executed copy that is missing or no longer matches its hash
+  (`executed-copy-changed`).
+
+A frozen text is compared only when the values its template reads differ from those it
+was made with (one hash, read without parsing the file), so an unchanged engagement costs
+a few dictionary lookups.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from docgen.diagnostics import Diagnostic, DocgenError, Location, Severity
+from docgen.load import Engagement, Sourced
+from docgen.model import DocumentRecord, version_key
+from docgen.render.context import DocView, document_context, field_location
+from docgen.render.documents import DocumentJob, frozen_reads
+from docgen.render.frozen import (
+    FrozenText,
+    changed_values,
+    frozen_path,
+    frozen_versions,
+    read_frozen,
+    read_values,
+    stored_digest,
+    values_digest,
+)
+from docgen.workspace import Workspace
+
+#: Diff lines shown under a changed frozen text; the rest is counted.
+DIFF_LINES = 40
+
+Render = Callable[[DocumentJob, dict[str, Any]], str | None]
+
+
+def record_findings(e: Engagement, workspace: Workspace) -> Iterator[Diagnostic]:
+    """What is wrong with the records themselves: approvals, versions, executed copies."""
+    for doc_id, sourced in sorted(e.documents.items()):
+        record = sourced.data
+        yield from _approvals(sourced)
+        if not record.final and record.version:
+            for version, _, path in frozen_versions(e, doc_id):
+                if version == record.version:
+                    yield sourced.at("version").diagnostic(
+                        "error",
+                        "version-frozen",
+                        f"version {version} is {record.status}, but that version's text is "
+                        f"frozen ({workspace.rel(path)})",
+                        "a new draft needs a new version number, e.g. version: "
+                        f'"{_next_version(version)}"',
+                    )
+                    break
+        if record.executed is not None:
+            yield from _executed(e, sourced, workspace)
+
+
+def _approvals(sourced: Sourced[DocumentRecord]) -> Iterator[Diagnostic]:
+    record = sourced.data
+    current = record.version
+    for i, approval in enumerate(record.approvals):
+        if current and version_key(approval.version) > version_key(current):
+            yield sourced.at("approvals", i, "version").diagnostic(
+                "error",
+                "approval-stale",
+                f"this approval is of version {approval.version}, which the record "
+                f"(version {current}) has not reached",
+                "correct the approval's version, or the record's",
+            )
+    if not record.final:
+        return
+    if current and not any(a.version == current for a in record.approvals):
+        others = sorted({a.version for a in record.approvals}, key=version_key)
+        where = sourced.at("approvals") if record.approvals else sourced.at("status")
+        yield where.diagnostic(
+            "error",
+            "approval-stale",
+            f"the record says {record.status} at version {current}, but no approval of "
+            f"version {current} is on record"
+            + (f" (only of {', '.join(others)})" if others else ""),
+            f"record the approval: docgen approve <engagement> <doc> --by NAME --role ROLE; "
+            f"or, if {current} was never approved, set the version back",
+        )
+
+
+def _executed(
+    e: Engagement, sourced: Sourced[DocumentRecord], workspace: Workspace
+) -> Iterator[Diagnostic]:
+    executed = sourced.data.executed
+    assert executed is not None
+    path = e.folder / executed.file
+    where = sourced.at("executed", "file")
+    try:
+        workspace.contain(path, where.path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except DocgenError as exc:
+        yield from exc.diagnostics
+        return
+    except OSError:
+        yield where.diagnostic(
+            "error",
+            "executed-copy-changed",
+            f"the executed copy {executed.file} is missing",
+            "restore the scanned copy from git, or record it again with docgen sign --executed",
+        )
+        return
+    if digest != executed.sha256:
+        yield sourced.at("executed", "sha256").diagnostic(
+            "error",
+            "executed-copy-changed",
+            f"the executed copy {executed.file} no longer matches the sha256 recorded when "
+            "it was signed",
+            "restore the original scan from git; a signed copy is never replaced",
+        )
+
+
+def _next_version(version: str) -> str:
+    parts = version.split(".")
+    if len(parts) == 1:
+        return f"{version}.1"
+    return ".".join([*parts[:-1], str(int(parts[-1]) + 1)])
+
+
+def frozen_findings(
+    job: DocumentJob,
+    doc: DocView,
+    context: dict[str, Any],
+    reads: tuple[str, ...],
+    workspace: Workspace,
+    render: Render,
+    *,
+    compare: bool = True,
+) -> Iterator[Diagnostic]:
+    """Whether ``job``'s approved or signed text is frozen, and would still be the same.
+
+    ``reads`` are the value paths of the job's template; ``render`` makes the job's text
+    from a context (None when that fails).  ``compare`` False only checks that the text
+    is frozen: an approved report of a stage the engagement has left is a record of that
+    time, and the living data it was made from (risks, checklist) moves on.
+    """
+    e = job.engagement
+    sourced = e.documents.get(job.kind.id)
+    if sourced is None:
+        return
+    record = sourced.data
+    path = frozen_path(e, job.kind.id, doc.version, job.language)
+    rel = workspace.rel(path)
+    if not path.exists() and not path.is_symlink():
+        yield sourced.at("status").diagnostic(
+            "warning",
+            "document-not-frozen",
+            f"{doc.title} {doc.version} is {record.status}, but its text is not frozen "
+            f"({rel} does not exist)",
+            "docgen render freezes it; commit the file it writes",
+        )
+        return
+    if not compare:
+        return
+    current = read_values(context, frozen_reads(reads))
+    if stored_digest(path) == values_digest(current):
+        return
+    try:
+        frozen = read_frozen(workspace.contain(path, rel), rel)
+    except DocgenError as exc:
+        yield from exc.diagnostics
+        return
+    changes = [c for c in changed_values(frozen.values, current) if c[0] in frozen.values]
+    if not changes:
+        return  # the template reads other values now; the data it was made from is the same
+    text = render(job, document_context(context, doc, doc_date=frozen.when.date()))
+    if text is not None and text == frozen.markdown:
+        return
+    yield from _changed(job, doc, record, frozen, text, changes, workspace)
+
+
+def _changed(
+    job: DocumentJob,
+    doc: DocView,
+    record: DocumentRecord,
+    frozen: FrozenText,
+    text: str | None,
+    changes: list[tuple[str, Any, Any]],
+    workspace: Workspace,
+) -> Iterator[Diagnostic]:
+    e = job.engagement
+    signed = record.status == "signed"
+    code = "signed-document-changed" if signed else "approved-document-changed"
+    severity: Severity = "error" if signed else "warning"
+    when = f"{'signed' if signed else 'approved'} on {frozen.frozen.isoformat()}"
+    hint = (
+        f"change a signed {doc.title} through a 补充协议, or start a new version: "
+        f'status: draft and version: "{_next_version(doc.version)}" in '
+        f"{e.rel}/documents/{job.kind.id}.md"
+        if signed
+        else f"approve the new text (docgen approve), or start version {_next_version(doc.version)}"
+    )
+    detail = _diff(frozen, text)
+    leaves = sorted({leaf for path, old, new in changes for leaf in _leaves(path, old, new)})
+    located: dict[Location, list[str]] = {}
+    for leaf, old, new in leaves:
+        root, *keys = leaf.split(".")
+        where = field_location(root, tuple(keys), e, workspace, None, job.kind.id)
+        located.setdefault(where, []).append(f"{leaf}: {_short(old)} → {_short(new)}")
+    if not located:
+        located[Location(frozen.rel)] = []
+    for i, (where, what) in enumerate(sorted(located.items(), key=lambda x: x[0].line)):
+        yield where.diagnostic(
+            severity,
+            code,
+            f"{doc.title} {doc.version} ({frozen.rel}) was {when}; this edit changes its "
+            "text" + (f" ({'; '.join(what)})" if what else ""),
+            hint,
+            detail if i == 0 else "",
+        )
+
+
+def _leaves(path: str, old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
+    """The innermost differing values under ``path`` (keys of mappings, items of lists)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                yield from _leaves(f"{path}.{key}", old.get(key), new.get(key))
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b:
+                yield from _leaves(f"{path}.{i}", a, b)
+    else:
+        yield path, _hashable(old), _hashable(new)
+
+
+def _hashable(value: Any) -> Any:
+    return repr(value) if isinstance(value, dict | list) else value
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _diff(frozen: FrozenText, text: str | None) -> str:
+    if text is None:
+        return "(the new text cannot be made: see the document's own diagnostics)"
+    lines = list(
+        difflib.unified_diff(
+            frozen.markdown.splitlines(),
+            text.splitlines(),
+            f"{frozen.rel} (frozen)",
+            "now",
+            n=0,
+            lineterm="",
+        )
+    )
+    shown = [line for line in lines if not line.startswith("@@")]
+    if len(shown) > DIFF_LINES:
+        shown = [*shown[:DIFF_LINES], f"… {len(shown) - DIFF_LINES} more line(s)"]
+    return "\n".join(shown)
