@@ -7,13 +7,18 @@ Each clone gets its own code, credit code and title.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import yaml
 from stdnum.cn import uscc
+
+from docgen.render.frozen import values_digest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (REPO / "engagements").iterdir() if p.is_dir())
+FROZEN = re.compile(r"^documents/[^/]+/[\d.]+(\.en)?\.md$")
 
 
 def credit_code(i: int) -> str:
@@ -42,18 +47,36 @@ def make_portfolio(root: Path, n: int) -> Path:
     for i in range(n):
         name, files = samples[i % len(samples)]
         folder = root / "engagements" / f"{name}-{i:05d}"
+        index = files["index.md"]
+        swaps = {
+            _value(index, "code: "): f"ZS-SYN-{i:05d}",
+            _value(index, "  credit_code: "): credit_code(i),
+            _value(index, "title: "): f"{_value(index, 'title: ')} · {i}",
+        }
         for rel, text in files.items():
             if rel == "index.md":
                 lines = text.split("\n")
                 for k, line in enumerate(lines):
-                    if line.startswith("code: "):
-                        lines[k] = f"code: ZS-SYN-{i:05d}"
-                    elif line.startswith("  credit_code: "):
-                        lines[k] = f"  credit_code: {credit_code(i)}"
-                    elif line.startswith("title: "):
-                        lines[k] = f"{line} · {i}"
+                    for prefix in ("code: ", "  credit_code: ", "title: "):
+                        if line.startswith(prefix):
+                            lines[k] = prefix + swaps[line.removeprefix(prefix)]
                 text = "\n".join(lines)
+            elif FROZEN.match(rel):
+                text = _frozen_clone(text, swaps)
             path = folder / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
     return root
+
+
+def _value(text: str, prefix: str) -> str:
+    return next(line.removeprefix(prefix) for line in text.split("\n") if line.startswith(prefix))
+
+
+def _frozen_clone(text: str, swaps: dict[str, str]) -> str:
+    """A frozen text as the clone's own: its code, credit code and title, digest made anew."""
+    for old, new in swaps.items():
+        text = text.replace(old, new)
+    data = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    digest = values_digest(data["values"])
+    return re.sub(r"^digest: [0-9a-f]{64}$", f"digest: {digest}", text, count=1, flags=re.M)

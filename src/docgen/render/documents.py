@@ -263,12 +263,12 @@ def render_text(
     return replace(text, freeze=freeze, freeze_path=frozen_file)
 
 
-def frozen_reads(reads: tuple[str, ...]) -> list[str]:
+def frozen_reads(reads: tuple[str, ...]) -> tuple[str, ...]:
     """The value paths a frozen text records: all the template reads but its date.
 
     A frozen document keeps the date it was made with, so ``doc_date`` is not an input.
     """
-    return [p for p in reads if p != "doc_date"]
+    return tuple(p for p in reads if p != "doc_date")
 
 
 def final_date(record: DocumentRecord) -> date | None:

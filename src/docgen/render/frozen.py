@@ -88,13 +88,27 @@ def frozen_versions(e: Engagement, doc_id: str) -> list[tuple[str, str, Path]]:
     return sorted(found, key=lambda f: (version_key(f[0]), f[1]))
 
 
-def read_values(context: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]:
+#: Context variables that differ between the documents of one engagement.
+PER_DOCUMENT = frozenset({"doc", "revisions", "meeting", "meeting_notes", "doc_date"})
+
+
+def read_values(
+    context: Mapping[str, Any],
+    paths: Iterable[str],
+    shared: dict[str, tuple[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The values at ``paths`` in a template context, as plain JSON-able data.
 
     A path that ends in a method (``terms.profit_split.items``) stands for its owner.
+    ``shared`` remembers what the engagement's other documents read too (``partner.name``),
+    across the calls for one engagement.
     """
     values: dict[str, Any] = {}
     for path in paths:
+        known = shared.get(path) if shared is not None else None
+        if known is not None:
+            values[known[0]] = known[1]
+            continue
         root, *parts = path.split(".")
         if root not in context:
             continue  # a loop variable, a macro argument, a filter: not an input
@@ -106,7 +120,10 @@ def read_values(context: Mapping[str, Any], paths: Iterable[str]) -> dict[str, A
                 break
             value = nxt
             kept.append(part)
-        values[".".join(kept)] = plain(value)
+        found = (".".join(kept), plain(value))
+        values[found[0]] = found[1]
+        if shared is not None and root not in PER_DOCUMENT:
+            shared[path] = found
     return dict(sorted(values.items()))
 
 

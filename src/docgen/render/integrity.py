@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -29,7 +30,7 @@ from docgen.diagnostics import Diagnostic, DocgenError, Location, Severity
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, version_key
 from docgen.render.context import DocView, document_context, field_location
-from docgen.render.documents import DocumentJob, frozen_reads
+from docgen.render.documents import DocumentJob
 from docgen.render.frozen import (
     FrozenText,
     changed_values,
@@ -144,13 +145,15 @@ def frozen_findings(
     render: Render,
     *,
     compare: bool = True,
+    shared: dict[str, tuple[str, Any]] | None = None,
 ) -> Iterator[Diagnostic]:
     """Whether ``job``'s approved or signed text is frozen, and would still be the same.
 
-    ``reads`` are the value paths of the job's template; ``render`` makes the job's text
-    from a context (None when that fails).  ``compare`` False only checks that the text
+    ``reads`` are the value paths of the job's frozen text (`frozen_reads`); ``render``
+    makes the job's text from a context (None when that fails).  ``compare`` False only checks that the text
     is frozen: an approved report of a stage the engagement has left is a record of that
-    time, and the living data it was made from (risks, checklist) moves on.
+    time, and the living data it was made from (risks, checklist) moves on.  ``shared``
+    is `read_values`' memory for the engagement's documents.
     """
     e = job.engagement
     sourced = e.documents.get(job.kind.id)
@@ -158,8 +161,8 @@ def frozen_findings(
         return
     record = sourced.data
     path = frozen_path(e, job.kind.id, doc.version, job.language)
-    rel = workspace.rel(path)
-    if not path.exists() and not path.is_symlink():
+    if not os.path.lexists(path):
+        rel = workspace.rel(path)
         yield sourced.at("status").diagnostic(
             "warning",
             "document-not-frozen",
@@ -170,9 +173,10 @@ def frozen_findings(
         return
     if not compare:
         return
-    current = read_values(context, frozen_reads(reads))
+    current = read_values(context, reads, shared)
     if stored_digest(path) == values_digest(current):
         return
+    rel = workspace.rel(path)
     try:
         frozen = read_frozen(workspace.contain(path, rel), rel)
     except DocgenError as exc:

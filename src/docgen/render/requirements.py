@@ -17,7 +17,7 @@ from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.load import Engagement
 from docgen.process import Process
 from docgen.render.context import document_context, document_view, engagement_context
-from docgen.render.documents import DocumentJob, job_findings, plan_jobs
+from docgen.render.documents import DocumentJob, frozen_reads, job_findings, plan_jobs
 from docgen.render.integrity import frozen_findings, record_findings
 from docgen.render.templates import (
     DocumentTemplate,
@@ -58,6 +58,7 @@ class DocumentCheck:
             return
         yield from record_findings(e, self.workspace)
         base: dict[str, Any] | None = None
+        shared: dict[str, tuple[str, Any]] = {}
         for job in plan_jobs([e], self.process):
             spec = self.spec(job.template_name)
             if isinstance(spec, Diagnostic):
@@ -72,12 +73,19 @@ class DocumentCheck:
             if doc.record.final and job.meeting is None:
                 if job.template_name not in self.reads:
                     self.reads[job.template_name] = template_reads(self.env, job.template_name)
-                reads = self.reads[job.template_name]
+                reads = frozen_reads(self.reads[job.template_name])
                 stages = self.process.stage_index
                 left = stages[job.kind.stage] < stages.get(e.index.data.stage, -1)
                 compare = doc.record.status == "signed" or not left
                 yield from frozen_findings(
-                    job, doc, context, reads, self.workspace, self.render, compare=compare
+                    job,
+                    doc,
+                    context,
+                    reads,
+                    self.workspace,
+                    self.render,
+                    compare=compare,
+                    shared=shared,
                 )
 
     def render(self, job: DocumentJob, context: dict[str, Any]) -> str | None:
