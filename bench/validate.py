@@ -82,7 +82,8 @@ def main() -> None:
             p
             for p in (root / "engagements").rglob("*.md")
             # notes are not front matter; frozen texts are read only when their data changed
-            if "/notes/" not in p.as_posix() and not FROZEN.match(p.relative_to(p.parents[2]).as_posix())
+            if "/notes/" not in p.as_posix()
+            and not FROZEN.match(p.relative_to(p.parents[2]).as_posix())
         )
         cold = []
         for _ in range(args.repeat):

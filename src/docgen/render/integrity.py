@@ -150,10 +150,10 @@ def frozen_findings(
     """Whether ``job``'s approved or signed text is frozen, and would still be the same.
 
     ``reads`` are the value paths of the job's frozen text (`frozen_reads`); ``render``
-    makes the job's text from a context (None when that fails).  ``compare`` False only checks that the text
-    is frozen: an approved report of a stage the engagement has left is a record of that
-    time, and the living data it was made from (risks, checklist) moves on.  ``shared``
-    is `read_values`' memory for the engagement's documents.
+    makes the job's text from a context (None when that fails).  ``compare`` False only
+    checks that the text is frozen: an approved report of a stage the engagement has left
+    is a record of that time, and the living data it was made from (risks, checklist)
+    moves on.  ``shared`` is `read_values`' memory for the engagement's documents.
     """
     e = job.engagement
     sourced = e.documents.get(job.kind.id)
