@@ -134,9 +134,7 @@ def test_overdue_is_a_warning_with_owner(samples: Path) -> None:
 def test_policies_are_warnings(samples: Path, run) -> None:
     edit(samples, HENGTONG, "index.md", "  meetings: 每周一项目例会，每月经营分析会，每季度股东会\n", "")
     result = run("validate", HENGTONG, "--root", str(samples))
+    assert result.exit_code == 0
     assert "warning policy [保持透明沟通" in result.out
-    # the signed contract prints the meeting schedule: removing it is an error of its own
-    errors = [line for line in result.out.splitlines() if ": error " in line]
-    assert errors and all(" error signed-document-changed " in line for line in errors)
     strict = run("validate", HENGTONG, "--root", str(samples), "--strict")
     assert strict.exit_code == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -369,6 +370,63 @@ def renew(engagement_id: str, dry_run: bool, commit: bool, force: bool, root: Pa
     """Mark an engagement renewed once the renewal agreement is signed."""
     portfolio = load_portfolio(root, [engagement_id])
     plan = workflow.plan_renew(portfolio, engagement_id)
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.argument("doc_id", metavar="DOC")
+@click.option("--by", required=True, help="Who approves (recorded with the version).")
+@click.option("--role", default=None, help="Their role, e.g. 集团总经理 or 法律顾问.")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today."
+)
+@_transition_options
+def approve(
+    engagement_id: str,
+    doc_id: str,
+    by: str,
+    role: str | None,
+    day: datetime | None,
+    dry_run: bool,
+    commit: bool,
+    force: bool,
+    root: Path | None,
+) -> None:
+    """Record an approval of a document's current version, and freeze its text."""
+    from docgen.signing import plan_approve
+
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = plan_approve(portfolio, engagement_id, doc_id, by, role, day.date() if day else None)
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.argument("doc_id", metavar="DOC")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option(
+    "--executed",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The scanned executed copy, a file in the engagement folder (its sha256 is kept).",
+)
+@_transition_options
+def sign(
+    engagement_id: str,
+    doc_id: str,
+    day: datetime,
+    executed: Path | None,
+    dry_run: bool,
+    commit: bool,
+    force: bool,
+    root: Path | None,
+) -> None:
+    """Record the signing of a document's approved version, and freeze the signed text."""
+    from docgen.signing import plan_sign
+
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = plan_sign(portfolio, engagement_id, doc_id, day.date(), executed)
     _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
 
 

@@ -67,6 +67,14 @@ CODES: dict[str, str] = {
     # documents
     "document-field-missing": "a document template needs a value the engagement does not give",
     "template-error": "a document template fails to render (unknown variable, bad expression)",
+    # deliverable integrity
+    "document-not-frozen": "an approved or signed document's text is not frozen yet",
+    "signed-document-changed": "an edit would change the text of a signed document",
+    "approved-document-changed": "an edit would change the text of an approved document",
+    "approval-stale": "an approved or signed record has no approval of its version",
+    "version-frozen": "a draft reuses the number of a frozen version",
+    "executed-copy-changed": "the scanned executed copy is missing or differs from its hash",
+    "frozen-text-invalid": "a frozen text file cannot be read",
     "pdf-unavailable": "PDFs were asked for and LibreOffice is not installed",
     "pdf-failed": "LibreOffice could not turn a .docx into a PDF",
 }

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from docgen.diagnostics import DocgenError, FileProblem
@@ -35,6 +35,7 @@ class FrontMatterEdit:
     raw: bytes
     lines: list[str] = field(default_factory=list)
     changes: list[tuple[tuple[str, ...], Any]] = field(default_factory=list)
+    appended: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @classmethod
     def open(cls, path: Path, rel: str) -> FrontMatterEdit:
@@ -84,6 +85,55 @@ class FrontMatterEdit:
         else:
             self._insert(parent, key, rendered)
         self.changes.append((keys, value))
+
+    def append(self, key: str, item: dict[str, Any]) -> None:
+        """Add ``item`` (a mapping of plain values) to the top-level list ``key``.
+
+        The item is written in block style after the list's last item, indented as the
+        list is; a missing key (or an empty ``[]``) becomes a new block list.
+        """
+        tree = self._tree()
+        end = split_front_matter("\n".join(self.lines), self.rel)[3] - 2  # closing '---'
+        current = tree.get(key)
+        if current is None or (isinstance(current, list) and not current):
+            if key in tree:  # "key: []" or "key:" with nothing: the key's line goes
+                line_no, _ = tree.lc.key(key)
+                del self.lines[line_no + 1]
+                end -= 1
+                where = line_no + 1
+            else:
+                where = end
+            block = [f"{key}:", *_item_lines(item, "  ")]
+            self.lines[where:where] = block
+        elif isinstance(current, CommentedSeq) and not current.fa.flow_style():
+            line_no, col = current.lc.item(len(current) - 1)
+            index = line_no + 1
+            dash = self.lines[index].index("-", 0) if "-" in self.lines[index] else col - 2
+            prefix = " " * dash
+            nxt = index + 1
+            while (
+                nxt < end
+                and (not self.lines[nxt].strip() or _indent(self.lines[nxt]) > dash)
+                and not self.lines[nxt].lstrip().startswith("- ")
+            ):
+                nxt += 1
+            self.lines[nxt:nxt] = _item_lines(item, prefix)
+        else:
+            raise DocgenError(
+                f"cannot add to '{key}' in {self.rel}: it is not a list in block style; "
+                "write it as '- ' lines first"
+            )
+        self.appended.append((key, item))
+
+    def add_mapping(self, key: str, mapping: dict[str, Any]) -> None:
+        """Add the top-level key ``key`` holding ``mapping`` (plain values), at the end."""
+        tree = self._tree()
+        if key in tree:
+            raise DocgenError(f"cannot add '{key}' to {self.rel}: it is there already")
+        end = split_front_matter("\n".join(self.lines), self.rel)[3] - 2
+        block = [f"{key}:", *(f"  {k}: {yaml_scalar(v)}" for k, v in mapping.items())]
+        self.lines[end:end] = block
+        self.changes.append(((key,), mapping))
 
     def _replace_value(
         self,
@@ -145,12 +195,25 @@ class FrontMatterEdit:
             for k in keys[:-1]:
                 node = node[k]
             node[keys[-1]] = value
+        for key, item in self.appended:
+            if not isinstance(expected.get(key), list):
+                expected[key] = []
+            expected[key].append(item)
         if after.data != expected or after.body != before.body:
             raise DocgenError(f"edit of {self.rel} refused: it would change more than intended")
         crlf = b"\r\n" in self.raw
         out = text.replace("\n", "\r\n") if crlf else text
         bom = b"\xef\xbb\xbf" if self.raw.startswith(b"\xef\xbb\xbf") else b""
         return bom + out.encode("utf-8")
+
+
+def _item_lines(item: dict[str, Any], prefix: str) -> list[str]:
+    """A mapping as the lines of one block-style list item: ``- a: 1`` then ``  b: 2``."""
+    lines = []
+    for i, (k, v) in enumerate(item.items()):
+        lead = f"{prefix}- " if i == 0 else f"{prefix}  "
+        lines.append(f"{lead}{k}: {yaml_scalar(v)}")
+    return lines
 
 
 def _after_value(after: str) -> str:

@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
 from docgen.load import Portfolio, load_portfolio
+from docgen.paths import is_inside
 from docgen.render.history import History, read_history
 from docgen.render.run import documents_dir
 from docgen.site.audience import AUDIENCES, Audience, document_visible, for_audience
@@ -179,6 +180,17 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             for name in (docx, pdf)
             if name
         ]
+        if self.audience == "internal":  # scanned executed copies: the internal site only
+            self.downloads += [
+                (
+                    e.folder / record.data.executed.file,
+                    f"engagements/{e.id}/documents/executed/{Path(record.data.executed.file).name}",
+                )
+                for e in portfolio.engagements
+                for record in e.documents.values()
+                if record.data.executed is not None
+                and is_inside(self.root, e.folder / record.data.executed.file)
+            ]
         return files
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:

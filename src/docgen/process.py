@@ -202,6 +202,10 @@ class DocumentKind(Strict):
     status: Literal["terminated", "renewed", "completed", "on-hold"] | None = None
     #: internal documents never reach a partner build of the site
     visibility: Literal["internal", "partner"] = "partner"
+    #: binds the parties for as long as the cooperation lasts (the agreements): once
+    #: signed, an edit that would change its text is an error in every later stage too;
+    #: a signed 意向书 is superseded by the agreement once its stage is left
+    binding: bool = False
 
 
 class Transition(Strict):

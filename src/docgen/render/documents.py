@@ -175,8 +175,14 @@ def render_text(
     history: History,
     env: jinja2.Environment,
     templates: dict[str, DocumentTemplate],
+    *,
+    fresh: bool = False,
 ) -> RenderedText | list[Diagnostic]:
-    """The job's markdown and metadata, or the diagnostics that stop it."""
+    """The job's markdown and metadata, or the diagnostics that stop it.
+
+    An approved or signed document comes from its frozen text; ``fresh`` makes it from
+    the data as it stands instead (for `approve` and `sign`, which freeze it).
+    """
     e = job.engagement
     assert e.index is not None
     if job.template_name not in templates:
@@ -187,7 +193,7 @@ def render_text(
     frozen_file = None
     if doc.record.final and job.meeting is None:
         frozen_file = frozen_path(e, job.kind.id, doc.version, job.language)
-        if frozen_file.exists() or frozen_file.is_symlink():
+        if not fresh and (frozen_file.exists() or frozen_file.is_symlink()):
             return _from_frozen(frozen_file, output, e, workspace)
     inputs = [e.index.path] + ([record.path] if record else [])
     if job.meeting is not None:

@@ -170,6 +170,11 @@ def stored_digest(path: Path) -> str | None:
 
 def write_frozen(path: Path, text: FrozenText, root: Path) -> None:
     """Write a frozen text (atomically, inside the workspace at ``root``)."""
+    write_atomic(path, frozen_file_text(text), durable=True, root=root)
+
+
+def frozen_file_text(text: FrozenText) -> str:
+    """The file a frozen text is kept in: front matter, then the markdown exactly."""
     header = {
         "document": text.document,
         "version": text.version,
@@ -188,8 +193,7 @@ def write_frozen(path: Path, text: FrozenText, root: Path) -> None:
     }
     front = yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000)
     body = text.markdown if text.markdown.endswith("\n") else text.markdown + "\n"
-    content = "---\n" + _NOTE.format(status=text.status) + front + "---\n" + body
-    write_atomic(path, content, durable=True, root=root)
+    return "---\n" + _NOTE.format(status=text.status) + front + "---\n" + body
 
 
 def read_frozen(path: Path, rel: str) -> FrozenText:

@@ -4,9 +4,11 @@ Validation runs these for every document record:
 
 - an approved or signed document whose text is not frozen yet (`document-not-frozen`);
 - an edit that would change a frozen text: for a signed document an error
-  (`signed-document-changed`), for an approved one of the stage under way a warning
+  (`signed-document-changed`), for an approved one a warning
   (`approved-document-changed`), each at the file:line of a field that changed, with the
-  text's diff;
+  text's diff.  A signed agreement (``binding`` in the process file) is compared for
+  good; any other frozen text only while the engagement is in the document's stage —
+  after that it is a record of its time, and the data it was made from moves on;
 - an approved or signed record without an approval of its version, or with one of a
   version it has not reached (`approval-stale`);
 - a draft that reuses a frozen version number (`version-frozen`);
@@ -151,9 +153,8 @@ def frozen_findings(
 
     ``reads`` are the value paths of the job's frozen text (`frozen_reads`); ``render``
     makes the job's text from a context (None when that fails).  ``compare`` False only
-    checks that the text is frozen: an approved report of a stage the engagement has left
-    is a record of that time, and the living data it was made from (risks, checklist)
-    moves on.  ``shared`` is `read_values`' memory for the engagement's documents.
+    checks that the text is frozen (see the module's notes on ``binding``).  ``shared``
+    is `read_values`' memory for the engagement's documents.
     """
     e = job.engagement
     sourced = e.documents.get(job.kind.id)

@@ -76,7 +76,8 @@ class DocumentCheck:
                 reads = frozen_reads(self.reads[job.template_name])
                 stages = self.process.stage_index
                 left = stages[job.kind.stage] < stages.get(e.index.data.stage, -1)
-                compare = doc.record.status == "signed" or not left
+                # an agreement binds for good; any other text is a record of its stage
+                compare = not left or (job.kind.binding and doc.record.status == "signed")
                 yield from frozen_findings(
                     job,
                     doc,

@@ -22,7 +22,9 @@ from markdown_it import MarkdownIt
 
 from docgen.control_chars import VISIBLE
 from docgen.load import Engagement, Portfolio
+from docgen.model import version_key
 from docgen.process import Process
+from docgen.render.frozen import frozen_versions
 from docgen.render.history import History
 from docgen.site import charts
 from docgen.site.html import Html, block, esc, link, table
@@ -720,18 +722,29 @@ def engagement_page(
         made = [(s, name, pdf) for doc_id, s, name, pdf in documents if doc_id == kind.id]
         if record is None and not made:
             continue
+        earlier = sorted(
+            {v for v, _, _ in frozen_versions(e, kind.id)}
+            - {record.data.version if record else None},
+            key=version_key,
+        )
+        executed = record.data.executed if record and not hide_internal_items else None
         for suffix, name, pdf in made or [("", "", "")]:
+            version = record.data.version if record else None
             doc_rows.append(
                 [
                     kind.title + (f"（{suffix}）" if suffix else ""),
-                    record.data.version if record else None,
+                    f"{version}（此前：{'、'.join(earlier)}）" if earlier else version,
                     DOC_STATUS_ZH[record.data.status] if record else "未建档",
                     link(f"documents/{name}", "下载 .docx") if name else "—",
                     link(f"documents/{pdf}", "下载 PDF") if pdf else "—",
+                    link(f"documents/executed/{Path(executed.file).name}", "签署扫描件")
+                    if executed and not suffix
+                    else "—",
                 ]
             )
     if doc_rows:
-        parts += ["## 文件\n", block(table(["文件", "版本", "状态", "Word", "PDF"], doc_rows))]
+        headers = ["文件", "版本", "状态", "Word", "PDF", "签署件"]
+        parts += ["## 文件\n", block(table(headers, doc_rows))]
     revisions = history.for_files(_files_of(e), limit=15)
     if revisions:
         parts += [

@@ -1,0 +1,209 @@
+"""Recording a document's approval and signing: the record changes, the text is frozen.
+
+`plan_approve` and `plan_sign` plan edits the way the stage transitions do (a
+`docgen.workflow.Transition`: refused with located reasons, or a set of files to write
+atomically, shown with ``--dry-run``, committed with ``--commit``).  Each writes the
+document record with the same comment-keeping edits, and the frozen text of every
+language of the document (`docgen.render.frozen`), made afresh from the data as it
+stands with the record as it will be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from docgen.diagnostics import Diagnostic, DocgenError, Location
+from docgen.edit import FrontMatterEdit
+from docgen.load import Engagement, Portfolio, Sourced
+from docgen.model import Approval, DocumentRecord, ExecutedCopy
+from docgen.paths import is_inside
+from docgen.render.freeze import texts_to_freeze
+from docgen.render.frozen import (
+    PER_DOCUMENT,
+    FrozenText,
+    changed_values,
+    frozen_file_text,
+    read_frozen,
+)
+from docgen.validate import check_engagement
+from docgen.workflow import Transition
+
+
+def _record(
+    portfolio: Portfolio, engagement_id: str, doc_id: str
+) -> tuple[Engagement, Sourced[DocumentRecord]]:
+    e = portfolio.get(engagement_id)
+    if e.index is None or e.broken:
+        raise DocgenError(f"{e.id} has files that do not load; run 'docgen validate {e.id}'")
+    known = {k.id for k in portfolio.process.documents}
+    if doc_id not in known:
+        raise DocgenError(
+            f"no document '{doc_id}' in the process; documents: {', '.join(sorted(known))}"
+        )
+    sourced = e.documents.get(doc_id)
+    if sourced is None:
+        raise DocgenError(
+            f"{e.id} keeps no record of {doc_id}: create {e.rel}/documents/{doc_id}.md "
+            'with its version (version: "1.0")'
+        )
+    if not sourced.data.version:
+        raise DocgenError(f'{sourced.path} gives no version; write one, e.g. version: "1.0"')
+    return e, sourced
+
+
+def _with_record(
+    e: Engagement, sourced: Sourced[DocumentRecord], record: DocumentRecord, doc_id: str
+) -> Engagement:
+    return replace(e, documents={**e.documents, doc_id: replace(sourced, data=record)})
+
+
+def _plan(
+    portfolio: Portfolio,
+    e: Engagement,
+    changed: Engagement,
+    doc_id: str,
+    edit: FrontMatterEdit,
+    summary: str,
+    unmet: list[Diagnostic],
+) -> tuple[Transition, list[tuple[Path, FrozenText]]]:
+    """The transition: new findings the change would cause, the record, the frozen texts."""
+    today = portfolio.workspace.today()
+    before = set(check_engagement(e, portfolio, today))
+    unmet = unmet + [
+        d for d in check_engagement(changed, portfolio, today) if d.is_error and d not in before
+    ]
+    texts, problems = texts_to_freeze(portfolio, changed, doc_id)
+    unmet += [d for d in problems if d.is_error]
+    plan = Transition(e, summary, unmet)
+    plan.writes[edit.path] = edit.result()
+    for path, text in texts:
+        plan.writes[path] = frozen_file_text(text).encode("utf-8")
+    return plan, texts
+
+
+def plan_approve(
+    portfolio: Portfolio,
+    engagement_id: str,
+    doc_id: str,
+    by: str,
+    role: str | None = None,
+    day: date | None = None,
+) -> Transition:
+    """Plan recording ``by``'s approval of the document's current version, and freezing it."""
+    e, sourced = _record(portfolio, engagement_id, doc_id)
+    record = sourced.data
+    version = record.version
+    assert version is not None
+    if record.status == "signed":
+        raise DocgenError(
+            f"{doc_id} {version} of {e.id} is signed; approvals come before signing. "
+            f"A new version starts with status: draft and a new version number in {sourced.path}"
+        )
+    if any(a.by == by and a.version == version for a in record.approvals):
+        raise DocgenError(f"{by} has already approved {doc_id} {version} of {e.id}")
+    day = day or portfolio.workspace.today()
+    approval = Approval(by=by, role=role, date=day, version=version)
+    edit = FrontMatterEdit.open(e.folder / "documents" / f"{doc_id}.md", sourced.path)
+    edit.append("approvals", approval.model_dump(exclude_none=True))
+    if record.status != "approved":
+        edit.set(("status",), "approved")
+    new = record.model_copy(
+        update={"status": "approved", "approvals": [*record.approvals, approval]}
+    )
+    changed = _with_record(e, sourced, new, doc_id)
+    plan, _ = _plan(
+        portfolio, e, changed, doc_id, edit, f"approve {e.id} {doc_id} {version} ({by})", []
+    )
+    return plan
+
+
+def plan_sign(
+    portfolio: Portfolio,
+    engagement_id: str,
+    doc_id: str,
+    day: date,
+    executed: Path | None = None,
+) -> Transition:
+    """Plan recording the signing of the approved version, freezing the signed text.
+
+    ``executed`` is the scanned executed copy, a file in the engagement folder; its
+    sha256 is recorded so that a later change to it is reported.
+    """
+    e, sourced = _record(portfolio, engagement_id, doc_id)
+    record = sourced.data
+    version = record.version
+    assert version is not None
+    where = sourced.at("status")
+    unmet: list[Diagnostic] = []
+    if record.status == "signed":
+        raise DocgenError(f"{doc_id} {version} of {e.id} is signed already (on {record.signed})")
+    if record.status != "approved" or not any(a.version == version for a in record.approvals):
+        unmet.append(
+            where.diagnostic(
+                "error",
+                "approval-stale",
+                f"{doc_id} {version} is {record.status} and has no approval of version {version}",
+                f"approve it first: docgen approve {e.id} {doc_id} --by NAME --role ROLE",
+            )
+        )
+    edit = FrontMatterEdit.open(e.folder / "documents" / f"{doc_id}.md", sourced.path)
+    edit.set(("status",), "signed")
+    edit.set(("signed",), day)
+    copy = None
+    if executed is not None:
+        copy = _executed_copy(e, executed, portfolio.workspace.root)
+        edit.add_mapping("executed", copy.model_dump())
+    new = record.model_copy(update={"status": "signed", "signed": day, "executed": copy})
+    changed = _with_record(e, sourced, new, doc_id)
+    summary = f"sign {e.id} {doc_id} {version} ({day.isoformat()})"
+    plan, texts = _plan(portfolio, e, changed, doc_id, edit, summary, unmet)
+    plan.unmet += _changed_since_approval(e, doc_id, version, texts, portfolio.workspace.rel)
+    return plan
+
+
+def _executed_copy(e: Engagement, file: Path, root: Path) -> ExecutedCopy:
+    path = file if file.is_absolute() else Path.cwd() / file
+    if not path.is_file():
+        raise DocgenError(f"no file {file}")
+    if not is_inside(e.folder, path) or not is_inside(root, path):
+        raise DocgenError(
+            f"{file} is not in {e.rel}/: copy the scanned executed copy into the engagement "
+            f"folder (e.g. {e.rel}/documents/executed/), commit it, and name it here"
+        )
+    rel = Path(path).resolve().relative_to(e.folder.resolve()).as_posix()
+    return ExecutedCopy(file=rel, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _changed_since_approval(
+    e: Engagement,
+    doc_id: str,
+    version: str,
+    texts: list[tuple[Path, FrozenText]],
+    rel: Callable[[Path], str],
+) -> list[Diagnostic]:
+    """What in the data changed between the approved text and the one to be signed."""
+    found = []
+    for path, text in texts:
+        if not path.is_file():
+            continue  # approved before texts were frozen: nothing to compare
+        approved = read_frozen(path, rel(path))
+        changes = [
+            f"{p}: {old} → {new}"
+            for p, old, new in changed_values(approved.values, text.values)
+            if p.split(".")[0] not in PER_DOCUMENT
+        ]
+        if changes:
+            found.append(
+                Location(rel(path)).diagnostic(
+                    "error",
+                    "approved-document-changed",
+                    f"the text of {doc_id} {version} changed since it was approved "
+                    f"({'; '.join(changes[:5])})",
+                    f"approve it again: docgen approve {e.id} {doc_id} --by NAME --role ROLE",
+                )
+            )
+    return found
