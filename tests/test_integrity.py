@@ -223,3 +223,16 @@ def test_approved_but_not_frozen_is_a_warning_and_render_freezes_it(ws: Path, ru
     assert "warning document-not-frozen" in result.out
     rendered = run("render", HENGTONG, "--root", str(ws))
     assert rendered.exit_code == 0 and "froze" in rendered.err and frozen.is_file()
+
+
+def test_a_frozen_text_linked_from_outside_is_not_read(
+    ws: Path, tmp_path_factory: pytest.TempPathFactory, run
+) -> None:
+    folder = ws / "engagements" / HENGTONG / "documents/cooperation-agreement"
+    outside = tmp_path_factory.mktemp("outside") / "frozen"
+    shutil.move(str(folder), outside)
+    folder.symlink_to(outside, target_is_directory=True)
+    result = run("validate", HENGTONG, "--root", str(ws))
+    assert "outside-workspace" in result.out and result.exit_code == 1
+    rendered = run("render", HENGTONG, "--root", str(ws), "--doc", "cooperation-agreement")
+    assert "outside-workspace" in rendered.out

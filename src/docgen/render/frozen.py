@@ -29,6 +29,7 @@ from docgen.atomic import write_atomic
 from docgen.diagnostics import FileProblem, Location
 from docgen.load import Engagement
 from docgen.model import VERSION_PATTERN, version_key
+from docgen.paths import is_inside
 from docgen.source import parse_markdown, read_text
 
 _NOTE = (
@@ -78,8 +79,8 @@ def frozen_path(e: Engagement, doc_id: str, version: str, language: str) -> Path
 def frozen_versions(e: Engagement, doc_id: str) -> list[tuple[str, str, Path]]:
     """The frozen (version, language, path) of a document, oldest version first."""
     folder = frozen_folder(e, doc_id)
-    if not folder.is_dir():
-        return []
+    if not folder.is_dir() or not is_inside(e.folder, folder):
+        return []  # a folder linked from outside the engagement is not listed
     found = []
     for path in folder.iterdir():
         match = _NAME.match(path.name)

@@ -174,12 +174,17 @@ def frozen_findings(
         return
     if not compare:
         return
+    rel = workspace.rel(path)
+    try:
+        workspace.contain(path, rel)  # a frozen text linked from outside is never read
+    except DocgenError as exc:
+        yield from exc.diagnostics
+        return
     current = read_values(context, reads, shared)
     if stored_digest(path) == values_digest(current):
         return
-    rel = workspace.rel(path)
     try:
-        frozen = read_frozen(workspace.contain(path, rel), rel)
+        frozen = read_frozen(path, rel)
     except DocgenError as exc:
         yield from exc.diagnostics
         return
