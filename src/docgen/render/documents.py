@@ -10,6 +10,7 @@ the engagement has an ``en:`` block.  Meeting minutes are one document per meeti
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -27,7 +28,13 @@ from docgen.process import DocumentKind, Process
 from docgen.render.context import build_context, document_view, missing_fields
 from docgen.render.frozen import FrozenText, frozen_path, read_frozen, read_values, values_digest
 from docgen.render.history import History, Revision
-from docgen.render.templates import DocumentTemplate, EmptyValue, TemplateSpec, load_template
+from docgen.render.templates import (
+    DocumentTemplate,
+    EmptyValue,
+    TemplateSpec,
+    load_template,
+    template_reads,
+)
 from docgen.word import EPOCH
 from docgen.workspace import Workspace
 
@@ -193,7 +200,7 @@ def render_text(
     frozen_file = None
     if doc.record.final and job.meeting is None:
         frozen_file = frozen_path(e, job.kind.id, doc.version, job.language)
-        if not fresh and (frozen_file.exists() or frozen_file.is_symlink()):
+        if not fresh and os.path.lexists(frozen_file):
             return _from_frozen(frozen_file, output, e, workspace)
     inputs = [e.index.path] + ([record.path] if record else [])
     if job.meeting is not None:
@@ -243,7 +250,8 @@ def render_text(
         return text
     # approved or signed, and not frozen yet: what is made now is what gets kept, dated
     # the day it became final (its .docx is then the same today and in ten years)
-    values = read_values(context, frozen_reads(template.reads))
+    # what the text was made from; parsed only here, as freezing is rare
+    values = read_values(context, frozen_reads(template_reads(env, job.template_name)))
     final = final_date(doc.record)
     if final is not None:
         when = datetime(final.year, final.month, final.day, tzinfo=UTC)

@@ -71,9 +71,10 @@ class DocumentCheck:
             context = document_context(base, doc, doc_date=today, meeting=job.meeting)
             yield from job_findings(job, spec, context, self.workspace)
             if doc.record.final and job.meeting is None:
-                if job.template_name not in self.reads:
-                    self.reads[job.template_name] = template_reads(self.env, job.template_name)
-                reads = frozen_reads(self.reads[job.template_name])
+                name = job.template_name
+                if name not in self.reads:
+                    self.reads[name] = frozen_reads(template_reads(self.env, name))
+                reads = self.reads[name]
                 stages = self.process.stage_index
                 left = stages[job.kind.stage] < stages.get(e.index.data.stage, -1)
                 # an agreement binds for good; any other text is a record of its stage

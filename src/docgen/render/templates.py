@@ -85,8 +85,6 @@ class DocumentTemplate(TemplateSpec):
     """A compiled template: what `TemplateSpec` knows, and the Jinja template."""
 
     template: jinja2.Template | None = None
-    #: every value path the template may read (`template_reads`), for freezing
-    reads: tuple[str, ...] = ()
 
 
 def escape_markdown(text: str) -> str:
@@ -290,11 +288,5 @@ def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTempl
         path = rel(Path(exc.filename)) if exc.filename else spec.path
         raise template_error(path, exc.lineno, f"template syntax: {exc.message}") from None
     return DocumentTemplate(
-        spec.name,
-        spec.path,
-        spec.header,
-        spec.source,
-        spec.requirements,
-        template,
-        template_reads(env, name),
+        spec.name, spec.path, spec.header, spec.source, spec.requirements, template
     )
