@@ -39,6 +39,7 @@ bench: $(BIN)/docgen
 	$(BIN)/pip install -q ".[bench]"
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/publish.py
+	$(BIN)/python bench/redline.py
 
 clean:
 	rm -rf $(VENV) build site

@@ -162,9 +162,11 @@ def test_only_changed_documents_are_rebuilt(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     first = render_documents(root)
-    assert len(first.written) == 51 and not first.unchanged
+    # 51 documents and the redline between 恒通's two approved 合作方案
+    assert len(first.written) == 52 and not first.unchanged
+    assert "2025-014-hengtong-logistics/redlines/cooperation-plan-1.0-1.1.docx" in first.written
     second = render_documents(root)
-    assert not second.written and len(second.unchanged) == 51
+    assert not second.written and len(second.unchanged) == 52
     index = root / "engagements/2026-008-huaxin-storage/index.md"
     index.write_text(index.read_text("utf-8").replace("一期年产能 2 GWh", "一期年产能 3 GWh"), "utf-8")
     (root / "build/documents/2024-003-jinghua-materials/memorandum.docx").unlink()

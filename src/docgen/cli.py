@@ -430,6 +430,54 @@ def sign(
     _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
 
 
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.argument("doc_id", metavar="DOC")
+@click.option(
+    "--from",
+    "start",
+    default=None,
+    metavar="V|REV",
+    help="A frozen version (1.0) or a git revision (default: the newest frozen version).",
+)
+@click.option(
+    "--to",
+    "end",
+    default=None,
+    metavar="V|REV",
+    help="A frozen version or a git revision (default: the working tree).",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Which text.")
+@click.option("--author", default=None, help="Who the revisions are by (default: the reviser).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: <output>/documents/ID/redlines/DOC-FROM-TO.docx).",
+)
+@root_option
+def redline(
+    engagement_id: str,
+    doc_id: str,
+    start: str | None,
+    end: str | None,
+    lang: str,
+    author: str | None,
+    output: Path | None,
+    root: Path | None,
+) -> None:
+    """Write a .docx of DOC showing the changes FROM → TO as Word tracked changes."""
+    from docgen.compare import RedlineRequest, make_redline
+
+    portfolio = load_portfolio(root, [engagement_id])
+    request = RedlineRequest(engagement_id, doc_id, lang, start, end, author)
+    path, made, old, new = make_redline(portfolio, request, output)
+    _console().print(
+        f"wrote {path} ({old.label} → {new.label}: {made.revisions} revision(s))", markup=False
+    )
+
+
 @cli.group()
 def survey() -> None:
     """The satisfaction survey (双方满意度调查)."""

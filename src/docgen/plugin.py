@@ -36,7 +36,7 @@ from docgen.render.history import History, read_history
 from docgen.render.run import documents_dir
 from docgen.site.audience import AUDIENCES, Audience, document_visible, for_audience
 from docgen.site.html import join_blocks, split_blocks
-from docgen.site.pages import document_files, site_pages
+from docgen.site.pages import DocumentFile, document_files, site_pages
 from docgen.site.search import add_to_index, user_dictionary
 from docgen.validate import validate_portfolio
 from docgen.workspace import WorkspaceConfig
@@ -142,11 +142,11 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         out = documents_dir(portfolio.workspace, self.audience)
         home = "index.md" if files.get_file_from_path("index.md") is None else "dashboard.md"
 
-        def documents(e: Any) -> list[tuple[str, str, str, str]]:
+        def documents(e: Any) -> list[DocumentFile]:
             return [
                 found
                 for found in document_files(out, e)
-                if document_visible(portfolio.process, e, found[0], self.audience)
+                if document_visible(portfolio.process, e, found.doc_id, self.audience)
             ]
 
         today = portfolio.workspace.today()
@@ -176,8 +176,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.downloads = [
             (out / e.id / name, f"engagements/{e.id}/documents/{name}")
             for e in portfolio.engagements
-            for _, _, docx, pdf in documents(e)
-            for name in (docx, pdf)
+            for found in documents(e)
+            for name in (found.docx, found.pdf, found.redline)
             if name
         ]
         if self.audience == "internal":  # scanned executed copies: the internal site only

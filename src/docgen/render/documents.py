@@ -201,7 +201,7 @@ def render_text(
     if doc.record.final and job.meeting is None:
         frozen_file = frozen_path(e, job.kind.id, doc.version, job.language)
         if not fresh and os.path.lexists(frozen_file):
-            return _from_frozen(frozen_file, output, e, workspace)
+            return from_frozen(frozen_file, output, e, workspace)
     inputs = [e.index.path] + ([record.path] if record else [])
     if job.meeting is not None:
         inputs.append(job.meeting.path)
@@ -293,7 +293,7 @@ def final_date(record: DocumentRecord) -> date | None:
     return max(dates) if dates else None
 
 
-def _from_frozen(
+def from_frozen(
     path: Path, output: str, e: Engagement, workspace: Workspace
 ) -> RenderedText | list[Diagnostic]:
     """The document as it was frozen: the same words, date and furniture as that day."""

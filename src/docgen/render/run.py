@@ -24,12 +24,18 @@ from typing import Any, Literal
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
-from docgen.load import load_folders, open_portfolio, select_folders
+from docgen.load import Engagement, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
 from docgen.process import Process
-from docgen.render.build import build_docx
-from docgen.render.documents import RenderedText, plan_jobs, render_text
-from docgen.render.frozen import write_frozen
+from docgen.render.build import Side, build_docx, build_redline, revision_author
+from docgen.render.documents import (
+    DocumentJob,
+    RenderedText,
+    from_frozen,
+    plan_jobs,
+    render_text,
+)
+from docgen.render.frozen import last_two, redline_name, write_frozen
 from docgen.render.history import History, read_history
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean
@@ -146,23 +152,16 @@ class _Renderer:
                 write_frozen(text.freeze_path, text.freeze, workspace.root)
                 result.frozen.append(text.freeze.rel)
             fingerprint = text.fingerprint(self.reference_digest)
-            known = request.manifest.get(text.output)
             outputs[job.engagement.id].append(text.output)
-            if (
-                not request.force
-                and known
-                and known.get("fingerprint") == fingerprint
-                and _intact(request.out_dir / text.output, known)
-            ):
+            if self.current(text.output, fingerprint):
                 result.unchanged.append(text.output)
                 continue
             digest = build_docx(text, request.out_dir, self.reference)
-            result.written[text.output] = {
-                "fingerprint": fingerprint,
-                "sha256": digest,
-                "final": not text.draft,
-                **_stat(request.out_dir / text.output),
-            }
+            result.written[text.output] = self.entry(
+                text.output, fingerprint, digest, final=not text.draft
+            )
+        for e in engagements:
+            self.redlines(e, result, outputs[e.id])
         for e in portfolio.engagements:
             # a render with errors is not remembered; its warnings are, to be said again
             found = [d for d in result.diagnostics if d.path.startswith(e.rel + "/")]
@@ -173,6 +172,61 @@ class _Renderer:
                     "warnings": [asdict(d) for d in found],
                 }
         return result
+
+    def redlines(self, e: Engagement, result: _ShareResult, outputs: list[str]) -> None:
+        """The redline between the last two frozen versions of each of ``e``'s documents."""
+        request = self.request
+        asked = {name.partition(".")[0] for name in request.docs or []}
+        for kind in self.process.documents:
+            if asked and kind.id not in asked:
+                continue
+            if not document_visible(self.process, e, kind.id, request.audience):
+                continue
+            for language in kind.languages:
+                versions = last_two(e, kind.id, language)
+                if len(versions) < 2:
+                    continue
+                job = DocumentJob(e, kind, language)
+                sides = []
+                for version, path in versions:
+                    text = from_frozen(path, f"{e.id}/{job.file_name}", e, self.workspace)
+                    if not isinstance(text, RenderedText):  # said once, if said already
+                        result.diagnostics += [d for d in text if d not in result.diagnostics]
+                        break
+                    sides.append(Side(version, text))
+                if len(sides) < 2:
+                    continue
+                old, new = sides
+                output = redline_name(e.id, job.file_name, old.label, new.label)
+                author = revision_author(e, kind.id, new.text) or new.text.author
+                parts = [t.text.fingerprint(self.reference_digest) for t in sides] + [author]
+                fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+                outputs.append(output)
+                if self.current(output, fingerprint):
+                    result.unchanged.append(output)
+                    continue
+                made = build_redline(old, new, request.out_dir, output, self.reference, author)
+                result.written[output] = self.entry(output, fingerprint, made.sha256, final=False)
+
+    def current(self, output: str, fingerprint: str) -> bool:
+        """True when ``output`` was made from the same inputs and is intact on disk."""
+        request = self.request
+        known = request.manifest.get(output)
+        return bool(
+            not request.force
+            and known
+            and known.get("fingerprint") == fingerprint
+            and _intact(request.out_dir / output, known)
+        )
+
+    def entry(self, output: str, fingerprint: str, digest: str, *, final: bool) -> dict[str, Any]:
+        """The manifest entry of a file just written."""
+        return {
+            "fingerprint": fingerprint,
+            "sha256": digest,
+            "final": final,
+            **_stat(self.request.out_dir / output),
+        }
 
 
 _worker: _Renderer | None = None

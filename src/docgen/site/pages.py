@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 
@@ -24,7 +24,7 @@ from docgen.control_chars import VISIBLE
 from docgen.load import Engagement, Portfolio
 from docgen.model import version_key
 from docgen.process import Process
-from docgen.render.frozen import frozen_versions
+from docgen.render.frozen import frozen_versions, last_two, redline_name
 from docgen.render.history import History
 from docgen.site import charts
 from docgen.site.html import Html, block, esc, link, table
@@ -111,7 +111,7 @@ def site_pages(
     portfolio: Portfolio,
     today: date,
     history: History,
-    documents: Callable[[Engagement], list[tuple[str, str, str, str]]],
+    documents: Callable[[Engagement], list[DocumentFile]],
     home: str = "index.md",
     hide_internal_items: bool = False,
     jobs: int = 1,
@@ -119,8 +119,8 @@ def site_pages(
 ) -> list[SitePage]:
     """Every generated page.
 
-    ``documents(e)`` lists the rendered documents of ``e`` the audience may download, as
-    (document id, label, .docx name, .pdf name or ""); ``home`` is where the dashboard goes;
+    ``documents(e)`` lists the rendered documents of ``e`` the audience may download
+    (`DocumentFile`); ``home`` is where the dashboard goes;
     ``hide_internal_items`` leaves out checklist items the process marks internal.  With
     ``jobs`` > 1 and many engagements, a forked worker makes half the engagement pages.
     """
@@ -439,7 +439,7 @@ def engagement_page(
     process: Process,
     today: date,
     history: History,
-    documents: list[tuple[str, str, str, str]],
+    documents: list[DocumentFile],
     hide_internal_items: bool = False,
 ) -> SitePage:
     """Everything about one engagement."""
@@ -719,7 +719,7 @@ def engagement_page(
     doc_rows = []
     for kind in process.documents:
         record = e.documents.get(kind.id)
-        made = [(s, name, pdf) for doc_id, s, name, pdf in documents if doc_id == kind.id]
+        made = [d for d in documents if d.doc_id == kind.id]
         if record is None and not made:
             continue
         earlier = sorted(
@@ -728,12 +728,15 @@ def engagement_page(
             key=version_key,
         )
         executed = record.data.executed if record and not hide_internal_items else None
-        for suffix, name, pdf in made or [("", "", "")]:
+        for suffix, name, pdf, redline in [d[1:] for d in made] or [("", "", "", "")]:
             version = record.data.version if record else None
+            versions: Any = f"{version}（此前：{'、'.join(earlier)}）" if earlier else version
+            if redline:
+                versions = Html(f"{esc(versions)}<br>{link(f'documents/{redline}', '修订对照')}")
             doc_rows.append(
                 [
                     kind.title + (f"（{suffix}）" if suffix else ""),
-                    f"{version}（此前：{'、'.join(earlier)}）" if earlier else version,
+                    versions,
                     DOC_STATUS_ZH[record.data.status] if record else "未建档",
                     link(f"documents/{name}", "下载 .docx") if name else "—",
                     link(f"documents/{pdf}", "下载 PDF") if pdf else "—",
@@ -831,11 +834,18 @@ def _files_of(e: Engagement) -> list[str]:
     return files
 
 
-def document_files(out_dir: Path, e: Engagement) -> list[tuple[str, str, str, str]]:
-    """The rendered .docx files of ``e`` in ``out_dir``: (document id, label, .docx, .pdf).
+class DocumentFile(NamedTuple):
+    """A rendered document of an engagement, as the files beside each other in the output."""
 
-    The PDF's name is empty when there is none (only approved and signed documents get one).
-    """
+    doc_id: str
+    label: str  # "" for the Chinese text, "English", or a meeting's date
+    docx: str
+    pdf: str  # "" without a PDF (only approved and signed documents get one)
+    redline: str  # "redlines/…docx" between the last two frozen versions, or ""
+
+
+def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
+    """The rendered .docx files of ``e`` in ``out_dir``, with their PDFs and redlines."""
     folder = out_dir / e.id
     if not folder.is_dir():
         return []
@@ -847,5 +857,13 @@ def document_files(out_dir: Path, e: Engagement) -> list[tuple[str, str, str, st
         if stem.startswith("meeting-minutes-"):
             doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
         pdf = path.with_suffix(".pdf")
-        found.append((doc_id, suffix, path.name, pdf.name if pdf.is_file() else ""))
+        pair = last_two(e, doc_id, language or "zh")
+        redline = ""
+        if len(pair) == 2:
+            name = redline_name(e.id, path.name, pair[0][0], pair[1][0])
+            if (out_dir / name).is_file():
+                redline = name.removeprefix(f"{e.id}/")
+        found.append(
+            DocumentFile(doc_id, suffix, path.name, pdf.name if pdf.is_file() else "", redline)
+        )
     return found

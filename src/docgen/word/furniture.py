@@ -21,6 +21,29 @@ from docgen.word.writer import style_id
 DRAFT_MARK = "草稿"
 DRAFT_MARK_EN = "DRAFT"
 
+#: What follows ``w:updateFields`` among ``w:settings`` children (ECMA-376 CT_Settings).
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
+
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
     """Append a complex field (begin, instruction, separate, cached result, end)."""
@@ -95,4 +118,6 @@ def add_toc(document: Document, after: Paragraph | None = None, heading: str = "
         after._p.addnext(title._p)
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is None:
-        settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        # in the schema's order: Word refuses a file whose settings are out of order
+        update = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+        settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
