@@ -36,7 +36,7 @@ lint: $(BIN)/docgen
 
 bench: $(BIN)/docgen
 	$(BIN)/python bench/validate.py
-	$(BIN)/pip install -q ".[bench]"
+	$(BIN)/pip install -q -e ".[test,dev,bench]"
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/redline.py

@@ -354,23 +354,32 @@ def test_a_document_without_a_frozen_version_needs_from(ws: Path, run) -> None:
     assert "no frozen version to compare with; name one with --from" in result.err
 
 
-def test_render_makes_the_redline_of_the_last_two_versions_and_the_site_links_it(
+def test_render_makes_earlier_versions_and_their_redline_and_the_site_links_them(
     ws: Path, run
 ) -> None:
     assert run("render", HENGTONG, "--root", str(ws)).exit_code == 0
-    redlines = ws / "build" / "documents" / HENGTONG / "redlines"
-    assert sorted(p.name for p in redlines.iterdir()) == ["cooperation-plan-1.0-1.1.docx"]
-    made = redlines / "cooperation-plan-1.0-1.1.docx"
-    deleted = "".join(t.text for t in docx.Document(str(made)).element.body.iter(qn("w:delText")))
-    assert "35" in deleted and "50,000,000" in deleted  # 1.0's terms, struck out
+    folder = ws / "build" / "documents" / HENGTONG
+    assert sorted(p.name for p in (folder / "redlines").iterdir()) == [
+        "cooperation-plan-1.0-1.1.docx"
+    ]
+    made = folder / "redlines" / "cooperation-plan-1.0-1.1.docx"
+    body = docx.Document(str(made)).element.body
+    deleted = [t.text for t in body.iter(qn("w:delText"))]
+    inserted = [t.text for t in body.iter(qn("w:t"))]
+    assert "50,000,000" in deleted and "60,000,000" in inserted  # 1.0's terms, struck out
+    earlier = folder / "versions" / "cooperation-plan-1.0.docx"
+    assert "我方投入人民币 50,000,000 元" in "".join(body_lines(earlier))
+    assert not earlier.with_suffix(".pdf").exists() and not made.with_suffix(".pdf").exists()
     mtime = made.stat().st_mtime_ns
     assert run("render", HENGTONG, "--root", str(ws)).exit_code == 0
     assert made.stat().st_mtime_ns == mtime  # unchanged inputs: not rebuilt
     assert run("publish", "--root", str(ws)).exit_code == 0
     page = (ws / "build/site/engagements" / HENGTONG / "index.html").read_text("utf-8")
-    assert 'href="documents/redlines/cooperation-plan-1.0-1.1.docx"' in page
-    site = ws / "build/site/engagements" / HENGTONG / "documents/redlines"
-    assert (site / "cooperation-plan-1.0-1.1.docx").read_bytes() == made.read_bytes()
+    assert '此前：<a href="documents/versions/cooperation-plan-1.0.docx">1.0</a>' in page
+    assert '<a href="documents/redlines/cooperation-plan-1.0-1.1.docx">修订对照 1.0 → 1.1</a>' in page
+    site = ws / "build/site/engagements" / HENGTONG / "documents"
+    assert (site / "redlines/cooperation-plan-1.0-1.1.docx").read_bytes() == made.read_bytes()
+    assert (site / "versions/cooperation-plan-1.0.docx").read_bytes() == earlier.read_bytes()
 
 
 # --- LibreOffice --------------------------------------------------------------------

@@ -162,11 +162,12 @@ def test_only_changed_documents_are_rebuilt(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     first = render_documents(root)
-    # 51 documents and the redline between 恒通's two approved 合作方案
-    assert len(first.written) == 52 and not first.unchanged
+    # 51 documents, and of 恒通's two approved 合作方案 the earlier one and the redline
+    assert len(first.written) == 53 and not first.unchanged
     assert "2025-014-hengtong-logistics/redlines/cooperation-plan-1.0-1.1.docx" in first.written
+    assert "2025-014-hengtong-logistics/versions/cooperation-plan-1.0.docx" in first.written
     second = render_documents(root)
-    assert not second.written and len(second.unchanged) == 52
+    assert not second.written and len(second.unchanged) == 53
     index = root / "engagements/2026-008-huaxin-storage/index.md"
     index.write_text(index.read_text("utf-8").replace("一期年产能 2 GWh", "一期年产能 3 GWh"), "utf-8")
     (root / "build/documents/2024-003-jinghua-materials/memorandum.docx").unlink()

@@ -177,7 +177,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             (out / e.id / name, f"engagements/{e.id}/documents/{name}")
             for e in portfolio.engagements
             for found in documents(e)
-            for name in (found.docx, found.pdf, found.redline)
+            for name in (found.docx, found.pdf, found.redline, *found.earlier.values())
             if name
         ]
         if self.audience == "internal":  # scanned executed copies: the internal site only

@@ -89,13 +89,10 @@ def frozen_versions(e: Engagement, doc_id: str) -> list[tuple[str, str, Path]]:
     return sorted(found, key=lambda f: (version_key(f[0]), f[1]))
 
 
-def last_two(e: Engagement, doc_id: str, language: str) -> list[tuple[str, Path]]:
-    """The two newest frozen (version, path) of a document in one language, oldest first.
-
-    Fewer when fewer are frozen.
-    """
-    found = [(v, p) for v, lang, p in frozen_versions(e, doc_id) if lang == language]
-    return found[-2:]
+def version_name(engagement_id: str, file_name: str, version: str) -> str:
+    """Where an earlier version's .docx goes: ``<id>/versions/<doc>[.en]-<version>.docx``."""
+    stem = file_name.removesuffix(".docx")
+    return f"{engagement_id}/versions/{stem}-{_safe(version)}.docx"
 
 
 def redline_name(engagement_id: str, file_name: str, old: str, new: str) -> str:
@@ -104,8 +101,11 @@ def redline_name(engagement_id: str, file_name: str, old: str, new: str) -> str:
     ``<id>/redlines/<doc>[.en]-<from>-<to>.docx``.
     """
     stem = file_name.removesuffix(".docx")
-    safe = [re.sub(r"[^A-Za-z0-9._-]+", "_", label) for label in (old, new)]
-    return f"{engagement_id}/redlines/{stem}-{safe[0]}-{safe[1]}.docx"
+    return f"{engagement_id}/redlines/{stem}-{_safe(old)}-{_safe(new)}.docx"
+
+
+def _safe(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", label)
 
 
 #: Context variables that differ between the documents of one engagement.

@@ -35,7 +35,7 @@ from docgen.render.documents import (
     plan_jobs,
     render_text,
 )
-from docgen.render.frozen import last_two, redline_name, write_frozen
+from docgen.render.frozen import frozen_versions, redline_name, version_name, write_frozen
 from docgen.render.history import History, read_history
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean
@@ -151,17 +151,9 @@ class _Renderer:
                 assert text.freeze_path is not None
                 write_frozen(text.freeze_path, text.freeze, workspace.root)
                 result.frozen.append(text.freeze.rel)
-            fingerprint = text.fingerprint(self.reference_digest)
-            outputs[job.engagement.id].append(text.output)
-            if self.current(text.output, fingerprint):
-                result.unchanged.append(text.output)
-                continue
-            digest = build_docx(text, request.out_dir, self.reference)
-            result.written[text.output] = self.entry(
-                text.output, fingerprint, digest, final=not text.draft
-            )
+            self.build(text, result, outputs[job.engagement.id])
         for e in engagements:
-            self.redlines(e, result, outputs[e.id])
+            self.earlier_versions(e, result, outputs[e.id])
         for e in portfolio.engagements:
             # a render with errors is not remembered; its warnings are, to be said again
             found = [d for d in result.diagnostics if d.path.startswith(e.rel + "/")]
@@ -173,8 +165,11 @@ class _Renderer:
                 }
         return result
 
-    def redlines(self, e: Engagement, result: _ShareResult, outputs: list[str]) -> None:
-        """The redline between the last two frozen versions of each of ``e``'s documents."""
+    def earlier_versions(self, e: Engagement, result: _ShareResult, outputs: list[str]) -> None:
+        """Each document's earlier frozen versions as .docx, and the redline of its last two.
+
+        ``<id>/versions/<doc>-<version>.docx`` and ``<id>/redlines/<doc>-<a>-<b>.docx``.
+        """
         request = self.request
         asked = {name.partition(".")[0] for name in request.docs or []}
         for kind in self.process.documents:
@@ -182,31 +177,68 @@ class _Renderer:
                 continue
             if not document_visible(self.process, e, kind.id, request.audience):
                 continue
+            record = e.documents.get(kind.id)
+            current = record.data.version if record else None
             for language in kind.languages:
-                versions = last_two(e, kind.id, language)
-                if len(versions) < 2:
-                    continue
                 job = DocumentJob(e, kind, language)
-                sides = []
-                for version, path in versions:
-                    text = from_frozen(path, f"{e.id}/{job.file_name}", e, self.workspace)
+                texts: dict[str, RenderedText] = {}
+                for version, lang, path in frozen_versions(e, kind.id):
+                    if lang != language:
+                        continue
+                    output = version_name(e.id, job.file_name, version)
+                    text = from_frozen(path, output, e, self.workspace)
                     if not isinstance(text, RenderedText):  # said once, if said already
                         result.diagnostics += [d for d in text if d not in result.diagnostics]
-                        break
-                    sides.append(Side(version, text))
-                if len(sides) < 2:
-                    continue
-                old, new = sides
-                output = redline_name(e.id, job.file_name, old.label, new.label)
-                author = revision_author(e, kind.id, new.text) or new.text.author
-                parts = [t.text.fingerprint(self.reference_digest) for t in sides] + [author]
-                fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-                outputs.append(output)
-                if self.current(output, fingerprint):
-                    result.unchanged.append(output)
-                    continue
-                made = build_redline(old, new, request.out_dir, output, self.reference, author)
-                result.written[output] = self.entry(output, fingerprint, made.sha256, final=False)
+                        continue
+                    texts[version] = text
+                    if version != current:
+                        self.build(text, result, outputs, earlier=True)
+                if len(texts) >= 2:
+                    old, new = (Side(v, texts[v]) for v in list(texts)[-2:])
+                    self.redline(e, kind.id, job, old, new, result, outputs)
+
+    def build(
+        self,
+        text: RenderedText,
+        result: _ShareResult,
+        outputs: list[str],
+        *,
+        earlier: bool = False,
+    ) -> None:
+        """Make ``text``'s .docx unless it is current; ``earlier``: of an earlier version."""
+        fingerprint = text.fingerprint(self.reference_digest)
+        outputs.append(text.output)
+        if self.current(text.output, fingerprint):
+            result.unchanged.append(text.output)
+            return
+        digest = build_docx(text, self.request.out_dir, self.reference)
+        result.written[text.output] = self.entry(
+            text.output, fingerprint, digest, final=not text.draft, extra=earlier
+        )
+
+    def redline(
+        self,
+        e: Engagement,
+        doc_id: str,
+        job: DocumentJob,
+        old: Side,
+        new: Side,
+        result: _ShareResult,
+        outputs: list[str],
+    ) -> None:
+        """Make the redline ``old`` → ``new`` unless it is current."""
+        output = redline_name(e.id, job.file_name, old.label, new.label)
+        author = revision_author(e, doc_id, new.text) or new.text.author
+        parts = [t.text.fingerprint(self.reference_digest) for t in (old, new)] + [author]
+        fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        outputs.append(output)
+        if self.current(output, fingerprint):
+            result.unchanged.append(output)
+            return
+        made = build_redline(old, new, self.request.out_dir, output, self.reference, author)
+        result.written[output] = self.entry(
+            output, fingerprint, made.sha256, final=False, extra=True
+        )
 
     def current(self, output: str, fingerprint: str) -> bool:
         """True when ``output`` was made from the same inputs and is intact on disk."""
@@ -219,12 +251,18 @@ class _Renderer:
             and _intact(request.out_dir / output, known)
         )
 
-    def entry(self, output: str, fingerprint: str, digest: str, *, final: bool) -> dict[str, Any]:
-        """The manifest entry of a file just written."""
+    def entry(
+        self, output: str, fingerprint: str, digest: str, *, final: bool, extra: bool = False
+    ) -> dict[str, Any]:
+        """The manifest entry of a file just written.
+
+        ``extra`` marks a redline or an earlier version: never given a PDF.
+        """
         return {
             "fingerprint": fingerprint,
             "sha256": digest,
             "final": final,
+            "extra": extra,
             **_stat(self.request.out_dir / output),
         }
 
@@ -418,6 +456,8 @@ def _make_pdfs(
     pending: list[tuple[Path, Path]] = []
     for output in sorted({*report.written, *report.unchanged}):
         info = manifest.get(output, {})
+        if info.get("extra"):
+            continue  # a redline or an earlier version: the .docx is what it is for
         target = (out / output).with_suffix(".pdf")
         if scope == "final" and not info.get("final"):
             target.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ from docgen.control_chars import VISIBLE
 from docgen.load import Engagement, Portfolio
 from docgen.model import version_key
 from docgen.process import Process
-from docgen.render.frozen import frozen_versions, last_two, redline_name
+from docgen.render.frozen import frozen_versions, redline_name, version_name
 from docgen.render.history import History
 from docgen.site import charts
 from docgen.site.html import Html, block, esc, link, table
@@ -728,11 +728,19 @@ def engagement_page(
             key=version_key,
         )
         executed = record.data.executed if record and not hide_internal_items else None
-        for suffix, name, pdf, redline in [d[1:] for d in made] or [("", "", "", "")]:
+        for found in made or [DocumentFile(kind.id, "", "", "", "", {})]:
+            suffix, name, pdf = found.label, found.docx, found.pdf
             version = record.data.version if record else None
-            versions: Any = f"{version}（此前：{'、'.join(earlier)}）" if earlier else version
-            if redline:
-                versions = Html(f"{esc(versions)}<br>{link(f'documents/{redline}', '修订对照')}")
+            versions: Any = version
+            if earlier:
+                older = "、".join(
+                    link(f"documents/{found.earlier[v]}", v) if v in found.earlier else esc(v)
+                    for v in earlier
+                )
+                versions = Html(f"{esc(version)}（此前：{older}）")
+            if found.redline:
+                what = link(f"documents/{found.redline}", f"修订对照 {found.compared}")
+                versions = Html(f"{esc(versions)}<br>{what}")
             doc_rows.append(
                 [
                     kind.title + (f"（{suffix}）" if suffix else ""),
@@ -842,10 +850,12 @@ class DocumentFile(NamedTuple):
     docx: str
     pdf: str  # "" without a PDF (only approved and signed documents get one)
     redline: str  # "redlines/…docx" between the last two frozen versions, or ""
+    earlier: dict[str, str]  # earlier frozen version → "versions/…docx"
+    compared: str = ""  # the redline's versions: "1.0 → 1.1"
 
 
 def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
-    """The rendered .docx files of ``e`` in ``out_dir``, with their PDFs and redlines."""
+    """The rendered .docx files of ``e`` in ``out_dir``, with PDFs, redlines and versions."""
     folder = out_dir / e.id
     if not folder.is_dir():
         return []
@@ -857,13 +867,18 @@ def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
         if stem.startswith("meeting-minutes-"):
             doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
         pdf = path.with_suffix(".pdf")
-        pair = last_two(e, doc_id, language or "zh")
-        redline = ""
-        if len(pair) == 2:
-            name = redline_name(e.id, path.name, pair[0][0], pair[1][0])
+        frozen = [v for v, lang, _ in frozen_versions(e, doc_id) if lang == (language or "zh")]
+        earlier = {}
+        for version in frozen:
+            name = version_name(e.id, path.name, version)
+            if (out_dir / name).is_file():
+                earlier[version] = name.removeprefix(f"{e.id}/")
+        redline = compared = ""
+        if len(frozen) >= 2:
+            name = redline_name(e.id, path.name, frozen[-2], frozen[-1])
             if (out_dir / name).is_file():
                 redline = name.removeprefix(f"{e.id}/")
-        found.append(
-            DocumentFile(doc_id, suffix, path.name, pdf.name if pdf.is_file() else "", redline)
-        )
+                compared = f"{frozen[-2]} → {frozen[-1]}"
+        pdf_name = pdf.name if pdf.is_file() else ""
+        found.append(DocumentFile(doc_id, suffix, path.name, pdf_name, redline, earlier, compared))
     return found
