@@ -137,7 +137,7 @@ def _render(portfolio: Portfolio, job: DocumentJob, *, fresh: bool) -> RenderedT
         tuple(template_dirs(workspace.root / workspace.config.templates / "documents"))
     )
     templates: dict[str, DocumentTemplate] = {}
-    history = read_history(workspace.root, workspace.config.engagements)
+    history = read_history(workspace.root, job.engagement.rel)  # this engagement's commits
     made = render_text(job, workspace, portfolio.process, history, env, templates, fresh=fresh)
     if not isinstance(made, RenderedText):
         raise DocgenError(f"{job.kind.id} of {job.engagement.id} cannot be made", made)

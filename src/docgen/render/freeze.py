@@ -25,7 +25,7 @@ def texts_to_freeze(
         tuple(template_dirs(workspace.root / workspace.config.templates / "documents"))
     )
     templates: dict[str, DocumentTemplate] = {}
-    history = read_history(workspace.root, workspace.config.engagements)
+    history = read_history(workspace.root, e.rel)  # its commits only, not the portfolio's
     texts: list[tuple[Path, FrozenText]] = []
     problems: list[Diagnostic] = []
     for job in plan_jobs([e], process, [doc_id]):

@@ -89,6 +89,20 @@ def frozen_versions(e: Engagement, doc_id: str) -> list[tuple[str, str, Path]]:
     return sorted(found, key=lambda f: (version_key(f[0]), f[1]))
 
 
+def previous_version(
+    e: Engagement, doc_id: str, language: str, version: str
+) -> tuple[str, Path] | None:
+    """The newest frozen (version, path) of a document older than ``version``, if any."""
+    if not re.fullmatch(VERSION_PATTERN, version):
+        return None
+    older = [
+        (v, p)
+        for v, lang, p in frozen_versions(e, doc_id)
+        if lang == language and version_key(v) < version_key(version)
+    ]
+    return older[-1] if older else None
+
+
 def version_name(engagement_id: str, file_name: str, version: str) -> str:
     """Where an earlier version's .docx goes: ``<id>/versions/<doc>[.en]-<version>.docx``."""
     stem = file_name.removesuffix(".docx")

@@ -35,7 +35,13 @@ from docgen.render.documents import (
     plan_jobs,
     render_text,
 )
-from docgen.render.frozen import frozen_versions, redline_name, version_name, write_frozen
+from docgen.render.frozen import (
+    frozen_versions,
+    previous_version,
+    redline_name,
+    version_name,
+    write_frozen,
+)
 from docgen.render.history import History, read_history
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean
@@ -152,6 +158,8 @@ class _Renderer:
                 write_frozen(text.freeze_path, text.freeze, workspace.root)
                 result.frozen.append(text.freeze.rel)
             self.build(text, result, outputs[job.engagement.id])
+            if job.meeting is None and job.kind.id in job.engagement.documents:
+                self.redline_from_earlier(job, text, result, outputs[job.engagement.id])
         for e in engagements:
             self.earlier_versions(e, result, outputs[e.id])
         for e in portfolio.engagements:
@@ -166,10 +174,7 @@ class _Renderer:
         return result
 
     def earlier_versions(self, e: Engagement, result: _ShareResult, outputs: list[str]) -> None:
-        """Each document's earlier frozen versions as .docx, and the redline of its last two.
-
-        ``<id>/versions/<doc>-<version>.docx`` and ``<id>/redlines/<doc>-<a>-<b>.docx``.
-        """
+        """Each document's earlier frozen versions as .docx: ``<id>/versions/<doc>-<v>.docx``."""
         request = self.request
         asked = {name.partition(".")[0] for name in request.docs or []}
         for kind in self.process.documents:
@@ -181,21 +186,53 @@ class _Renderer:
             current = record.data.version if record else None
             for language in kind.languages:
                 job = DocumentJob(e, kind, language)
-                texts: dict[str, RenderedText] = {}
                 for version, lang, path in frozen_versions(e, kind.id):
-                    if lang != language:
+                    if lang != language or version == current:
                         continue
                     output = version_name(e.id, job.file_name, version)
-                    text = from_frozen(path, output, e, self.workspace)
-                    if not isinstance(text, RenderedText):  # said once, if said already
-                        result.diagnostics += [d for d in text if d not in result.diagnostics]
-                        continue
-                    texts[version] = text
-                    if version != current:
+                    text = self.frozen(path, output, e, result)
+                    if text is not None:
                         self.build(text, result, outputs, earlier=True)
-                if len(texts) >= 2:
-                    old, new = (Side(v, texts[v]) for v in list(texts)[-2:])
-                    self.redline(e, kind.id, job, old, new, result, outputs)
+
+    def redline_from_earlier(
+        self, job: DocumentJob, text: RenderedText, result: _ShareResult, outputs: list[str]
+    ) -> None:
+        """The redline from the newest frozen version before ``text``'s to ``text``.
+
+        ``<id>/redlines/<doc>-<before>-<version>.docx``: the signed 1.0 against the 1.1
+        being negotiated, or against the approved 1.1.
+        """
+        e = job.engagement
+        before = previous_version(e, job.kind.id, job.language, text.version)
+        if before is None:
+            return
+        old = self.frozen(before[1], f"{e.id}/{job.file_name}", e, result)
+        if old is None:
+            return
+        old_side, new_side = Side(before[0], old), Side(text.version, text)
+        output = redline_name(e.id, job.file_name, old_side.label, new_side.label)
+        author = revision_author(e, job.kind.id, text) or text.author
+        parts = [t.fingerprint(self.reference_digest) for t in (old, text)] + [author]
+        fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        outputs.append(output)
+        if self.current(output, fingerprint):
+            result.unchanged.append(output)
+            return
+        reference = self.reference
+        made = build_redline(old_side, new_side, self.request.out_dir, output, reference, author)
+        result.written[output] = self.entry(
+            output, fingerprint, made.sha256, final=False, extra=True
+        )
+
+    def frozen(
+        self, path: Path, output: str, e: Engagement, result: _ShareResult
+    ) -> RenderedText | None:
+        """A frozen text, or None with its problems said (once)."""
+        text = from_frozen(path, output, e, self.workspace)
+        if isinstance(text, RenderedText):
+            return text
+        result.diagnostics += [d for d in text if d not in result.diagnostics]
+        return None
 
     def build(
         self,
@@ -214,30 +251,6 @@ class _Renderer:
         digest = build_docx(text, self.request.out_dir, self.reference)
         result.written[text.output] = self.entry(
             text.output, fingerprint, digest, final=not text.draft, extra=earlier
-        )
-
-    def redline(
-        self,
-        e: Engagement,
-        doc_id: str,
-        job: DocumentJob,
-        old: Side,
-        new: Side,
-        result: _ShareResult,
-        outputs: list[str],
-    ) -> None:
-        """Make the redline ``old`` → ``new`` unless it is current."""
-        output = redline_name(e.id, job.file_name, old.label, new.label)
-        author = revision_author(e, doc_id, new.text) or new.text.author
-        parts = [t.text.fingerprint(self.reference_digest) for t in (old, new)] + [author]
-        fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-        outputs.append(output)
-        if self.current(output, fingerprint):
-            result.unchanged.append(output)
-            return
-        made = build_redline(old, new, self.request.out_dir, output, self.reference, author)
-        result.written[output] = self.entry(
-            output, fingerprint, made.sha256, final=False, extra=True
         )
 
     def current(self, output: str, fingerprint: str) -> bool:

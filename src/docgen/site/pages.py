@@ -24,7 +24,7 @@ from docgen.control_chars import VISIBLE
 from docgen.load import Engagement, Portfolio
 from docgen.model import version_key
 from docgen.process import Process
-from docgen.render.frozen import frozen_versions, redline_name, version_name
+from docgen.render.frozen import frozen_versions, previous_version, redline_name, version_name
 from docgen.render.history import History
 from docgen.site import charts
 from docgen.site.html import Html, block, esc, link, table
@@ -849,7 +849,7 @@ class DocumentFile(NamedTuple):
     label: str  # "" for the Chinese text, "English", or a meeting's date
     docx: str
     pdf: str  # "" without a PDF (only approved and signed documents get one)
-    redline: str  # "redlines/…docx" between the last two frozen versions, or ""
+    redline: str  # "redlines/…docx" from the previous frozen version to this one, or ""
     earlier: dict[str, str]  # earlier frozen version → "versions/…docx"
     compared: str = ""  # the redline's versions: "1.0 → 1.1"
 
@@ -874,11 +874,14 @@ def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
             if (out_dir / name).is_file():
                 earlier[version] = name.removeprefix(f"{e.id}/")
         redline = compared = ""
-        if len(frozen) >= 2:
-            name = redline_name(e.id, path.name, frozen[-2], frozen[-1])
+        record = e.documents.get(doc_id)
+        current = record.data.version if record else None
+        before = previous_version(e, doc_id, language or "zh", current) if current else None
+        if before is not None and current is not None:
+            name = redline_name(e.id, path.name, before[0], current)
             if (out_dir / name).is_file():
                 redline = name.removeprefix(f"{e.id}/")
-                compared = f"{frozen[-2]} → {frozen[-1]}"
+                compared = f"{before[0]} → {current}"
         pdf_name = pdf.name if pdf.is_file() else ""
         found.append(DocumentFile(doc_id, suffix, path.name, pdf_name, redline, earlier, compared))
     return found
