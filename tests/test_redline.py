@@ -12,6 +12,7 @@ import copy
 import json
 import shutil
 import subprocess
+import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,10 @@ def redline(tmp_path: Path, old: str, new: str, **changes: object) -> tuple[Path
 
 def resolved(path: Path, accept: bool) -> list[str]:
     """The body as ``[style] text`` lines after accepting (or rejecting) every revision."""
+    return _lines(_resolved_body(path, accept))
+
+
+def _resolved_body(path: Path, accept: bool) -> etree._Element:
     document = docx.Document(str(path))
     body = copy.deepcopy(document.element.body)
     gone, kept = (qn("w:del"), qn("w:ins")) if accept else (qn("w:ins"), qn("w:del"))
@@ -93,6 +98,10 @@ def resolved(path: Path, accept: bool) -> list[str]:
             for child in change.find(qn("w:pPr")):
                 change.addprevious(child)
         ppr.remove(change)
+    return body
+
+
+def _lines(body: etree._Element) -> list[str]:
     lines = []
     for p in body.iter(qn("w:p")):
         words = "".join(t.text or "" for t in p.iter(qn("w:t")))
@@ -196,6 +205,44 @@ def test_numbering_styles_and_english_words_survive(tmp_path: Path) -> None:
     assert resolved(path, accept=False)[1] == plain(tmp_path, old, "old")[1]
     assert resolved(path, accept=True) == plain(tmp_path, new, "new")
     assert resolved(path, accept=False) == plain(tmp_path, old, "old")
+
+
+def lists(path: Path, accept: bool | None) -> list[list[str]]:
+    """The numbered lists of a body (resolved, or as it is): their items, list by list.
+
+    Every list's numbering instance must exist in the numbering part and count from 1.
+    """
+    body = docx.Document(str(path)).element.body if accept is None else None
+    body = body if body is not None else _resolved_body(path, bool(accept))
+    with zipfile.ZipFile(path) as z:
+        numbering = etree.fromstring(z.read("word/numbering.xml"))
+    starts = {
+        n.get(qn("w:numId")): n.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        for n in numbering.findall(qn("w:num"))
+    }
+    found: dict[str, list[str]] = {}
+    for p in body.iter(qn("w:p")):
+        num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        words = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if num is None or not words:
+            continue
+        num_id = num.get(qn("w:val"))
+        assert starts.get(num_id) is not None and starts[num_id].get(qn("w:val")) == "1"
+        found.setdefault(num_id, []).append(words)
+    return list(found.values())
+
+
+def test_lists_keep_their_numbering_when_a_list_is_added_above(tmp_path: Path) -> None:
+    old = "# 备忘录\n\n事项\n\n1. 甲\n2. 乙\n3. 丙\n\n待确认\n\n1. 子\n2. 丑\n"
+    new = "# 备忘录\n\n新增\n\n1. 新一\n2. 新二\n\n事项\n\n1. 甲\n2. 丙\n\n待确认\n\n1. 子\n2. 丑\n"
+    path, _ = redline(tmp_path, old, new, articles=False)
+    build_docx(text(old, output="x/old.docx", articles=False), tmp_path, REFERENCE)
+    build_docx(text(new, output="x/new.docx", articles=False), tmp_path, REFERENCE)
+    assert lists(path, accept=True) == lists(tmp_path / "x/new.docx", None)
+    assert lists(path, accept=False) == lists(tmp_path / "x/old.docx", None)
+    assert lists(path, accept=False) == [["甲", "乙", "丙"], ["子", "丑"]]  # 乙 rejoins its list
+    body = docx.Document(str(path)).element.body
+    assert not list(body.iter(qn("w:pPrChange")))  # renumbered lists are not style changes
 
 
 def test_a_formatting_change_is_a_revision(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
 
@@ -32,6 +32,8 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
+
+from docgen.word.writer import append_numbering, numbering_instances
 
 #: A token of a changed paragraph: a Latin word, a number (60,000,000 or 1.0), a run of
 #: spaces, or any other single character (each CJK character is one).
@@ -41,6 +43,8 @@ _PPR, _RPR, _T = qn("w:pPr"), qn("w:rPr"), qn("w:t")
 _SECTPR = qn("w:sectPr")
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NOTE = "\0note:"
+_NUM_ID = f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}"
+_LIST_INSTANCE = re.compile(rb'(<w:numId\b[^>]*?) w:val="\d+"')
 #: Paragraphs less alike than this are a deletion and an insertion, not a change.
 _ALIKE = 0.5
 #: Blocks lined up pairwise at most (rows × columns of the alignment table).
@@ -70,7 +74,11 @@ class _Sides:
     old: Document
     new: Document
     revisions: _Revisions
-    related: dict[str, str]  # old relationship id → new one, for deleted images
+    related: dict[str, str] = field(default_factory=dict)  # old → new relationship id
+    #: old list numbering instance → the new one the same list uses
+    lists: dict[str, str] = field(default_factory=dict)
+    #: what came over from the old body (deleted blocks, former paragraph properties)
+    from_old: list[etree._Element] = field(default_factory=list)
 
 
 def merge_bodies(old: Document, new: Document, *, author: str, when: datetime) -> int:
@@ -80,7 +88,7 @@ def merge_bodies(old: Document, new: Document, *, author: str, when: datetime) -
     properties; images in deleted text are carried over from ``old``.
     """
     revisions = _Revisions(author, when.strftime("%Y-%m-%dT%H:%M:%SZ"), itertools.count(1))
-    sides = _Sides(old, new, revisions, {})
+    sides = _Sides(old, new, revisions)
     body = new.element.body
     old_blocks = [c for c in old.element.body if c.tag != _SECTPR]
     new_blocks = [c for c in body if c.tag != _SECTPR]
@@ -93,19 +101,56 @@ def merge_bodies(old: Document, new: Document, *, author: str, when: datetime) -
             section.addprevious(block)
         else:
             body.append(block)
+    _carry_lists(sides)
     return next(revisions.ids) - 1
+
+
+def _carry_lists(sides: _Sides) -> None:
+    """Point what came over from the old body at the new body's lists.
+
+    Each list has a numbering instance of its own, numbered from the top, so the same
+    list may have another number in each body.  A deleted list paragraph joins the new
+    list its old list became (known from the paragraphs that stayed); a list deleted
+    whole keeps its own, copied over under a free number.
+    """
+    theirs, ours = numbering_instances(sides.old), numbering_instances(sides.new)
+    free = max((int(i) for i in ours if i.isdigit()), default=0) + 1
+    added = []
+    for element in sides.from_old:
+        for num_id in element.iter(qn("w:numId")):
+            old_id = str(num_id.get(qn("w:val")))
+            if old_id not in sides.lists and old_id in theirs and old_id not in ours:
+                instance = copy.deepcopy(theirs[old_id])
+                instance.set(qn("w:numId"), str(free))
+                added.append(instance)
+                sides.lists[old_id] = str(free)
+                free += 1
+            num_id.set(qn("w:val"), sides.lists.get(old_id, old_id))
+    if added:
+        append_numbering(sides.new, added)
+
+
+def _same_list(old: etree._Element, new: etree._Element, sides: _Sides) -> None:
+    """Note that the list ``old`` is in is, in the new body, the one ``new`` is in."""
+    a, b = old.find(_NUM_ID), new.find(_NUM_ID)
+    if a is not None and b is not None:
+        sides.lists.setdefault(str(a.get(qn("w:val"))), str(b.get(qn("w:val"))))
 
 
 # --- blocks -------------------------------------------------------------------------
 
 
 def _key(block: etree._Element) -> bytes:
-    return bytes(etree.tostring(block))
+    return _LIST_INSTANCE.sub(rb"\1", bytes(etree.tostring(block)))
 
 
 def _canonical(element: etree._Element) -> bytes:
-    """The element's XML whatever namespaces its ancestors declare."""
-    return bytes(etree.tostring(element, method="c14n", exclusive=True))
+    """The element's XML whatever namespaces its ancestors declare.
+
+    Which numbering instance a list paragraph uses is left out: each list has its own,
+    counted from the top, so a list added above renumbers every list below.
+    """
+    return _LIST_INSTANCE.sub(rb"\1", bytes(etree.tostring(element, method="c14n", exclusive=True)))
 
 
 def _merge_blocks(
@@ -115,6 +160,8 @@ def _merge_blocks(
     matcher = SequenceMatcher(None, [_key(b) for b in old], [_key(b) for b in new], False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
+                _same_list(a, b, sides)
             out.extend(new[j1:j2])
             continue
         for a, b in _align(old[i1:i2], new[j1:j2]):
@@ -124,6 +171,7 @@ def _merge_blocks(
             elif b is None:
                 out.append(_whole(a, "del", sides))
             elif a.tag == _P:
+                _same_list(a, b, sides)
                 out.append(_changed_paragraph(a, b, sides))
             else:
                 out.extend(_changed_table(a, b, sides))
@@ -205,6 +253,7 @@ def _whole(block: etree._Element, how: str, sides: _Sides) -> etree._Element:
     block = copy.deepcopy(block)
     if how == "del":
         _carry_over(block, sides)
+        sides.from_old.append(block)
     for row in block.iter(_TR):
         _mark_row(row, how, sides.revisions)
     for paragraph in list(block.iter(_P)):
@@ -349,7 +398,7 @@ def _changed_paragraph(old: etree._Element, new: etree._Element, sides: _Sides) 
     if new_ppr is not None:
         ppr = copy.deepcopy(new_ppr)
         out.append(ppr)
-        _note_style_change(old.find(_PPR), new_ppr, ppr, sides.revisions)
+        _note_style_change(old.find(_PPR), new_ppr, ppr, sides)
     revisions = sides.revisions
     for tag, i1, i2, j1, j2 in _opcodes([t.key for t in a], [t.key for t in b]):
         if tag == "equal":
@@ -441,7 +490,7 @@ def _note_style_change(
     old_ppr: etree._Element | None,
     new_ppr: etree._Element,
     ppr: etree._Element,
-    revisions: _Revisions,
+    sides: _Sides,
 ) -> None:
     """Record in ``ppr`` (a copy of ``new_ppr``) what the paragraph's properties were."""
 
@@ -452,9 +501,10 @@ def _note_style_change(
     before = properties(old_ppr)
     if [_canonical(c) for c in before] == [_canonical(c) for c in properties(new_ppr)]:
         return
-    change = revisions.mark("pPrChange")
+    change = sides.revisions.mark("pPrChange")
     old = etree.SubElement(change, _PPR)
     old.extend(copy.deepcopy(c) for c in before)
+    sides.from_old.append(old)
     ppr.append(change)
 
 

@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -103,6 +103,7 @@ class Reference:
             del self.style_ids["Table Grid"]
         if "footnote reference" not in by_name:
             del self.style_ids["footnote reference"]
+        self.list_numbering = _list_numbering(document, self.style_ids)
 
     def new_document(self) -> Document:
         """A document holding the reference's styles, numbering and page set-up, no text."""
@@ -113,7 +114,54 @@ class Reference:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         document._docgen_styles = self.style_ids  # type: ignore[attr-defined]
+        document._docgen_lists = self.list_numbering  # type: ignore[attr-defined]
         return document
+
+
+@dataclass(frozen=True)
+class ListNumbering:
+    """How a numbered list style numbers: its abstract numbering, level, and a free numId."""
+
+    abstract: str
+    level: str
+    first_free: int
+    start: int = 1
+
+
+def _list_numbering(document: Document, style_ids: dict[str, str]) -> dict[str, ListNumbering]:
+    """The numbering of "List Number" and "List Number 2", by style id, when they have one.
+
+    Each numbered list of a document restarts at 1: it gets a numbering instance of its
+    own (a ``w:num`` with a ``w:startOverride``) over the style's abstract numbering.
+    """
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return {}
+    abstract_of = {
+        n.get(qn("w:numId")): n.find(qn("w:abstractNumId")).get(qn("w:val"))
+        for n in numbering.findall(qn("w:num"))
+        if n.find(qn("w:abstractNumId")) is not None
+    }
+    free = max((int(i) for i in abstract_of if str(i).isdigit()), default=0) + 1
+    found = {}
+    styles = {s.name: s for s in document.styles}
+    for name in ("List Number", "List Number 2"):
+        style = styles.get(name)
+        ppr = style.element.pPr if style is not None else None
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if num_pr is None:
+            continue
+        num_id = num_pr.find(qn("w:numId"))
+        if num_id is None or num_id.get(qn("w:val")) not in abstract_of:
+            continue
+        level = num_pr.find(qn("w:ilvl"))
+        found[style_ids[name]] = ListNumbering(
+            abstract_of[num_id.get(qn("w:val"))],
+            level.get(qn("w:val")) if level is not None else "0",
+            free,
+        )
+    return found
 
 
 @contextmanager
@@ -189,6 +237,10 @@ class _State:
     footnotes: dict[str, list[Token]]
     out: list[Any] = field(default_factory=list)  # _Paragraph or finished XML text
     lists: list[str] = field(default_factory=list)  # "bullet" / "ordered", innermost last
+    #: the numbering instance of each open list (None: the style's own), innermost last
+    list_nums: list[str | None] = field(default_factory=list)
+    #: numbering instances made: numId → the style's numbering they restart
+    restarts: dict[str, ListNumbering] = field(default_factory=dict)
     quote: int = 0
     article_open: bool = False
     paragraph: _Paragraph | None = None
@@ -212,6 +264,8 @@ def render_markdown(
     i = 0
     while i < len(tokens):
         i = _block(state, tokens, i)
+    if state.restarts:
+        _add_restarts(document, state.restarts)
     body_xml = "".join(p if isinstance(p, str) else p.xml() for p in state.out)
     fragment = parse_xml(f"<w:body {_NAMESPACES}>{body_xml}</w:body>")
     body = document.element.body
@@ -254,6 +308,60 @@ def _list_style(state: _State) -> str:
     return base if depth == 1 else f"{base} 2"
 
 
+def _restart(state: _State, start: int) -> str | None:
+    """A numbering instance for the list just opened, so that it counts from ``start``.
+
+    None for a list whose style has no numbering of its own to restart (bullets, and
+    the clauses of an article, which restart with each article).
+    """
+    style = state.styles.get(_list_style(state), "")
+    numbering = state.document._docgen_lists.get(style)  # type: ignore[attr-defined]
+    if numbering is None:
+        return None
+    num_id = str(numbering.first_free + len(state.restarts))
+    state.restarts[num_id] = replace(numbering, start=start)
+    return num_id
+
+
+def _numbering(state: _State) -> str:
+    """The ``w:numPr`` of a list paragraph in a list with its own numbering instance."""
+    num_id = state.list_nums[-1] if state.list_nums else None
+    if num_id is None:
+        return ""
+    level = state.restarts[num_id].level
+    return f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+
+
+def _add_restarts(document: Document, restarts: dict[str, ListNumbering]) -> None:
+    """Write the numbering instances the lists use into the document's numbering part."""
+    append_numbering(
+        document,
+        [
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{numbering.abstract}"/>'
+                f'<w:lvlOverride w:ilvl="{numbering.level}">'
+                f'<w:startOverride w:val="{numbering.start}"/></w:lvlOverride></w:num>'
+            )
+            for num_id, numbering in restarts.items()
+        ],
+    )
+
+
+def numbering_instances(document: Document) -> dict[str, etree._Element]:
+    """The document's ``w:num`` elements by numId."""
+    numbering = etree.fromstring(document.part.numbering_part.blob)
+    return {str(n.get(qn("w:numId"))): n for n in numbering.findall(qn("w:num"))}
+
+
+def append_numbering(document: Document, nums: list[etree._Element]) -> None:
+    """Add ``w:num`` elements to the document's numbering part (kept as raw bytes)."""
+    part = document.part.numbering_part
+    numbering = etree.fromstring(part.blob)
+    numbering.extend(nums)
+    part._blob = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _block(state: _State, tokens: list[Token], i: int) -> int:
     token = tokens[i]
     kind = token.type
@@ -276,15 +384,18 @@ def _block(state: _State, tokens: list[Token], i: int) -> int:
             state.paragraph.runs.append("<w:r><w:br/></w:r>")
             _inline(state, state.paragraph, inline)
         else:
-            paragraph = state.add_paragraph(style)
+            paragraph = state.add_paragraph(style, _numbering(state))
             _inline(state, paragraph, inline, task=bool(state.lists))
             if state.lists:
                 state.paragraph = paragraph
         return i + 3
     if kind in ("bullet_list_open", "ordered_list_open"):
         state.lists.append("bullet" if kind == "bullet_list_open" else "ordered")
+        start = int(token.attrs.get("start", 1) or 1)
+        state.list_nums.append(_restart(state, start) if kind == "ordered_list_open" else None)
     elif kind in ("bullet_list_close", "ordered_list_close"):
         state.lists.pop()
+        state.list_nums.pop()
     elif kind in ("list_item_open", "list_item_close"):
         state.paragraph = None
     elif kind == "blockquote_open":
