@@ -70,6 +70,9 @@ def test_pages_hold_what_a_reader_needs(site: Path) -> None:
                  "documents/cooperation-agreement.docx", "会议", "风险", "目标"):
         assert text in page, text
     assert "<svg" in page and "<title>" in page  # charts are inline SVG with text
+    assert "6,000 万元" in page and "9,000 万元" in page  # amounts in 万元, never "CNY"
+    for file in site.rglob("*.html"):
+        assert "CNY" not in file.read_text("utf-8"), file
     procedure = (site / "procedure/index.html").read_text("utf-8")
     assert "举行合作启动仪式" in procedure and "协议须在尽职调查与法律顾问审核完成后签署" in procedure
 

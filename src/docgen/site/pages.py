@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 
+from docgen import amounts
 from docgen.control_chars import VISIBLE
 from docgen.load import Engagement, Portfolio
 from docgen.model import version_key
@@ -494,16 +495,8 @@ def engagement_page(
     t = data.terms
     terms_rows = [
         ["合作范围", t.scope],
-        [
-            "我方投入",
-            f"{t.investment.amount:,.0f} {t.investment.currency}" if t.investment else None,
-        ],
-        [
-            "合作方投入",
-            f"{t.partner_investment.amount:,.0f} {t.partner_investment.currency}"
-            if t.partner_investment
-            else None,
-        ],
+        ["我方投入", amounts.short(t.investment)],
+        ["合作方投入", amounts.short(t.partner_investment)],
         [
             "收益分配",
             f"我方 {t.profit_split.us:g}% / 合作方 {t.profit_split.partner:g}%"

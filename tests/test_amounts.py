@@ -1,0 +1,44 @@
+"""Amounts as Chinese contracts, reports and the site write them (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from docgen import amounts
+from docgen.model import Money
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "written"),
+    [
+        (60_000_000, "CNY", "人民币陆仟万元整（¥60,000,000.00）"),
+        (1_200_000_000, "CNY", "人民币壹拾贰亿元整（¥1,200,000,000.00）"),
+        (1_234_567.89, "CNY", "人民币壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分（¥1,234,567.89）"),
+        (1_000_000, "USD", "美元壹佰万元整（US$1,000,000.00）"),
+    ],
+)
+def test_a_contract_writes_words_then_figures(amount: float, currency: str, written: str) -> None:
+    assert amounts.contract_amount(Money(amount=amount, currency=currency)) == written
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "written"),
+    [
+        (60_000_000, "CNY", "6,000 万元"),
+        (150_000_000, "CNY", "1.5 亿元"),
+        (1_200_000_000, "CNY", "12 亿元"),
+        (12_345, "CNY", "1.2345 万元"),
+        (5_000, "CNY", "5,000 元"),
+        (800_000, "USD", "80 万美元"),
+    ],
+)
+def test_tables_and_the_site_write_wan_and_yi(amount: float, currency: str, written: str) -> None:
+    assert amounts.short(Money(amount=amount, currency=currency)) == written
+    assert "CNY" not in written
+
+
+def test_english_and_figures() -> None:
+    money = Money(amount=60_000_000)
+    assert amounts.english(money) == "CNY 60,000,000.00"
+    assert amounts.figures(money) == "人民币 60,000,000.00 元"
+    assert amounts.count_zh(15) == "十五"
