@@ -46,6 +46,10 @@ def test_a_signed_contract_does_not_change_and_the_edit_is_an_error(ws: Path, ru
     before = contract(ws, HENGTONG).read_bytes()
     edit(ws, f"{HENGTONG}/index.md", "profit_split: {us: 40, partner: 60}",
          "profit_split: {us: 50, partner: 50}")
+    # today's contract also needs 出资期限, which the signed 1.0 did not set: without them
+    # its text cannot be made again to show the diff
+    for old, new in (("现金出资}", "现金出资, due: 2026-06-30}"), ("系统出资}", "系统出资, due: 2026-12-31}")):
+        edit(ws, f"{HENGTONG}/index.md", old, new)
     index = ws / "engagements" / HENGTONG / "index.md"
     result = run("validate", HENGTONG, "--root", str(ws), "--strict")
     assert result.exit_code == 1

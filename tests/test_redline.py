@@ -304,6 +304,9 @@ NEW_VERSION = [
         "    - 协调海关监管仓资质申请\n    - 提供人才公寓 50 套\n",
     ),
     ("index.md", "    - 土地或规划政策调整导致二期无法建设\n", ""),
+    # the contract now sets 出资期限 (a new version of a 合资 contract needs them)
+    ("index.md", "现金出资}", "现金出资, due: 2026-06-30}"),
+    ("index.md", "系统出资}", "系统出资, due: 2026-12-31}"),
     (
         "documents/cooperation-agreement.md",
         'version: "1.0"\nstatus: signed\nsigned: 2026-03-02',

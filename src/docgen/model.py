@@ -64,11 +64,68 @@ class Partner(Strict):
 
 
 class Money(Strict):
-    """An amount with its currency."""
+    """An amount with its currency; ``due``: by when it is paid in (出资期限, 付款期限)."""
 
     amount: float = Field(ge=0)
     currency: Literal["CNY", "USD", "EUR", "HKD", "JPY", "GBP"] = "CNY"
     note: str | None = None
+    due: date | None = None
+
+
+class Payment(Strict):
+    """One 付款节点 of the payment schedule: who pays what, when, on what condition."""
+
+    milestone: Text
+    payer: Literal["us", "partner"] = "partner"
+    amount: Money
+    due: date | None = None
+    condition: str | None = None
+
+
+class BankAccount(Strict):
+    """Where a party receives payments (收款账户)."""
+
+    name: Text
+    bank: Text
+    account: Annotated[str, BeforeValidator(_digits_as_text), Field(min_length=1)]
+
+
+class BankAccounts(Strict):
+    """Each party's account."""
+
+    us: BankAccount | None = None
+    partner: BankAccount | None = None
+
+
+class Invoicing(Strict):
+    """发票与税费: which invoice, issued within how many days of a payment."""
+
+    invoice: Literal["special", "ordinary"] = "special"
+    within_days: int = Field(10, ge=0, le=365)
+    tax_note: str | None = None
+
+
+class NoticeParty(Strict):
+    """A party's 送达地址 and contact for notices."""
+
+    address: Text
+    recipient: Text
+    phone: str | None = None
+    email: str | None = None
+
+
+class Notices(Strict):
+    """Where each party receives notices; without it, the party's address and first contact."""
+
+    us: NoticeParty | None = None
+    partner: NoticeParty | None = None
+
+
+class Annex(Strict):
+    """An annex to the agreement (附件), by title; ``file`` in the engagement folder, if kept."""
+
+    title: Text
+    file: str | None = None
 
 
 class ProfitSplit(Strict):
@@ -108,6 +165,20 @@ class Terms(Strict):
     partner_obligations: list[Text] = []
     resources: list[Text] = []
     conditions: list[Text] = []
+    #: 费用与支付
+    payments: list[Payment] = []
+    payment_method: str | None = None
+    bank_accounts: BankAccounts | None = None
+    invoicing: Invoicing | None = None
+    #: 通知与送达
+    notices: Notices | None = None
+    #: 生效条件与先决条件: approvals the agreement waits for (董事会, 国资监管机构 …)
+    conditions_precedent: list[Text] = []
+    annexes: list[Annex] = []
+    #: 解除: days a party in material breach has to cure it after notice
+    cure_days: int = Field(30, ge=1, le=365)
+    signing_place: str | None = None
+    copies: int = Field(4, ge=1, le=20)
 
 
 class Communication(Strict):
@@ -389,9 +460,14 @@ class ExecutedCopy(Strict):
 
 
 class Clause(Strict):
-    """An extra clause added to a document for this engagement."""
+    """An engagement's own article: added to the contract, or replacing a library clause.
 
-    title: Text
+    With ``replaces``, the text stands in for that clause of the library (its title too,
+    unless one is given); without, the article is added before the closing articles.
+    """
+
+    replaces: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = None
+    title: Text | None = None
     text: Text
 
 

@@ -7,6 +7,7 @@ ship in ``docgen/data``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -168,11 +169,34 @@ class Stage(Strict):
     gate: list[Rule] = []
 
 
+#: A clause of a contract, by its template's id; a trailing ``?`` makes it optional
+#: (in the contract only when the engagement gives what it needs).
+ClauseRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\??$")]
+#: Where the clauses of the cooperation mode go in ``contract.clauses``.
+MODE_CLAUSES = "mode"
+
+
 class Mode(Strict):
     """A cooperation mode (合资, 代理, 技术授权 …)."""
 
     id: Id
     title: str
+    #: the articles only this mode's contract has, put where ``contract.clauses`` says mode
+    clauses: list[ClauseRef] = []
+
+
+class Contract(Strict):
+    """The articles of a cooperation agreement, in order (templates/documents/clauses/)."""
+
+    clauses: list[ClauseRef]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractClause:
+    """One article a mode's contract has: its clause id, and whether it may be left out."""
+
+    id: str
+    optional: bool
 
 
 class RiskCategory(Strict):
@@ -253,6 +277,7 @@ class Process(Strict):
     title: str
     stages: list[Stage]
     modes: list[Mode]
+    contract: Contract | None = None
     risk: RiskPolicy
     documents: list[DocumentKind]
     survey: Survey | None = None
@@ -261,6 +286,16 @@ class Process(Strict):
     policies: list[Policy] = []
     #: index.md fields (dotted) and risk fields (``risks.<field>``) a partner never sees
     internal_fields: list[str] = []
+
+    def contract_clauses(self, mode: str) -> list[ContractClause]:
+        """The articles of ``mode``'s contract, in order; none without a ``contract``."""
+        if self.contract is None:
+            return []
+        own = next((m.clauses for m in self.modes if m.id == mode), [])
+        refs: list[str] = []
+        for ref in self.contract.clauses:
+            refs += own if ref.rstrip("?") == MODE_CLAUSES else [ref]
+        return [ContractClause(r.rstrip("?"), r.endswith("?")) for r in refs]
 
     @cached_property
     def items(self) -> dict[str, tuple[Stage, Step, Item]]:
@@ -372,6 +407,8 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
             )
         seen_steps.add(sid)
     dup("mode", [m.id for m in process.modes], ("modes",))
+    if process.contract is not None:
+        dup("clause", [c.rstrip("?") for c in process.contract.clauses], ("contract", "clauses"))
     dup("document", [d.id for d in process.documents], ("documents",))
     doc_ids = {d.id for d in process.documents}
     for i, d in enumerate(process.documents):

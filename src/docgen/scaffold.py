@@ -58,9 +58,12 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
         files[f"templates/{ENGAGEMENT_TEMPLATES}/{name}"] = data.joinpath(
             f"{ENGAGEMENT_TEMPLATES}/{name}"
         ).read_text("utf-8")
-    for entry in sorted(data.joinpath(DOCUMENT_TEMPLATES).iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".j2") or entry.name == "README.md":
-            files[f"templates/{DOCUMENT_TEMPLATES}/{entry.name}"] = entry.read_text("utf-8")
+    documents = data.joinpath(DOCUMENT_TEMPLATES)
+    for folder, prefix in ((documents, ""), (documents.joinpath("clauses"), "clauses/")):
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".j2") or entry.name == "README.md":
+                name = f"templates/{DOCUMENT_TEMPLATES}/{prefix}{entry.name}"
+                files[name] = entry.read_text("utf-8")
     files_bytes: dict[str, str | bytes] = dict(files)
     files_bytes["templates/reference.docx"] = data.joinpath("reference.docx").read_bytes()
     written, kept = [], []

@@ -248,7 +248,14 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "survey": survey,
         "survey_questions": process.question_titles,
         "process_title": process.title,
+        #: when the 意向书 was signed (the contract's recitals cite it), or None
+        "loi_signed": _signed(e, "letter-of-intent"),
     }
+
+
+def _signed(e: Engagement, doc_id: str) -> date | None:
+    record = e.documents.get(doc_id)
+    return record.data.signed if record and record.data.status == "signed" else None
 
 
 def document_context(
@@ -306,8 +313,13 @@ def missing_fields(
     e: Engagement,
     workspace: Workspace,
     meeting_source: Sourced[Meeting] | None = None,
+    said: set[str] | None = None,
 ) -> list[Diagnostic]:
-    """A diagnostic for every value the template requires and the engagement lacks."""
+    """A diagnostic for every value the template requires and the engagement lacks.
+
+    ``said`` holds the value paths reported already (for the clauses of one contract):
+    each is reported once, and those reported now are added.
+    """
     found: list[Diagnostic] = []
     for path, condition in template.requirements:
         if condition is not None and not condition(**context):
@@ -315,6 +327,10 @@ def missing_fields(
         value = _lookup(context, path)
         if value not in (None, "", [], {}):
             continue
+        if said is not None:
+            if path in said:
+                continue
+            said.add(path)
         root, _, rest = path.partition(".")
         keys = tuple(rest.split(".")) if rest else ()
         where = field_location(root, keys, e, workspace, meeting_source, context["doc"].id)

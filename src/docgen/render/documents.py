@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Meeting
 from docgen.process import DocumentKind, Process
+from docgen.render.clauses import ArticlePlan, plan_articles
 from docgen.render.context import build_context, document_view, missing_fields
 from docgen.render.frozen import FrozenText, frozen_path, read_frozen, read_values, values_digest
 from docgen.render.history import History, Revision
@@ -162,17 +163,45 @@ def plan_jobs(
 
 
 def job_findings(
-    job: DocumentJob, template: TemplateSpec, context: dict[str, Any], workspace: Workspace
+    job: DocumentJob,
+    template: TemplateSpec,
+    context: dict[str, Any],
+    workspace: Workspace,
+    plan: ArticlePlan | None = None,
 ) -> list[Diagnostic]:
-    """The values ``job``'s template requires and the engagement lacks.
+    """The values ``job``'s template (and its contract's clauses) require and lack.
 
     Errors, except for a document of the stage under way (``ahead``): that one may not be
-    ready yet, so its gaps are warnings.
+    ready yet, so its gaps are warnings.  A field two clauses need is reported once.
     """
-    missing = missing_fields(template, context, job.engagement, workspace, job.meeting)
+    said: set[str] = set()
+    e = job.engagement
+    missing = missing_fields(template, context, e, workspace, job.meeting, said)
+    if plan is not None:
+        for spec in plan.required:
+            missing += missing_fields(spec, context, e, workspace, said=said)
+        missing += plan.problems
     if job.ahead:
         return [replace(d, severity="warning") for d in missing]
     return missing
+
+
+def article_plan(
+    job: DocumentJob,
+    template: TemplateSpec,
+    context: dict[str, Any],
+    workspace: Workspace,
+    process: Process,
+    spec_of: Callable[[str], TemplateSpec | Diagnostic],
+) -> ArticlePlan | None:
+    """For a contract made of clauses, its articles, put in ``context`` as ``articles``."""
+    if not template.header.clauses:
+        return None
+    e = job.engagement
+    record = e.documents.get(job.kind.id)
+    plan = plan_articles(process, e, record, job.language, context, workspace, spec_of)
+    context["articles"] = plan.articles
+    return plan
 
 
 def render_text(
@@ -215,7 +244,10 @@ def render_text(
         doc_date=when.date(),
         meeting=job.meeting,
     )
-    missing = job_findings(job, template, context, workspace)
+    plan = article_plan(
+        job, template, context, workspace, process, lambda n: _spec(env, n, templates, workspace)
+    )
+    missing = job_findings(job, template, context, workspace, plan)
     if missing:
         return missing
     assert template.template is not None
@@ -275,6 +307,17 @@ def render_text(
         markdown=markdown,
     )
     return replace(text, freeze=freeze, freeze_path=frozen_file)
+
+
+def _spec(
+    env: jinja2.Environment, name: str, templates: dict[str, DocumentTemplate], workspace: Workspace
+) -> TemplateSpec | Diagnostic:
+    if name not in templates:
+        try:
+            templates[name] = load_template(env, name, workspace.rel)
+        except DocgenError as exc:
+            return exc.diagnostics[0]
+    return templates[name]
 
 
 def frozen_reads(reads: tuple[str, ...]) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -188,9 +189,11 @@ def frozen_findings(
     except DocgenError as exc:
         yield from exc.diagnostics
         return
-    changes = [c for c in changed_values(frozen.values, current) if c[0] in frozen.values]
+    # the values the text was made from, read now: a template may read others today
+    now = read_values(context, tuple(frozen.values), shared)
+    changes = list(changed_values(frozen.values, now))
     if not changes:
-        return  # the template reads other values now; the data it was made from is the same
+        return
     text = render(job, document_context(context, doc, doc_date=frozen.when.date()))
     if text is not None and text == frozen.markdown:
         return
@@ -218,8 +221,8 @@ def _changed(
         if signed
         else f"approve the new text (docgen approve), or start version {_next_version(doc.version)}"
     )
-    detail = _diff(frozen, text)
     leaves = sorted({leaf for path, old, new in changes for leaf in _leaves(path, old, new)})
+    detail = _diff(frozen, text, [(_short(old), _short(new)) for _, old, new in leaves])
     located: dict[Location, list[str]] = {}
     for leaf, old, new in leaves:
         root, *keys = leaf.split(".")
@@ -263,7 +266,12 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _diff(frozen: FrozenText, text: str | None) -> str:
+def _diff(frozen: FrozenText, text: str | None, values: list[tuple[str, str]]) -> str:
+    """The changed lines, those showing a changed value first (``values``: old, new).
+
+    A template may have changed since the text was frozen, so the diff can hold more than
+    the edit; the hunks where the edited values appear lead.
+    """
     if text is None:
         return "(the new text cannot be made: see the document's own diagnostics)"
     lines = list(
@@ -276,7 +284,24 @@ def _diff(frozen: FrozenText, text: str | None) -> str:
             lineterm="",
         )
     )
-    shown = [line for line in lines if not line.startswith("@@")]
+    head, hunks = lines[:2], list[list[str]]()
+    for line in lines[2:]:
+        if line.startswith("@@"):
+            hunks.append([])
+        elif hunks:
+            hunks[-1].append(line)
+
+    def word(value: str) -> re.Pattern[str]:  # 40 in "40%", not in "1,400" or "40.5"
+        return re.compile(rf"(?<![\d.,]){re.escape(value)}(?![\d.,])")
+
+    olds = [word(old) for old, _ in values if old != "—"]
+    news = [word(new) for _, new in values if new != "—"]
+
+    def shows_a_change(hunk: list[str]) -> bool:
+        return any(any(p.search(line) for p in (olds if line[0] == "-" else news)) for line in hunk)
+
+    ordered = sorted(hunks, key=lambda hunk: not shows_a_change(hunk))
+    shown = head + [line for hunk in ordered for line in hunk]
     if len(shown) > DIFF_LINES:
         shown = [*shown[:DIFF_LINES], f"… {len(shown) - DIFF_LINES} more line(s)"]
     return "\n".join(shown)

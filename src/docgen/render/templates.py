@@ -67,6 +67,10 @@ class TemplateHeader(Strict):
     toc: bool = False
     each: str | None = None  # "meeting": one document per meeting file
     requires: list[str] = []
+    #: a contract made of the process's clauses (``articles`` in its context)
+    clauses: bool = False
+    #: a clause that is text before the first article (鉴于), not a numbered article
+    preamble: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,10 @@ def template_reads(env: jinja2.Environment, name: str) -> tuple[str, ...]:
         source, _, _ = env.loader.get_source(env, current)
         tree = env.parse(source)
         _visit(tree, paths)
-        pending += [t for t in jinja2.meta.find_referenced_templates(tree) if t is not None]
+        found = list(jinja2.meta.find_referenced_templates(tree))
+        pending += [t for t in found if t is not None]
+        if None in found:  # an include by a computed name: a contract's clauses
+            pending += env.list_templates(filter_func=lambda t: t.startswith("clauses/"))
     return tuple(sorted(paths))
 
 

@@ -175,7 +175,44 @@ def _merge_blocks(
                 out.append(_changed_paragraph(a, b, sides))
             else:
                 out.extend(_changed_table(a, b, sides))
+    _marks_before_tables(out)
     return out
+
+
+def _mark_of(block: etree._Element) -> etree._Element | None:
+    """The ``w:ins``/``w:del`` on a paragraph's mark, if the paragraph has one."""
+    if block.tag != _P:
+        return None
+    for tag in ("ins", "del"):
+        found = block.find(f"{_PPR}/{_RPR}/{qn(f'w:{tag}')}")
+        if found is not None:
+            return found
+    return None
+
+
+def _marks_before_tables(blocks: list[etree._Element]) -> None:
+    """Move the marks of paragraphs added (or removed) just before a table one paragraph up.
+
+    Rejecting an added paragraph joins it to what follows; before a table there is
+    nothing to join, and LibreOffice leaves an empty paragraph (an empty 第X条).  Marking
+    the paragraph break before the added paragraphs instead, and not the one before the
+    table, removes the same text and leaves no empty paragraph.
+    """
+    for i, table in enumerate(blocks):
+        if table.tag != _TBL or i < 2:
+            continue
+        last = _mark_of(blocks[i - 1])
+        if last is None:
+            continue
+        how = last.tag
+        first = i - 1
+        while first > 0 and (m := _mark_of(blocks[first - 1])) is not None and m.tag == how:
+            first -= 1
+        before = blocks[first - 1] if first > 0 else None
+        if before is None or before.tag != _P or _mark_of(before) is not None:
+            continue
+        last.getparent().remove(last)
+        _mark_properties(before).insert(0, last)
 
 
 def _text(block: etree._Element) -> str:
@@ -292,6 +329,11 @@ def _as_deleted(run: etree._Element) -> None:
 
 
 def _mark_paragraph_mark(paragraph: etree._Element, how: str, revisions: _Revisions) -> None:
+    _mark_properties(paragraph).insert(0, revisions.mark(how))
+
+
+def _mark_properties(paragraph: etree._Element) -> etree._Element:
+    """The paragraph mark's ``w:rPr`` (made, in its schema place, when missing)."""
     ppr = paragraph.find(_PPR)
     if ppr is None:
         ppr = etree.Element(_PPR)
@@ -304,7 +346,7 @@ def _mark_paragraph_mark(paragraph: etree._Element, how: str, revisions: _Revisi
             if found is not None:
                 found.addprevious(rpr)
                 break
-    rpr.insert(0, revisions.mark(how))
+    return rpr
 
 
 def _mark_row(row: etree._Element, how: str, revisions: _Revisions) -> None:

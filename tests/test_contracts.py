@@ -1,0 +1,185 @@
+"""The 合作协议 of every cooperation mode: its articles, from the clause library (issue 11)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, TODAY
+from docgen.render.run import render_documents
+from test_render import docx_text
+
+FULL_TERMS = """\
+terms:
+  scope: 示例合作范围
+  investment: {amount: 60000000, note: 现金出资, due: 2027-06-30}
+  partner_investment: {amount: 90000000, note: 设备作价出资, due: 2027-12-31}
+  profit_split: {us: 40, partner: 60}
+  term_months: 120
+  start: 2027-01-01
+  end: 2036-12-31
+  exit_mechanism: 合作满五年后任一方可按评估价转让其权益。
+  breach_liability: 逾期履行的一方按日万分之五支付违约金。
+  adjustment_triggers: [市场环境发生重大变化]
+  dispute_resolution: {method: arbitration, institution: 苏州仲裁委员会}
+  our_obligations: [提供场地]
+  partner_obligations: [导入产线]
+  payments:
+    - {milestone: 首期款, payer: partner, amount: {amount: 1000000}, due: 2027-03-31}
+  bank_accounts:
+    us: {name: 示例集团, bank: 示例银行, account: "6222000011112222"}
+  conditions_precedent: [甲方董事会批准]
+  annexes: [{title: 许可技术清单}]
+  signing_place: 江苏省苏州市
+"""
+
+INDEX = """\
+---
+title: 示例{mode}项目
+code: ZS-{number}
+partner:
+  name: 苏州示例科技有限公司
+  credit_code: 91320505MA1XH7K20A
+  address: 苏州市示例路 1 号
+  contacts:
+    - {{name: 王五, email: wangwu@example.cn}}
+mode: {mode}
+stage: preparation
+status: active
+owner: 张伟
+dates:
+  opened: 2026-01-05
+summary: 示例
+{terms}---
+"""
+
+#: The articles of a 合资 contract, in the order Chinese practice uses.
+JOINT_VENTURE = [
+    "定义与解释", "合作内容与范围", "合资公司", "甲方的权利和义务", "乙方的权利和义务",
+    "合作期限", "投入与收益分配", "费用与支付", "发票与税费", "知识产权", "陈述与保证", "保密",
+    "不可抗力", "违约责任", "协议的解除与终止", "合作调整", "通知与送达", "争议解决",
+    "廉洁与反商业贿赂", "转让限制", "生效条件与先决条件", "完整协议与可分割性", "附件", "其他",
+]  # fmt: skip
+
+
+def workspace(root: Path, modes: list[str]) -> Path:
+    for name in ("mkdocs.yml", "templates", "docs"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    for number, mode in enumerate(modes, 1):
+        folder = root / "engagements" / mode
+        folder.mkdir(parents=True)
+        (folder / "index.md").write_text(
+            INDEX.format(mode=mode, number=number, terms=FULL_TERMS), encoding="utf-8"
+        )
+    return root
+
+
+def articles(root: Path, engagement: str) -> list[str]:
+    text = docx_text(root / "build/documents" / engagement / "cooperation-agreement.docx")
+    return [line.removeprefix("[条] ") for line in text.splitlines() if line.startswith("[条] ")]
+
+
+def expected(mode: str) -> list[str]:
+    """The titles the process file and the clause library give ``mode``'s contract."""
+    process = yaml.safe_load((REPO / "templates/process.yml").read_text("utf-8"))
+    own = next(m.get("clauses", []) for m in process["modes"] if m["id"] == mode)
+    titles = []
+    for ref in process["contract"]["clauses"]:
+        for clause in own if ref.rstrip("?") == "mode" else [ref]:
+            header = (REPO / f"templates/documents/clauses/{clause.rstrip('?')}.md.j2").read_text()
+            data = yaml.safe_load(header.split("{#", 1)[1].split("#}", 1)[0])
+            # the full terms give every optional clause but 文本与语言 (no English version)
+            if not data.get("preamble") and clause != "language?":
+                titles.append(data["title"])
+    return titles
+
+
+MODES = ["joint-venture", "agency", "technology-licensing", "strategic-alliance", "investment",
+         "franchise", "co-development"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = workspace(tmp_path_factory.mktemp("modes"), MODES)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DOCGEN_TODAY", TODAY)
+        report = render_documents(root, docs=["cooperation-agreement"])
+    assert report.ok, report.diagnostics
+    return root
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mode_has_every_article_in_order(rendered: Path, mode: str) -> None:
+    found = articles(rendered, mode)
+    assert found == expected(mode)
+    mode_article = {"joint-venture": "合资公司", "agency": "代理事项", "investment": "项目投资与落地",
+                    "technology-licensing": "技术许可", "strategic-alliance": "战略合作",
+                    "franchise": "特许经营", "co-development": "联合开发"}[mode]  # fmt: skip
+    assert found[2] == mode_article
+    text = docx_text(rendered / "build/documents" / mode / "cooperation-agreement.docx")
+    assert "鉴于：" in text and "签订地点：江苏省苏州市" in text
+    assert "人民币壹佰万元整（¥1,000,000.00）" in text  # the payment schedule
+    assert "wangwu@example.cn" in text  # 通知与送达 from the partner's contact
+
+
+def test_the_joint_venture_contract_reads_as_chinese_practice_orders_it(rendered: Path) -> None:
+    assert articles(rendered, "joint-venture") == JOINT_VENTURE
+    text = docx_text(rendered / "build/documents/joint-venture/cooperation-agreement.docx")
+    assert "于2027年6月30日前缴足" in text  # 出资期限
+
+
+def test_licensing_maps_the_licensor_and_licensee(rendered: Path) -> None:
+    text = docx_text(rendered / "build/documents/technology-licensing/cooperation-agreement.docx")
+    assert "“许可方”：指甲方" in text and "“被许可方”：指乙方" in text
+    assert "附件一：许可技术清单" in text
+
+
+def test_an_engagement_replaces_a_clause_and_adds_its_own(tmp_path: Path, run) -> None:
+    root = workspace(tmp_path, ["joint-venture"])
+    record = root / "engagements/joint-venture/documents/cooperation-agreement.md"
+    record.parent.mkdir()
+    record.write_text(
+        '---\nversion: "0.1"\nstatus: draft\nclauses:\n'
+        "  - replaces: confidentiality\n    text: |\n      双方永久保密。\n\n      违者赔偿。\n"
+        "  - title: 特别约定\n    text: 乙方应于签约后三十日内迁入园区。\n---\n",
+        encoding="utf-8",
+    )
+    assert run("render", "--root", str(root), "--doc", "cooperation-agreement").exit_code == 0
+    found = articles(root, "joint-venture")
+    assert found == [*JOINT_VENTURE[:-1], "特别约定", "其他"]  # added before 其他
+    text = docx_text(root / "build/documents/joint-venture/cooperation-agreement.docx")
+    assert "[款] 双方永久保密。\n[款] 违者赔偿。" in text  # each paragraph one 款
+    assert "商业秘密承担保密义务" not in text
+
+
+def test_validate_reports_what_a_required_clause_lacks_at_its_line(tmp_path: Path, run) -> None:
+    root = workspace(tmp_path, ["joint-venture"])
+    index = root / "engagements/joint-venture/index.md"
+    text = index.read_text("utf-8")
+    text = text.replace(", due: 2027-06-30}", "}").replace(
+        "  payments:\n    - {milestone: 首期款, payer: partner, amount: {amount: 1000000}, "
+        "due: 2027-03-31}\n",
+        "",
+    )
+    index.write_text(text, "utf-8")
+    record = root / "engagements/joint-venture/documents/cooperation-agreement.md"
+    record.parent.mkdir()
+    record.write_text(
+        '---\nversion: "0.1"\nstatus: draft\nclauses:\n  - replaces: no-such-clause\n'
+        "    text: 某条款\n---\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "--root", str(root))
+    assert result.exit_code == 1
+    lines = text.splitlines()
+    investment = next(i for i, t in enumerate(lines, 1) if "  investment:" in t)
+    terms = next(i for i, t in enumerate(lines, 1) if t == "terms:")
+    out = result.out
+    assert f"index.md:{investment}:3: error document-field-missing 合资公司 needs " \
+           "terms.investment.due" in out  # fmt: skip
+    assert f"index.md:{terms}:1: error document-field-missing 费用与支付 needs terms.payments" in out
+    assert "cooperation-agreement.md:5:5: error clause-unknown no clause 'no-such-clause'" in out
