@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from docgen.schema import Strict
 
@@ -198,6 +198,14 @@ class Dates(Strict):
     closed: date | None = None
 
 
+class Intent(Strict):
+    """What a 合作意向书 settles besides the intent: 排他期, 费用承担, how long it holds."""
+
+    exclusivity_days: int | None = Field(None, ge=1, le=730)
+    costs: str | None = None
+    valid_months: int = Field(6, ge=1, le=36)
+
+
 class CallForPartners(Strict):
     """What the 招商公告 publishes: requirements, qualifications and how to apply."""
 
@@ -283,6 +291,7 @@ class EngagementIndex(Strict):
     negotiation_position: str | None = None
     termination_reason: str | None = None
     call: CallForPartners | None = None
+    intent: Intent | None = None
     due_diligence: DueDiligence | None = None
     settlement: Settlement | None = None
     renewal: Renewal | None = None
@@ -403,6 +412,14 @@ class ActionItem(Strict):
     done: date | None = None
 
 
+class NextMeeting(Strict):
+    """下次会议: when, where, about what."""
+
+    date: date
+    location: str | None = None
+    agenda: list[Text] = []
+
+
 class Meeting(Strict):
     """``meetings/<date>-<slug>.md``: one meeting."""
 
@@ -410,9 +427,15 @@ class Meeting(Strict):
     date: date
     kind: Literal["kickoff", "review", "negotiation", "regular", "evaluation", "other"] = "regular"
     location: str | None = None
+    #: 主持人 and 记录人 (the minutes name the owner when no recorder is given)
+    chair: str | None = None
+    recorder: str | None = None
+    #: 议题
+    agenda: list[Text] = []
     attendees: list[Text] = []
     decisions: list[Text] = []
     actions: list[ActionItem] = []
+    next_meeting: NextMeeting | None = None
     visibility: Visibility | None = None
 
 
@@ -471,6 +494,19 @@ class Clause(Strict):
     text: Text
 
 
+class DateRange(Strict):
+    """A closed period, from … to … (the 评估期间 of an evaluation report)."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
 class DocumentRecord(Strict):
     """``documents/<doc>.md``: the engagement's copy of a deliverable."""
 
@@ -483,6 +519,8 @@ class DocumentRecord(Strict):
     revisions: list[RevisionEntry] = []
     executed: ExecutedCopy | None = None
     clauses: list[Clause] = []
+    #: the period a report covers (评估期间)
+    period: DateRange | None = None
     visibility: Visibility | None = None
     confidential: bool = True
 
