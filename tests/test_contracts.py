@@ -183,3 +183,37 @@ def test_validate_reports_what_a_required_clause_lacks_at_its_line(tmp_path: Pat
            "terms.investment.due" in out  # fmt: skip
     assert f"index.md:{terms}:1: error document-field-missing 费用与支付 needs terms.payments" in out
     assert "cooperation-agreement.md:5:5: error clause-unknown no clause 'no-such-clause'" in out
+
+
+def test_documents_made_only_for_engagements_with_a_record(tmp_path: Path, run) -> None:
+    root = workspace(tmp_path, ["joint-venture"])
+    folder = root / "engagements/joint-venture"
+    assert run("render", "--root", str(root)).exit_code in (0, 1)
+    made = root / "build/documents/joint-venture"
+    for doc in ("supplementary-agreement", "retrospective-report", "major-event-notice"):
+        assert not (made / f"{doc}.docx").exists(), doc  # no record: not made
+    (folder / "documents").mkdir()
+    (folder / "documents/supplementary-agreement.md").write_text(
+        '---\nversion: "0.1"\n---\n', encoding="utf-8"
+    )
+    result = run("validate", "--root", str(root))
+    assert result.exit_code == 1
+    assert "补充协议 needs supplement.reason" in result.out
+    assert "补充协议 needs agreement_signed" in result.out  # it cites the signed agreement
+
+
+def test_samples_supplement_retrospective_and_notice(tmp_path: Path, run) -> None:
+    for name in ("mkdocs.yml", "templates", "docs", "engagements"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    engagement = "2025-014-hengtong-logistics"
+    assert run("render", engagement, "--root", str(tmp_path)).exit_code == 0
+    made = tmp_path / "build/documents" / engagement
+    supplement = docx_text(made / "supplementary-agreement.docx")
+    assert "于2026年3月2日签署《合作协议》（协议编号：ZS-2025-014-HT" in supplement
+    assert "[条] 修改内容\n[款] 原协议“投入与收益分配”修改为：" in supplement
+    retrospective = docx_text(made / "retrospective-report.docx")
+    assert "风险“区域电商物流需求下滑导致入驻率不达标”" in retrospective  # R2 from risks.md
+    assert "[Heading 1] 改进建议" in retrospective
+    notice = docx_text(made / "major-event-notice.docx")
+    assert notice.index("杭州恒通智慧物流有限公司：") < notice.index("特此函告。")

@@ -38,6 +38,7 @@ EXPECTED = {
         "cooperation-plan", "due-diligence-report", "execution-plan", "kickoff-plan",
         "letter-of-intent", "letter-of-intent.en", "meeting-minutes-2026-03-10-kickoff",
         "meeting-minutes-2026-09-24-q3-review", "memorandum", "risk-register",
+        "major-event-notice", "retrospective-report", "supplementary-agreement",
     ],
     "2026-005-bluewave-biopharma": [
         "call-for-partners", "cooperation-agreement", "cooperation-plan", "due-diligence-report",
@@ -86,7 +87,7 @@ def test_every_sample_gets_its_documents(rendered: Path) -> None:
         made = sorted(p.name.removesuffix(".docx") for p in (rendered / engagement).glob("*.docx")) \
             if (rendered / engagement).exists() else []
         assert made == sorted(docs), engagement
-    assert sum(len(d) for d in EXPECTED.values()) == 51
+    assert sum(len(d) for d in EXPECTED.values()) == 54
 
 
 def test_text_matches_golden_files(rendered: Path) -> None:
@@ -162,12 +163,12 @@ def test_only_changed_documents_are_rebuilt(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     first = render_documents(root)
-    # 51 documents, and of 恒通's two approved 合作方案 the earlier one and the redline
-    assert len(first.written) == 53 and not first.unchanged
+    # 54 documents, and of 恒通's two approved 合作方案 the earlier one and the redline
+    assert len(first.written) == 56 and not first.unchanged
     assert "2025-014-hengtong-logistics/redlines/cooperation-plan-1.0-1.1.docx" in first.written
     assert "2025-014-hengtong-logistics/versions/cooperation-plan-1.0.docx" in first.written
     second = render_documents(root)
-    assert not second.written and len(second.unchanged) == 53
+    assert not second.written and len(second.unchanged) == 56
     index = root / "engagements/2026-008-huaxin-storage/index.md"
     index.write_text(index.read_text("utf-8").replace("一期年产能 2 GWh", "一期年产能 3 GWh"), "utf-8")
     (root / "build/documents/2024-003-jinghua-materials/memorandum.docx").unlink()

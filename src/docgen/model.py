@@ -251,6 +251,44 @@ class Renewal(Strict):
     goals: list[Text] = []
 
 
+class Amendment(Strict):
+    """One article a 补充协议 changes: which, and its new wording."""
+
+    article: Text
+    text: Text
+
+
+class Supplement(Strict):
+    """补充协议: why the signed agreement changes, and the articles it changes."""
+
+    reason: Text
+    changes: list[Amendment] = Field(min_length=1)
+    effective: date | None = None
+
+
+class Retrospective(Strict):
+    """复盘: after a cooperation ends, or after an emergency plan was carried out."""
+
+    trigger: Literal["end", "emergency"] = "end"
+    #: for an emergency: which risk (its id in risks.md) the plan answered
+    risk: str | None = None
+    summary: str | None = None
+    successes: list[Text] = []
+    shortcomings: list[Text] = []
+    improvements: list[Text] = []
+
+
+class MajorEvent(Strict):
+    """重大事项告知函: a significant event told to the partner before it affects them."""
+
+    title: Text
+    occurred: date
+    facts: Text
+    impact: str | None = None
+    measures: list[Text] = []
+    reply_by: date | None = None
+
+
 class EnglishText(Strict):
     """English wording for the English contract and letter of intent."""
 
@@ -295,6 +333,9 @@ class EngagementIndex(Strict):
     due_diligence: DueDiligence | None = None
     settlement: Settlement | None = None
     renewal: Renewal | None = None
+    supplement: Supplement | None = None
+    retrospective: Retrospective | None = None
+    major_event: MajorEvent | None = None
     en: EnglishText | None = None
 
 

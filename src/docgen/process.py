@@ -230,6 +230,9 @@ class DocumentKind(Strict):
     #: signed, an edit that would change its text is an error in every later stage too;
     #: a signed 意向书 is superseded by the agreement once its stage is left
     binding: bool = False
+    #: made only for an engagement that keeps a record of it (documents/<doc>.md): a
+    #: 补充协议 or 重大事项告知函 is not something every engagement has
+    on_record: bool = False
 
 
 class Transition(Strict):

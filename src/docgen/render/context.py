@@ -237,6 +237,9 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "due_diligence": index.due_diligence,
         "settlement": index.settlement,
         "renewal": index.renewal,
+        "supplement": index.supplement,
+        "retrospective": index.retrospective,
+        "major_event": index.major_event,
         "mode": {"id": index.mode, "title": modes.get(index.mode, index.mode)},
         "stages": _Lazy(lambda: checklists.views[0]),
         "items": _Lazy(lambda: checklists.views[1]),
@@ -251,6 +254,8 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "process_title": process.title,
         #: when the 意向书 was signed (the contract's recitals cite it), or None
         "loi_signed": _signed(e, "letter-of-intent"),
+        #: when the 合作协议 was signed (a 补充协议 cites it), or None
+        "agreement_signed": _signed(e, "cooperation-agreement"),
     }
 
 
@@ -292,6 +297,9 @@ _HOMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "due_diligence": ("index.md", ("due_diligence",)),
     "settlement": ("index.md", ("settlement",)),
     "renewal": ("index.md", ("renewal",)),
+    "supplement": ("index.md", ("supplement",)),
+    "retrospective": ("index.md", ("retrospective",)),
+    "major_event": ("index.md", ("major_event",)),
     "risks": ("risks.md", ("risks",)),
     "kpis": ("kpis.md", ("kpis",)),
     "tasks": ("plan.md", ("tasks",)),

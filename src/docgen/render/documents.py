@@ -142,6 +142,7 @@ def plan_jobs(
             applies = kind.id in e.documents or (
                 stage_index[kind.stage] <= reached
                 and (kind.status is None or kind.status == index.status)
+                and not kind.on_record
             )
             if not (explicit or applies):
                 continue
