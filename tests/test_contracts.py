@@ -65,7 +65,7 @@ JOINT_VENTURE = [
 ]  # fmt: skip
 
 
-def workspace(root: Path, modes: list[str]) -> Path:
+def workspace(root: Path, modes: list[str], extra: str = "") -> Path:
     for name in ("mkdocs.yml", "templates", "docs"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
@@ -73,7 +73,7 @@ def workspace(root: Path, modes: list[str]) -> Path:
         folder = root / "engagements" / mode
         folder.mkdir(parents=True)
         (folder / "index.md").write_text(
-            INDEX.format(mode=mode, number=number, terms=FULL_TERMS), encoding="utf-8"
+            INDEX.format(mode=mode, number=number, terms=FULL_TERMS + extra), encoding="utf-8"
         )
     return root
 
@@ -217,3 +217,37 @@ def test_samples_supplement_retrospective_and_notice(tmp_path: Path, run) -> Non
     assert "[Heading 1] 改进建议" in retrospective
     notice = docx_text(made / "major-event-notice.docx")
     assert notice.index("杭州恒通智慧物流有限公司：") < notice.index("特此函告。")
+
+
+EN = """\
+en:
+  title: Demonstration Project
+  partner_name: Suzhou Example Technology Co., Ltd.
+  partner_address: 1 Example Road, Suzhou
+  scope: the joint operation of the demonstration park
+  exit_mechanism: After five years either Party may transfer its interest at appraised value.
+  breach_liability: A Party late in performing pays 0.05% per day.
+  our_obligations: [Provide the site]
+  partner_obligations: [Bring in the production line]
+  adjustment_triggers: [a material change of the market]
+  arbitration_institution: Suzhou Arbitration Commission
+"""
+
+
+def test_the_english_contract_has_the_same_articles_numbered_in_english(
+    tmp_path: Path, run
+) -> None:
+    root = workspace(tmp_path, ["technology-licensing"], extra=EN)
+    result = run("render", "--root", str(root), "--doc", "cooperation-agreement")
+    assert result.exit_code == 0, result.out + result.err
+    made = root / "build/documents/technology-licensing"
+    zh = articles(root, "technology-licensing")
+    english = docx_text(made / "cooperation-agreement.en.docx")
+    en_articles = [x.removeprefix("[Article] ") for x in english.splitlines()
+                   if x.startswith("[Article] ")]
+    assert len(en_articles) == len(zh) and "文本与语言" in zh  # the same clauses, language too
+    assert en_articles[:3] == ["Definitions and Interpretation", "Scope of Cooperation",
+                               "Technology Licence"]
+    assert en_articles[-1] == "Miscellaneous"
+    assert "[Clause] Profits are shared 40% to Party A and 60% to Party B." in english
+    assert "“Licensor”" not in english and '"Licensor" means Party A' in english

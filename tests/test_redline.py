@@ -111,8 +111,8 @@ def _lines(body: etree._Element) -> list[str]:
     return lines
 
 
-def plain(tmp_path: Path, markdown: str, name: str) -> list[str]:
-    build_docx(text(markdown, output=f"x/{name}.docx"), tmp_path, REFERENCE)
+def plain(tmp_path: Path, markdown: str, name: str, **changes: object) -> list[str]:
+    build_docx(text(markdown, output=f"x/{name}.docx", **changes), tmp_path, REFERENCE)
     path = tmp_path / "x" / f"{name}.docx"
     document = docx.Document(str(path))
     lines = []
@@ -202,9 +202,9 @@ def test_numbering_styles_and_english_words_survive(tmp_path: Path) -> None:
     assert deleted == ["fifteen"]  # a Latin word is one token
     # an article turned into a heading: the style change is a revision, reversible
     assert len(list(body.iter(qn("w:pPrChange")))) == 1
-    assert resolved(path, accept=False)[1] == plain(tmp_path, old, "old")[1]
-    assert resolved(path, accept=True) == plain(tmp_path, new, "new")
-    assert resolved(path, accept=False) == plain(tmp_path, old, "old")
+    assert resolved(path, accept=False)[1] == plain(tmp_path, old, "old", language="en")[1]
+    assert resolved(path, accept=True) == plain(tmp_path, new, "new", language="en")
+    assert resolved(path, accept=False) == plain(tmp_path, old, "old", language="en")
 
 
 def lists(path: Path, accept: bool | None) -> list[list[str]]:

@@ -104,7 +104,13 @@ def revision_author(e: Engagement, doc_id: str, text: RenderedText) -> str | Non
 
 def _body(text: RenderedText, reference: Reference) -> Document:
     document = reference.new_document()
-    render_markdown(document, text.markdown, articles=text.articles, base=Path(text.base))
+    render_markdown(
+        document,
+        text.markdown,
+        articles=text.articles,
+        base=Path(text.base),
+        language=text.language,
+    )
     return document
 
 

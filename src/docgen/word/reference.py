@@ -28,6 +28,10 @@ from docgen.word.package import save_deterministic
 ARTICLE_STYLE = "条"
 CLAUSE_STYLE = "款"
 ARTICLE_NUM_ID = 90
+#: The English contract's articles ("Article 1") and clauses ("1.1"), numbered the same way.
+ARTICLE_STYLE_EN = "Article"
+CLAUSE_STYLE_EN = "Clause"
+ARTICLE_NUM_ID_EN = 91
 BODY_FONT = ("Times New Roman", "宋体")
 HEADING_FONT = ("Arial", "黑体")
 
@@ -77,7 +81,34 @@ def _fonts(style: docx.styles.style.BaseStyle, latin: str, east_asian: str, size
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _numbered_style(document: docx.document.Document, name: str, level: int) -> None:
+_NUMBERING_EN = f"""
+<w:abstractNum {nsdecls("w")} w:abstractNumId="{ARTICLE_NUM_ID_EN}">
+  <w:multiLevelType w:val="multilevel"/>
+  <w:lvl w:ilvl="0">
+    <w:start w:val="1"/>
+    <w:numFmt w:val="decimal"/>
+    <w:pStyle w:val="{ARTICLE_STYLE_EN}"/>
+    <w:suff w:val="space"/>
+    <w:lvlText w:val="Article %1"/>
+    <w:lvlJc w:val="left"/>
+    <w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr>
+  </w:lvl>
+  <w:lvl w:ilvl="1">
+    <w:start w:val="1"/>
+    <w:numFmt w:val="decimal"/>
+    <w:pStyle w:val="{CLAUSE_STYLE_EN}"/>
+    <w:suff w:val="space"/>
+    <w:lvlText w:val="%1.%2"/>
+    <w:lvlJc w:val="left"/>
+    <w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr>
+  </w:lvl>
+</w:abstractNum>
+"""
+
+
+def _numbered_style(
+    document: docx.document.Document, name: str, level: int, num_id: int = ARTICLE_NUM_ID
+) -> None:
     style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles["Normal"]
     style.quick_style = True
@@ -85,9 +116,11 @@ def _numbered_style(document: docx.document.Document, name: str, level: int) -> 
     ppr.append(
         parse_xml(
             f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
-            f'<w:numId w:val="{ARTICLE_NUM_ID}"/></w:numPr>'
+            f'<w:numId w:val="{num_id}"/></w:numPr>'
         )
     )
+    if num_id == ARTICLE_NUM_ID_EN:
+        style.paragraph_format.first_line_indent = Pt(0)
     if level == 0:
         _fonts(style, *HEADING_FONT, 12)
         style.font.bold = True
@@ -133,19 +166,22 @@ def build_reference() -> docx.document.Document:
         styles[name].paragraph_format.first_line_indent = Pt(0)
     numbering = document.part.numbering_part.element
     first_num = numbering.find(qn("w:num"))
-    abstract = parse_xml(_NUMBERING)
-    if first_num is not None:
-        first_num.addprevious(abstract)  # abstractNum elements precede num elements
-    else:
-        numbering.append(abstract)
-    numbering.append(
-        parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{ARTICLE_NUM_ID}">'
-            f'<w:abstractNumId w:val="{ARTICLE_NUM_ID}"/></w:num>'
+    for xml, num_id in ((_NUMBERING, ARTICLE_NUM_ID), (_NUMBERING_EN, ARTICLE_NUM_ID_EN)):
+        abstract = parse_xml(xml)
+        if first_num is not None:
+            first_num.addprevious(abstract)  # abstractNum elements precede num elements
+        else:
+            numbering.append(abstract)
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{num_id}"/></w:num>'
+            )
         )
-    )
     _numbered_style(document, ARTICLE_STYLE, 0)
     _numbered_style(document, CLAUSE_STYLE, 1)
+    _numbered_style(document, ARTICLE_STYLE_EN, 0, ARTICLE_NUM_ID_EN)
+    _numbered_style(document, CLAUSE_STYLE_EN, 1, ARTICLE_NUM_ID_EN)
     _footnote_styles(document)
     _prune(document)
     return document

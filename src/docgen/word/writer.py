@@ -42,7 +42,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from docgen.diagnostics import DocgenError
 from docgen.word import charts, notes
-from docgen.word.reference import ARTICLE_STYLE, CLAUSE_STYLE
+from docgen.word.reference import (
+    ARTICLE_STYLE,
+    ARTICLE_STYLE_EN,
+    CLAUSE_STYLE,
+    CLAUSE_STYLE_EN,
+)
 from docgen.word.text import clean
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -84,6 +89,8 @@ STYLE_NAMES = (
     "Table Grid",
     ARTICLE_STYLE,
     CLAUSE_STYLE,
+    ARTICLE_STYLE_EN,
+    CLAUSE_STYLE_EN,
 )
 
 
@@ -246,6 +253,8 @@ class _State:
     paragraph: _Paragraph | None = None
     notes: notes.Footnotes | None = None
     shape_id: int = 100
+    article_style: str = ARTICLE_STYLE  # 条 / Article
+    clause_style: str = CLAUSE_STYLE  # 款 / Clause
 
     def add_paragraph(self, style: str, props: str = "") -> _Paragraph:
         paragraph = _Paragraph(self.styles.get(style, self.styles["Normal"]), props=props)
@@ -254,13 +263,24 @@ class _State:
 
 
 def render_markdown(
-    document: Document, markdown: str, *, articles: bool = False, base: Path | None = None
+    document: Document,
+    markdown: str,
+    *,
+    articles: bool = False,
+    base: Path | None = None,
+    language: str = "zh",
 ) -> Document:
-    """Append ``markdown`` to ``document``; returns it.  Images resolve inside ``base``."""
+    """Append ``markdown`` to ``document``; returns it.  Images resolve inside ``base``.
+
+    In contract mode (``articles``), English text numbers its articles "Article 1" and
+    its clauses "1.1" (styles Article and Clause), Chinese text 第一条 and （一）.
+    """
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(markdown, env)
     styles = document._docgen_styles  # type: ignore[attr-defined]
     state = _State(document, articles, base, styles, _footnote_bodies(tokens))
+    if language == "en":
+        state.article_style, state.clause_style = ARTICLE_STYLE_EN, CLAUSE_STYLE_EN
     i = 0
     while i < len(tokens):
         i = _block(state, tokens, i)
@@ -295,7 +315,7 @@ def _style_for_heading(state: _State, level: int) -> str:
     if level == 1:
         return "Title"
     if state.articles and level == 2:
-        return ARTICLE_STYLE
+        return state.article_style
     return f"Heading {min(level - 1 if level > 1 else 1, 4)}"
 
 
@@ -303,7 +323,7 @@ def _list_style(state: _State) -> str:
     kind = state.lists[-1]
     depth = len(state.lists)
     if kind == "ordered" and state.articles and state.article_open and depth == 1:
-        return CLAUSE_STYLE
+        return state.clause_style
     base = "List Number" if kind == "ordered" else "List Bullet"
     return base if depth == 1 else f"{base} 2"
 
@@ -369,7 +389,7 @@ def _block(state: _State, tokens: list[Token], i: int) -> int:
         level = int(token.tag[1])
         style = _style_for_heading(state, level)
         if state.articles and level <= 2:
-            state.article_open = style == ARTICLE_STYLE
+            state.article_open = style == state.article_style
         _inline(state, state.add_paragraph(style), tokens[i + 1])
         return i + 3
     if kind == "paragraph_open":
