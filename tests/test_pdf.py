@@ -135,3 +135,18 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+@needs("libreoffice-writer-nogui", "python3-uno")
+def test_libreoffice_opens_every_sample_document(tmp_path: Path, run) -> None:
+    """Every .docx of every sample engagement opens in LibreOffice and exports."""
+    for name in ("mkdocs.yml", "templates", "docs", "engagements"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    result = run("render", "--pdf", "--root", str(tmp_path))
+    assert result.exit_code == 0, result.out + result.err
+    documents = tmp_path / "build" / "documents"
+    made = sorted(p.relative_to(documents).with_suffix("") for p in documents.glob("*/*.docx"))
+    pdfs = sorted(p.relative_to(documents).with_suffix("") for p in documents.glob("*/*.pdf"))
+    assert len(made) >= 54 and pdfs == made
+    assert not [p for p in documents.glob("*/*.pdf") if p.stat().st_size < 5000]
