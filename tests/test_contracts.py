@@ -90,7 +90,7 @@ def expected(mode: str) -> list[str]:
     titles = []
     for ref in process["contract"]["clauses"]:
         for clause in own if ref.rstrip("?") == "mode" else [ref]:
-            header = (REPO / f"templates/documents/clauses/{clause.rstrip('?')}.md.j2").read_text()
+            header = (REPO / f"templates/clauses/{clause.rstrip('?')}.md.j2").read_text()
             data = yaml.safe_load(header.split("{#", 1)[1].split("#}", 1)[0])
             # the full terms give every optional clause but 文本与语言 (no English version)
             if not data.get("preamble") and clause != "language?":

@@ -186,7 +186,7 @@ class Mode(Strict):
 
 
 class Contract(Strict):
-    """The articles of a cooperation agreement, in order (templates/documents/clauses/)."""
+    """The articles of a cooperation agreement, in order (templates/clauses/)."""
 
     clauses: list[ClauseRef]
 

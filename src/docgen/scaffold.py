@@ -26,6 +26,7 @@ from docgen.templating import sandboxed
 
 ENGAGEMENT_TEMPLATES = "engagement"
 DOCUMENT_TEMPLATES = "documents"
+CLAUSE_TEMPLATES = "clauses"
 #: What ``init`` keeps out of git: everything docgen builds again from the sources.
 GITIGNORE = """\
 # made again by 'docgen publish' / 'docgen render' (documents, site, caches)
@@ -58,12 +59,10 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
         files[f"templates/{ENGAGEMENT_TEMPLATES}/{name}"] = data.joinpath(
             f"{ENGAGEMENT_TEMPLATES}/{name}"
         ).read_text("utf-8")
-    documents = data.joinpath(DOCUMENT_TEMPLATES)
-    for folder, prefix in ((documents, ""), (documents.joinpath("clauses"), "clauses/")):
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    for folder in (DOCUMENT_TEMPLATES, CLAUSE_TEMPLATES):
+        for entry in sorted(data.joinpath(folder).iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".j2") or entry.name == "README.md":
-                name = f"templates/{DOCUMENT_TEMPLATES}/{prefix}{entry.name}"
-                files[name] = entry.read_text("utf-8")
+                files[f"templates/{folder}/{entry.name}"] = entry.read_text("utf-8")
     files_bytes: dict[str, str | bytes] = dict(files)
     files_bytes["templates/reference.docx"] = data.joinpath("reference.docx").read_bytes()
     written, kept = [], []

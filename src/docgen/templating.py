@@ -19,12 +19,31 @@ from docgen.paths import is_inside
 
 
 class ContainedLoader(jinja2.FileSystemLoader):
-    """A `FileSystemLoader` that never follows a link out of its search folders."""
+    """A `FileSystemLoader` that never follows a link out of its search folders.
+
+    ``prefixed`` maps a first path part to folders of their own: with
+    ``{"clauses": [templates/clauses, …]}``, ``clauses/scope.md.j2`` is looked up there.
+    """
+
+    def __init__(
+        self,
+        searchpath: Sequence[str],
+        encoding: str = "utf-8",
+        prefixed: dict[str, Sequence[Path]] | None = None,
+    ) -> None:
+        super().__init__(searchpath, encoding=encoding)
+        self.prefixed = {
+            prefix: ContainedLoader([str(f) for f in folders if f.is_dir()], encoding)
+            for prefix, folders in (prefixed or {}).items()
+        }
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         """The template's source, or `jinja2.TemplateNotFound` for a link leading out."""
+        prefix, _, rest = template.partition("/")
+        if rest and prefix in self.prefixed:
+            return self.prefixed[prefix].get_source(environment, rest)
         source, filename, uptodate = super().get_source(environment, template)
         if not any(is_inside(Path(folder), filename) for folder in self.searchpath):
             raise jinja2.TemplateNotFound(
@@ -32,9 +51,24 @@ class ContainedLoader(jinja2.FileSystemLoader):
             )
         return source, filename, uptodate
 
+    def list_templates(self) -> list[str]:
+        """Every template name, those under a prefix with it."""
+        names = [
+            name for name in super().list_templates() if name.partition("/")[0] not in self.prefixed
+        ]
+        for prefix, loader in self.prefixed.items():
+            names += [f"{prefix}/{name}" for name in loader.list_templates()]
+        return sorted(set(names))
 
-def sandboxed(folders: Sequence[Path], **options: Any) -> SandboxedEnvironment:
-    """A sandboxed Jinja environment loading templates from ``folders``, first match wins."""
-    return SandboxedEnvironment(
-        loader=ContainedLoader([str(f) for f in folders], encoding="utf-8"), **options
-    )
+
+def sandboxed(
+    folders: Sequence[Path],
+    prefixed: dict[str, Sequence[Path]] | None = None,
+    **options: Any,
+) -> SandboxedEnvironment:
+    """A sandboxed Jinja environment loading templates from ``folders``, first match wins.
+
+    ``prefixed``: folders for names with a given first part (see `ContainedLoader`).
+    """
+    loader = ContainedLoader([str(f) for f in folders], encoding="utf-8", prefixed=prefixed)
+    return SandboxedEnvironment(loader=loader, **options)

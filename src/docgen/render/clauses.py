@@ -1,7 +1,7 @@
 """The articles of a contract: the clause library, the mode's list, the engagement's own.
 
 A contract template whose header says ``clauses: true`` is made of clauses, one template
-each, in ``templates/documents/clauses/<id>.md.j2`` (``<id>.en.md.j2`` in English) or the
+each, in ``templates/clauses/<id>.md.j2`` (``<id>.en.md.j2`` in English) or the
 package's.  A clause template has the header every template has (``title``,
 ``requires``), and ``preamble: true`` for text before the first article (鉴于).
 

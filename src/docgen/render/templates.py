@@ -152,8 +152,10 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     """The Jinja environment documents render in (filters from `docgen.render.filters`)."""
     from docgen.render import filters
 
+    # the clause library lives beside the document templates: templates/clauses/
     env = sandboxed(
         dirs,
+        prefixed={"clauses": [d.parent / "clauses" for d in dirs]},
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,
