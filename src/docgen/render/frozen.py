@@ -37,6 +37,7 @@ _NOTE = (
     "# later edits say; do not edit it. A change needs a new version (or a 补充协议).\n"
 )
 _DIGEST_LINE = re.compile(rb"^digest: ([0-9a-f]{64})$", re.MULTILINE)
+_VALUE_KEY = re.compile(rb"^  ([A-Za-z_][\w.\-]*):", re.MULTILINE)
 _NAME = re.compile(r"^(?P<version>\d+(?:\.\d+){0,2})(?:\.(?P<language>en))?\.md$")
 _MISSING = object()
 
@@ -192,14 +193,24 @@ def values_digest(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def stored_digest(path: Path) -> str | None:
-    """The ``digest`` a frozen file records, read without parsing it (None if unreadable)."""
+def stored_header(path: Path) -> tuple[str, tuple[str, ...]] | None:
+    """The ``digest`` a frozen file records and the value paths it was made from.
+
+    Read without parsing the YAML (the paths are the keys of ``values``, written one a
+    line by `frozen_file_text`), so that an unchanged engagement costs no parse.  None
+    for a file that cannot be read this way; `read_frozen` then says why.
+    """
     try:
-        head = path.read_bytes()[:4096]
+        data = path.read_bytes()
     except OSError:
         return None
-    match = _DIGEST_LINE.search(head)
-    return match[1].decode() if match else None
+    match = _DIGEST_LINE.search(data)
+    start = data.find(b"\nvalues:\n")
+    end = data.find(b"\n---\n", start + 1)
+    if match is None or start < 0 or end < 0:
+        return None
+    paths = _VALUE_KEY.findall(data, start, end)
+    return match[1].decode(), tuple(p.decode() for p in paths)
 
 
 def write_frozen(path: Path, text: FrozenText, root: Path) -> None:

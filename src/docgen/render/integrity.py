@@ -41,7 +41,7 @@ from docgen.render.frozen import (
     frozen_versions,
     read_frozen,
     read_values,
-    stored_digest,
+    stored_header,
     values_digest,
 )
 from docgen.workspace import Workspace
@@ -143,7 +143,6 @@ def frozen_findings(
     job: DocumentJob,
     doc: DocView,
     context: dict[str, Any],
-    reads: tuple[str, ...],
     workspace: Workspace,
     render: Render,
     *,
@@ -152,8 +151,8 @@ def frozen_findings(
 ) -> Iterator[Diagnostic]:
     """Whether ``job``'s approved or signed text is frozen, and would still be the same.
 
-    ``reads`` are the value paths of the job's frozen text (`frozen_reads`); ``render``
-    makes the job's text from a context (None when that fails).  ``compare`` False only
+    The values the frozen text was made from are read again, by the paths it recorded;
+    ``render`` makes the job's text from a context (None when that fails).  ``compare`` False only
     checks that the text is frozen (see the module's notes on ``binding``).  ``shared``
     is `read_values`' memory for the engagement's documents.
     """
@@ -181,9 +180,11 @@ def frozen_findings(
     except DocgenError as exc:
         yield from exc.diagnostics
         return
-    current = read_values(context, reads, shared)
-    if stored_digest(path) == values_digest(current):
-        return
+    header = stored_header(path)
+    if header is not None:
+        digest, paths = header
+        if digest == values_digest(read_values(context, paths, shared)):
+            return  # made from the same values as today's
     try:
         frozen = read_frozen(path, rel)
     except DocgenError as exc:

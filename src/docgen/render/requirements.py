@@ -21,7 +21,6 @@ from docgen.render.context import document_context, document_view, engagement_co
 from docgen.render.documents import (
     DocumentJob,
     article_plan,
-    frozen_reads,
     job_findings,
     plan_jobs,
 )
@@ -34,7 +33,6 @@ from docgen.render.templates import (
     load_spec,
     load_template,
     template_dirs,
-    template_reads,
 )
 from docgen.workspace import Workspace
 
@@ -48,7 +46,6 @@ class DocumentCheck:
         folder = workspace.root / workspace.config.templates / "documents"
         self.env = environment(tuple(template_dirs(folder)))
         self.specs: dict[str, TemplateSpec | Diagnostic] = {}
-        self.reads: dict[str, tuple[str, ...]] = {}
         self.templates: dict[str, DocumentTemplate | None] = {}
 
     def spec(self, name: str) -> TemplateSpec | Diagnostic:
@@ -77,19 +74,15 @@ class DocumentCheck:
             title = spec.header.title or job.kind.title
             doc, _ = document_view(e, self.process, job.kind.id, title)
             context = document_context(base, doc, doc_date=today, meeting=job.meeting)
-            plan = article_plan(job, spec, context, self.workspace, self.process, self.spec)
             frozen = (
                 doc.record.final
                 and job.meeting is None
                 and os.path.lexists(frozen_path(e, job.kind.id, doc.version, job.language))
             )
             if not frozen:  # a frozen text is made from its file, whatever the data lacks
+                plan = article_plan(job, spec, context, self.workspace, self.process, self.spec)
                 yield from job_findings(job, spec, context, self.workspace, plan)
             if doc.record.final and job.meeting is None:
-                name = job.template_name
-                if name not in self.reads:
-                    self.reads[name] = frozen_reads(template_reads(self.env, name))
-                reads = self.reads[name]
                 stages = self.process.stage_index
                 left = stages[job.kind.stage] < stages.get(e.index.data.stage, -1)
                 # an agreement binds for good; any other text is a record of its stage
@@ -98,7 +91,6 @@ class DocumentCheck:
                     job,
                     doc,
                     context,
-                    reads,
                     self.workspace,
                     self.render,
                     compare=compare,
@@ -116,6 +108,10 @@ class DocumentCheck:
         template = self.templates[name]
         if template is None or template.template is None:
             return None
+        if "articles" not in context:  # a contract's clauses, planned only when needed
+            plan = article_plan(job, template, context, self.workspace, self.process, self.spec)
+            if plan is not None and plan.problems:
+                return None
         try:
             return template.template.render(context)
         except Exception:  # whatever the template raises, its own check reports it
