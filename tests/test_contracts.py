@@ -251,3 +251,27 @@ def test_the_english_contract_has_the_same_articles_numbered_in_english(
     assert en_articles[-1] == "Miscellaneous"
     assert "[Clause] Profits are shared 40% to Party A and 60% to Party B." in english
     assert "“Licensor”" not in english and '"Licensor" means Party A' in english
+
+
+def test_signing_a_supplement_records_it_on_the_agreement(tmp_path: Path, run) -> None:
+    for name in ("mkdocs.yml", "templates", "docs", "engagements"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    engagement, root = "2025-014-hengtong-logistics", ["--root", str(tmp_path)]
+    agreement = tmp_path / "engagements" / engagement / "documents/cooperation-agreement.md"
+    before = agreement.read_text("utf-8")
+    approved = run("approve", engagement, "supplementary-agreement", "--by", "周建国",
+                   "--date", "2026-11-24", "--force", *root)  # fmt: skip
+    assert approved.exit_code == 0, approved.out + approved.err
+    signed = run("sign", engagement, "supplementary-agreement", "--date", "2026-11-25",
+                 "--force", *root)  # fmt: skip
+    assert signed.exit_code == 0, signed.out + signed.err
+    after = agreement.read_text("utf-8")
+    assert after.startswith(before.removesuffix("---\n"))  # the rest of the record is kept
+    assert "amended_by:\n  - document: supplementary-agreement\n    version: '0.2'\n" \
+           "    signed: 2026-11-25\n    articles: [投入与收益分配, 合作调整]\n" in after  # fmt: skip
+    # the agreement's signed text stands; its record says what changed it
+    assert run("validate", engagement, "--strict", *root).exit_code == 0
+    assert run("publish", *root).exit_code == 0
+    page = (tmp_path / "build/site/engagements" / engagement / "index.html").read_text("utf-8")
+    assert "1.0（经2026-11-25 补充协议 0.2修改）" in page

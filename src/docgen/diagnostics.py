@@ -77,6 +77,10 @@ CODES: dict[str, str] = {
     "frozen-text-invalid": "a frozen text file cannot be read",
     "pdf-unavailable": "PDFs were asked for and LibreOffice is not installed",
     "pdf-failed": "LibreOffice could not turn a .docx into a PDF",
+    # contracts
+    "clause-unknown": "an engagement's clause replaces no clause of its contract",
+    "clause-untitled": "an article an engagement adds has no title",
+    "amends-unsigned": "a 补充协议 is signed while the agreement it amends is not",
 }
 
 

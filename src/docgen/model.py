@@ -535,6 +535,15 @@ class Clause(Strict):
     text: Text
 
 
+class AmendedBy(Strict):
+    """A signed 补充协议 that changes this agreement: written by ``docgen sign``."""
+
+    document: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    version: Version
+    signed: date
+    articles: list[Text] = []
+
+
 class DateRange(Strict):
     """A closed period, from … to … (the 评估期间 of an evaluation report)."""
 
@@ -562,6 +571,8 @@ class DocumentRecord(Strict):
     clauses: list[Clause] = []
     #: the period a report covers (评估期间)
     period: DateRange | None = None
+    #: the signed 补充协议 that changed this agreement since it was signed
+    amended_by: list[AmendedBy] = []
     visibility: Visibility | None = None
     confidential: bool = True
 

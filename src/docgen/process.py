@@ -233,6 +233,9 @@ class DocumentKind(Strict):
     #: made only for an engagement that keeps a record of it (documents/<doc>.md): a
     #: 补充协议 or 重大事项告知函 is not something every engagement has
     on_record: bool = False
+    #: the agreement this document changes once signed (补充协议 → 合作协议): signing it
+    #: records the amendment on that agreement's record
+    amends: Id | None = None
 
 
 class Transition(Strict):
@@ -415,6 +418,12 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
     dup("document", [d.id for d in process.documents], ("documents",))
     doc_ids = {d.id for d in process.documents}
     for i, d in enumerate(process.documents):
+        if d.amends and d.amends not in doc_ids:
+            out.append(
+                source_map.locate(("documents", i, "amends")).diagnostic(
+                    "error", "unknown-document", f"document '{d.id}' amends unknown '{d.amends}'"
+                )
+            )
         if d.stage not in process.stage_index:
             out.append(
                 source_map.locate(("documents", i, "stage")).diagnostic(

@@ -19,7 +19,7 @@ from pathlib import Path
 from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
 from docgen.load import Engagement, Portfolio, Sourced
-from docgen.model import Approval, DocumentRecord, ExecutedCopy
+from docgen.model import AmendedBy, Approval, DocumentRecord, ExecutedCopy
 from docgen.paths import is_inside
 from docgen.render.freeze import texts_to_freeze
 from docgen.render.frozen import (
@@ -162,7 +162,38 @@ def plan_sign(
     summary = f"sign {e.id} {doc_id} {version} ({day.isoformat()})"
     plan, texts = _plan(portfolio, e, changed, doc_id, edit, summary, unmet)
     plan.unmet += _changed_since_approval(e, doc_id, version, texts, portfolio.workspace.rel)
+    kind = next(k for k in portfolio.process.documents if k.id == doc_id)
+    if kind.amends:
+        _record_amendment(e, kind.amends, doc_id, version, day, plan)
     return plan
+
+
+def _record_amendment(
+    e: Engagement, target: str, doc_id: str, version: str, day: date, plan: Transition
+) -> None:
+    """Note on the amended agreement's record that this signed document changes it.
+
+    The agreement's frozen text stays as it was signed; its record says what changed it.
+    """
+    sourced = e.documents.get(target)
+    if sourced is None or sourced.data.status != "signed":
+        where = sourced.at("status") if sourced else e.documents[doc_id].at("status")
+        plan.unmet.append(
+            where.diagnostic(
+                "error",
+                "amends-unsigned",
+                f"{doc_id} amends {target}, which is not signed",
+                f"sign {target} first, or change it as a new version",
+            )
+        )
+        return
+    assert e.index is not None
+    supplement = e.index.data.supplement
+    articles = [c.article for c in supplement.changes] if supplement else []
+    edit = FrontMatterEdit.open(e.folder / "documents" / f"{target}.md", sourced.path)
+    entry = AmendedBy(document=doc_id, version=version, signed=day, articles=articles)
+    edit.append("amended_by", entry.model_dump(exclude_defaults=True))
+    plan.writes[edit.path] = edit.result()
 
 
 def _executed_copy(e: Engagement, file: Path, root: Path) -> ExecutedCopy:

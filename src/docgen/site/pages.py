@@ -725,12 +725,19 @@ def engagement_page(
             suffix, name, pdf = found.label, found.docx, found.pdf
             version = record.data.version if record else None
             versions: Any = version
+            if record and record.data.amended_by:
+                titles = {k.id: k.title for k in process.documents}
+                by = "、".join(
+                    f"{a.signed.isoformat()} {titles.get(a.document, a.document)} {a.version}"
+                    for a in record.data.amended_by
+                )
+                versions = f"{version}（经{by}修改）"
             if earlier:
                 older = "、".join(
                     link(f"documents/{found.earlier[v]}", v) if v in found.earlier else esc(v)
                     for v in earlier
                 )
-                versions = Html(f"{esc(version)}（此前：{older}）")
+                versions = Html(f"{esc(versions)}（此前：{older}）")
             if found.redline:
                 what = link(f"documents/{found.redline}", f"修订对照 {found.compared}")
                 versions = Html(f"{esc(versions)}<br>{what}")
