@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,3 +126,18 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
         return Result(code, captured.out, captured.err)
 
     return _run
+
+
+def copy_samples(target: Path, engagements: tuple[str, ...] | None = None) -> Path:
+    """The repository's workspace and sample engagements, copied into ``target``.
+
+    Only the ``engagements`` named, when given; returns ``target``.
+    """
+    for name in ("mkdocs.yml", "templates", "docs"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    for folder in sorted((REPO / "engagements").iterdir()):
+        if folder.is_dir() and (engagements is None or folder.name in engagements):
+            shutil.copytree(folder, target / "engagements" / folder.name)
+    (target / "engagements").mkdir(exist_ok=True)
+    return target

@@ -6,11 +6,13 @@ The packages come from the repository's one list, ``system-packages.txt``, which
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +61,35 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, where every test must run: {reason}"
+
+
+def in_libreoffice(
+    jobs: list[tuple[Path, str, Path]], profile: Path
+) -> list[dict[str, Any]]:
+    """Open each .docx in one LibreOffice, ``keep``, ``accept`` or ``reject`` its tracked
+    changes, and export its text (``tests/uno_tracked.py``); each job's report.
+
+    Fails the test when a document cannot be opened.
+    """
+    from docgen import office
+
+    found = office.find_office()
+    assert found is not None, "LibreOffice with its Python bridge"
+    request = {
+        "soffice": found.soffice,
+        "profile": str(profile),
+        "jobs": [[str(source), action, str(target)] for source, action, target in jobs],
+    }
+    done = subprocess.run(
+        [found.python, str(Path(__file__).parent / "uno_tracked.py")],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    reports = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(reports) == len(jobs) and not any("error" in r for r in reports), (
+        done.stdout + done.stderr
+    )
+    return reports

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, copy_samples
 from docgen.render.run import render_documents
 from test_render import docx_text
 
@@ -66,9 +65,7 @@ JOINT_VENTURE = [
 
 
 def workspace(root: Path, modes: list[str], extra: str = "") -> Path:
-    for name in ("mkdocs.yml", "templates", "docs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    copy_samples(root, ())
     for number, mode in enumerate(modes, 1):
         folder = root / "engagements" / mode
         folder.mkdir(parents=True)
@@ -203,9 +200,7 @@ def test_documents_made_only_for_engagements_with_a_record(tmp_path: Path, run) 
 
 
 def test_samples_supplement_retrospective_and_notice(tmp_path: Path, run) -> None:
-    for name in ("mkdocs.yml", "templates", "docs", "engagements"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    copy_samples(tmp_path)
     engagement = "2025-014-hengtong-logistics"
     assert run("render", engagement, "--root", str(tmp_path)).exit_code == 0
     made = tmp_path / "build/documents" / engagement
@@ -254,9 +249,7 @@ def test_the_english_contract_has_the_same_articles_numbered_in_english(
 
 
 def test_signing_a_supplement_records_it_on_the_agreement(tmp_path: Path, run) -> None:
-    for name in ("mkdocs.yml", "templates", "docs", "engagements"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    copy_samples(tmp_path)
     engagement, root = "2025-014-hengtong-logistics", ["--root", str(tmp_path)]
     agreement = tmp_path / "engagements" / engagement / "documents/cooperation-agreement.md"
     before = agreement.read_text("utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import copy_samples
 from test_render import docx_text
 
 HENGTONG = "2025-014-hengtong-logistics"
@@ -20,10 +20,7 @@ BLUEWAVE = "2026-005-bluewave-biopharma"
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    for name in ("mkdocs.yml", "templates", "docs", "engagements"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    return tmp_path
+    return copy_samples(tmp_path)
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:

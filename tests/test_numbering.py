@@ -8,20 +8,16 @@ and, for two documents, in the text LibreOffice reads.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from conftest import REPO, TODAY
-from docgen import office
+from conftest import TODAY, copy_samples
 from docgen.render.run import render_documents
-from system_tools import needs
-from test_render import copy_samples
+from system_tools import in_libreoffice, needs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NUMBERED = {"ListNumber", "ListNumber2"}
@@ -85,19 +81,8 @@ def test_every_numbered_list_in_every_sample_document_starts_at_1(rendered: list
 def test_libreoffice_numbers_each_list_from_1(rendered: list[Path], tmp_path: Path) -> None:
     wanted = [p for p in rendered if p.name in ("memorandum.docx", "cooperation-agreement.en.docx")]
     assert len(wanted) >= 2
-    found = office.find_office()
-    assert found is not None
-    jobs = [[str(p), "keep", str(tmp_path / f"{i}.txt")] for i, p in enumerate(wanted)]
-    request = {"soffice": found.soffice, "profile": str(tmp_path / "profile"), "jobs": jobs}
-    done = subprocess.run(
-        [found.python, str(REPO / "tests" / "uno_tracked.py")],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    jobs = [(p, "keep", tmp_path / f"{i}.txt") for i, p in enumerate(wanted)]
+    in_libreoffice(jobs, tmp_path / "profile")
     for (_, _, txt), path in zip(jobs, wanted, strict=True):
         starts = []  # the first number of each run of numbered lines
         numbered = False

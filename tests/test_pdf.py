@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import copy_samples
 from docgen import office
 from system_tools import needs
 
@@ -23,12 +23,7 @@ def workspace(tmp_path: Path) -> Path:
     """The samples with two engagements: 海芯 (signed and approved documents) and 恒通."""
     root = tmp_path / "ws"
     root.mkdir()
-    for name in ("mkdocs.yml", "templates", "docs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    for engagement in (HAIXIN, HENGTONG):
-        shutil.copytree(REPO / "engagements" / engagement, root / "engagements" / engagement)
-    return root
+    return copy_samples(root, (HAIXIN, HENGTONG))
 
 
 @pytest.fixture(autouse=True)
@@ -140,9 +135,7 @@ def _umask() -> int:
 @needs("libreoffice-writer-nogui", "python3-uno")
 def test_libreoffice_opens_every_sample_document(tmp_path: Path, run) -> None:
     """Every .docx of every sample engagement opens in LibreOffice and exports."""
-    for name in ("mkdocs.yml", "templates", "docs", "engagements"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    copy_samples(tmp_path)
     result = run("render", "--pdf", "--root", str(tmp_path))
     assert result.exit_code == 0, result.out + result.err
     documents = tmp_path / "build" / "documents"

@@ -9,7 +9,6 @@ through the real CLI, with versions and git revisions.
 from __future__ import annotations
 
 import copy
-import json
 import shutil
 import subprocess
 import zipfile
@@ -22,12 +21,11 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from conftest import REPO
-from docgen import office
+from conftest import REPO, copy_samples
 from docgen.render.build import Side, build_docx, build_redline
 from docgen.render.documents import RenderedText
 from docgen.word.writer import Reference
-from system_tools import needs
+from system_tools import in_libreoffice, needs
 
 HENGTONG = "2025-014-hengtong-logistics"
 REFERENCE = Reference(REPO / "src" / "docgen" / "data" / "reference.docx")
@@ -113,15 +111,7 @@ def _lines(body: etree._Element) -> list[str]:
 
 def plain(tmp_path: Path, markdown: str, name: str, **changes: object) -> list[str]:
     build_docx(text(markdown, output=f"x/{name}.docx", **changes), tmp_path, REFERENCE)
-    path = tmp_path / "x" / f"{name}.docx"
-    document = docx.Document(str(path))
-    lines = []
-    for p in document.element.body.iter(qn("w:p")):
-        words = "".join(t.text or "" for t in p.iter(qn("w:t")))
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if words.strip():
-            lines.append(f"[{style.get(qn('w:val')) if style is not None else ''}] {words}")
-    return lines
+    return body_lines(tmp_path / "x" / f"{name}.docx")
 
 
 def revisions(path: Path) -> list[etree._Element]:
@@ -267,10 +257,7 @@ def ws(tmp_path: Path) -> Path:
     """The samples, committed in a fresh git repository."""
     root = tmp_path / "ws"
     root.mkdir()
-    for name in ("mkdocs.yml", "templates", "docs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    shutil.copytree(REPO / "engagements" / HENGTONG, root / "engagements" / HENGTONG)
+    copy_samples(root, (HENGTONG,))
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "samples")
@@ -351,14 +338,8 @@ def test_redline_of_a_signed_contract_against_its_next_version(ws: Path, run) ->
 
 
 def body_lines(path: Path) -> list[str]:
-    document = docx.Document(str(path))
-    lines = []
-    for p in document.element.body.iter(qn("w:p")):
-        words = "".join(t.text or "" for t in p.iter(qn("w:t")))
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if words.strip():
-            lines.append(f"[{style.get(qn('w:val')) if style is not None else ''}] {words}")
-    return lines
+    """The body of a .docx as it is, as ``[style] text`` lines."""
+    return _lines(docx.Document(str(path)).element.body)
 
 
 def test_redline_between_git_revisions_of_a_draft(ws: Path, run) -> None:
@@ -446,25 +427,13 @@ def test_libreoffice_accepts_and_rejects_to_either_version(ws: Path, run, tmp_pa
     assert run("render", HENGTONG, "--root", root).exit_code == 0
     shutil.copy(folder / "cooperation-agreement.docx", tmp_path / "new.docx")
     red = folder / "redlines" / "cooperation-agreement-1.0-1.1.docx"
-    found = office.find_office()
-    assert found is not None
     jobs = [
-        [str(tmp_path / "old.docx"), "keep", str(tmp_path / "old.txt")],
-        [str(tmp_path / "new.docx"), "keep", str(tmp_path / "new.txt")],
-        [str(red), "accept", str(tmp_path / "accepted.txt")],
-        [str(red), "reject", str(tmp_path / "rejected.txt")],
+        (tmp_path / "old.docx", "keep", tmp_path / "old.txt"),
+        (tmp_path / "new.docx", "keep", tmp_path / "new.txt"),
+        (red, "accept", tmp_path / "accepted.txt"),
+        (red, "reject", tmp_path / "rejected.txt"),
     ]
-    request = {"soffice": found.soffice, "profile": str(tmp_path / "profile"), "jobs": jobs}
-    done = subprocess.run(
-        [found.python, str(REPO / "tests" / "uno_tracked.py")],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    reports = [json.loads(line) for line in done.stdout.splitlines()]
-    assert len(reports) == 4 and not any("error" in r for r in reports), done.stdout + done.stderr
+    reports = in_libreoffice(jobs, tmp_path / "profile")
     read = {Path(r["txt"]).stem: Path(r["txt"]).read_text("utf-8") for r in reports}
     assert read["accepted"] == read["new"]
     assert read["rejected"] == read["old"]

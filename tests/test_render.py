@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TODAY, build_tree
+from conftest import REPO, TODAY, build_tree, copy_samples
 from docgen.render import render_documents
 from docx_text import docx_text
 from system_tools import needs
@@ -49,16 +49,6 @@ EXPECTED = {
     ],
     "2026-011-lingyun-robotics": ["cooperation-plan"],
 }
-
-
-def copy_samples(target: Path) -> Path:
-    for name in ("mkdocs.yml", "templates", "engagements", "docs"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy(source, target / name)
-    return target
 
 
 def xml(path: Path, part: str) -> str:

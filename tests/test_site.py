@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, copy_samples
 from docgen.publish import publish
 from system_tools import needs
-from test_render import copy_samples
 
 MARKER = "INTERNAL-MARKER-7Q"
 HOSTILE = "<script>alert(1)</script>{{ 7*7 }}"

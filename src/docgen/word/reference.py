@@ -35,29 +35,49 @@ ARTICLE_NUM_ID_EN = 91
 BODY_FONT = ("Times New Roman", "宋体")
 HEADING_FONT = ("Arial", "黑体")
 
-_NUMBERING = f"""
-<w:abstractNum {nsdecls("w")} w:abstractNumId="{ARTICLE_NUM_ID}">
+
+def _article_numbering(
+    num_id: int, styles: tuple[str, str], fmt: str, texts: tuple[str, str], clause: tuple[str, int]
+) -> str:
+    """An abstract numbering: articles (level 0) and their clauses (level 1).
+
+    Clauses restart in every article; ``clause`` is their number's suffix and indent.
+    """
+    suffix, indent = clause
+    return f"""
+<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}">
   <w:multiLevelType w:val="multilevel"/>
   <w:lvl w:ilvl="0">
     <w:start w:val="1"/>
-    <w:numFmt w:val="chineseCounting"/>
-    <w:pStyle w:val="{ARTICLE_STYLE}"/>
+    <w:numFmt w:val="{fmt}"/>
+    <w:pStyle w:val="{styles[0]}"/>
     <w:suff w:val="space"/>
-    <w:lvlText w:val="第%1条"/>
+    <w:lvlText w:val="{texts[0]}"/>
     <w:lvlJc w:val="left"/>
     <w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr>
   </w:lvl>
   <w:lvl w:ilvl="1">
     <w:start w:val="1"/>
-    <w:numFmt w:val="chineseCounting"/>
-    <w:pStyle w:val="{CLAUSE_STYLE}"/>
-    <w:suff w:val="nothing"/>
-    <w:lvlText w:val="（%2）"/>
+    <w:numFmt w:val="{fmt}"/>
+    <w:pStyle w:val="{styles[1]}"/>
+    <w:suff w:val="{suffix}"/>
+    <w:lvlText w:val="{texts[1]}"/>
     <w:lvlJc w:val="left"/>
-    <w:pPr><w:ind w:left="0" w:firstLine="480"/></w:pPr>
+    <w:pPr><w:ind w:left="0" w:firstLine="{indent}"/></w:pPr>
   </w:lvl>
 </w:abstractNum>
 """
+
+
+#: 第一条 / （一） in Chinese counting; Article 1 / 1.1 in decimals.
+_NUMBERING = _article_numbering(
+    ARTICLE_NUM_ID, (ARTICLE_STYLE, CLAUSE_STYLE), "chineseCounting", ("第%1条", "（%2）"),
+    ("nothing", 480),
+)  # fmt: skip
+_NUMBERING_EN = _article_numbering(
+    ARTICLE_NUM_ID_EN, (ARTICLE_STYLE_EN, CLAUSE_STYLE_EN), "decimal", ("Article %1", "%1.%2"),
+    ("space", 0),
+)  # fmt: skip
 
 
 def _fonts(style: docx.styles.style.BaseStyle, latin: str, east_asian: str, size: float) -> None:
@@ -79,31 +99,6 @@ def _fonts(style: docx.styles.style.BaseStyle, latin: str, east_asian: str, size
         lang = rpr.makeelement(qn("w:lang"), {})
         rpr.append(lang)
     lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-_NUMBERING_EN = f"""
-<w:abstractNum {nsdecls("w")} w:abstractNumId="{ARTICLE_NUM_ID_EN}">
-  <w:multiLevelType w:val="multilevel"/>
-  <w:lvl w:ilvl="0">
-    <w:start w:val="1"/>
-    <w:numFmt w:val="decimal"/>
-    <w:pStyle w:val="{ARTICLE_STYLE_EN}"/>
-    <w:suff w:val="space"/>
-    <w:lvlText w:val="Article %1"/>
-    <w:lvlJc w:val="left"/>
-    <w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr>
-  </w:lvl>
-  <w:lvl w:ilvl="1">
-    <w:start w:val="1"/>
-    <w:numFmt w:val="decimal"/>
-    <w:pStyle w:val="{CLAUSE_STYLE_EN}"/>
-    <w:suff w:val="space"/>
-    <w:lvlText w:val="%1.%2"/>
-    <w:lvlJc w:val="left"/>
-    <w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr>
-  </w:lvl>
-</w:abstractNum>
-"""
 
 
 def _numbered_style(
