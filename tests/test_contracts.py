@@ -268,3 +268,20 @@ def test_signing_a_supplement_records_it_on_the_agreement(tmp_path: Path, run) -
     assert run("publish", *root).exit_code == 0
     page = (tmp_path / "build/site/engagements" / engagement / "index.html").read_text("utf-8")
     assert "1.0（经2026-11-25 补充协议 0.2修改）" in page
+
+
+def test_a_clause_the_process_names_without_a_template_is_an_error(tmp_path: Path, run) -> None:
+    root = workspace(tmp_path, ["agency"])
+    process = root / "templates/process.yml"
+    text = process.read_text("utf-8").replace("    - miscellaneous\n", "    - miscellaneous\n    - escrow\n")
+    process.write_text(text, "utf-8")
+    result = run("render", "--root", str(root), "--doc", "cooperation-agreement")
+    assert result.exit_code == 1
+    assert "templates/clauses/escrow.md.j2:1:1: error template-error no template " \
+           "clauses/escrow.md.j2 in templates/clauses/ or the package" in result.out  # fmt: skip
+    # written by legal staff, the clause is part of every contract
+    (root / "templates/clauses/escrow.md.j2").write_text(
+        "{#\ntitle: 资金监管\n#}\n1. 双方于银行开立共管账户。\n", encoding="utf-8"
+    )
+    assert run("render", "--root", str(root), "--doc", "cooperation-agreement").exit_code == 0
+    assert articles(root, "agency")[-1] == "资金监管"

@@ -43,13 +43,24 @@ class ContainedLoader(jinja2.FileSystemLoader):
         """The template's source, or `jinja2.TemplateNotFound` for a link leading out."""
         prefix, _, rest = template.partition("/")
         if rest and prefix in self.prefixed:
-            return self.prefixed[prefix].get_source(environment, rest)
+            try:
+                return self.prefixed[prefix].get_source(environment, rest)
+            except jinja2.TemplateNotFound as exc:
+                found = exc.name if exc.name != rest else template  # refused: say why
+                raise jinja2.TemplateNotFound(found) from None
         source, filename, uptodate = super().get_source(environment, template)
         if not any(is_inside(Path(folder), filename) for folder in self.searchpath):
             raise jinja2.TemplateNotFound(
                 f"{template} (its file leads outside {', '.join(self.searchpath)})"
             )
         return source, filename, uptodate
+
+    def where(self, template: str) -> Path:
+        """Where ``template`` is looked for first (to name a missing one)."""
+        prefix, _, rest = template.partition("/")
+        if rest and prefix in self.prefixed and self.prefixed[prefix].searchpath:
+            return Path(self.prefixed[prefix].searchpath[0]) / rest
+        return Path(self.searchpath[0]) / template
 
     def list_templates(self) -> list[str]:
         """Every template name, those under a prefix with it."""

@@ -520,10 +520,11 @@ def _context_digest(
 ) -> str:
     """What every engagement's documents depend on besides the engagement itself."""
     h = hashlib.sha256(f"{_version()}|{docs}|{every}|{audience}".encode())
-    templates = workspace.root / workspace.config.templates / "documents"
-    packaged = Path(str(resources.files("docgen.data").joinpath("documents")))
+    templates = workspace.root / workspace.config.templates
+    packaged = Path(str(resources.files("docgen.data")))
     files = [workspace.root / "mkdocs.yml", workspace.process_file, reference_path(workspace)]
-    for folder in (templates, packaged):
+    folders = [base / sub for base in (templates, packaged) for sub in ("documents", "clauses")]
+    for folder in folders:
         if folder.is_dir():
             files += sorted(p for p in folder.iterdir() if p.is_file())
     for path in files:

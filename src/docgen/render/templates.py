@@ -189,12 +189,11 @@ def load_spec(
     try:
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
     except jinja2.TemplateNotFound as exc:
-        folder = f"{rel(Path(str(env.loader.searchpath[0])))}"  # type: ignore[union-attr]
+        path = rel(env.loader.where(name))  # type: ignore[union-attr]
+        folder = path.rsplit("/", 1)[0]
         if exc.name != name:  # a link leading out of the template folders
-            raise template_error(f"{folder}/{name}", 1, f"template {exc.name}: refused") from None
-        raise template_error(
-            f"{folder}/{name}", 1, f"no template {name} in {folder}/ or the package"
-        ) from None
+            raise template_error(path, 1, f"template {exc.name}: refused") from None
+        raise template_error(path, 1, f"no template {name} in {folder}/ or the package") from None
     shown = rel(Path(str(filename)))
     match = _HEADER.match(source)
     data: Any = {}
