@@ -159,8 +159,8 @@ def test_templates_run_in_the_sandbox(workspace: Path, run) -> None:  # type: ig
 
 
 def test_partner_procedure_page_holds_no_internal_item(tmp_path: Path) -> None:
+    from docgen.audience import for_audience
     from docgen.load import load_portfolio
-    from docgen.site.audience import for_audience
     from docgen.site.pages import procedure_page
 
     portfolio = load_portfolio(REPO)

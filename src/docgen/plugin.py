@@ -8,7 +8,7 @@ the generated pages and the rendered .docx files without writing into ``docs/``;
 ``on_serve`` makes ``mkdocs serve`` reload when an engagement changes.
 
 ``audience: partner`` (or ``DOCGEN_AUDIENCE=partner``, as ``docgen publish --audience``
-sets) builds the partner site: see `docgen.site.audience`.
+sets) builds the partner site: see `docgen.audience`.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from docgen.audience import AUDIENCES, Audience, document_visible, for_audience
 from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
+from docgen.history import History, read_history
 from docgen.load import Portfolio, load_portfolio
 from docgen.paths import is_inside
-from docgen.render.history import History, read_history
 from docgen.render.run import documents_dir
-from docgen.site.audience import AUDIENCES, Audience, document_visible, for_audience
 from docgen.site.html import join_blocks, split_blocks
 from docgen.site.pages import DocumentFile, document_files, site_pages
 from docgen.site.search import add_to_index, user_dictionary

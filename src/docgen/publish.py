@@ -13,11 +13,11 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from docgen.audience import Audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
 from docgen.load import Portfolio, load_portfolio
 from docgen.plugin import preloaded
 from docgen.render.run import RenderReport, render_documents
-from docgen.site.audience import Audience
 from docgen.validate import validate_portfolio
 from docgen.workspace import open_workspace
 

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docgen.atomic import write_atomic
+from docgen.audience import Audience, document_visible, for_audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
+from docgen.history import History, read_history
 from docgen.load import Engagement, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
 from docgen.process import Process
@@ -42,10 +44,8 @@ from docgen.render.frozen import (
     version_name,
     write_frozen,
 )
-from docgen.render.history import History, read_history
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean
-from docgen.site.audience import Audience, document_visible, for_audience
 from docgen.validate import validate_portfolio
 from docgen.word.writer import Reference
 from docgen.workspace import Workspace
@@ -394,7 +394,7 @@ def render_documents(
     one folder per engagement.  A document whose fingerprint and file are unchanged
     since the last render is not rebuilt unless ``force``.  ``progress`` is called with
     the number of engagements first, then once per engagement done.  For ``audience``
-    partner, documents are made from the partner view (`docgen.site.audience`) into
+    partner, documents are made from the partner view (`docgen.audience`) into
     ``<output>/documents-partner``.  ``pdf`` says which documents get a PDF beside their
     .docx (`docgen.office`); a PDF is remade only when its .docx changed.
     """

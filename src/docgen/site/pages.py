@@ -22,11 +22,11 @@ from markdown_it import MarkdownIt
 
 from docgen import amounts
 from docgen.control_chars import VISIBLE
+from docgen.history import History
 from docgen.load import Engagement, Portfolio
 from docgen.model import version_key
 from docgen.process import Process
 from docgen.render.frozen import frozen_versions, previous_version, redline_name, version_name
-from docgen.render.history import History
 from docgen.site import charts
 from docgen.site.html import Html, block, esc, link, table
 from docgen.status import EngagementStatus, engagement_status
