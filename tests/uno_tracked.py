@@ -9,17 +9,14 @@ job: ``{"txt": path, "redlines": n, "authors": [...], "dates": [...]}`` (the cou
 read before the action), or ``{"txt": path, "error": text}``.
 """
 
-import contextlib
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src" / "docgen" / "data"))
 
 import uno  # type: ignore[import-not-found]
-from uno_export import _as_array, _connect, _props  # type: ignore[import-not-found]
+from uno_export import _as_array, _props, serve  # type: ignore[import-not-found]
 
 
 def _run(desktop, context, source, action, target):
@@ -62,24 +59,7 @@ def _run(desktop, context, source, action, target):
 
 
 def main():
-    request = json.load(sys.stdin)
-    office, context = _connect(request, f"docgen-test-{os.getpid()}")
-    desktop = context.ServiceManager.createInstanceWithContext(
-        "com.sun.star.frame.Desktop", context
-    )
-    try:
-        for source, action, target in request["jobs"]:
-            try:
-                print(json.dumps(_run(desktop, context, source, action, target)), flush=True)
-            except Exception as exc:
-                print(json.dumps({"txt": target, "error": str(exc) or type(exc).__name__}))
-    finally:
-        with contextlib.suppress(Exception):
-            desktop.terminate()
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
+    serve(json.load(sys.stdin), "txt", lambda desktop, context, job: _run(desktop, context, *job))
 
 
 if __name__ == "__main__":

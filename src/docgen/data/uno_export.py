@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import uno  # type: ignore[import-not-found]
@@ -82,20 +83,26 @@ def _export(desktop: Any, source: str, target: str) -> None:
         document.close(True)
 
 
-def main() -> None:
-    """Read the jobs, export each, report each."""
-    request = json.load(sys.stdin)
+Job = Callable[[Any, Any, list[Any]], dict[str, Any]]
+
+
+def serve(request: dict[str, Any], name: str, job: Job) -> None:
+    """Run ``job(desktop, context, args)`` for each ``request["jobs"]`` in one office.
+
+    Each report is printed as a JSON line, and the office is stopped at the end.  A job
+    that raises is reported with its error; the others go on.  ``name`` is the report's
+    key for the job's output (its last argument).
+    """
     office, context = _connect(request, f"docgen-{os.getpid()}")
     desktop = context.ServiceManager.createInstanceWithContext(
         "com.sun.star.frame.Desktop", context
     )
     try:
-        for source, target in request["jobs"]:
+        for args in request["jobs"]:
             try:
-                _export(desktop, source, target)
-                print(json.dumps({"pdf": target}), flush=True)
+                print(json.dumps(job(desktop, context, args)), flush=True)
             except Exception as exc:  # one bad document does not stop the others
-                print(json.dumps({"pdf": target, "error": str(exc) or type(exc).__name__}))
+                print(json.dumps({name: args[-1], "error": str(exc) or type(exc).__name__}))
     finally:
         with contextlib.suppress(Exception):  # the office may be gone already; killed below
             desktop.terminate()
@@ -103,6 +110,17 @@ def main() -> None:
             office.wait(timeout=30)
         except subprocess.TimeoutExpired:
             office.kill()
+
+
+def _export_job(desktop: Any, context: Any, args: list[Any]) -> dict[str, Any]:
+    source, target = args
+    _export(desktop, source, target)
+    return {"pdf": target}
+
+
+def main() -> None:
+    """Read the jobs, export each, report each."""
+    serve(json.load(sys.stdin), "pdf", _export_job)
 
 
 if __name__ == "__main__":
