@@ -10,7 +10,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 export SYSTEM_PACKAGES
 
-.PHONY: demo test lint bench clean system-demo system-test
+.PHONY: demo test lint bench clean messages system-demo system-test
 
 $(BIN)/docgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ bench: $(BIN)/docgen
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/redline.py
+
+# re-extract the message ids (babel.cfg) and merge them into each language's .po
+LOCALE = src/docgen/data/locale
+messages: $(BIN)/docgen
+	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ --no-location --sort-output \
+		--project docgen -o $(LOCALE)/docgen.pot .
+	$(BIN)/pybabel update -N -i $(LOCALE)/docgen.pot -d $(LOCALE) -D docgen -l zh --no-wrap --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) build site

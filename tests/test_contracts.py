@@ -267,7 +267,7 @@ def test_signing_a_supplement_records_it_on_the_agreement(tmp_path: Path, run) -
     assert run("validate", engagement, "--strict", *root).exit_code == 0
     assert run("publish", *root).exit_code == 0
     page = (tmp_path / "build/site/engagements" / engagement / "index.html").read_text("utf-8")
-    assert "1.0（经2026-11-25 补充协议 0.2修改）" in page
+    assert "1.0<small>经2026-11-25 补充协议 0.2修改</small>" in page
 
 
 def test_a_clause_the_process_names_without_a_template_is_an_error(tmp_path: Path, run) -> None:

@@ -86,7 +86,7 @@ def test_the_documented_way_out_is_a_new_version(ws: Path, run) -> None:
     assert "甲方 35%、乙方 65%" in text and "草稿" in text
     assert run("publish", "--root", str(ws)).exit_code == 0
     page = (ws / "build/site/engagements" / huaxin / "index.html").read_text("utf-8")
-    assert '1.1（此前：<a href="documents/versions/letter-of-intent-1.0.docx">1.0</a>）' in page
+    assert '1.1<small>此前：<a href="documents/versions/letter-of-intent-1.0.docx">1.0</a></small>' in page
     signed = docx_text(ws / "build/documents" / huaxin / "versions/letter-of-intent-1.0.docx")
     assert "甲方 30%、乙方 70%" in signed and "草稿" not in signed  # the signed 1.0, as signed
     # and the redline from the signed 1.0 to the 1.1 under negotiation

@@ -65,15 +65,24 @@ def test_pages_hold_what_a_reader_needs(site: Path) -> None:
     home = (site / "index.html").read_text("utf-8")
     assert "docgen-chart" in home and "风险热力图" in home and "恒通智慧物流园区合资运营项目" in home
     page = (site / "engagements/2025-014-hengtong-logistics/index.html").read_text("utf-8")
-    for text in ("杭州恒通智慧物流有限公司", "91330106MA2H3PL80J", "合作执行与监控检查清单", "关键绩效指标",
-                 "documents/cooperation-agreement.docx", "会议", "风险", "目标"):
+    for text in ("杭州恒通智慧物流有限公司", "91330106MA2H3PL80J", "合作执行与监控", "关键绩效指标",
+                 "documents/cooperation-agreement.docx", "会议", "风险", "目标", "上海国际仲裁中心"):
         assert text in page, text
     assert "<svg" in page and "<title>" in page  # charts are inline SVG with text
+    # passed stages' checklists are folded, the current one open
+    folded = re.findall(r'<details class="docgen-checklist"( open)?>\s*<summary><strong>(.*?)</strong>', page)
+    assert folded[:4] == [("", "前期准备"), ("", "合作洽谈"), ("", "合作确立"), (" open", "合作执行与监控")]
+    jinghua = (site / "engagements/2024-003-jinghua-materials/index.html").read_text("utf-8")
+    assert "已终止" in jinghua and "原因：" in jinghua  # termination_reason is shown
     assert "6,000 万元" in page and "9,000 万元" in page  # amounts in 万元, never "CNY"
     for file in site.rglob("*.html"):
         assert "CNY" not in file.read_text("utf-8"), file
     procedure = (site / "procedure/index.html").read_text("utf-8")
     assert "举行合作启动仪式" in procedure and "协议须在尽职调查与法律顾问审核完成后签署" in procedure
+    # gate rules in words, never their kinds
+    assert "required_items" not in procedure and "high_risks_handled" not in procedure
+    assert "本阶段所有必需检查项均已完成，或已书面说明不适用的理由。" in procedure
+    assert "概率 × 影响 ≥ 15 的未关闭风险均有负责人、应对预案，并已升级上报。" in procedure
 
 
 def test_navigation_stays_flat(site: Path) -> None:
@@ -156,7 +165,7 @@ def test_partner_data_is_escaped_everywhere(tmp_path: Path, monkeypatch: pytest.
     everything = _all_text(site)
     assert "<script>alert(1)</script>" not in everything
     page = (site / "engagements/2026-011-lingyun-robotics/index.html").read_text("utf-8")
-    cell = re.search(r"<td>合作方</td><td>(.*?)</td>", page)
+    cell = re.search(r'<th scope="row">合作方</th><td>(.*?)</td>', page)
     assert cell and html.unescape(cell.group(1)) == HOSTILE  # shown literally, not run
     assert "&lt;b&gt;粗" in page and "<b>粗" not in everything
     index_json = json.loads((site / "search/search_index.json").read_text("utf-8"))
@@ -227,6 +236,7 @@ def test_browser_search_open_and_download(served: str, tmp_path: Path) -> None:
         assert any("2026-005-bluewave-biopharma" in h for h in hits), hits
         page.goto(served + "engagements/2025-014-hengtong-logistics/")
         assert "杭州恒通智慧物流有限公司" in page.content()
+        page.click("label#documents")  # the 文件 tab
         with page.expect_download() as download:
             page.click("a[href='documents/cooperation-agreement.docx']")
         saved = tmp_path / "contract.docx"

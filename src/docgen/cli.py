@@ -192,9 +192,19 @@ def render(
     is_flag=True,
     help="Publish the engagements without errors; the dashboard names the rest (exit 1).",
 )
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="A site that works opened from disk (file://), search included: for a zip.",
+)
 @root_option
 def publish(
-    audience: str, site_dir: Path | None, jobs: int | None, keep_going: bool, root: Path | None
+    audience: str,
+    site_dir: Path | None,
+    jobs: int | None,
+    keep_going: bool,
+    offline: bool,
+    root: Path | None,
 ) -> None:
     """Validate, render every .docx, and build the site (mkdocs build --strict)."""
     from docgen.publish import publish as run_publish  # MkDocs: only when publishing
@@ -207,6 +217,7 @@ def publish(
             jobs,
             progress.update,
             keep_going,
+            offline,
         )
     report.print_diagnostics(_console(), result.diagnostics)
     err = _console(err=True)
@@ -240,14 +251,19 @@ def _days(value: str | None) -> int | None:
 @click.option(
     "--due", default=None, help="Overdue and upcoming items within a period (14d, 2w), by owner."
 )
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @root_option
-def status(engagement_id: str | None, due: str | None, root: Path | None) -> None:
+def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | None) -> None:
     """The portfolio at a glance, or one engagement's checklist."""
     horizon = _days(due)
     portfolio = load_portfolio(root, [engagement_id] if engagement_id else None)
     today = portfolio.workspace.today()
     out = _console()
-    if horizon is not None:
+    if fmt == "json":
+        click.echo(report.status_json(portfolio_status(portfolio), today))
+    elif horizon is not None:
         report.print_reminders(
             out,
             reminders.due_by_owner(portfolio, today, horizon),

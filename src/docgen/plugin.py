@@ -1,14 +1,15 @@
 """The ``docgen`` MkDocs plugin: the site layer, a thin client of the library API.
 
 Its section in mkdocs.yml is the workspace configuration (`docgen.workspace`).  On
-``on_config`` it loads and validates the engagements (errors stop the build), keeps the
-navigation to a few section pages (engagement pages are reached from them, so no page
-carries the whole portfolio), and teaches jieba the domain's words; ``on_files`` injects
-the generated pages and the rendered .docx files without writing into ``docs/``;
+``on_config`` it loads and validates the engagements (errors stop the build) and sets
+the navigation from the page registry (`docgen.site.registry`); ``on_files`` injects the
+generated pages and the rendered .docx files without writing into ``docs/``;
 ``on_serve`` makes ``mkdocs serve`` reload when an engagement changes.
 
-``audience: partner`` (or ``DOCGEN_AUDIENCE=partner``, as ``docgen publish --audience``
-sets) builds the partner site: see `docgen.audience`.
+Everything the plugin is told arrives through MkDocs' config: the docgen section (its
+``audience: partner`` builds the partner site, see `docgen.audience`), and, from
+``docgen publish``, the portfolio it already loaded and validated (`DocgenPlugin.use`)
+and whether the site must work from disk (``offline``).  No globals, no environment.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+import urllib.parse
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,33 +28,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from docgen.audience import AUDIENCES, Audience, document_visible, for_audience
+from docgen.audience import Audience, document_visible, for_audience
 from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
-from docgen.history import History, read_history
+from docgen.history import read_history
+from docgen.i18n import catalogue
 from docgen.load import Portfolio, load_portfolio
 from docgen.paths import is_inside
 from docgen.render.run import documents_dir
+from docgen.site import offline
+from docgen.site.documents import DocumentFile, document_files
 from docgen.site.html import join_blocks, split_blocks
-from docgen.site.pages import DocumentFile, document_files, site_pages
-from docgen.site.search import add_to_index, user_dictionary
+from docgen.site.registry import Site, navigation, site_pages
+from docgen.site.search import add_to_index, fix_query_segmentation, user_dictionary
 from docgen.validate import validate_portfolio
 from docgen.workspace import WorkspaceConfig
 
 log = logging.getLogger("mkdocs.plugins.docgen")
-_preloaded: tuple[Path, Portfolio] | None = None
-
-
-@contextmanager
-def preloaded(root: Path, portfolio: Portfolio) -> Iterator[None]:
-    """Let a build in this process use a portfolio already loaded and validated."""
-    global _preloaded
-    _preloaded = (root.resolve(), portfolio)
-    try:
-        yield
-    finally:
-        _preloaded = None
-
 
 CSS = "assets/docgen.css"
 
@@ -76,32 +66,38 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
     """Validates the workspace and adds the portfolio's pages to the site."""
 
     def __init__(self) -> None:
+        self.given: Portfolio | None = None  # from `use`: loaded and validated already
+        self.offline = False  # from `docgen publish --offline`: the site works from disk
         self.portfolio: Portfolio | None = None
-        self.history = History()
         self.root = Path(".")
         self.audience: Audience = "internal"
         self.blocks: dict[str, list[str]] = {}  # generated page → its HTML blocks
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
         self.downloads: list[tuple[Path, str]] = []  # rendered .docx/.pdf → path in the site
-        self.serving = False  # no forking inside `mkdocs serve` (it runs threads)
         self.settings = WorkspaceConfig()  # the docgen section, as `open_workspace` read it
+        self.site: Site | None = None
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether this is `mkdocs serve`."""
-        self.serving = command == "serve"
+    def use(
+        self, portfolio: Portfolio | None, *, audience: Audience, offline: bool = False
+    ) -> None:
+        """Build for ``audience``, from ``portfolio`` when given (loaded and validated).
+
+        `docgen.publish` calls this on the plugin in the config it loaded, so the build
+        does not load the workspace a second time.
+        """
+        self.given = portfolio
+        settings: Any = self.config  # the docgen section, as MkDocs loaded it
+        settings["audience"] = audience
+        self.offline = offline
 
     def on_config(self, config: Any) -> Any:
         """Load and validate the engagements; set the navigation and the search words."""
         # MkDocs reuses a plugin instance across builds in one process: start afresh
         self.blocks, self.search_entries, self.downloads = {}, [], []
         self.root = Path(config.config_file_path).parent
-        override = os.environ.get("DOCGEN_AUDIENCE")
-        if override and override not in AUDIENCES:
-            raise PluginError(f"docgen: DOCGEN_AUDIENCE={override!r} is not one of {AUDIENCES}")
         try:
-            if _preloaded is not None and _preloaded[0] == self.root.resolve():
-                # docgen publish loaded and validated these very files a moment ago
-                portfolio, diagnostics = _preloaded[1], []
+            if self.given is not None and self.given.workspace.root == self.root.resolve():
+                portfolio, diagnostics = self.given, []
             else:
                 portfolio = load_portfolio(self.root)
                 diagnostics = validate_portfolio(portfolio)
@@ -109,63 +105,61 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             details = "\n".join(d.format() for d in exc.diagnostics)
             raise PluginError(f"docgen: {exc.message}\n{details}".rstrip()) from exc
         self.settings = portfolio.workspace.config
-        self.audience = override or self.settings.audience
+        section: Any = self.config
+        self.audience = section.get("audience") or self.settings.audience
         errors = [d for d in diagnostics if d.is_error]
         if errors:
             lines = "\n".join(d.format() for d in errors)
             raise PluginError(f"docgen: {len(errors)} error(s) in the engagements:\n{lines}")
         self.portfolio = for_audience(portfolio, self.audience)
-        self.history = read_history(self.root, self.settings.engagements)
+        docs = Path(config.docs_dir)
+        self.site = Site(
+            portfolio=self.portfolio,
+            today=portfolio.workspace.today(),
+            history=read_history(self.root, self.settings.engagements),
+            catalogue=catalogue(self.settings.language or portfolio.process.language),
+            documents=self._documents,
+            home="dashboard.md" if (docs / "index.md").is_file() else "index.md",
+            hide_internal_items=self.audience != "internal",
+            left_out=portfolio.left_out if self.audience == "internal" else [],
+            edit_url=_edit_url(config) if self.audience == "internal" else lambda path: None,
+        )
         if config.nav is None:
-            config.nav = [
-                {"项目总览": "index.md"},
-                {"项目一览": "engagements/index.md"},
-                {"分类浏览": "browse/index.md"},
-                {"流程规程": "procedure.md"},
-            ]
-            docs = Path(config.docs_dir)
-            config.nav += sorted(
-                p.relative_to(docs).as_posix()
-                for p in docs.rglob("*.md")
-                if p.relative_to(docs).as_posix() not in ("index.md",)
-            )
+            config.nav = navigation(self.site, docs)
         # engagement pages are deliberately outside the navigation
         config.validation.nav.omitted_files = logging.DEBUG
         config.extra_css.append(CSS)
+        if self.offline:
+            offline.configure(config)
         user_dictionary(self.portfolio, self.root / self.settings.output / "jieba-user-dict.txt")
         return config
 
+    def _documents(self, e: Any) -> list[DocumentFile]:
+        assert self.portfolio is not None
+        out = documents_dir(self.portfolio.workspace, self.audience)
+        return [
+            found
+            for found in document_files(out, e)
+            if document_visible(self.portfolio.process, e, found.doc_id, self.audience)
+        ]
+
     def on_files(self, files: Files, *, config: Any) -> Files:
         """Add the generated pages, the stylesheet and the rendered documents."""
-        assert self.portfolio is not None
+        assert self.portfolio is not None and self.site is not None
         portfolio = self.portfolio
-        out = documents_dir(portfolio.workspace, self.audience)
-        home = "index.md" if files.get_file_from_path("index.md") is None else "dashboard.md"
-
-        def documents(e: Any) -> list[DocumentFile]:
-            return [
-                found
-                for found in document_files(out, e)
-                if document_visible(portfolio.process, e, found.doc_id, self.audience)
-            ]
-
-        today = portfolio.workspace.today()
-        for page in site_pages(
-            portfolio,
-            today,
-            self.history,
-            documents,
-            home,
-            hide_internal_items=self.audience != "internal",
-            left_out=portfolio.left_out if self.audience == "internal" else [],
-            jobs=1 if self.serving else (os.cpu_count() or 1),
-        ):
+        try:
+            pages = list(site_pages(self.site, self.root / self.settings.templates))
+        except DocgenError as exc:
+            raise PluginError(f"docgen: {exc.message}") from exc
+        for page in pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
                     f"docgen: docs/{page.path} would hide a generated page; rename it"
                 )
             if page.search_text:
                 location = page.path.removesuffix("index.md")
+                if not config.use_directory_urls:
+                    location = page.path.removesuffix(".md") + ".html"
                 text = show_controls(page.search_text)
                 self.search_entries.append((location, page.title, text))
             markdown, blocks = split_blocks(page.text)
@@ -173,10 +167,15 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             files.append(File.generated(config, page.path, content=markdown))
         css = resources.files("docgen.data").joinpath("site/docgen.css").read_text("utf-8")
         files.append(File.generated(config, CSS, content=css))
+        if self.offline:
+            offline.add_files(files, config)
         self.downloads = [
-            (out / e.id / name, f"engagements/{e.id}/documents/{name}")
+            (
+                documents_dir(portfolio.workspace, self.audience) / e.id / name,
+                f"engagements/{e.id}/documents/{name}",
+            )
             for e in portfolio.engagements
-            for found in documents(e)
+            for found in self._documents(e)
             for name in (found.docx, found.pdf, found.redline, *found.earlier.values())
             if name
         ]
@@ -211,11 +210,16 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             self.search_entries,
             self.root / self.settings.output / f"search-cache-{self.audience}.json",
         )
-        if not added and "search" in config.plugins:
+        searching = any(name.split("/")[-1] == "search" for name in config.plugins)
+        if not added and searching:
             raise PluginError(
                 f"docgen: the search index {index} is missing or unreadable after the search "
                 "plugin ran, so the engagements could not be made searchable"
             )
+        if searching and not fix_query_segmentation(site):
+            log.info("docgen: Material's search worker has changed; query segmentation left as is")
+        if self.offline:
+            offline.inline_index(site)
         for source, target in self.downloads:
             _link_or_copy(source, site / target)
         lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
@@ -232,6 +236,21 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _edit_url(config: Any) -> Any:
+    """A workspace file's edit page on the git host mkdocs.yml names (``repo_url``).
+
+    MkDocs' ``edit_uri`` leads to docs/; the engagements sit beside it, so the docs
+    folder's own name is taken off its end (``edit/main/docs/`` → ``edit/main/``).
+    """
+    repo, edit = config.repo_url, config.edit_uri
+    if not repo or not edit:
+        return lambda path: None
+    docs = Path(config.docs_dir).name + "/"
+    base_uri = edit.removesuffix(docs) if edit.endswith(docs) else edit
+    prefix = urllib.parse.urljoin(repo.rstrip("/") + "/", base_uri)
+    return lambda path: prefix.rstrip("/") + "/" + urllib.parse.quote(path)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docgen.audience import Audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
 from docgen.load import Portfolio, load_portfolio
-from docgen.plugin import preloaded
 from docgen.render.run import RenderReport, render_documents
 from docgen.validate import validate_portfolio
 from docgen.workspace import open_workspace
@@ -48,6 +47,7 @@ def publish(
     jobs: int | None = None,
     progress: Callable[[int, str], None] | None = None,
     keep_going: bool = False,
+    offline: bool = False,
 ) -> PublishReport:
     """Validate (errors stop here), render the documents, then build the site.
 
@@ -55,7 +55,8 @@ def publish(
     one warning says so and the rest goes on).
 
     With ``keep_going`` an engagement with errors is left out (the dashboard names it)
-    and the rest is published; the report still holds the errors.
+    and the rest is published; the report still holds the errors.  ``offline`` makes a
+    site that works opened from disk, search included (`docgen.site.offline`).
     """
     workspace = open_workspace(root)
     site = (site_dir or default_site_dir(workspace.root, audience)).resolve()
@@ -81,7 +82,7 @@ def publish(
         if not keep_going:
             return report
         portfolio = _leave_out(portfolio, _failed(portfolio, report.render.diagnostics))
-    build_site(workspace.root, site, audience, portfolio)
+    build_site(workspace.root, site, audience, portfolio, offline=offline)
     report.built = True
     report.left_out = portfolio.left_out
     return report
@@ -104,36 +105,33 @@ def _failed(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> set[str]:
 
 
 def build_site(
-    root: Path, site_dir: Path, audience: Audience, portfolio: Portfolio | None = None
+    root: Path,
+    site_dir: Path,
+    audience: Audience,
+    portfolio: Portfolio | None = None,
+    offline: bool = False,
 ) -> None:
     """``mkdocs build --strict`` of the workspace at ``root`` into ``site_dir``.
 
-    ``portfolio``, when given, is the workspace already loaded and validated.
+    ``portfolio``, when given, is the workspace already loaded and validated; it reaches
+    the docgen plugin through the config MkDocs loaded, with the audience and ``offline``.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    handoff = preloaded(root, portfolio) if portfolio is not None else nullcontext()
-    with _audience(audience), handoff, _mkdocs_quiet():
+    from docgen.plugin import DocgenPlugin
+
+    with _mkdocs_quiet():
         try:
             config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
+            plugin = config.plugins.get("docgen")
+            if not isinstance(plugin, DocgenPlugin):
+                raise DocgenError("mkdocs.yml does not list the docgen plugin under plugins:")
+            plugin.use(portfolio, audience=audience, offline=offline)
             build(config)
         except (Abort, ConfigurationError, PluginError) as exc:
             raise DocgenError(f"mkdocs build failed: {exc}") from None
-
-
-@contextmanager
-def _audience(audience: Audience) -> Iterator[None]:
-    previous = os.environ.get("DOCGEN_AUDIENCE")
-    os.environ["DOCGEN_AUDIENCE"] = audience
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("DOCGEN_AUDIENCE", None)
-        else:
-            os.environ["DOCGEN_AUDIENCE"] = previous
 
 
 @contextmanager

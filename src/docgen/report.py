@@ -6,6 +6,7 @@ with markup off so that ``[bold]`` in a partner's name stays text.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -131,6 +132,30 @@ def print_portfolio(
             _risk_text(row, process),
         )
     console.print(table)
+
+
+def status_json(rows: Sequence[EngagementStatus], today: date) -> str:
+    """The portfolio as JSON, one object per engagement: for scripts and CI."""
+    return json.dumps([_status_entry(r, today) for r in rows], ensure_ascii=False, indent=2)
+
+
+def _status_entry(r: EngagementStatus, today: date) -> dict[str, object]:
+    due = r.next_due(today)
+    return {
+        "id": r.id,
+        "title": r.title,
+        "partner": r.partner,
+        "stage": r.stage_id,
+        "stage_title": r.stage_title,
+        "status": r.status,
+        "owner": r.owner,
+        "progress": {
+            p.stage_id: {"settled": p.settled, "required": p.required} for p in r.progress
+        },
+        "overdue": len(r.overdue(today)),
+        "next_due": {"due": due.due.isoformat(), "title": due.title} if due else None,
+        "top_risk": {"id": r.top_risk.id, "score": r.top_risk.score} if r.top_risk else None,
+    }
 
 
 def print_engagement(

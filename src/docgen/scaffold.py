@@ -48,9 +48,10 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
     if language not in ("zh", "en"):
         raise DocgenError(f"unknown process language '{language}' (zh or en)")
     data = resources.files("docgen.data")
+    suffix = "" if language == "zh" else f".{language}"
     files: dict[str, str] = {
-        "mkdocs.yml": data.joinpath("workspace/mkdocs.yml").read_text("utf-8"),
-        "docs/guide.md": data.joinpath("workspace/docs/guide.md").read_text("utf-8"),
+        "mkdocs.yml": data.joinpath(f"workspace/mkdocs{suffix}.yml").read_text("utf-8"),
+        "docs/guide.md": data.joinpath(f"workspace/docs/guide{suffix}.md").read_text("utf-8"),
         "templates/process.yml": default_process_text(language),
         "engagements/.gitkeep": "",
         ".gitignore": GITIGNORE,

@@ -45,6 +45,8 @@ class WorkspaceConfig(Strict):
     organization: Organization = Organization()
     #: which site ``mkdocs build``/``serve`` make: everything, or what partners may see
     audience: Literal["internal", "partner"] = "internal"
+    #: the language of every word docgen says (site labels…); default: the process file's
+    language: Literal["zh", "en"] | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 from docgen.atomic import write_atomic
-from docgen.load import Portfolio
+from docgen.load import Engagement, Portfolio
+from docgen.process import Process
 
 #: Terms of 招商合作 people search for whole.
 DOMAIN_TERMS = (
@@ -67,6 +68,19 @@ def segment(text: str) -> str:
     return _HAN.sub(lambda m: "\u200b" + "\u200b".join(jieba.cut(m.group(0))) + "\u200b", text)
 
 
+def _with_zero_width_space(separator: str) -> str:
+    """``separator`` that also splits at the zero-width spaces segmenting put between words.
+
+    Material picks its separator by the theme's language, and only Chinese and Japanese
+    ones split there; an English site of Chinese engagements would index whole sentences.
+    """
+    if "\\u200b" in separator or "\u200b" in separator:
+        return separator
+    if separator.startswith("["):
+        return "[\\u200b" + separator[1:]
+    return f"[\\u200b]+|{separator}"
+
+
 def add_to_index(
     index_file: Path, entries: list[tuple[str, str, str]], cache_file: Path | None = None
 ) -> bool:
@@ -95,6 +109,8 @@ def add_to_index(
         used[key] = cache[key]
         return cache[key]
 
+    config = data.get("config", {})
+    config["separator"] = _with_zero_width_space(config.get("separator", r"[\s\-]+"))
     docs = data.setdefault("docs", [])
     for location, title, text in entries:
         docs.append({"location": location, "title": cut(title), "text": cut(text)})
@@ -104,3 +120,104 @@ def add_to_index(
     if cache_file is not None:
         write_atomic(cache_file, json.dumps(used, ensure_ascii=False), durable=False)
     return True
+
+
+#: Two fixes to Material's search worker for Chinese queries (squidfunk/mkdocs-material,
+#: query/segment/index.ts and worker/_/index.ts, from its #3915).  The worker cuts a run
+#: of Chinese characters into the index's own words, greedily:
+#:
+#: - its loop ``for (j = i + 1; j < query.length; j++)`` never tries a word that ends
+#:   the query, so 资格审查 was searched as 资格* 审*: ``<=`` is the fix;
+#: - it joins the words as alternatives (``资格* 审查*``), so a page holding only 审查
+#:   ranked with the one holding 资格审查; each word of a run is now required
+#:   (``+资格* +审查*``), as Material already does for a "quoted phrase".
+#:
+#: The minified code is found by its shape; `fix_query_segmentation` says when it was not.
+_SEGMENT_LOOP = re.compile(
+    r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in "
+)
+_SEGMENT_JOIN = re.compile(
+    r"(\w+)=>\[\.\.\.(\w+)\(\1,this\.index\.invertedIndex\)\]\.join\(\"\* \"\)"
+)
+
+
+def fix_query_segmentation(site: Path) -> bool:
+    """Patch the site's copy of Material's search worker; False if its code has changed."""
+    workers = list((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    for worker in workers:
+        code = worker.read_text("utf-8")
+        code, loops = _SEGMENT_LOOP.subn(
+            lambda m: (
+                f"for(let {m[1]}={m[2]}+1;{m[1]}<={m[3]}.length;{m[1]}++)"
+                f"{m[3]}.slice({m[2]},{m[1]})in "
+            ),
+            code,
+        )
+        code, joins = _SEGMENT_JOIN.subn(
+            lambda m: f'{m[1]}=>"+"+[...{m[2]}({m[1]},this.index.invertedIndex)].join("* +")+"*"',
+            code,
+        )
+        if loops != 1 or joins != 1:
+            return False
+        write_atomic(worker, code, durable=False)
+    return bool(workers)
+
+
+def search_text(e: Engagement, process: Process) -> str:
+    """What people look an engagement up by: names, places, terms, risks, meetings, files.
+
+    Material's search would parse the whole page — tables, charts, the process's own
+    checklist wording — which cost most of the build and bloated the index every reader
+    downloads; the engagement's own words are indexed instead, once.
+    """
+    assert e.index is not None
+    data = e.index.data
+    p = data.partner
+    terms = data.terms
+    dispute = terms.dispute_resolution
+    kinds = process.document_kinds
+    words: list[str | None] = [
+        p.name,
+        p.short_name,
+        p.credit_code,
+        p.region,
+        p.industry,
+        p.legal_representative,
+        process.mode_titles.get(data.mode, data.mode),
+        data.owner,
+        *data.team,
+        *data.tags,
+        data.code,
+        data.summary,
+        terms.scope,
+        terms.exit_mechanism,
+        *terms.adjustment_triggers,
+        dispute.institution if dispute else None,
+        DISPUTE_WORDS.get(dispute.method) if dispute else None,
+        data.termination_reason,
+        data.internal_notes,
+        data.negotiation_position,
+    ]
+    if data.due_diligence:
+        dd = data.due_diligence
+        words += [dd.credit, dd.legal, dd.team, dd.finance, dd.third_party, dd.conclusion]
+    for r in e.risks.data.risks if e.risks else []:
+        words += [r.title, r.response, r.contingency, r.owner]
+    for k in e.kpis.data.kpis if e.kpis else []:
+        words.append(k.metric)
+    for t in e.plan.data.tasks if e.plan else []:
+        words += [t.title, t.owner]
+    for m in e.meetings:
+        words += [m.data.title, *m.data.decisions, *(a.task for a in m.data.actions)]
+    words += [kinds[d].title if d in kinds else d for d in e.documents]
+    words.append(e.index.body)  # the team's notes, as the page shows them
+    return " ".join(w.strip() for w in words if w and w.strip())
+
+
+#: the dispute-resolution method as people search it, in both languages
+DISPUTE_WORDS = {
+    "negotiation": "协商 negotiation",
+    "mediation": "调解 mediation",
+    "arbitration": "仲裁 arbitration",
+    "litigation": "诉讼 litigation",
+}

@@ -1,0 +1,74 @@
+"""The words docgen says, from one gettext catalogue per language.
+
+Message ids are the English text (gettext's convention, so English needs no catalogue
+and a missing translation still reads); Chinese comes from
+``data/locale/zh/LC_MESSAGES/docgen.po``, the file translators' tools (Poedit, Weblate,
+``pybabel``) read and write.  The site's Jinja templates and the CLI take their words from
+the same `Catalogue`.  ``make messages`` re-extracts the ids from the code and templates
+(babel.cfg) and merges them into the .po; a test fails while one has no translation.
+
+The .po is compiled in memory on first use (Babel), so there is no .mo to drift from it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Literal, cast
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+DOMAIN = "docgen"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated where it is shown."""
+    return message
+
+
+class Catalogue:
+    """The messages of one language: ``gettext``, ``ngettext`` and formatting in one."""
+
+    def __init__(self, language: Language, translations: gettext.NullTranslations) -> None:
+        self.language = language
+        self.translations = translations
+
+    def gettext(self, message: str, **values: object) -> str:
+        """``message`` in this language, with ``%(name)s`` placeholders filled from ``values``."""
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    __call__ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The singular or plural form for ``n`` (Chinese has one form), formatted."""
+        text = self.translations.ngettext(singular, plural, n)
+        return text % {"num": n, **values}
+
+    def label(self, labels: Mapping[str, str], key: str) -> str:
+        """The translated label ``labels[key]`` of a fixed id (a status…), else the id."""
+        return self.gettext(labels[key]) if key in labels else key
+
+
+@cache
+def catalogue(language: str) -> Catalogue:
+    """The catalogue of ``language`` (``zh`` or ``en``; anything else reads as English)."""
+    if language not in LANGUAGES or language == "en":
+        return Catalogue("en", gettext.NullTranslations())
+    return Catalogue(cast(Language, language), _compiled(language))
+
+
+def _compiled(language: str) -> gettext.GNUTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    source = resources.files("docgen.data").joinpath(f"locale/{language}/LC_MESSAGES/{DOMAIN}.po")
+    with source.open("rb") as po:
+        compiled = read_po(po, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, compiled)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

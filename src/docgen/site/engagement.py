@@ -1,0 +1,504 @@
+"""One engagement's page as plain data, for the engagement template.
+
+Facts, terms, checklists, risks, KPIs, plan, meetings, documents and history: each
+section is a field, left empty when the engagement has nothing for it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from docgen.history import History
+from docgen.i18n import N_, Catalogue
+from docgen.load import Engagement
+from docgen.model import version_key
+from docgen.process import Process
+from docgen.render.frozen import frozen_versions
+from docgen.site.documents import DocumentFile
+from docgen.site.labels import (
+    DISPUTE,
+    DOC_STATUS,
+    ITEM_STATE,
+    RISK_STATUS,
+    STATUS,
+    TASK_STATUS,
+)
+from docgen.site.views import CLOSED, Row, amount, notes_html
+from docgen.status import EngagementStatus
+
+
+@dataclass(frozen=True)
+class Step:
+    """A stage in the engagement's stepper."""
+
+    title: str
+    state: str  # done, current, upcoming
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """A checklist item as the engagement page shows it."""
+
+    title: str
+    required: bool
+    state: str
+    state_label: str
+    owner: str | None
+    due: date | None
+    done: date | None
+    evidence: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """One stage's checklist; a passed stage's is folded away."""
+
+    title: str
+    passed: bool
+    settled: int
+    required: int
+    rows: list[ChecklistRow]
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """A risk, highest score first."""
+
+    id: str
+    title: str
+    category: str
+    probability: int
+    impact: int
+    score: int
+    high: bool
+    owner: str | None
+    response: str | None
+    status: str
+    escalated: date | None
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """A KPI with its actuals per period."""
+
+    metric: str
+    unit: str
+    periods: list[tuple[str, float]]
+    target: float | None
+    baseline: float | None
+    latest: float | None
+    change: float | None
+    direction: str
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting, newest first."""
+
+    held: date
+    title: str
+    attendees: list[str]
+    decisions: list[str]
+    actions: list[tuple[str, str | None, date | None, date | None]]
+    notes: Markup | None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document of the engagement with its files."""
+
+    title: str
+    version: str | None
+    amended: str | None
+    earlier: list[tuple[str, str | None]]  # (version, its .docx or None)
+    redline: str | None
+    compared: str
+    status: str
+    docx: str | None
+    pdf: str | None
+    executed: str | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A commit that touched the engagement's files."""
+
+    when: date
+    author: str
+    summary: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Closing:
+    """How a closed or paused engagement ended: status, date and the reason given."""
+
+    status: str
+    label: str
+    date: date | None
+    reason: str | None
+
+
+@dataclass
+class EngagementPage:
+    """Everything about one engagement, section by section (empty sections are left out)."""
+
+    id: str
+    title: str
+    summary: str | None
+    stage: str
+    status: str
+    status_label: str
+    mode: str
+    tags: list[str]
+    steps: list[Step]
+    closing: Closing | None
+    facts: list[tuple[str, Any]]
+    terms: list[tuple[str, Any]]
+    negotiation_position: str | None
+    internal_notes: str | None
+    due_diligence: list[tuple[str, str]]
+    checklists: list[Checklist]
+    risks: list[RiskRow]
+    heat: dict[tuple[int, int], int]
+    high_threshold: int
+    kpis: list[KpiView]
+    tasks: list[tuple[str, str, str | None, date | None, int, str | None, str]]
+    milestones: list[tuple[str, str, date, date | None, str | None]]
+    meetings: list[MeetingView]
+    survey: tuple[date, int, list[tuple[str, float, int]]] | None
+    documents: list[DocumentRow]
+    revisions: list[Revision]
+    notes: Markup | None
+    edit_url: str | None = None
+    files: list[str] = field(default_factory=list)
+
+
+def engagement_page(
+    row: Row,
+    process: Process,
+    history: History,
+    documents: list[DocumentFile],
+    t: Catalogue,
+    *,
+    hide_internal_items: bool = False,
+    edit_url: Callable[[str], str | None] = lambda path: None,
+) -> EngagementPage:
+    """The view of one engagement."""
+    e, s = row.e, row.status
+    assert e.index is not None
+    data = e.index.data
+    p = data.partner
+    current = process.stage_index.get(data.stage, -1)
+    closed = data.status in CLOSED
+    steps = [
+        Step(
+            stage.title,
+            "done"
+            if i < current or (i == current and closed)
+            else "current"
+            if i == current
+            else "upcoming",
+        )
+        for i, stage in enumerate(process.stages)
+    ]
+    closing = (
+        Closing(
+            data.status, t.label(STATUS, data.status), data.dates.closed, data.termination_reason
+        )
+        if data.status != "active"
+        else None
+    )
+    dates = (data.dates.opened, data.dates.signed, data.dates.kickoff, data.dates.closed)
+    facts: list[tuple[str, Any]] = [
+        (N_("Code"), data.code),
+        (N_("Partner"), p.name),
+        (N_("Unified social credit code"), p.credit_code),
+        (N_("Legal representative"), p.legal_representative),
+        (N_("Address"), p.address),
+        (N_("Region / industry"), f"{p.region or '—'} / {p.industry or '—'}"),
+        (
+            N_("Partner contacts"),
+            "、".join(f"{c.name}（{c.role}）" if c.role else c.name for c in p.contacts) or None,
+        ),
+        (N_("Owner / team"), f"{data.owner} / {'、'.join(data.team) or '—'}"),
+        (N_("Opened / signed / kick-off / closed"), " / ".join(str(d or "—") for d in dates)),
+    ]
+    terms = data.terms
+    dispute = terms.dispute_resolution
+    term_rows: list[tuple[str, Any]] = [
+        (N_("Scope"), terms.scope),
+        (N_("Our investment"), amount(terms.investment, t)),
+        (N_("Partner's investment"), amount(terms.partner_investment, t)),
+        (
+            N_("Profit split"),
+            t(
+                "us %(us)s%% / partner %(partner)s%%",
+                us=f"{terms.profit_split.us:g}",
+                partner=f"{terms.profit_split.partner:g}",
+            )
+            if terms.profit_split
+            else None,
+        ),
+        (
+            N_("Term"),
+            t(
+                "%(months)s months (%(start)s to %(end)s)",
+                months=terms.term_months,
+                start=terms.start or "—",
+                end=terms.end or "—",
+            )
+            if terms.term_months
+            else None,
+        ),
+        (N_("Exit mechanism"), terms.exit_mechanism),
+        (
+            N_("Dispute resolution"),
+            " ".join(x for x in (t.label(DISPUTE, dispute.method), dispute.institution) if x)
+            if dispute
+            else None,
+        ),
+        (N_("Adjustment triggers"), "；".join(terms.adjustment_triggers) or None),
+    ]
+    dd = data.due_diligence
+    due_diligence = (
+        [
+            (label, value)
+            for label, value in (
+                (N_("Credit"), dd.credit),
+                (N_("Legal compliance"), dd.legal),
+                (N_("Team"), dd.team),
+                (N_("Finances"), dd.finance),
+                (N_("Third party"), dd.third_party),
+                (N_("Conclusion"), dd.conclusion),
+            )
+            if value
+        ]
+        if dd
+        else []
+    )
+    return EngagementPage(
+        id=e.id,
+        title=data.title,
+        summary=data.summary,
+        stage=s.stage_title,
+        status=data.status,
+        status_label=t.label(STATUS, data.status),
+        mode=process.mode_titles.get(data.mode, data.mode),
+        tags=list(data.tags),
+        steps=steps,
+        closing=closing,
+        facts=facts,
+        terms=[(label, value) for label, value in term_rows if value],
+        negotiation_position=data.negotiation_position,
+        internal_notes=data.internal_notes,
+        due_diligence=due_diligence,
+        checklists=_checklists(e, s, process, t, current, closed, hide_internal_items),
+        risks=_risks(e, process, t),
+        heat=dict(
+            Counter(
+                (r.probability, r.impact)
+                for r in (e.risks.data.risks if e.risks else [])
+                if r.status != "closed"
+            )
+        ),
+        high_threshold=process.risk.high_threshold,
+        kpis=_kpis(e),
+        tasks=[
+            (
+                x.id,
+                x.title,
+                x.owner,
+                x.due,
+                x.buffer_days,
+                x.deliverable,
+                t.label(TASK_STATUS, x.status),
+            )
+            for x in (e.plan.data.tasks if e.plan else [])
+        ],
+        milestones=[
+            (m.id, m.title, m.due, m.done, m.owner)
+            for m in (e.plan.data.milestones if e.plan else [])
+        ],
+        meetings=[
+            MeetingView(
+                m.data.date,
+                m.data.title,
+                list(m.data.attendees),
+                list(m.data.decisions),
+                [(a.task, a.owner, a.due, a.done) for a in m.data.actions],
+                notes_html(m.body) if m.body.strip() else None,
+            )
+            for m in sorted(e.meetings, key=lambda m: m.data.date, reverse=True)
+        ],
+        survey=_survey(e, process),
+        documents=_documents(e, process, documents, t, hide_internal_items),
+        revisions=[
+            Revision(r.when.date(), r.author, r.summary, r.short)
+            for r in history.for_files(files_of(e), limit=15)
+        ],
+        notes=notes_html(e.index.body) if e.index.body.strip() else None,
+        edit_url=edit_url(e.index.path),
+        files=files_of(e),
+    )
+
+
+def _checklists(
+    e: Engagement,
+    s: EngagementStatus,
+    process: Process,
+    t: Catalogue,
+    current: int,
+    closed: bool,
+    hide_internal: bool,
+) -> list[Checklist]:
+    progress = {p.stage_id: p for p in s.progress}
+    out = []
+    for i, stage in enumerate(process.stages):
+        items = s.checklist.get(stage.id)
+        if not items or stage.id not in e.stages:
+            continue
+        states = e.stages[stage.id].data.checklist
+        rows = []
+        for item in items:
+            if hide_internal and process.items[item.item_id][2].internal:
+                continue
+            state = states.get(item.item_id)
+            evidence = state.evidence if state else None
+            rows.append(
+                ChecklistRow(
+                    item.title,
+                    item.required,
+                    item.state,
+                    t.label(ITEM_STATE, item.state),
+                    item.owner,
+                    item.due,
+                    item.done,
+                    "、".join([evidence] if isinstance(evidence, str) else list(evidence or []))
+                    or None,
+                    item.note,
+                )
+            )
+        pr = progress[stage.id]
+        out.append(Checklist(stage.title, i < current or closed, pr.settled, pr.required, rows))
+    return out
+
+
+def _risks(e: Engagement, process: Process, t: Catalogue) -> list[RiskRow]:
+    categories = process.category_titles
+    threshold = process.risk.high_threshold
+    return [
+        RiskRow(
+            r.id,
+            r.title,
+            categories.get(r.category, r.category),
+            r.probability,
+            r.impact,
+            r.score,
+            r.score >= threshold and r.status != "closed",
+            r.owner,
+            r.response,
+            t.label(RISK_STATUS, r.status),
+            r.escalated,
+        )
+        for r in sorted(e.risks.data.risks if e.risks else [], key=lambda r: (-r.score, r.id))
+    ]
+
+
+def _kpis(e: Engagement) -> list[KpiView]:
+    out = []
+    for k in e.kpis.data.kpis if e.kpis else []:
+        periods = sorted(k.actuals.items())
+        latest = periods[-1][1] if periods else None
+        change = latest - k.baseline if latest is not None and k.baseline is not None else None
+        out.append(
+            KpiView(
+                k.metric, k.unit or "", periods, k.target, k.baseline, latest, change, k.direction
+            )
+        )
+    return out
+
+
+def _survey(
+    e: Engagement, process: Process
+) -> tuple[date, int, list[tuple[str, float, int]]] | None:
+    if not (e.survey and e.survey.data.surveys):
+        return None
+    survey = e.survey.data.surveys[-1]
+    titles = process.question_titles
+    return (
+        survey.date,
+        survey.respondents,
+        [(titles.get(q, q), r.mean, r.n) for q, r in survey.questions.items()],
+    )
+
+
+def _documents(
+    e: Engagement,
+    process: Process,
+    documents: list[DocumentFile],
+    t: Catalogue,
+    hide_internal: bool,
+) -> list[DocumentRow]:
+    titles = {k.id: k.title for k in process.documents}
+    out = []
+    for kind in process.documents:
+        record = e.documents.get(kind.id)
+        made = [d for d in documents if d.doc_id == kind.id]
+        if record is None and not made:
+            continue
+        version = record.data.version if record else None
+        earlier = sorted(
+            {v for v, _, _ in frozen_versions(e, kind.id)} - {version}, key=version_key
+        )
+        executed = record.data.executed if record and not hide_internal else None
+        amended = (
+            "、".join(
+                f"{a.signed.isoformat()} {titles.get(a.document, a.document)} {a.version}"
+                for a in record.data.amended_by
+            )
+            if record and record.data.amended_by
+            else None
+        )
+        for found in made or [DocumentFile(kind.id, "", "", "", "", {})]:
+            out.append(
+                DocumentRow(
+                    title=kind.title + (f"（{_label(found.label, t)}）" if found.label else ""),
+                    version=version,
+                    amended=amended,
+                    earlier=[(v, found.earlier.get(v)) for v in earlier],
+                    redline=found.redline or None,
+                    compared=found.compared,
+                    status=t.label(DOC_STATUS, record.data.status) if record else t("No record"),
+                    docx=found.docx or None,
+                    pdf=found.pdf or None,
+                    executed=f"executed/{Path(executed.file).name}"
+                    if executed and not found.label
+                    else None,
+                )
+            )
+    return out
+
+
+def _label(label: str, t: Catalogue) -> str:
+    """A rendered document's label: its language translated, or a meeting's date."""
+    return t("English") if label == "English" else label
+
+
+def files_of(e: Engagement) -> list[str]:
+    """The engagement's files (workspace-relative), whose history the page shows."""
+    files = []
+    if e.index:
+        files.append(e.index.path)
+    files += [s.path for s in e.stages.values()]
+    files += [x.path for x in (e.risks, e.kpis, e.plan, e.survey) if x is not None]
+    files += [m.path for m in e.meetings] + [d.path for d in e.documents.values()]
+    return files

@@ -1,0 +1,232 @@
+"""The site's pages, one registry: what each section generates and where the nav leads.
+
+A `Section` names its navigation entry (a message id, or none), its landing page, its
+template and the function making its pages' views.  `site_pages` makes every page from
+it, `navigation` the nav: adding a page to the site is one entry here and one template.
+Engagement pages hang off list pages paginated by stage, outside the nav, so no page
+carries the whole portfolio (Material writes the nav into every page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from docgen.control_chars import VISIBLE
+from docgen.history import History
+from docgen.i18n import N_, Catalogue
+from docgen.load import Engagement, Portfolio
+from docgen.process import Process
+from docgen.site import engagement, procedure, views
+from docgen.site.documents import DocumentFile
+from docgen.site.html import block
+from docgen.site.search import search_text
+from docgen.site.templates import environment, render
+
+
+@dataclass
+class Site:
+    """What every page is made from: the portfolio as this audience sees it, and more."""
+
+    portfolio: Portfolio
+    today: date
+    history: History
+    catalogue: Catalogue
+    #: the rendered documents of an engagement this audience may download
+    documents: Callable[[Engagement], list[DocumentFile]]
+    home: str = "index.md"
+    hide_internal_items: bool = False
+    left_out: list[str] = field(default_factory=list)
+    #: the edit page of a workspace file, where the workspace names a git host
+    edit_url: Callable[[str], str | None] = lambda path: None
+    rows: list[views.Row] = field(default_factory=list)
+
+    @property
+    def process(self) -> Process:
+        """The workspace's process."""
+        return self.portfolio.process
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A generated page: where it goes, its title, its HTML, how search treats it."""
+
+    path: str
+    title: str
+    html: str
+    search: bool = False
+    #: what search finds this page by, when not the whole page
+    search_text: str = ""
+    #: parts of Material's layout this page hides (``toc``, ``navigation``)
+    hide: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The page file: front matter, then the HTML as one block MkDocs leaves alone."""
+        meta = f'---\ntitle: "{safe_title(self.title)}"\n'
+        if not self.search:
+            meta += "search:\n  exclude: true\n"
+        if self.hide:
+            meta += "hide:\n" + "".join(f"  - {part}\n" for part in self.hide)
+        return meta + "---\n" + block(self.html)
+
+
+def safe_title(text: str) -> str:
+    """A title that themes may print unescaped: markup characters made full-width."""
+    table: dict[int, str] = {
+        **VISIBLE,
+        **str.maketrans(
+            {
+                "<": "＜",
+                ">": "＞",
+                "&": "＆",
+                '"': "＂",
+                "'": "＇",
+                "\\": "＼",
+                "{": "｛",
+                "}": "｝",
+                "\n": " ",
+            }
+        ),
+    }
+    return text.translate(table)
+
+
+Made = Iterator[tuple[str, str, Any]]  # (path, title, view) of each page a section makes
+
+
+@dataclass(frozen=True)
+class Section:
+    """A kind of page: its nav entry, landing page, template and views."""
+
+    name: str
+    nav: str | None  # message id of the nav entry; None keeps it out of the nav
+    path: Callable[[Site], str]  # the landing page
+    template: str
+    pages: Callable[[Site], Made]
+    search: bool = False
+    hide: tuple[str, ...] = ()
+
+
+def _dashboard(site: Site) -> Made:
+    root = "../" * site.home.count("/")
+    view = views.dashboard(site.rows, site.process, site.today, site.catalogue, root, site.left_out)
+    yield site.home, site.catalogue("Portfolio overview"), view
+
+
+def _lists(site: Site) -> Made:
+    t = site.catalogue
+    links = []
+    for stage in site.process.stages:
+        members = [r for r in site.rows if r.status.stage_id == stage.id]
+        yield from views.paged(
+            "engagements", f"stage-{stage.id}", stage.title, members, site.today, t
+        )
+        links.append(views.StageLink(stage.title, f"stage-{stage.id}/", len(members)))
+    yield "engagements/index.md", t("Engagements"), views.StageIndex(links)
+
+
+def _browse(site: Site) -> Made:
+    t = site.catalogue
+    found = views.facets(site.rows, site.process, t)
+    for kind, values in found.items():
+        for value, members in values.items():
+            title = f"{t(views.FACETS[kind])}：{value}"
+            yield from views.paged(
+                "browse", f"{kind}-{views.slug(value)}", title, members, site.today, t
+            )
+    yield "browse/index.md", t("Browse"), views.FacetIndex(views.facet_groups(found, "../"))
+
+
+def _procedure(site: Site) -> Made:
+    view = procedure.procedure(site.process, site.catalogue)
+    yield "procedure.md", view.title, view
+
+
+def _engagements(site: Site) -> Made:
+    for row in site.rows:
+        view = engagement.engagement_page(
+            row,
+            site.process,
+            site.history,
+            site.documents(row.e),
+            site.catalogue,
+            hide_internal_items=site.hide_internal_items,
+            edit_url=site.edit_url,
+        )
+        yield f"engagements/{row.e.id}/index.md", view.title, view
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "dashboard",
+        N_("Portfolio overview"),
+        lambda s: s.home,
+        "dashboard.html",
+        _dashboard,
+        hide=("toc",),
+    ),
+    Section(
+        "engagements", N_("Engagements"), lambda s: "engagements/index.md", "list.html", _lists
+    ),
+    Section("browse", N_("Browse"), lambda s: "browse/index.md", "list.html", _browse),
+    Section(
+        "procedure",
+        N_("Procedure"),
+        lambda s: "procedure.md",
+        "procedure.html",
+        _procedure,
+        search=True,
+    ),
+    Section(
+        "engagement",
+        None,
+        lambda s: "",
+        "engagement.html",
+        _engagements,
+        hide=("toc", "navigation"),
+    ),
+)
+#: the template of each view type, where a section makes pages of more than one kind
+TEMPLATES = {
+    views.StageIndex: "stages.html",
+    views.FacetIndex: "facets.html",
+}
+
+
+def site_pages(site: Site, templates: Path) -> Iterator[SitePage]:
+    """Every generated page, section by section (``templates``: the workspace's folder)."""
+    site.rows = views.portfolio_rows(site.portfolio)
+    env = environment(templates, site.catalogue)
+    for section in SECTIONS:
+        for path, title, view in section.pages(site):
+            yield SitePage(
+                path,
+                title,
+                _render(env, TEMPLATES.get(type(view), section.template), path, view),
+                search=section.search,
+                search_text=search_text(site.portfolio.get(view.id), site.process)
+                if isinstance(view, engagement.EngagementPage)
+                else "",
+                hide=section.hide,
+            )
+
+
+def _render(env: jinja2.Environment, template: str, path: str, view: Any) -> str:
+    return render(env, template, view=view, root="../" * path.count("/"))
+
+
+def navigation(site: Site, docs: Path) -> list[Any]:
+    """The nav: each section that has an entry, then the workspace's own pages in docs/."""
+    nav: list[Any] = [{site.catalogue(s.nav): s.path(site)} for s in SECTIONS if s.nav is not None]
+    nav += sorted(
+        p.relative_to(docs).as_posix()
+        for p in docs.rglob("*.md")
+        if p.relative_to(docs).as_posix() != site.home
+    )
+    return nav
