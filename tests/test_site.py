@@ -255,3 +255,65 @@ def test_publish_stops_on_errors_and_prints_them(workspace: Path, run) -> None: 
     assert result.exit_code == 1
     assert "engagements/e/index.md:10:1: error unknown-key" in result.out
     assert not (workspace / "build" / "site").exists()
+
+
+def test_a_workspace_template_overrides_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path, ("2025-014-hengtong-logistics",))
+    (root / "templates/site").mkdir()
+    shipped = Path(__file__).parents[1] / "src/docgen/data/site/templates/procedure.html"
+    text = shipped.read_text("utf-8").replace("<h1>{{ view.title }}</h1>",
+                                             "<h1>{{ view.title }}</h1><p>本单位修订版 {{ '<b>' }}</p>")
+    (root / "templates/site/procedure.html").write_text(text, "utf-8")
+    assert run("publish", "--root", str(root)).exit_code == 0
+    page = (root / "build/site/procedure/index.html").read_text("utf-8")
+    assert "本单位修订版 &lt;b&gt;" in page  # the override, and still autoescaped
+    # a broken override is an error naming its file and line, never a traceback
+    (root / "templates/site/procedure.html").write_text("<h1>{{ view.title }</h1>\n", "utf-8")
+    result = run("publish", "--root", str(root))
+    assert result.exit_code != 0
+    assert "templates/site/procedure.html:1" in result.out + result.err
+    (root / "templates/site/procedure.html").write_text("<h1>{{ view.nonsense }}</h1>\n", "utf-8")
+    result = run("publish", "--root", str(root))
+    assert result.exit_code != 0 and "procedure.html:1" in result.out + result.err
+    assert "nonsense" in result.out + result.err
+
+
+def test_edit_links_where_the_workspace_names_a_git_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path, ("2023-009-haixin-semiconductor",))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "docs_dir: docs\n",
+        "docs_dir: docs\nrepo_url: https://git.example.com/zs/portfolio\nedit_uri: _edit/main/docs/\n"), "utf-8")
+    page = (built(root) / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
+    assert ('href="https://git.example.com/zs/portfolio/_edit/main/engagements/'
+            '2023-009-haixin-semiconductor/index.md"') in page and "编辑此项目" in page
+    partner = built(root, "partner") / "engagements/2023-009-haixin-semiconductor/index.html"
+    assert "_edit/main/engagements" not in partner.read_text("utf-8")  # partners edit nothing
+
+
+def test_an_english_workspace_gets_an_english_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path, ("2025-014-hengtong-logistics", "2024-003-jinghua-materials"))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "      process: templates/process.yml", "      process: templates/process.yml\n      language: en"), "utf-8")
+    site = built(root)
+    home = (site / "index.html").read_text("utf-8")
+    for text in ("Portfolio overview", "Engagements by stage", "Upcoming milestones", "Risk heat map",
+                 "Overdue", "Top risk"):
+        assert text in home, text
+    page = (site / "engagements/2025-014-hengtong-logistics/index.html").read_text("utf-8")
+    for text in ("Overview", "Progress", "Documents", "Unified social credit code", "Our investment",
+                 "CNY 60,000,000.00", "Redline 1.0 → 1.1"):
+        assert text in page, text
+    jinghua = (site / "engagements/2024-003-jinghua-materials/index.html").read_text("utf-8")
+    assert "Terminated" in jinghua and "Reason: 对方产品线调整" in jinghua
+    procedure = (site / "procedure/index.html").read_text("utf-8")
+    assert "To leave this stage" in procedure and "Every required checklist item is done" in procedure
+    # no fixed Chinese word is left among the labels (the data stays as the team wrote it)
+    for word in ("项目总览", "概况", "负责人", "离开本阶段须满足", "文件", "数据截至"):
+        for html in (home, page, procedure):
+            assert f">{word}<" not in html, word
+    assert "万元" not in page

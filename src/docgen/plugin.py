@@ -149,8 +149,9 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         portfolio = self.portfolio
         try:
             pages = list(site_pages(self.site, self.root / self.settings.templates))
-        except DocgenError as exc:
-            raise PluginError(f"docgen: {exc.message}") from exc
+        except DocgenError as exc:  # a site template's error, named from the workspace
+            message = exc.message.replace(f"{self.root.resolve()}/", "")
+            raise PluginError(f"docgen: {message}") from exc
         for page in pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(

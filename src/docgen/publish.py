@@ -122,7 +122,7 @@ def build_site(
 
     from docgen.plugin import DocgenPlugin
 
-    with _mkdocs_quiet():
+    with _mkdocs_quiet() as errors:
         try:
             config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
             plugin = config.plugins.get("docgen")
@@ -131,17 +131,37 @@ def build_site(
             plugin.use(portfolio, audience=audience, offline=offline)
             build(config)
         except (Abort, ConfigurationError, PluginError) as exc:
-            raise DocgenError(f"mkdocs build failed: {exc}") from None
+            # MkDocs logs the cause and raises a bare "Aborted with a BuildError!"
+            cause = "\n".join(errors) or str(exc)
+            raise DocgenError(f"mkdocs build failed: {cause}") from None
 
 
 @contextmanager
-def _mkdocs_quiet() -> Iterator[None]:
-    """MkDocs' INFO lines are noise here; its warnings (which fail --strict) still show."""
+def _mkdocs_quiet() -> Iterator[list[str]]:
+    """MkDocs' INFO lines are noise here; its warnings (which fail --strict) still show.
+
+    Yields the messages of the errors MkDocs logs, which say why a build stopped.
+    """
     logger = logging.getLogger("mkdocs")
     previous = logger.level
     logger.setLevel(logging.WARNING)
+    errors: list[str] = []
+    handler = _Collect(errors)
+    logger.addHandler(handler)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        yield
+        yield errors
     finally:
+        logger.removeHandler(handler)
         logger.setLevel(previous)
+
+
+class _Collect(logging.Handler):
+    """Keeps the messages of error records."""
+
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.ERROR)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())

@@ -1,0 +1,87 @@
+"""The site's views as data, without HTML: what each page will show."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from conftest import REPO
+from docgen.history import History
+from docgen.i18n import catalogue
+from docgen.load import load_portfolio
+from docgen.process import load_process
+from docgen.site import charts, views
+from docgen.site.engagement import engagement_page
+from docgen.site.procedure import procedure
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def portfolio():  # type: ignore[no-untyped-def]
+    return load_portfolio(REPO)
+
+
+def test_the_funnel_counts_every_engagement_at_its_stage(portfolio) -> None:  # type: ignore[no-untyped-def]
+    rows = views.portfolio_rows(portfolio)
+    view = views.dashboard(rows, portfolio.process, TODAY, catalogue("zh"), "")
+    by_stage = {s.id: s for s in view.stages}
+    assert sum(s.total for s in view.stages) == len(rows) == 6
+    # 合作评估与优化: one terminated and one renewed, no longer hidden as 0
+    assert by_stage["evaluation"].by_status == {"terminated": 1, "renewed": 1}
+    expected = Counter((r.status.stage_id, r.status.status) for r in rows)
+    assert Counter({(s.id, k): n for s in view.stages for k, n in s.by_status.items()}) == expected
+    # 5 of 6 reached 合作洽谈 or later: the share of those at 前期准备 or beyond that went on
+    assert by_stage["preparation"].onward == pytest.approx(5 / 6)
+    assert by_stage["evaluation"].onward is None
+    assert [label for _, label in view.statuses][:2] == ["进行中", "暂停"]
+
+
+def test_an_engagement_page_says_how_it_ended(portfolio) -> None:  # type: ignore[no-untyped-def]
+    rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
+    page = engagement_page(rows["2024-003-jinghua-materials"], portfolio.process, History(), [],
+                           catalogue("zh"))
+    assert page.closing is not None and page.closing.label == "已终止"
+    assert page.closing.reason and "产品线调整" in page.closing.reason
+    assert [s.state for s in page.steps] == ["done"] * 5  # closed at its last stage
+    assert all(c.passed for c in page.checklists)  # every checklist folded
+    hengtong = engagement_page(rows["2025-014-hengtong-logistics"], portfolio.process, History(), [],
+                               catalogue("zh"))
+    assert [s.state for s in hengtong.steps] == ["done", "done", "done", "current", "upcoming"]
+    assert [c.passed for c in hengtong.checklists] == [True, True, True, False]
+    assert ("我方投入", "6,000 万元") in [(catalogue("zh")(k), v) for k, v in hengtong.terms]
+
+
+def test_procedure_gates_are_said_in_words() -> None:
+    for language in ("zh", "en"):
+        name = "process.yml" if language == "zh" else "process.en.yml"
+        process = load_process(REPO / "src/docgen/data" / name, name)
+        view = procedure(process, catalogue(language))
+        checks = [g.checks for s in view.stages for g in s.entry + s.gates]
+        assert len(checks) >= 8
+        kinds = {"required_items", "items_done", "fields_present", "high_risks_handled",
+                 "document_status", "kpis_with_targets", "plan_with_owners"}
+        assert not [c for c in checks if c in kinds or "_" in c], checks
+    zh = procedure(load_process(REPO / "src/docgen/data/process.yml", "process.yml"), catalogue("zh"))
+    establishment = zh.stages[2]
+    assert any("法律顾问审核" in g.checks for g in establishment.gates)
+    assert any(g.checks == "合作协议已建档，且至少为「已签署」。" for g in establishment.gates)
+
+
+def test_kpi_axis_tells_close_values_apart() -> None:
+    low, high, step = charts._axis([94.2, 96.5, 97.1, 98.0, 91.0])
+    assert 85 <= low <= 91 and 98 <= high <= 100 and step in (1, 2, 2.5)
+    assert charts._axis([48, 62, 75, 0])[0] == 0  # widely spread: from zero
+    assert charts._axis([3.9, 3.4, 3.1, 2.8, 3.6])[0] >= 2
+
+
+def test_notes_stay_text_and_sit_below_the_page_headings() -> None:
+    html = views.notes_html("## 项目概况\n\n<script>x</script> **要点**")
+    assert "<h4>项目概况</h4>" in html and "<script>" not in html and "<strong>要点</strong>" in html
+
+
+def test_chart_text_widths_are_upper_estimates() -> None:
+    assert charts.text_width("合作执行与监控", 13) == 13 * 7
+    assert charts.text_width("2026-Q3", 11) == pytest.approx(11 * 0.62 * 7)
