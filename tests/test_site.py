@@ -314,6 +314,6 @@ def test_an_english_workspace_gets_an_english_site(tmp_path: Path, monkeypatch: 
     assert "To leave this stage" in procedure and "Every required checklist item is done" in procedure
     # no fixed Chinese word is left among the labels (the data stays as the team wrote it)
     for word in ("项目总览", "概况", "负责人", "离开本阶段须满足", "文件", "数据截至"):
-        for html in (home, page, procedure):
-            assert f">{word}<" not in html, word
+        for text in (home, page, procedure):
+            assert f">{word}<" not in text, word
     assert "万元" not in page
