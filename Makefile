@@ -35,6 +35,7 @@ lint: $(BIN)/docgen
 	$(BIN)/mypy
 
 bench: $(BIN)/docgen
+	scripts/system-packages bench
 	$(BIN)/python bench/validate.py
 	$(BIN)/pip install -q -e ".[test,dev,bench]"
 	$(BIN)/python bench/render.py

@@ -8,6 +8,7 @@ import http.server
 import json
 import logging
 import re
+import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -317,3 +318,47 @@ def test_an_english_workspace_gets_an_english_site(tmp_path: Path, monkeypatch: 
         for text in (home, page, procedure):
             assert f">{word}<" not in text, word
     assert "万元" not in page
+
+
+def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path, ("2025-014-hengtong-logistics", "2023-009-haixin-semiconductor",
+                                   "2024-003-jinghua-materials"))
+    site = built(root)
+    hengtong = site / "engagements/2025-014-hengtong-logistics/index.html"
+    haixin = site / "engagements/2023-009-haixin-semiconductor/index.html"
+    home = site / "index.html"
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (hengtong, haixin, home)}
+    time.sleep(0.05)
+    # one engagement changes: its page is made again, the other is kept as it was
+    index = root / "engagements/2025-014-hengtong-logistics/index.md"
+    index.write_text(index.read_text("utf-8").replace("summary: ", "summary: 第二次发布 ", 1), "utf-8")
+    built(root)
+    assert haixin.stat().st_mtime_ns == before[haixin][0] and haixin.read_bytes() == before[haixin][1]
+    assert hengtong.stat().st_mtime_ns != before[hengtong][0]
+    assert "第二次发布" in hengtong.read_text("utf-8")
+    assert home.stat().st_mtime_ns != before[home][0]  # the dashboard is always made afresh
+    # a site template changes: every page is made again
+    (root / "templates/site").mkdir()
+    shipped = Path(__file__).parents[1] / "src/docgen/data/site/templates/engagement.html"
+    (root / "templates/site/engagement.html").write_text(
+        shipped.read_text("utf-8") + "<p>模板已改</p>\n", "utf-8")
+    built(root)
+    assert "模板已改" in haixin.read_text("utf-8") and "模板已改" in hengtong.read_text("utf-8")
+    # an engagement that is gone leaves nothing behind, documents included
+    shutil.rmtree(root / "engagements/2024-003-jinghua-materials")
+    built(root)
+    assert not (site / "engagements/2024-003-jinghua-materials").exists()
+    assert haixin.is_file() and (site / "engagements/2023-009-haixin-semiconductor/documents").is_dir()
+    # a partner site: an engagement made internal since the last build is taken out
+    partner = built(root, "partner")
+    assert (partner / "engagements/2023-009-haixin-semiconductor/index.html").is_file()
+    index = root / "engagements/2023-009-haixin-semiconductor/index.md"
+    index.write_text(index.read_text("utf-8").replace("visibility: partner", "visibility: internal"), "utf-8")
+    assert built(root, "partner") == partner
+    assert not (partner / "engagements/2023-009-haixin-semiconductor").exists()
+    assert not [p for p in partner.rglob("*") if "haixin" in p.as_posix()]
+    assert sorted(os.listdir(root / "build/pages")) == ["internal", "partner"]

@@ -48,6 +48,8 @@ class Sourced(Generic[T]):
     data: T
     source_map: SourceMap
     body: str = ""
+    #: the file's content hash (what caches of things made from it are keyed by)
+    digest: str = ""
 
     def at(self, *loc: str | int) -> Location:
         """The location of the value at ``loc`` in this file."""
@@ -107,7 +109,7 @@ class _FileLoader:
         self.bundle = bundle
         self.seen: set[str] = set()
 
-    def _parse(self, file: Path, rel: str) -> SourceFile:
+    def _parse(self, file: Path, rel: str) -> tuple[SourceFile, str]:
         raw = read_bytes(file, rel, max_bytes=self.max_bytes)
         key = digest(raw)
         self.seen.add(rel)
@@ -120,11 +122,11 @@ class _FileLoader:
             self.bundle.put(rel, key, cached)
         if isinstance(cached, Diagnostic):
             raise FileProblem(cached)
-        return cast(SourceFile, cached)
+        return cast(SourceFile, cached), key.hex()
 
     def read(self, file: Path, rel: str, model: type[T]) -> Sourced[T] | None:
         try:
-            source = self._parse(file, rel)
+            source, key = self._parse(file, rel)
         except FileProblem as exc:
             self.diagnostics.append(exc.diagnostic)
             return None
@@ -133,7 +135,7 @@ class _FileLoader:
         if data is None:
             self.diagnostics.extend(diags)
             return None
-        return Sourced(rel, data, source.source_map, source.body)
+        return Sourced(rel, data, source.source_map, source.body, key)
 
     def close(self) -> None:
         """Forget cached files that are gone (the caller saves the bundle)."""
@@ -260,7 +262,7 @@ def engagement_codes(workspace: Workspace, folders: Iterable[Path]) -> list[Code
         try:
             # read through the cache, never written back: one file is not the whole bundle
             loader = _FileLoader(workspace, cache.bundle(folder.name), [])
-            source = loader._parse(folder / "index.md", rel)
+            source, _ = loader._parse(folder / "index.md", rel)
         except FileProblem:
             continue
         code = source.data.get("code")

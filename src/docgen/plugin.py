@@ -39,6 +39,7 @@ from docgen.render.run import documents_dir
 from docgen.site import offline
 from docgen.site.documents import DocumentFile, document_files
 from docgen.site.html import join_blocks, split_blocks
+from docgen.site.page_cache import PageCache
 from docgen.site.registry import Site, navigation, site_pages
 from docgen.site.search import add_to_index, fix_query_segmentation, user_dictionary
 from docgen.validate import validate_portfolio
@@ -67,6 +68,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
 
     def __init__(self) -> None:
         self.given: Portfolio | None = None  # from `use`: loaded and validated already
+        self.page_cache: PageCache | None = None  # from `use`: engagement pages kept
+        self.pages: set[str] = set()  # every page's path in the site (for the clean-up)
         self.offline = False  # from `docgen publish --offline`: the site works from disk
         self.portfolio: Portfolio | None = None
         self.root = Path(".")
@@ -78,14 +81,22 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.site: Site | None = None
 
     def use(
-        self, portfolio: Portfolio | None, *, audience: Audience, offline: bool = False
+        self,
+        portfolio: Portfolio | None,
+        *,
+        audience: Audience,
+        offline: bool = False,
+        pages: PageCache | None = None,
     ) -> None:
         """Build for ``audience``, from ``portfolio`` when given (loaded and validated).
+
+        ``pages`` keeps engagement pages between builds (see `docgen.site.page_cache`).
 
         `docgen.publish` calls this on the plugin in the config it loaded, so the build
         does not load the workspace a second time.
         """
         self.given = portfolio
+        self.page_cache = pages
         settings: Any = self.config  # the docgen section, as MkDocs loaded it
         settings["audience"] = audience
         self.offline = offline
@@ -123,6 +134,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             hide_internal_items=self.audience != "internal",
             left_out=portfolio.left_out if self.audience == "internal" else [],
             edit_url=_edit_url(config) if self.audience == "internal" else lambda path: None,
+            page_cache=self.page_cache,
         )
         if config.nav is None:
             config.nav = navigation(self.site, docs)
@@ -152,6 +164,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         except DocgenError as exc:  # a site template's error, named from the workspace
             message = exc.message.replace(f"{self.root.resolve()}/", "")
             raise PluginError(f"docgen: {message}") from exc
+        cache = self.page_cache
+        made = set()
         for page in pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -163,9 +177,19 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
                     location = page.path.removesuffix(".md") + ".html"
                 text = show_controls(page.search_text)
                 self.search_entries.append((location, page.title, text))
-            markdown, blocks = split_blocks(page.text)
-            self.blocks[page.path] = blocks
-            files.append(File.generated(config, page.path, content=markdown))
+            if cache is not None and page.key:
+                if not page.kept:
+                    cache.put(page.path, page.key, page.text, page.title, page.search_text)
+                files.append(cache.file(page.path, config))
+            else:
+                made.add(page.path)
+                files.append(File.generated(config, page.path, content=page.text))
+        # in a dirty build MkDocs skips pages it thinks unchanged: only kept engagement
+        # pages may be skipped; every other page is made again (the search index needs it)
+        for file in files.documentation_pages():
+            if file.src_uri not in made and (cache is None or file.src_uri not in cache.used):
+                setattr(file, "is_modified", _always)  # noqa: B010 - an instance's own answer
+        self.pages = {file.dest_uri for file in files}
         css = resources.files("docgen.data").joinpath("site/docgen.css").read_text("utf-8")
         files.append(File.generated(config, CSS, content=css))
         if self.offline:
@@ -192,6 +216,14 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
                 and is_inside(self.root, e.folder / record.data.executed.file)
             ]
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        """Take a generated page's HTML blocks out before Python-Markdown parses it."""
+        if "<docgen-block>" not in markdown:
+            return markdown
+        markdown, blocks = split_blocks(markdown)
+        self.blocks[page.file.src_uri] = blocks
+        return markdown
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
         """Put a generated page's HTML blocks back in place of their placeholders."""
@@ -221,6 +253,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             log.info("docgen: Material's search worker has changed; query segmentation left as is")
         if self.offline:
             offline.inline_index(site)
+        _remove_stale(site, self.pages)
         for source, target in self.downloads:
             _link_or_copy(source, site / target)
         lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
@@ -252,6 +285,29 @@ def _edit_url(config: Any) -> Any:
     base_uri = edit.removesuffix(docs) if edit.endswith(docs) else edit
     prefix = urllib.parse.urljoin(repo.rstrip("/") + "/", base_uri)
     return lambda path: prefix.rstrip("/") + "/" + urllib.parse.quote(path)
+
+
+def _always() -> bool:
+    return True
+
+
+def _remove_stale(site: Path, pages: set[str]) -> None:
+    """Remove what earlier builds left under the generated sections and is no page now.
+
+    A dirty build keeps the site folder: an engagement that is gone (or no longer for
+    this audience) must not stay.  Its documents go too; they are linked in afresh.
+    """
+    for section in ("engagements", "browse"):
+        folder = site / section
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*"), reverse=True):
+            rel = path.relative_to(site).as_posix()
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel not in pages:
+                path.unlink()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -6,6 +6,7 @@ broken link or any warning fails the publish, as ``mkdocs build --strict`` would
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -17,6 +18,8 @@ from docgen.audience import Audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
 from docgen.load import Portfolio, load_portfolio
 from docgen.render.run import RenderReport, render_documents
+from docgen.site.page_cache import DirtyBuildNotice, PageCache, build_digest
+from docgen.site.templates import digest as templates_digest
 from docgen.validate import validate_portfolio
 from docgen.workspace import open_workspace
 
@@ -122,18 +125,42 @@ def build_site(
 
     from docgen.plugin import DocgenPlugin
 
+    pages = _page_cache(portfolio, audience, offline) if portfolio is not None else None
+    built = False
     with _mkdocs_quiet() as errors:
         try:
             config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
             plugin = config.plugins.get("docgen")
             if not isinstance(plugin, DocgenPlugin):
                 raise DocgenError("mkdocs.yml does not list the docgen plugin under plugins:")
-            plugin.use(portfolio, audience=audience, offline=offline)
-            build(config)
+            plugin.use(portfolio, audience=audience, offline=offline, pages=pages)
+            build(config, dirty=pages is not None and pages.built_into(site_dir))
+            built = True
         except (Abort, ConfigurationError, PluginError) as exc:
             # MkDocs logs the cause and raises a bare "Aborted with a BuildError!"
             cause = "\n".join(errors) or str(exc)
             raise DocgenError(f"mkdocs build failed: {cause}") from None
+        finally:
+            if pages is not None:  # a failed build is not one to build onto
+                pages.save(site_dir if built else None)
+
+
+def _page_cache(portfolio: Portfolio, audience: Audience, offline: bool) -> PageCache:
+    """The engagement pages kept for this site, under the digest of all they share."""
+    workspace = portfolio.workspace
+    settings = workspace.config
+    build = build_digest(
+        workspace.root,
+        workspace.root / "mkdocs.yml",
+        [
+            audience,
+            offline,
+            templates_digest(workspace.root / settings.templates),
+            hashlib.sha1(workspace.process_file.read_bytes()).hexdigest(),
+        ],
+    )
+    name = audience + ("-offline" if offline else "")
+    return PageCache(workspace.root / settings.output / "pages" / name, build)
 
 
 @contextmanager
@@ -148,10 +175,13 @@ def _mkdocs_quiet() -> Iterator[list[str]]:
     errors: list[str] = []
     handler = _Collect(errors)
     logger.addHandler(handler)
+    notice = DirtyBuildNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         yield errors
     finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
         logger.removeHandler(handler)
         logger.setLevel(previous)
 

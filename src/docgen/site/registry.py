@@ -25,6 +25,7 @@ from docgen.process import Process
 from docgen.site import engagement, procedure, views
 from docgen.site.documents import DocumentFile
 from docgen.site.html import block
+from docgen.site.page_cache import CachedPage, PageCache, page_key
 from docgen.site.search import search_text
 from docgen.site.templates import environment, render
 
@@ -44,6 +45,8 @@ class Site:
     left_out: list[str] = field(default_factory=list)
     #: the edit page of a workspace file, where the workspace names a git host
     edit_url: Callable[[str], str | None] = lambda path: None
+    #: engagement pages kept from the last build (`docgen publish` only)
+    page_cache: PageCache | None = None
     rows: list[views.Row] = field(default_factory=list)
 
     @property
@@ -64,6 +67,10 @@ class SitePage:
     search_text: str = ""
     #: parts of Material's layout this page hides (``toc``, ``navigation``)
     hide: tuple[str, ...] = ()
+    #: the key of its inputs, for the page cache ("" when not cached)
+    key: str = ""
+    #: unchanged since the last build: the page cache's file serves, ``html`` is empty
+    kept: bool = False
 
     @property
     def text(self) -> str:
@@ -148,18 +155,59 @@ def _procedure(site: Site) -> Made:
     yield "procedure.md", view.title, view
 
 
+@dataclass(frozen=True)
+class Kept:
+    """An engagement page whose every input is unchanged: its kept file serves."""
+
+    page: CachedPage
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """An engagement page made afresh, with the key of its inputs for the page cache."""
+
+    view: engagement.EngagementPage
+    key: str
+    search_text: str
+
+
 def _engagements(site: Site) -> Made:
+    cache = site.page_cache
     for row in site.rows:
+        path = f"engagements/{row.e.id}/index.md"
+        documents = site.documents(row.e)
+        key = ""
+        if cache is not None:
+            key = page_key(
+                sorted(_sources(row.e)),
+                sorted(row.e.broken),
+                documents,
+                [r.commit for r in site.history.for_files(engagement.files_of(row.e), limit=15)],
+                site.edit_url(row.e.index.path) if row.e.index else None,
+                site.hide_internal_items,
+            )
+            kept = cache.get(path, key)
+            if kept is not None:
+                yield path, kept.title, Kept(kept)
+                continue
         view = engagement.engagement_page(
             row,
             site.process,
             site.history,
-            site.documents(row.e),
+            documents,
             site.catalogue,
             hide_internal_items=site.hide_internal_items,
             edit_url=site.edit_url,
         )
-        yield f"engagements/{row.e.id}/index.md", view.title, view
+        yield path, view.title, Fresh(view, key, search_text(row.e, site.process))
+
+
+def _sources(e: Engagement) -> Iterator[tuple[str, str]]:
+    """(path, content hash) of every file the engagement was loaded from."""
+    files = [e.index, e.risks, e.kpis, e.plan, e.survey, *e.stages.values(), *e.meetings]
+    for sourced in [*files, *e.documents.values()]:
+        if sourced is not None:
+            yield sourced.path, sourced.digest
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -200,20 +248,38 @@ TEMPLATES = {
 
 
 def site_pages(site: Site, templates: Path) -> Iterator[SitePage]:
-    """Every generated page, section by section (``templates``: the workspace's folder)."""
+    """Every generated page, section by section (``templates``: the workspace's folder).
+
+    With a page cache, an unchanged engagement page comes back ``kept`` (no HTML: its
+    file serves); a page made afresh carries the ``key`` to keep it under.
+    """
     site.rows = views.portfolio_rows(site.portfolio)
     env = environment(templates, site.catalogue)
     for section in SECTIONS:
         for path, title, view in section.pages(site):
+            if isinstance(view, Kept):
+                yield SitePage(
+                    path,
+                    title,
+                    "",
+                    section.search,
+                    view.page.search_text,
+                    section.hide,
+                    key=view.page.key,
+                    kept=True,
+                )
+                continue
+            key = words = ""
+            if isinstance(view, Fresh):
+                key, words, view = view.key, view.search_text, view.view
             yield SitePage(
                 path,
                 title,
                 _render(env, TEMPLATES.get(type(view), section.template), path, view),
                 search=section.search,
-                search_text=search_text(site.portfolio.get(view.id), site.process)
-                if isinstance(view, engagement.EngagementPage)
-                else "",
+                search_text=words,
                 hide=section.hide,
+                key=key,
             )
 
 
