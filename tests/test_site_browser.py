@@ -104,6 +104,13 @@ _SVG_TEXT = """() => [...document.querySelectorAll('svg.docgen-chart')]
   })"""
 
 
+# how far the widest horizontal scroller in the visible section hides its content
+_HIDDEN = """() => Math.max(0, ...[...document.querySelectorAll('.docgen-tabs .tabbed-block *')]
+    .filter(e => e.getBoundingClientRect().height > 0
+                 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .map(e => e.scrollWidth - e.clientWidth))"""
+
+
 def _charts_fit(page, where: str) -> int:  # type: ignore[no-untyped-def]
     texts = page.evaluate(_SVG_TEXT)
     outside = [t["text"] for t in texts if not t["inside"]]
@@ -163,6 +170,9 @@ def test_engagement_sections_switch_and_charts_fit(browser, served: str, languag
                     .map(b => b.getBoundingClientRect().height > 0)""")
                 assert visible == [j == i for j in range(len(labels))], (tab, visible)
                 _charts_fit(page, f"{path}#{tab} at {width}px")
+                if width == 1280:  # on a desktop no table hides columns behind a scroll
+                    hidden = page.evaluate(_HIDDEN)
+                    assert hidden <= 1, (path, tab, hidden)
             if path == HENGTONG:
                 page.click(f"label#{labels[0][0]}")
                 page.wait_for_timeout(300)

@@ -77,6 +77,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.blocks: dict[str, list[str]] = {}  # generated page → its HTML blocks
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
         self.downloads: list[tuple[Path, str]] = []  # rendered .docx/.pdf → path in the site
+        self.found: dict[str, list[DocumentFile]] = {}  # engagement → its documents
         self.settings = WorkspaceConfig()  # the docgen section, as `open_workspace` read it
         self.site: Site | None = None
 
@@ -104,7 +105,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
     def on_config(self, config: Any) -> Any:
         """Load and validate the engagements; set the navigation and the search words."""
         # MkDocs reuses a plugin instance across builds in one process: start afresh
-        self.blocks, self.search_entries, self.downloads = {}, [], []
+        self.blocks, self.search_entries, self.downloads, self.found = {}, [], [], {}
         self.root = Path(config.config_file_path).parent
         try:
             if self.given is not None and self.given.workspace.root == self.root.resolve():
@@ -147,13 +148,16 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         return config
 
     def _documents(self, e: Any) -> list[DocumentFile]:
+        """The rendered documents of ``e`` this audience may download (listed once)."""
         assert self.portfolio is not None
-        out = documents_dir(self.portfolio.workspace, self.audience)
-        return [
-            found
-            for found in document_files(out, e)
-            if document_visible(self.portfolio.process, e, found.doc_id, self.audience)
-        ]
+        if e.id not in self.found:
+            out = documents_dir(self.portfolio.workspace, self.audience)
+            self.found[e.id] = [
+                found
+                for found in document_files(out, e)
+                if document_visible(self.portfolio.process, e, found.doc_id, self.audience)
+            ]
+        return self.found[e.id]
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         """Add the generated pages, the stylesheet and the rendered documents."""
@@ -253,7 +257,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             log.info("docgen: Material's search worker has changed; query segmentation left as is")
         if self.offline:
             offline.inline_index(site)
-        _remove_stale(site, self.pages)
+        _remove_stale(site, self.pages | {target for _, target in self.downloads})
         for source, target in self.downloads:
             _link_or_copy(source, site / target)
         lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
@@ -291,27 +295,47 @@ def _always() -> bool:
     return True
 
 
-def _remove_stale(site: Path, pages: set[str]) -> None:
+def _remove_stale(site: Path, keep: set[str]) -> None:
     """Remove what earlier builds left under the generated sections and is no page now.
 
     A dirty build keeps the site folder: an engagement that is gone (or no longer for
-    this audience) must not stay.  Its documents go too; they are linked in afresh.
+    this audience) must not stay, nor a document no longer made.  ``keep``: the site's
+    pages and downloads, as paths from its root.
     """
+    engagements = {path.split("/")[1] for path in keep if path.startswith("engagements/")}
     for section in ("engagements", "browse"):
-        folder = site / section
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*"), reverse=True):
-            rel = path.relative_to(site).as_posix()
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif rel not in pages:
-                path.unlink()
+        for entry in _scan(site / section):
+            if section == "engagements" and entry.is_dir() and entry.name not in engagements:
+                shutil.rmtree(entry.path)  # an engagement that is gone, documents and all
+            else:
+                _remove_unkept(Path(entry.path), f"{section}/{entry.name}", keep)
+
+
+def _remove_unkept(path: Path, rel: str, keep: set[str]) -> None:
+    if path.is_dir() and not path.is_symlink():
+        for entry in _scan(path):
+            _remove_unkept(Path(entry.path), f"{rel}/{entry.name}", keep)
+        if not any(path.iterdir()):
+            path.rmdir()
+    elif rel not in keep:
+        path.unlink()
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
     """Hard-link a rendered document into the site (a copy across file systems)."""
+    try:
+        if os.path.samefile(source, target):
+            return  # linked by an earlier build, and the document is unchanged since
+    except OSError:
+        pass
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     try:

@@ -28,6 +28,7 @@ from docgen.diagnostics import Diagnostic, DocgenError, sort_key
 from docgen.history import History, read_history
 from docgen.load import Engagement, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
+from docgen.paths import is_inside
 from docgen.process import Process
 from docgen.render.build import Side, build_docx, build_redline, revision_author
 from docgen.render.documents import (
@@ -287,11 +288,23 @@ def inputs_digest(workspace: Workspace, request: _Request, name: str) -> str:
     """Every byte of the engagement's files and their commits, with the shared context."""
     h = hashlib.sha256(request.context.encode())
     folder = workspace.engagements_dir / name
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = workspace.rel(path)
+    base = workspace.rel(folder)
+    files = []  # (path parts from the folder, absolute path): os.walk, not pathlib, for speed
+    for top, _dirs, names in os.walk(folder):
+        inner = os.path.relpath(top, folder)
+        parts = () if inner == "." else tuple(inner.split(os.sep))
+        for n in names:
+            path = os.path.join(top, n)
+            if os.path.islink(path) and not is_inside(workspace.root, path):
+                continue  # never read outside the workspace
+            if os.path.isfile(path):
+                files.append(((*parts, n), path))
+    for parts, path in sorted(files):
+        rel = "/".join((base, *parts))
         h.update(rel.encode("utf-8") + b"\0")
         try:
-            h.update(path.read_bytes())
+            with open(path, "rb") as f:
+                h.update(f.read())
         except OSError:
             h.update(b"\1unreadable")
         for revision in request.history.for_files([rel], limit=1):

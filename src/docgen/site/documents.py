@@ -6,11 +6,14 @@ output folder; this finds what is there, so a page never links a file that was n
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 from docgen.load import Engagement
-from docgen.render.frozen import frozen_versions, previous_version, redline_name, version_name
+from docgen.model import VERSION_PATTERN, version_key
+from docgen.render.frozen import frozen_versions, redline_name, version_name
 
 
 class DocumentFile(NamedTuple):
@@ -26,33 +29,56 @@ class DocumentFile(NamedTuple):
 
 
 def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
-    """The rendered .docx files of ``e`` in ``out_dir``, with PDFs, redlines and versions."""
+    """The rendered .docx files of ``e`` in ``out_dir``, with PDFs, redlines and versions.
+
+    One listing of each folder answers every question (a thousand engagements make ten
+    thousand files), and each document's frozen versions are read once.
+    """
     folder = out_dir / e.id
-    if not folder.is_dir():
+    names = _listing(folder)
+    if not names:
         return []
+    made = {
+        "versions": {f"versions/{n}" for n in _listing(folder / "versions")},
+        "redlines": {f"redlines/{n}" for n in _listing(folder / "redlines")},
+    }
+    frozen: dict[str, list[tuple[str, str]]] = {}
     found = []
-    for path in sorted(folder.glob("*.docx")):
-        stem, _, language = path.stem.partition(".")
+    for name in sorted(n for n in names if n.endswith(".docx")):
+        stem, _, language = name.removesuffix(".docx").partition(".")
+        language = language or "zh"
         suffix = "English" if language == "en" else ""
         doc_id = stem
         if stem.startswith("meeting-minutes-"):
             doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
-        pdf = path.with_suffix(".pdf")
-        frozen = [v for v, lang, _ in frozen_versions(e, doc_id) if lang == (language or "zh")]
+        if doc_id not in frozen:
+            frozen[doc_id] = [(v, lang) for v, lang, _ in frozen_versions(e, doc_id)]
+        versions = [v for v, lang in frozen[doc_id] if lang == language]
         earlier = {}
-        for version in frozen:
-            name = version_name(e.id, path.name, version)
-            if (out_dir / name).is_file():
-                earlier[version] = name.removeprefix(f"{e.id}/")
+        for version in versions:
+            rel = version_name(e.id, name, version).removeprefix(f"{e.id}/")
+            if rel in made["versions"]:
+                earlier[version] = rel
         redline = compared = ""
         record = e.documents.get(doc_id)
         current = record.data.version if record else None
-        before = previous_version(e, doc_id, language or "zh", current) if current else None
-        if before is not None and current is not None:
-            name = redline_name(e.id, path.name, before[0], current)
-            if (out_dir / name).is_file():
-                redline = name.removeprefix(f"{e.id}/")
-                compared = f"{before[0]} → {current}"
-        pdf_name = pdf.name if pdf.is_file() else ""
-        found.append(DocumentFile(doc_id, suffix, path.name, pdf_name, redline, earlier, compared))
+        ordered = current is not None and re.fullmatch(VERSION_PATTERN, current)
+        older = [v for v in versions if ordered and version_key(v) < version_key(current or "")]
+        if older and current is not None:
+            rel = redline_name(e.id, name, older[-1], current).removeprefix(f"{e.id}/")
+            if rel in made["redlines"]:
+                redline, compared = rel, f"{older[-1]} → {current}"
+        pdf = name.removesuffix(".docx") + ".pdf"
+        found.append(
+            DocumentFile(
+                doc_id, suffix, name, pdf if pdf in names else "", redline, earlier, compared
+            )
+        )
     return found
+
+
+def _listing(folder: Path) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
