@@ -5,6 +5,7 @@ No business logic lives here.  `DocgenError` is caught once, in `main`.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -36,7 +37,9 @@ root_option = click.option(
 def _console(err: bool = False) -> Console:
     stream = sys.stderr if err else sys.stdout
     tty = stream.isatty()
-    return Console(file=stream, width=None if tty else 200, no_color=not tty, highlight=False)
+    # a pipe gets wide lines, unless COLUMNS says how wide (rich reads it)
+    width = None if tty or os.environ.get("COLUMNS") else 200
+    return Console(file=stream, width=width, no_color=not tty, highlight=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -78,6 +78,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
         self.downloads: list[tuple[Path, str]] = []  # rendered .docx/.pdf → path in the site
         self.found: dict[str, list[DocumentFile]] = {}  # engagement → its documents
+        self.generated: set[str] = set()  # the pages docgen made (their HTML blocks)
         self.settings = WorkspaceConfig()  # the docgen section, as `open_workspace` read it
         self.site: Site | None = None
 
@@ -194,6 +195,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             if file.src_uri not in made and (cache is None or file.src_uri not in cache.used):
                 setattr(file, "is_modified", _always)  # noqa: B010 - an instance's own answer
         self.pages = {file.dest_uri for file in files}
+        self.generated = {page.path for page in pages}
         css = resources.files("docgen.data").joinpath("site/docgen.css").read_text("utf-8")
         files.append(File.generated(config, CSS, content=css))
         if self.offline:
@@ -223,8 +225,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         """Take a generated page's HTML blocks out before Python-Markdown parses it."""
-        if "<docgen-block>" not in markdown:
-            return markdown
+        if page.file.src_uri not in self.generated:
+            return markdown  # the team's own pages in docs/ are markdown throughout
         markdown, blocks = split_blocks(markdown)
         self.blocks[page.file.src_uri] = blocks
         return markdown

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -100,38 +102,77 @@ def _stage_text(row: EngagementStatus) -> str:
     return f"{mark} {row.stage_title}"
 
 
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    priority: int  # the column a narrow terminal drops first has the highest number
+    cells: list[Text | str]
+    options: dict[str, object]
+
+
 def print_portfolio(
     console: Console, rows: Sequence[EngagementStatus], process: Process, today: date
 ) -> None:
-    """The portfolio table: stage, progress, owner, next due, overdue, highest risk."""
-    table = Table(title=f"招商合作项目 · {today}", title_justify="left", header_style="bold")
-    table.add_column("项目", no_wrap=True)
-    table.add_column("名称", min_width=12, max_width=26, overflow="fold")
-    table.add_column("阶段", no_wrap=True)
-    table.add_column("各阶段进度", justify="right", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
-    table.add_column("负责人", no_wrap=True)
-    table.add_column("下一截止", max_width=24, no_wrap=True, overflow="ellipsis")
-    table.add_column("逾期", justify="right", no_wrap=True)
-    table.add_column("最高风险", max_width=22, no_wrap=True, overflow="ellipsis")
+    """The portfolio table: stage, progress, owner, next due, overdue, highest risk.
+
+    On a narrow terminal the lowest-priority columns go first (the stage progress, the
+    status, the top risk …); the engagement's name never goes, it wraps.
+    """
+    cells: dict[str, list[Text | str]] = {k: [] for k in _COLUMNS}
     for row in rows:
         current = row.progress[row.stage_number] if row.stage_number >= 0 else None
         glyphs = "".join(_progress_glyph(p.ratio, p.settled) for p in row.progress)
-        progress = f"{glyphs} {current.settled}/{current.required}" if current else glyphs
         nxt = row.next_due(today)
         overdue = len(row.overdue(today))
-        table.add_row(
-            row.id,
-            Text(row.title),
-            _stage_text(row),
-            progress,
-            row.status,
-            Text(row.owner),
-            Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim"),
-            Text(str(overdue), style="bold red" if overdue else "dim"),
-            _risk_text(row, process),
+        cells["项目"].append(row.id)
+        cells["名称"].append(Text(row.title))
+        cells["阶段"].append(_stage_text(row))
+        cells["各阶段进度"].append(
+            f"{glyphs} {current.settled}/{current.required}" if current else glyphs
         )
+        cells["状态"].append(row.status)
+        cells["负责人"].append(Text(row.owner))
+        cells["下一截止"].append(
+            Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim")
+        )
+        cells["逾期"].append(Text(str(overdue), style="bold red" if overdue else "dim"))
+        cells["最高风险"].append(_risk_text(row, process))
+    columns = [_Column(h, p, cells[h], o) for h, (p, o) in _COLUMNS.items()]
+    while _needed(columns) > console.width and len(columns) > 1:
+        columns.remove(max(columns, key=lambda c: c.priority))
+    table = Table(title=f"招商合作项目 · {today}", title_justify="left", header_style="bold")
+    for column in columns:
+        table.add_column(column.header, **column.options)  # type: ignore[arg-type]
+    for i in range(len(rows)):
+        table.add_row(*(c.cells[i] for c in columns))
     console.print(table)
+
+
+#: header → (priority, options); the name wraps (fold) and is never dropped
+_COLUMNS: dict[str, tuple[int, dict[str, object]]] = {
+    "项目": (2, {"no_wrap": True}),
+    "名称": (0, {"min_width": 10, "overflow": "fold", "ratio": 1}),
+    "阶段": (1, {"no_wrap": True}),
+    "各阶段进度": (8, {"justify": "right", "no_wrap": True}),
+    "状态": (7, {"no_wrap": True}),
+    "负责人": (3, {"no_wrap": True}),
+    "下一截止": (5, {"max_width": 24, "no_wrap": True, "overflow": "ellipsis"}),
+    "逾期": (4, {"justify": "right", "no_wrap": True}),
+    "最高风险": (6, {"max_width": 22, "no_wrap": True, "overflow": "ellipsis"}),
+}
+
+
+def _needed(columns: list[_Column]) -> int:
+    """The width the columns need: each its widest cell (the name at its minimum)."""
+    total = 1  # the table's left border
+    for c in columns:
+        widest = max([cell_len(c.header), *(cell_len(str(x)) for x in c.cells)])
+        if "min_width" in c.options:
+            widest = int(c.options["min_width"])  # type: ignore[call-overload]
+        if "max_width" in c.options:
+            widest = min(widest, int(c.options["max_width"]))  # type: ignore[call-overload]
+        total += widest + 3  # padding and the border after it
+    return total
 
 
 def status_json(rows: Sequence[EngagementStatus], today: date) -> str:

@@ -1,0 +1,38 @@
+"""`docgen status` on terminals of every width, and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from conftest import copy_samples
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+def test_status_keeps_the_name_on_narrow_terminals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   run, width: int) -> None:  # type: ignore[no-untyped-def]
+    root = copy_samples(tmp_path)
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = run("status", "--root", str(root))
+    assert result.exit_code == 0, result.err
+    lines = result.out.splitlines()
+    assert max(cell_len(line.rstrip()) for line in lines) <= width
+    header = next(line for line in lines if "项目" in line and "名称" in line)
+    assert "阶段" in header
+    if width >= 100:
+        assert "负责人" in header and "逾期" in header
+    # read the name column back, its folded lines joined, row by row
+    columns = [c.strip() for c in header.strip("┃").split("┃")]
+    names: list[str] = []
+    for line in lines:
+        if not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("│").split("│")]
+        if cells[0]:
+            names.append("")
+        names[-1] += cells[columns.index("名称")]
+    titles = [e["title"] for e in json.loads(run("status", "--format", "json", "--root", str(root)).out)]
+    assert [n.replace(" ", "") for n in names] == [t.replace(" ", "") for t in titles]
