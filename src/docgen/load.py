@@ -6,6 +6,7 @@ is left out of the model, so validation can report everything in one run.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
+from docgen.aliases import Aliases
 from docgen.cache import Bundle, ParseCache, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.model import (
@@ -99,11 +101,22 @@ class Portfolio:
         raise DocgenError(f"no engagement '{engagement_id}'" + (f"; {hint}" if hint else ""))
 
 
+#: the file kinds whose values may be written as titles (`docgen.aliases`)
+_ALIASED: dict[type, str] = {EngagementIndex: "index", RisksFile: "risks", KpisFile: "kpis"}
+
+
 class _FileLoader:
     """Reads the files of one engagement through the parse cache, collecting diagnostics."""
 
-    def __init__(self, workspace: Workspace, bundle: Bundle, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        bundle: Bundle,
+        diagnostics: list[Diagnostic],
+        aliases: Aliases | None = None,
+    ) -> None:
         self.workspace = workspace
+        self.aliases = aliases
         self.diagnostics = diagnostics
         self.max_bytes = workspace.config.max_file_kb * 1024
         self.bundle = bundle
@@ -131,7 +144,12 @@ class _FileLoader:
             self.diagnostics.append(exc.diagnostic)
             return None
         self.diagnostics.extend(source.source_map.findings)
-        data, diags = validate_model(model, source.data, source.source_map)
+        raw, hint = source.data, None
+        aliases, kind = self.aliases, _ALIASED.get(model)
+        if aliases is not None and kind is not None:
+            raw = aliases.normalise(kind, raw)
+            hint = functools.partial(aliases.suggest, kind)
+        data, diags = validate_model(model, raw, source.source_map, hint)
         if data is None:
             self.diagnostics.extend(diags)
             return None
@@ -179,7 +197,7 @@ def load_engagement(
 
     ``bundle`` holds the folder's cached parse results, and takes what is parsed anew.
     """
-    loader = _FileLoader(workspace, bundle or Bundle(folder.name), diagnostics)
+    loader = _FileLoader(workspace, bundle or Bundle(folder.name), diagnostics, process.aliases)
     rel = workspace.rel(folder)
     engagement = Engagement(folder.name, folder, rel)
     stage_files = process.stage_by_file

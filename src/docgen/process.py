@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from docgen.aliases import Aliases, aliases_for
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem
 from docgen.schema import Strict, validate_model
 from docgen.source import SourceMap, read_yaml
@@ -302,6 +303,11 @@ class Process(Strict):
         for ref in self.contract.clauses:
             refs += own if ref.rstrip("?") == MODE_CLAUSES else [ref]
         return [ContractClause(r.rstrip("?"), r.endswith("?")) for r in refs]
+
+    @cached_property
+    def aliases(self) -> Aliases:
+        """The titles (and labels) accepted in place of ids, made once."""
+        return aliases_for(self)
 
     @cached_property
     def items(self) -> dict[str, tuple[Stage, Step, Item]]:

@@ -111,8 +111,15 @@ def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+#: a hint for a value that is none of those allowed at a place: (location, value) → hint
+ValueHint = typing.Callable[[tuple[str | int, ...], object], "str | None"]
+
+
 def schema_diagnostics(
-    exc: ValidationError, model: type[BaseModel], source_map: SourceMap
+    exc: ValidationError,
+    model: type[BaseModel],
+    source_map: SourceMap,
+    hint: ValueHint | None = None,
 ) -> list[Diagnostic]:
     """Translate a pydantic ValidationError into file:line diagnostics with hints."""
     out: list[Diagnostic] = []
@@ -168,7 +175,17 @@ def schema_diagnostics(
                     f"write {fixed}" if fixed else "write dates as YYYY-MM-DD, e.g. 2026-03-16",
                 )
             )
-        elif kind in ("literal_error", "enum") or kind.startswith(("greater_", "less_")):
+        elif kind in ("literal_error", "enum"):
+            given = err.get("input")
+            out.append(
+                where.diagnostic(
+                    "error",
+                    "invalid-value",
+                    f"'{dotted}': {err['msg']}",
+                    (hint(loc, given) if hint else None) or "",
+                )
+            )
+        elif kind.startswith(("greater_", "less_")):
             out.append(where.diagnostic("error", "invalid-value", f"'{dotted}': {err['msg']}"))
         else:
             got = type(err.get("input")).__name__
@@ -196,10 +213,13 @@ def _shadowed(
 
 
 def validate_model(
-    model: type[M], data: dict[str, Any], source_map: SourceMap
+    model: type[M], data: dict[str, Any], source_map: SourceMap, hint: ValueHint | None = None
 ) -> tuple[M | None, list[Diagnostic]]:
-    """Validate ``data`` against ``model``; on failure return diagnostics instead."""
+    """Validate ``data`` against ``model``; on failure return diagnostics instead.
+
+    ``hint`` answers for a value none of those allowed (the titles it may be meant as).
+    """
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, schema_diagnostics(exc, model, source_map)
+        return None, schema_diagnostics(exc, model, source_map, hint)

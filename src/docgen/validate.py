@@ -158,7 +158,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             "error",
             "unknown-stage",
             f"unknown stage '{data.stage}'",
-            did_you_mean(data.stage, process.stage_index),
+            process.aliases.hint("stage", data.stage),
         )
     modes = {m.id for m in process.modes}
     if data.mode not in modes:
@@ -166,7 +166,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             "error",
             "unknown-mode",
             f"unknown cooperation mode '{data.mode}'",
-            did_you_mean(data.mode, modes),
+            process.aliases.hint("mode", data.mode),
         )
     if data.partner.credit_code:
         finding = check_credit_code(data.partner.credit_code)
@@ -355,7 +355,7 @@ def _risks(e: Engagement, process: Process) -> Iterator[Diagnostic]:
                 "error",
                 "unknown-category",
                 f"unknown risk category '{r.category}'",
-                did_you_mean(r.category, categories),
+                process.aliases.hint("category", r.category),
             )
         if r.escalated_to and r.escalated is None:
             yield e.risks.at("risks", i, "escalated_to").diagnostic(

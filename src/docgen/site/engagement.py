@@ -22,7 +22,9 @@ from docgen.model import version_key
 from docgen.process import Process
 from docgen.render.frozen import frozen_versions
 from docgen.site.documents import DocumentFile
-from docgen.site.labels import (
+from docgen.site.views import CLOSED, Row, amount, notes_html
+from docgen.status import EngagementStatus
+from docgen.vocabulary import (
     DISPUTE,
     DOC_STATUS,
     ITEM_STATE,
@@ -30,8 +32,6 @@ from docgen.site.labels import (
     STATUS,
     TASK_STATUS,
 )
-from docgen.site.views import CLOSED, Row, amount, notes_html
-from docgen.status import EngagementStatus
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
-"""Words for the fixed ids a reader meets: statuses, states, rule kinds, fields.
+"""Words for what the site says about rules: gate rules in words, the fields they name.
 
-Each map is id → message id (English, marked with `N_`); `Catalogue.label` translates.
-The process file's own ids (stages, modes, categories) use the process's titles instead.
+The labels of fixed values (statuses, states …) are in `docgen.vocabulary`.
 """
 
 from __future__ import annotations
@@ -9,40 +8,8 @@ from __future__ import annotations
 from docgen import process as p
 from docgen.i18n import N_, Catalogue
 from docgen.process import Process, Rule
+from docgen.vocabulary import DOC_STATUS
 
-STATUS = {
-    "active": N_("Active"),
-    "on-hold": N_("On hold"),
-    "terminated": N_("Terminated"),
-    "completed": N_("Completed"),
-    "renewed": N_("Renewed"),
-}
-DOC_STATUS = {
-    "draft": N_("Draft"),
-    "review": N_("In review"),
-    "approved": N_("Approved"),
-    "signed": N_("Signed"),
-}
-DISPUTE = {
-    "negotiation": N_("Negotiation"),
-    "mediation": N_("Mediation"),
-    "arbitration": N_("Arbitration"),
-    "litigation": N_("Litigation"),
-}
-RISK_STATUS = {
-    "open": N_("Not closed"),
-    "mitigated": N_("Mitigated"),
-    "occurred": N_("Occurred"),
-    "closed": N_("Closed"),
-}
-ITEM_STATE = {"done": N_("Done"), "waived": N_("Not applicable"), "open": N_("Open")}
-TASK_STATUS = {
-    "todo": N_("To do"),
-    "doing": N_("In progress"),
-    "done": N_("Done"),
-    "blocked": N_("Blocked"),
-    "cancelled": N_("Cancelled"),
-}
 #: index.md fields that gate rules name, as a reader calls them
 FIELDS = {
     "terms.profit_split": N_("the profit split"),

@@ -24,10 +24,10 @@ from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement, Portfolio
 from docgen.model import Money
 from docgen.process import Process
-from docgen.site.labels import (
+from docgen.status import DueItem, EngagementStatus, engagement_status
+from docgen.vocabulary import (
     STATUS,
 )
-from docgen.status import DueItem, EngagementStatus, engagement_status
 
 PAGE_SIZE = 100  # engagements per list page
 DASHBOARD_ROWS = 50

@@ -1,0 +1,152 @@
+"""Values written as the titles people see: ``mode: 合资``, ``stage: 合作洽谈``, ``status: 进行中``.
+
+Every value that has an id accepts its title as an alias, and the loader puts the id in
+its place before the file's schema is checked: modes, stages and risk categories by the
+process file's titles; statuses, KPI frequency and direction, and partner size by their
+labels in the catalogue, in Chinese and English (`docgen.vocabulary`), and the few other
+ways people write them (季度, 上市).  Case and surrounding spaces do not matter.  The file
+itself is not changed: a writer (``advance`` …) writes ids where it writes, and leaves
+the user's spelling elsewhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from docgen import vocabulary
+from docgen.i18n import LANGUAGES, catalogue
+
+if TYPE_CHECKING:
+    from docgen.process import Process
+
+#: where each kind of value stands in a file: (file kind, path); "*" is every list item
+PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "mode": [("index", ("mode",))],
+    "stage": [("index", ("stage",))],
+    "status": [("index", ("status",))],
+    "size": [("index", ("partner", "size"))],
+    "category": [("risks", ("risks", "*", "category"))],
+    "frequency": [("kpis", ("kpis", "*", "frequency"))],
+    "direction": [("kpis", ("kpis", "*", "direction"))],
+}
+_FIXED = {
+    "status": vocabulary.STATUS,
+    "size": vocabulary.SIZE,
+    "frequency": vocabulary.FREQUENCY,
+    "direction": vocabulary.DIRECTION,
+}
+
+
+def _matches(path: tuple[str, ...], loc: tuple[str | int, ...]) -> bool:
+    return len(path) == len(loc) and all(p in ("*", q) for p, q in zip(path, loc, strict=True))
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """For each kind of value: every accepted spelling (folded) → its id, and the names."""
+
+    table: Mapping[str, Mapping[str, str]]
+    #: kind → id → the titles it is known by, as written (for hints)
+    names: Mapping[str, Mapping[str, list[str]]]
+
+    def id_of(self, kind: str, value: object) -> str | None:
+        """The id ``value`` stands for (None when it is no known spelling)."""
+        if not isinstance(value, str):
+            return None
+        return self.table.get(kind, {}).get(_fold(value))
+
+    def suggest(self, file_kind: str, loc: tuple[str | int, ...], value: object) -> str | None:
+        """A hint for an unknown value at ``loc`` of a ``file_kind`` file.
+
+        None when no value with an id stands there.
+        """
+        kind = next(
+            (
+                k
+                for k, places in PLACES.items()
+                for where, path in places
+                if where == file_kind and _matches(path, loc)
+            ),
+            None,
+        )
+        if kind is None:
+            return None
+        return self.hint(kind, value)
+
+    def hint(self, kind: str, value: object) -> str:
+        """"Did you mean" among the ids and titles of ``kind``, or the list of them."""
+        names = self.names.get(kind, {})
+        spelled = {name: id_ for id_, titles in names.items() for name in (id_, *titles)}
+        close = difflib.get_close_matches(str(value), list(spelled), n=1, cutoff=0.5)
+        if close:
+            return f"did you mean '{close[0]}' ({spelled[close[0]]})?"
+        return "expected one of: " + "; ".join(
+            f"{id_} ({'、'.join(titles)})" if titles else id_ for id_, titles in names.items()
+        )
+
+    def normalise(self, file_kind: str, data: Any) -> Any:
+        """``data`` with every alias of ``file_kind`` replaced by its id.
+
+        What changes is copied: the parsed original is shared with the parse cache.
+        """
+        for kind, places in PLACES.items():
+            for where, path in places:
+                if where == file_kind:
+                    data = self._replace(data, path, kind)
+        return data
+
+    def _replace(self, data: Any, path: tuple[str, ...], kind: str) -> Any:
+        if not path:
+            found = self.id_of(kind, data)
+            return found if found is not None and found != data else data
+        head, rest = path[0], path[1:]
+        if head == "*":
+            if not isinstance(data, list):
+                return data
+            items = [self._replace(item, rest, kind) for item in data]
+            return items if any(a is not b for a, b in zip(items, data, strict=True)) else data
+        if not isinstance(data, dict) or head not in data:
+            return data
+        value = self._replace(data[head], rest, kind)
+        if value is data[head]:
+            return data
+        copy = dict(data)
+        copy[head] = value
+        return copy
+
+
+def aliases_for(process: Process) -> Aliases:
+    """The aliases a workspace accepts: its process's titles and the fixed labels.
+
+    `Process.aliases` keeps them, made once per process.
+    """
+    table: dict[str, dict[str, str]] = {}
+    titles: dict[str, dict[str, list[str]]] = {}
+
+    def add(kind: str, id_: str, names: Iterable[str]) -> None:
+        spellings = table.setdefault(kind, {})
+        known = titles.setdefault(kind, {}).setdefault(id_, [])
+        for name in (id_, *names):
+            if name and name.strip() and _fold(name) not in spellings:
+                spellings[_fold(name)] = id_
+                if name != id_:
+                    known.append(name.strip())
+
+    for mode in process.modes:
+        add("mode", mode.id, [mode.title])
+    for stage in process.stages:
+        add("stage", stage.id, [stage.title])
+    for category in process.risk.categories:
+        add("category", category.id, [category.title])
+    for kind, labels in _FIXED.items():
+        for id_, message in labels.items():
+            names = [catalogue(language)(message) for language in LANGUAGES]
+            add(kind, id_, [*names, *vocabulary.COLLOQUIAL.get(kind, {}).get(id_, [])])
+    return Aliases(table, titles)

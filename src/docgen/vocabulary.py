@@ -1,0 +1,79 @@
+"""The fixed values of the file formats and the words a reader knows them by.
+
+Each map is id → message id (English, marked with `N_`); `Catalogue.label` translates.
+The site shows these labels, and the loader accepts them — in either language — as
+aliases of the ids (`docgen.aliases`).  The process file's own ids (stages, modes, risk
+categories) use the process's titles instead.
+"""
+
+from __future__ import annotations
+
+from docgen.i18n import N_
+
+STATUS = {
+    "active": N_("Active"),
+    "on-hold": N_("On hold"),
+    "terminated": N_("Terminated"),
+    "completed": N_("Completed"),
+    "renewed": N_("Renewed"),
+}
+DOC_STATUS = {
+    "draft": N_("Draft"),
+    "review": N_("In review"),
+    "approved": N_("Approved"),
+    "signed": N_("Signed"),
+}
+DISPUTE = {
+    "negotiation": N_("Negotiation"),
+    "mediation": N_("Mediation"),
+    "arbitration": N_("Arbitration"),
+    "litigation": N_("Litigation"),
+}
+RISK_STATUS = {
+    "open": N_("Not closed"),
+    "mitigated": N_("Mitigated"),
+    "occurred": N_("Occurred"),
+    "closed": N_("Closed"),
+}
+ITEM_STATE = {"done": N_("Done"), "waived": N_("Not applicable"), "open": N_("Open")}
+TASK_STATUS = {
+    "todo": N_("To do"),
+    "doing": N_("In progress"),
+    "done": N_("Done"),
+    "blocked": N_("Blocked"),
+    "cancelled": N_("Cancelled"),
+}
+FREQUENCY = {
+    "daily": N_("Daily"),
+    "weekly": N_("Weekly"),
+    "monthly": N_("Monthly"),
+    "quarterly": N_("Quarterly"),
+    "yearly": N_("Yearly"),
+}
+DIRECTION = {"up": N_("Higher is better"), "down": N_("Lower is better")}
+SIZE = {
+    "micro": N_("Micro enterprise"),
+    "small": N_("Small enterprise"),
+    "medium": N_("Medium-sized enterprise"),
+    "large": N_("Large enterprise"),
+    "listed": N_("Listed company"),
+}
+#: what people also write for a value, beyond its label in each language
+COLLOQUIAL = {
+    "frequency": {
+        "daily": ["日", "每天", "按日"],
+        "weekly": ["周", "按周", "每星期"],
+        "monthly": ["月", "月度", "按月"],
+        "quarterly": ["季", "季度", "按季", "按季度"],
+        "yearly": ["年", "年度", "按年", "每年度", "annual", "annually"],
+    },
+    "direction": {"up": ["上升", "越大越好", "提高"], "down": ["下降", "越小越好", "降低"]},
+    "size": {
+        "micro": ["微型"],
+        "small": ["小型", "小微"],
+        "medium": ["中型"],
+        "large": ["大型"],
+        "listed": ["上市", "上市企业"],
+    },
+    "status": {"active": ["在谈", "执行中"], "on-hold": ["暂缓", "搁置"], "renewed": ["续约"]},
+}

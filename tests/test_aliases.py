@@ -1,0 +1,86 @@
+"""Values written as the titles people see are read as their ids, and writers write ids."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, copy_samples
+from docgen.load import load_portfolio
+from docgen.workflow import apply, plan_advance
+
+HENGTONG = "2025-014-hengtong-logistics"
+HUAXIN = "2026-008-huaxin-storage"
+
+
+def _replace(path: Path, *pairs: tuple[str, str]) -> None:
+    text = path.read_text("utf-8")
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+
+
+@pytest.fixture
+def titled(tmp_path: Path) -> Path:
+    """恒通 with every value that has an id written as a title, in Chinese or English."""
+    root = copy_samples(tmp_path, (HENGTONG, HUAXIN))
+    e = root / "engagements" / HENGTONG
+    _replace(e / "index.md", ("mode: joint-venture", "mode: 合资"),
+             ("stage: execution", "stage: 合作执行与监控"), ("status: active", "status: 进行中"),
+             ("  size: large", "  size: 大型企业"))
+    _replace(e / "kpis.md", ("direction: down", "direction: 越低越好"),
+             ("frequency: monthly", "frequency: 月度"), ("frequency: quarterly", "frequency: Quarterly"))
+    risks = (e / "risks.md").read_text("utf-8")
+    category = risks.split("category: ", 1)[1].split("\n", 1)[0]
+    titles = {c.id: c.title for c in load_portfolio(root).process.risk.categories}
+    _replace(e / "risks.md", (f"category: {category}", f"category: {titles[category]}"))
+    return root
+
+
+def test_titles_are_accepted_as_ids(titled: Path, run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--format", "json", "--root", str(titled))
+    assert result.exit_code == 0, result.out
+    assert not [d for d in json.loads(result.out)["diagnostics"] if d["severity"] == "error"]
+    e = load_portfolio(titled).get(HENGTONG)
+    assert e.index is not None and e.kpis is not None and e.risks is not None
+    data = e.index.data
+    assert (data.mode, data.stage, data.status, data.partner.size) == (
+        "joint-venture", "execution", "active", "large")
+    assert {k.frequency for k in e.kpis.data.kpis} <= {"monthly", "quarterly"}
+    assert "down" in {k.direction for k in e.kpis.data.kpis}
+    categories = {c.id for c in load_portfolio(titled).process.risk.categories}
+    assert {r.category for r in e.risks.data.risks} <= categories
+    # the documents read the same as from the ids
+    assert run("render", HENGTONG, "--root", str(titled)).exit_code == 0
+
+
+def test_an_unknown_value_is_told_its_closest_title(titled: Path, run) -> None:  # type: ignore[no-untyped-def]
+    e = titled / "engagements" / HENGTONG
+    _replace(e / "index.md", ("mode: 合资", "mode: 合做"))
+    _replace(e / "kpis.md", ("direction: 越低越好", "direction: 越低越号"))
+    result = run("validate", "--format", "json", "--root", str(titled))
+    found = {d["code"]: d for d in json.loads(result.out)["diagnostics"] if d["severity"] == "error"}
+    assert found["unknown-mode"]["hint"] == "did you mean '合资' (joint-venture)?"
+    assert found["unknown-mode"]["line"] == 20
+    assert found["invalid-value"]["hint"] == "did you mean '越低越好' (down)?"
+
+
+def test_writers_write_ids_and_keep_the_users_spelling_elsewhere(tmp_path: Path) -> None:
+    root = copy_samples(tmp_path, (HUAXIN,))
+    e = root / "engagements" / HUAXIN
+    _replace(e / "index.md", ("mode: joint-venture", "mode: 合资"), ("stage: negotiation", "stage: 合作洽谈"))
+    _replace(e / "negotiation.md", ("    owner: 张伟\n    due: 2026-12-15\n", "    done: 2026-11-20\n    by: 张伟\n"))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    plan = plan_advance(load_portfolio(root), HUAXIN, today=date.fromisoformat(TODAY))
+    assert plan.allowed, [d.format() for d in plan.unmet]
+    before = (e / "index.md").read_text("utf-8")
+    apply(plan, root, force=True)
+    after = (e / "index.md").read_text("utf-8")
+    changed = [(a, b) for a, b in zip(before.split("\n"), after.split("\n"), strict=True) if a != b]
+    assert changed == [("stage: 合作洽谈", "stage: establishment")]
+    assert "mode: 合资" in after
