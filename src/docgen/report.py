@@ -132,9 +132,7 @@ def print_portfolio(
         )
         cells["状态"].append(row.status)
         cells["负责人"].append(Text(row.owner))
-        cells["下一截止"].append(
-            Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim")
-        )
+        cells["下一截止"].append(Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim"))
         cells["逾期"].append(Text(str(overdue), style="bold red" if overdue else "dim"))
         cells["最高风险"].append(_risk_text(row, process))
     columns = [_Column(h, p, cells[h], o) for h, (p, o) in _COLUMNS.items()]
