@@ -81,7 +81,7 @@ class Aliases:
         return self.hint(kind, value)
 
     def hint(self, kind: str, value: object) -> str:
-        """ "Did you mean" among the ids and titles of ``kind``, or the list of them."""
+        """A "did you mean" among the ids and titles of ``kind``, or the list of them."""
         names = self.names.get(kind, {})
         spelled = {name: id_ for id_, titles in names.items() for name in (id_, *titles)}
         close = difflib.get_close_matches(str(value), list(spelled), n=1, cutoff=0.5)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from docgen import reminders, report, schemas, workflow
+from docgen import prompts, reminders, report, schemas, workflow
 from docgen import survey as survey_module
 from docgen.diagnostics import DocgenError, to_json
 from docgen.load import load_portfolio
@@ -62,25 +62,37 @@ def init(directory: Path, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("engagement_id", metavar="ID")
-@click.option("--title", required=True, help="Chinese name of the engagement.")
-@click.option("--partner", required=True, help="Partner company's full name.")
-@click.option("--mode", required=True, help="Cooperation mode id or title (合资, agency …).")
-@click.option("--owner", required=True, help="Who owns the engagement.")
+@click.argument("engagement_id", metavar="ID", required=False)
+@click.option("--title", help="Chinese name of the engagement.")
+@click.option("--partner", help="Partner company's full name.")
+@click.option("--mode", help="Cooperation mode id or title (合资, agency …).")
+@click.option("--owner", help="Who owns the engagement.")
 @click.option("--code", default=None, help="Project number, e.g. ZS-2026-007.")
 @root_option
 def new(
-    engagement_id: str,
-    title: str,
-    partner: str,
-    mode: str,
-    owner: str,
+    engagement_id: str | None,
+    title: str | None,
+    partner: str | None,
+    mode: str | None,
+    owner: str | None,
     code: str | None,
     root: Path | None,
 ) -> None:
-    """Scaffold engagements/ID from templates/engagement/."""
+    """Scaffold engagements/ID from templates/engagement/ (on a terminal, asks what is missing)."""
+    given = prompts.NewEngagement(engagement_id, title, partner, mode, owner, code)
+    if given.missing():
+        if not prompts.interactive():
+            raise click.UsageError(f"Missing {', '.join(given.missing())}")
+        given = prompts.ask_new_engagement(given, root)
+    assert not given.missing()
     folder = new_engagement(
-        root, engagement_id, title=title, partner=partner, mode=mode, owner=owner, code=code
+        root,
+        given.engagement_id or "",
+        title=given.title or "",
+        partner=given.partner or "",
+        mode=given.mode or "",
+        owner=given.owner or "",
+        code=given.code,
     )
     _console().print(f"created {folder}")
 
