@@ -34,7 +34,7 @@ def _converse(cmd: list[str], cwd: Path, answers: list[tuple[str, str]], timeout
                     break
                 seen += chunk.decode("utf-8", "replace")
             if pending and pending[0][0] in seen.split("\x00")[-1]:
-                question, answer = pending.pop(0)
+                _question, answer = pending.pop(0)
                 seen += "\x00"  # answered up to here
                 os.write(master, answer.encode("utf-8") + b"\r")
             if proc.poll() is not None and not ready:
