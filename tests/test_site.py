@@ -340,7 +340,15 @@ def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(tmp_path: Pa
     assert haixin.stat().st_mtime_ns == before[haixin][0] and haixin.read_bytes() == before[haixin][1]
     assert hengtong.stat().st_mtime_ns != before[hengtong][0]
     assert "第二次发布" in hengtong.read_text("utf-8")
-    assert home.stat().st_mtime_ns != before[home][0]  # the dashboard is always made afresh
+    assert home.stat().st_mtime_ns == before[home][0]  # the dashboard shows no summary
+    index.write_text(index.read_text("utf-8").replace("owner: 张伟", "owner: 赵新", 1), "utf-8")
+    built(root)
+    assert "赵新" in home.read_text("utf-8")  # …but shows the owner: made again
+    # pages a build skipped keep their search entries
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    pages = {d["location"].split("#")[0] for d in index["docs"]}
+    assert {"procedure/", "guide/", "engagements/2023-009-haixin-semiconductor/"} <= pages
+    assert any("资格审查" in d["text"].replace("\u200b", "") for d in index["docs"])
     # a site template changes: every page is made again
     (root / "templates/site").mkdir()
     shipped = Path(__file__).parents[1] / "src/docgen/data/site/templates/engagement.html"

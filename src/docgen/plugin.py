@@ -14,6 +14,7 @@ and whether the site must work from disk (``offline``).  No globals, no environm
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -79,6 +80,11 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.downloads: list[tuple[Path, str]] = []  # rendered .docx/.pdf → path in the site
         self.found: dict[str, list[DocumentFile]] = {}  # engagement → its documents
         self.generated: set[str] = set()  # the pages docgen made (their HTML blocks)
+        self.rendered: set[str] = set()  # the pages MkDocs rendered this build
+        self.previous: list[dict[str, Any]] = []  # the last build's search index entries
+        self.files = Files([])
+        self.kept: set[str] = set()  # pages kept from the last build
+        self.taught = False  # jieba knows the domain's words
         self.settings = WorkspaceConfig()  # the docgen section, as `open_workspace` read it
         self.site: Site | None = None
 
@@ -145,8 +151,26 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         config.extra_css.append(CSS)
         if self.offline:
             offline.configure(config)
-        user_dictionary(self.portfolio, self.root / self.settings.output / "jieba-user-dict.txt")
         return config
+
+    def _words(self) -> None:
+        """Teach jieba the domain's words, once, before anything is segmented.
+
+        Loading jieba costs most of a second; a publish that indexes nothing new skips it.
+        """
+        if not self.taught and self.portfolio is not None:
+            path = self.root / self.settings.output / "jieba-user-dict.txt"
+            user_dictionary(self.portfolio, path)
+            self.taught = True
+
+    def on_pre_build(self, *, config: Any) -> None:
+        """Keep the search index of the last build: pages skipped now keep their entries."""
+        self.rendered = set()
+        try:
+            index = Path(config.site_dir) / "search" / "search_index.json"
+            self.previous = json.loads(index.read_text("utf-8")).get("docs", [])
+        except (OSError, ValueError, AttributeError):
+            self.previous = []
 
     def _documents(self, e: Any) -> list[DocumentFile]:
         """The rendered documents of ``e`` this audience may download (listed once)."""
@@ -189,13 +213,17 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             else:
                 made.add(page.path)
                 files.append(File.generated(config, page.path, content=page.text))
-        # in a dirty build MkDocs skips pages it thinks unchanged: only kept engagement
-        # pages may be skipped; every other page is made again (the search index needs it)
-        for file in files.documentation_pages():
-            if file.src_uri not in made and (cache is None or file.src_uri not in cache.used):
-                setattr(file, "is_modified", _always)  # noqa: B010 - an instance's own answer
+        # pages the search plugin indexes this build need jieba taught before it segments
+        unsearched = {page.path for page in pages if not page.search}
+        if any(
+            file.is_modified() and file.src_uri not in unsearched
+            for file in files.documentation_pages()
+        ):
+            self._words()
         self.pages = {file.dest_uri for file in files}
         self.generated = {page.path for page in pages}
+        self.kept = {page.path for page in pages if page.kept}
+        self.files = files
         css = resources.files("docgen.data").joinpath("site/docgen.css").read_text("utf-8")
         files.append(File.generated(config, CSS, content=css))
         if self.offline:
@@ -225,6 +253,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         """Take a generated page's HTML blocks out before Python-Markdown parses it."""
+        self.rendered.add(page.file.src_uri)
         if page.file.src_uri not in self.generated:
             return markdown  # the team's own pages in docs/ are markdown throughout
         markdown, blocks = split_blocks(markdown)
@@ -244,10 +273,17 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         """Index the engagements; drop search languages the site does not use (Thai, …)."""
         site = Path(config.site_dir)
         index = site / "search" / "search_index.json"
+        # a page a dirty build skipped (unchanged) keeps its entries from the last index
+        skipped = [
+            f.url for f in self.files.documentation_pages() if f.src_uri not in self.rendered
+        ]
+        kept = [d for d in self.previous if _of_pages(d.get("location", ""), skipped)]
         added = add_to_index(
             index,
             self.search_entries,
             self.root / self.settings.output / f"search-cache-{self.audience}.json",
+            kept=kept,
+            before_segmenting=self._words,
         )
         searching = any(name.split("/")[-1] == "search" for name in config.plugins)
         if not added and searching:
@@ -259,7 +295,13 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             log.info("docgen: Material's search worker has changed; query segmentation left as is")
         if self.offline:
             offline.inline_index(site)
-        _remove_stale(site, self.pages | {target for _, target in self.downloads})
+        # a kept engagement page has the same documents as when its folder was last made
+        unchanged = {
+            page.removeprefix("engagements/").split("/", 1)[0]
+            for page in (self.page_cache.used if self.page_cache else {})
+            if page.startswith("engagements/") and page in self.kept
+        }
+        _remove_stale(site, self.pages | {t for _, t in self.downloads}, unchanged)
         for source, target in self.downloads:
             _link_or_copy(source, site / target)
         lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
@@ -293,22 +335,27 @@ def _edit_url(config: Any) -> Any:
     return lambda path: prefix.rstrip("/") + "/" + urllib.parse.quote(path)
 
 
-def _always() -> bool:
-    return True
+def _of_pages(location: str, urls: list[str]) -> bool:
+    """Whether a search entry's location is one of these pages, or a section of one."""
+    page = location.split("#", 1)[0]
+    return page in urls
 
 
-def _remove_stale(site: Path, keep: set[str]) -> None:
+def _remove_stale(site: Path, keep: set[str], unchanged: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     """Remove what earlier builds left under the generated sections and is no page now.
 
     A dirty build keeps the site folder: an engagement that is gone (or no longer for
     this audience) must not stay, nor a document no longer made.  ``keep``: the site's
-    pages and downloads, as paths from its root.
+    pages and downloads, as paths from its root; ``unchanged``: engagements whose folder
+    holds what it held after the last build (not looked through).
     """
     engagements = {path.split("/")[1] for path in keep if path.startswith("engagements/")}
     for section in ("engagements", "browse"):
         for entry in _scan(site / section):
             if section == "engagements" and entry.is_dir() and entry.name not in engagements:
                 shutil.rmtree(entry.path)  # an engagement that is gone, documents and all
+            elif section == "engagements" and entry.name in unchanged:
+                continue
             else:
                 _remove_unkept(Path(entry.path), f"{section}/{entry.name}", keep)
 

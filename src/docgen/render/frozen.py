@@ -80,7 +80,10 @@ def frozen_path(e: Engagement, doc_id: str, version: str, language: str) -> Path
 def frozen_versions(e: Engagement, doc_id: str) -> list[tuple[str, str, Path]]:
     """The frozen (version, language, path) of a document, oldest version first."""
     folder = frozen_folder(e, doc_id)
-    if not folder.is_dir() or not is_inside(e.folder, folder):
+    if not folder.is_dir():
+        return []
+    linked = folder.is_symlink() or folder.parent.is_symlink()
+    if linked and not is_inside(e.folder, folder):
         return []  # a folder linked from outside the engagement is not listed
     found = []
     for path in folder.iterdir():

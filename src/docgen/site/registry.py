@@ -250,8 +250,9 @@ TEMPLATES = {
 def site_pages(site: Site, templates: Path) -> Iterator[SitePage]:
     """Every generated page, section by section (``templates``: the workspace's folder).
 
-    With a page cache, an unchanged engagement page comes back ``kept`` (no HTML: its
-    file serves); a page made afresh carries the ``key`` to keep it under.
+    With a page cache, an unchanged page comes back ``kept`` (no HTML: its file serves);
+    a page made afresh carries the ``key`` to keep it under.  An engagement page's key
+    is of its inputs (its view is not even made); any other page's is of its view.
     """
     site.rows = views.portfolio_rows(site.portfolio)
     env = environment(templates, site.catalogue)
@@ -272,6 +273,15 @@ def site_pages(site: Site, templates: Path) -> Iterator[SitePage]:
             key = words = ""
             if isinstance(view, Fresh):
                 key, words, view = view.key, view.search_text, view.view
+            elif site.page_cache is not None:
+                # any other page is kept by what it shows: its view, in full
+                key = page_key(section.name, path, title, repr(view))
+                kept = site.page_cache.get(path, key)
+                if kept is not None:
+                    yield SitePage(
+                        path, title, "", section.search, "", section.hide, key=key, kept=True
+                    )
+                    continue
             yield SitePage(
                 path,
                 title,

@@ -14,7 +14,9 @@ import html
 import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from docgen.atomic import write_atomic
 from docgen.load import Engagement, Portfolio
@@ -82,12 +84,18 @@ def _with_zero_width_space(separator: str) -> str:
 
 
 def add_to_index(
-    index_file: Path, entries: list[tuple[str, str, str]], cache_file: Path | None = None
+    index_file: Path,
+    entries: list[tuple[str, str, str]],
+    cache_file: Path | None = None,
+    kept: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    before_segmenting: Callable[[], None] = lambda: None,
 ) -> bool:
     """Append (location, title, text) entries to Material's search_index.json.
 
     Segmenting is most of the cost; ``cache_file`` keeps each text's segmentation by its
-    hash, so an unchanged engagement is not segmented again.
+    hash, so an unchanged engagement is not segmented again (``before_segmenting`` is
+    called before the first text that is).  ``kept``: entries of the last index, as they
+    were, for pages this build did not render.
     """
     try:
         data = json.loads(index_file.read_text("utf-8"))
@@ -105,6 +113,7 @@ def add_to_index(
     def cut(text: str) -> str:
         key = hashlib.sha1(text.encode("utf-8")).hexdigest()
         if key not in cache:
+            before_segmenting()
             cache[key] = segment(html.escape(text))
         used[key] = cache[key]
         return cache[key]
@@ -112,6 +121,7 @@ def add_to_index(
     config = data.get("config", {})
     config["separator"] = _with_zero_width_space(config.get("separator", r"[\s\-]+"))
     docs = data.setdefault("docs", [])
+    docs += kept
     for location, title, text in entries:
         docs.append({"location": location, "title": cut(title), "text": cut(text)})
     write_atomic(
