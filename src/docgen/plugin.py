@@ -113,6 +113,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         """Load and validate the engagements; set the navigation and the search words."""
         # MkDocs reuses a plugin instance across builds in one process: start afresh
         self.blocks, self.search_entries, self.downloads, self.found = {}, [], [], {}
+        self.taught = False  # the portfolio's partners may have changed since the last build
         self.root = Path(config.config_file_path).parent
         try:
             if self.given is not None and self.given.workspace.root == self.root.resolve():
@@ -194,7 +195,6 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             message = exc.message.replace(f"{self.root.resolve()}/", "")
             raise PluginError(f"docgen: {message}") from exc
         cache = self.page_cache
-        made = set()
         for page in pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -211,7 +211,6 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
                     cache.put(page.path, page.key, page.text, page.title, page.search_text)
                 files.append(cache.file(page.path, config))
             else:
-                made.add(page.path)
                 files.append(File.generated(config, page.path, content=page.text))
         # pages the search plugin indexes this build need jieba taught before it segments
         unsearched = {page.path for page in pages if not page.search}
@@ -297,9 +296,9 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             offline.inline_index(site)
         # a kept engagement page has the same documents as when its folder was last made
         unchanged = {
-            page.removeprefix("engagements/").split("/", 1)[0]
-            for page in (self.page_cache.used if self.page_cache else {})
-            if page.startswith("engagements/") and page in self.kept
+            path.split("/")[1]
+            for path in self.kept
+            if path.startswith("engagements/") and path.count("/") == 2
         }
         _remove_stale(site, self.pages | {t for _, t in self.downloads}, unchanged)
         for source, target in self.downloads:
