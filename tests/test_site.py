@@ -80,6 +80,9 @@ def test_pages_hold_what_a_reader_needs(site: Path) -> None:
         assert "CNY" not in file.read_text("utf-8"), file
     procedure = (site / "procedure/index.html").read_text("utf-8")
     assert "举行合作启动仪式" in procedure and "协议须在尽职调查与法律顾问审核完成后签署" in procedure
+    # the procedure's stages are in the table of contents
+    toc = procedure[procedure.index('data-md-component="toc"'):]
+    assert all(f"{n}. {t}" in toc[:20000] for n, t in ((1, "前期准备"), (5, "合作评估与优化")))
     # gate rules in words, never their kinds
     assert "required_items" not in procedure and "high_risks_handled" not in procedure
     assert "本阶段所有必需检查项均已完成，或已书面说明不适用的理由。" in procedure

@@ -85,3 +85,12 @@ def test_notes_stay_text_and_sit_below_the_page_headings() -> None:
 def test_chart_text_widths_are_upper_estimates() -> None:
     assert charts.text_width("合作执行与监控", 13) == 13 * 7
     assert charts.text_width("2026-Q3", 11) == pytest.approx(11 * 0.62 * 7)
+
+
+def test_headings_become_markdown_with_its_specials_neutralised() -> None:
+    from docgen.site.registry import SitePage
+
+    page = SitePage("p.md", "P", '<h2 id="x">1. 合作*洽谈_[a]{b}</h2><p>正文</p>', search=True)
+    assert "\n## 1. 合作&#42;洽谈&#95;&#91;a&#93;&#123;b&#125;\n" in page.text
+    hidden = SitePage("q.md", "Q", "<h2>标题</h2>", hide=("toc",))
+    assert "## " not in hidden.text and "<h2>标题</h2>" in hidden.text

@@ -9,6 +9,7 @@ carries the whole portfolio (Material writes the nav into every page).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,13 +75,33 @@ class SitePage:
 
     @property
     def text(self) -> str:
-        """The page file: front matter, then the HTML as one block MkDocs leaves alone."""
+        """The page file: front matter, then the HTML in blocks MkDocs leaves alone.
+
+        On a page with a table of contents, each ``<h2>`` becomes a markdown heading
+        between the blocks, so the contents list it.
+        """
         meta = f'---\ntitle: "{safe_title(self.title)}"\n'
         if not self.search:
             meta += "search:\n  exclude: true\n"
         if self.hide:
             meta += "hide:\n" + "".join(f"  - {part}\n" for part in self.hide)
-        return meta + "---\n" + block(self.html)
+        if "toc" in self.hide:
+            return meta + "---\n" + block(self.html)
+        parts, start = [], 0
+        for heading in _H2.finditer(self.html):
+            parts += [block(self.html[start : heading.start()]), f"\n## {_md_text(heading[1])}\n"]
+            start = heading.end()
+        return meta + "---\n" + "".join(parts) + block(self.html[start:])
+
+
+_H2 = re.compile(r"<h2(?: [^>]*)?>([^<]*)</h2>")
+#: what markdown would read in a heading's text (the HTML in it is escaped already)
+_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "*_`[]{}\\!#~|"})
+
+
+def _md_text(html_text: str) -> str:
+    """Escaped heading text as a markdown heading's text: markdown's specials neutralised."""
+    return html_text.translate(_MARKDOWN)
 
 
 def safe_title(text: str) -> str:

@@ -73,9 +73,13 @@ def environment(workspace_templates: Path, t: Catalogue) -> jinja2.Environment:
 
 
 def digest(workspace_templates: Path) -> str:
-    """The digest of what the pages' look depends on: site templates and catalogues."""
+    """The digest of what the pages' look depends on: site templates and catalogues.
+
+    The site's own code counts too, so a changed checkout of the same version (a
+    developer's) does not serve pages an older one made.
+    """
     h = hashlib.sha1()
-    folders = [workspace_templates / "site", PACKAGE_TEMPLATES, LOCALE]
+    folders = [workspace_templates / "site", PACKAGE_TEMPLATES, LOCALE, Path(__file__).parent]
     for folder in folders:
         for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if file.is_file():
