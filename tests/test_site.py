@@ -359,6 +359,11 @@ def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(tmp_path: Pa
         shipped.read_text("utf-8") + "<p>模板已改</p>\n", "utf-8")
     built(root)
     assert "模板已改" in haixin.read_text("utf-8") and "模板已改" in hengtong.read_text("utf-8")
+    # a docs/ page's title is in every page's navigation: every page is made again
+    guide = root / "docs/guide.md"
+    guide.write_text(guide.read_text("utf-8").replace("# 使用说明", "# 操作手册", 1), "utf-8")
+    built(root)
+    assert "操作手册" in haixin.read_text("utf-8")
     # an engagement that is gone leaves nothing behind, documents included
     shutil.rmtree(root / "engagements/2024-003-jinghua-materials")
     built(root)

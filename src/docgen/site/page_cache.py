@@ -108,11 +108,13 @@ def build_digest(root: Path, config_file: Path, extra: list[object]) -> str:
     for package in ("docgen", "mkdocs", "mkdocs-material"):
         h.update(f"{package}={_version(package)}\0".encode())
     h.update(config_file.read_bytes())
+    # docs/ pages give the nav its entries and titles, which every page carries
     docs = root / "docs"
-    listing = (
-        sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) if docs.is_dir() else []
-    )
-    h.update(json.dumps([listing, extra], default=str, ensure_ascii=False).encode("utf-8"))
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
+        h.update(path.relative_to(docs).as_posix().encode("utf-8") + b"\0")
+        if path.is_file() and path.suffix == ".md":
+            h.update(path.read_bytes())
+    h.update(json.dumps(extra, default=str, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 
