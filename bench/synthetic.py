@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from stdnum.cn import uscc
 
-from docgen.render.frozen import values_digest
+from docgen.frozen import values_digest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (REPO / "engagements").iterdir() if p.is_dir())

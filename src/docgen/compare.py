@@ -23,12 +23,12 @@ from datetime import datetime
 from pathlib import Path
 
 from docgen.diagnostics import DocgenError
+from docgen.frozen import frozen_versions, redline_name
 from docgen.history import read_history
 from docgen.load import Engagement, Portfolio, load_portfolio
 from docgen.model import VERSION_PATTERN, version_key
 from docgen.render.build import Redline, Side, build_redline, revision_author
 from docgen.render.documents import DocumentJob, RenderedText, from_frozen, plan_jobs, render_text
-from docgen.render.frozen import frozen_versions, redline_name
 from docgen.render.run import documents_dir, reference_path
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.word.writer import Reference

@@ -4,7 +4,7 @@
 `docgen.workflow.Transition`: refused with located reasons, or a set of files to write
 atomically, shown with ``--dry-run``, committed with ``--commit``).  Each writes the
 document record with the same comment-keeping edits, and the frozen text of every
-language of the document (`docgen.render.frozen`), made afresh from the data as it
+language of the document (`docgen.frozen`), made afresh from the data as it
 stands with the record as it will be.
 """
 
@@ -18,17 +18,17 @@ from pathlib import Path
 
 from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
-from docgen.load import Engagement, Portfolio, Sourced
-from docgen.model import AmendedBy, Approval, DocumentRecord, ExecutedCopy
-from docgen.paths import is_inside
-from docgen.render.freeze import texts_to_freeze
-from docgen.render.frozen import (
+from docgen.frozen import (
     PER_DOCUMENT,
     FrozenText,
     changed_values,
     frozen_file_text,
     read_frozen,
 )
+from docgen.load import Engagement, Portfolio, Sourced
+from docgen.model import AmendedBy, Approval, DocumentRecord, ExecutedCopy
+from docgen.paths import is_inside
+from docgen.render.freeze import texts_to_freeze
 from docgen.validate import check_engagement
 from docgen.workflow import Transition
 

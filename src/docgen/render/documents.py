@@ -22,13 +22,13 @@ from typing import Any
 import jinja2
 
 from docgen.diagnostics import Diagnostic, DocgenError, Location
+from docgen.frozen import FrozenText, frozen_path, read_frozen, read_values, values_digest
 from docgen.history import History, Revision
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Meeting
 from docgen.process import DocumentKind, Process
 from docgen.render.clauses import ArticlePlan, plan_articles
 from docgen.render.context import build_context, document_view, missing_fields
-from docgen.render.frozen import FrozenText, frozen_path, read_frozen, read_values, values_digest
 from docgen.render.templates import (
     DocumentTemplate,
     EmptyValue,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen.diagnostics import Diagnostic
+from docgen.frozen import FrozenText
 from docgen.history import read_history
 from docgen.load import Engagement, Portfolio
 from docgen.render.documents import RenderedText, plan_jobs, render_text
-from docgen.render.frozen import FrozenText
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 
 

@@ -30,11 +30,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, DocgenError, Location, Severity
-from docgen.load import Engagement, Sourced
-from docgen.model import DocumentRecord, version_key
-from docgen.render.context import DocView, document_context, field_location
-from docgen.render.documents import DocumentJob
-from docgen.render.frozen import (
+from docgen.frozen import (
     FrozenText,
     changed_values,
     frozen_path,
@@ -44,6 +40,10 @@ from docgen.render.frozen import (
     stored_header,
     values_digest,
 )
+from docgen.load import Engagement, Sourced
+from docgen.model import DocumentRecord, version_key
+from docgen.render.context import DocView, document_context, field_location
+from docgen.render.documents import DocumentJob
 from docgen.workspace import Workspace
 
 #: Diff lines shown under a changed frozen text; the rest is counted.

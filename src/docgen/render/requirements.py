@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.frozen import frozen_path
 from docgen.load import Engagement
 from docgen.process import Process
 from docgen.render.context import document_context, document_view, engagement_context
@@ -24,7 +25,6 @@ from docgen.render.documents import (
     job_findings,
     plan_jobs,
 )
-from docgen.render.frozen import frozen_path
 from docgen.render.integrity import frozen_findings, record_findings
 from docgen.render.templates import (
     DocumentTemplate,

@@ -25,6 +25,13 @@ from typing import Any, Literal
 from docgen.atomic import write_atomic
 from docgen.audience import Audience, document_visible, for_audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
+from docgen.frozen import (
+    frozen_versions,
+    previous_version,
+    redline_name,
+    version_name,
+    write_frozen,
+)
 from docgen.history import History, read_history
 from docgen.load import Engagement, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
@@ -37,13 +44,6 @@ from docgen.render.documents import (
     from_frozen,
     plan_jobs,
     render_text,
-)
-from docgen.render.frozen import (
-    frozen_versions,
-    previous_version,
-    redline_name,
-    version_name,
-    write_frozen,
 )
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean

@@ -15,12 +15,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from docgen.frozen import frozen_versions
 from docgen.history import History
 from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement
 from docgen.model import version_key
 from docgen.process import Process
-from docgen.render.frozen import frozen_versions
 from docgen.site.documents import DocumentFile
 from docgen.site.views import CLOSED, Row, amount, notes_html
 from docgen.status import EngagementStatus
