@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from docgen.aliases import Aliases
 from docgen.cache import Bundle, ParseCache, digest
@@ -79,6 +79,12 @@ class Engagement:
     def title(self) -> str:
         """The Chinese name of the engagement (its id if index.md failed to load)."""
         return self.index.data.title if self.index else self.id
+
+    def sources(self) -> list[Sourced[Any]]:
+        """Every file of the engagement that loaded: index, stages, risks … records."""
+        files: list[Sourced[Any] | None] = [self.index, *self.stages.values()]
+        files += [self.risks, self.kpis, self.plan, self.survey, *self.meetings]
+        return [f for f in [*files, *self.documents.values()] if f is not None]
 
 
 @dataclass(slots=True)

@@ -495,10 +495,4 @@ def _label(label: str, t: Catalogue) -> str:
 
 def files_of(e: Engagement) -> list[str]:
     """The engagement's files (workspace-relative), whose history the page shows."""
-    files = []
-    if e.index:
-        files.append(e.index.path)
-    files += [s.path for s in e.stages.values()]
-    files += [x.path for x in (e.risks, e.kpis, e.plan, e.survey) if x is not None]
-    files += [m.path for m in e.meetings] + [d.path for d in e.documents.values()]
-    return files
+    return [f.path for f in e.sources()]

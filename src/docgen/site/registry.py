@@ -200,7 +200,7 @@ def _engagements(site: Site) -> Made:
         key = ""
         if cache is not None:
             key = page_key(
-                sorted(_sources(row.e)),
+                sorted((f.path, f.digest) for f in row.e.sources()),
                 sorted(row.e.broken),
                 documents,
                 [r.commit for r in site.history.for_files(engagement.files_of(row.e), limit=15)],
@@ -221,14 +221,6 @@ def _engagements(site: Site) -> Made:
             edit_url=site.edit_url,
         )
         yield path, view.title, Fresh(view, key, search_text(row.e, site.process))
-
-
-def _sources(e: Engagement) -> Iterator[tuple[str, str]]:
-    """(path, content hash) of every file the engagement was loaded from."""
-    files = [e.index, e.risks, e.kpis, e.plan, e.survey, *e.stages.values(), *e.meetings]
-    for sourced in [*files, *e.documents.values()]:
-        if sourced is not None:
-            yield sourced.path, sourced.digest
 
 
 SECTIONS: tuple[Section, ...] = (
