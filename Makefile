@@ -45,7 +45,7 @@ bench: $(BIN)/docgen
 # re-extract the message ids (babel.cfg) and merge them into each language's .po
 LOCALE = src/docgen/data/locale
 messages: $(BIN)/docgen
-	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k msg --no-location --sort-output \
 		--project docgen -o $(LOCALE)/docgen.pot .
 	$(BIN)/pybabel update -N -i $(LOCALE)/docgen.pot -d $(LOCALE) -D docgen -l zh --no-wrap --ignore-obsolete
 

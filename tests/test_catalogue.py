@@ -12,8 +12,8 @@ from conftest import REPO
 from docgen.i18n import catalogue
 
 PO = REPO / "src/docgen/data/locale/zh/LC_MESSAGES/docgen.po"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": None}
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": None, "msg": None}
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|\{(\w+)(?:![rs])?\}")
 
 
 def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:

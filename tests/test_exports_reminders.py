@@ -86,7 +86,7 @@ def test_stale_engagements_from_git_history(tmp_path: Path, monkeypatch) -> None
 
 
 def test_status_due_cli(run) -> None:
-    result = run("status", "--due", "2w", "--root", str(REPO))
+    result = run("--lang", "zh", "status", "--due", "2w", "--root", str(REPO))
     assert result.exit_code == 0
     assert "郑雅琴（1 项）" in result.out
     assert run("status", "--due", "soon", "--root", str(REPO)).exit_code == 2

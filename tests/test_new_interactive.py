@@ -19,6 +19,7 @@ def _converse(cmd: list[str], cwd: Path, answers: list[tuple[str, str]], timeout
     """Run ``cmd`` on a pseudo-terminal; answer each question when its words appear."""
     master, slave = pty.openpty()
     env = {**os.environ, "DOCGEN_TODAY": TODAY, "COLUMNS": "100", "LANG": "C.UTF-8"}
+    env.pop("DOCGEN_LANG", None)  # the workspace's language: Chinese
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env)
     os.close(slave)
     seen, pending, deadline = "", list(answers), time.monotonic() + timeout

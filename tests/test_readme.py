@@ -20,3 +20,14 @@ def test_setup_commands_exist() -> None:
     for target in ("demo", "test"):
         assert f"make {target}" in readme
         assert re.search(rf"^{target}:", makefile, re.M)
+
+
+def test_the_code_table_says_each_code_in_both_languages() -> None:
+    from docgen.i18n import catalogue
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| .* \| ([^|]+) \|$", readme, re.M))
+    zh = catalogue("zh")
+    assert set(rows) == set(CODES)
+    for code, meaning in CODES.items():
+        assert rows[code].strip() == zh(meaning), code

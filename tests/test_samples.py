@@ -31,15 +31,15 @@ def test_samples_cover_every_stage_and_status() -> None:
 
 
 def test_status_prints_the_portfolio(run) -> None:
-    result = run("status", "--root", str(REPO))
+    result = run("--lang", "zh", "status", "--root", str(REPO))
     assert result.exit_code == 0
-    for name in ("2025-014-hengtong-logistics", "恒通智慧物流园区", "④ 合作执行与监控", "terminated"):
+    for name in ("2025-014-hengtong-logistics", "恒通智慧物流园区", "④ 合作执行与监控", "已终止"):
         assert name in result.out
     assert "\x1b[" not in result.out  # plain text in a pipe
 
 
 def test_status_of_one_engagement_lists_checklist(run) -> None:
-    result = run("status", "2026-005-bluewave-biopharma", "--root", str(REPO))
+    result = run("--lang", "zh", "status", "2026-005-bluewave-biopharma", "--root", str(REPO))
     assert result.exit_code == 0
     assert "agreement.legal-review" in result.out
     assert "协议需经法律顾问审核" in result.out

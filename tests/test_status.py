@@ -16,7 +16,7 @@ def test_status_keeps_the_name_on_narrow_terminals(tmp_path: Path, monkeypatch: 
                                                    run, width: int) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path)
     monkeypatch.setenv("COLUMNS", str(width))
-    result = run("status", "--root", str(root))
+    result = run("--lang", "zh", "status", "--root", str(root))
     assert result.exit_code == 0, result.err
     lines = result.out.splitlines()
     assert max(cell_len(line.rstrip()) for line in lines) <= width

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from docgen import vocabulary
-from docgen.i18n import LANGUAGES, catalogue
+from docgen.i18n import LANGUAGES, catalogue, msg
 
 if TYPE_CHECKING:
     from docgen.process import Process
@@ -86,9 +86,12 @@ class Aliases:
         spelled = {name: id_ for id_, titles in names.items() for name in (id_, *titles)}
         close = difflib.get_close_matches(str(value), list(spelled), n=1, cutoff=0.5)
         if close:
-            return f"did you mean '{close[0]}' ({spelled[close[0]]})?"
-        return "expected one of: " + "; ".join(
-            f"{id_} ({'、'.join(titles)})" if titles else id_ for id_, titles in names.items()
+            return msg("did you mean '%(word)s' (%(id)s)?", word=close[0], id=spelled[close[0]])
+        return msg(
+            "expected one of: %(choices)s",
+            choices=[
+                f"{id_} ({'、'.join(titles)})" if titles else id_ for id_, titles in names.items()
+            ],
         )
 
     def normalise(self, file_kind: str, data: Any) -> Any:

@@ -18,10 +18,12 @@ from rich.console import Console
 from docgen import prompts, reminders, report, schemas, workflow
 from docgen import survey as survey_module
 from docgen.diagnostics import DocgenError, to_json
+from docgen.i18n import LANGUAGES, catalogue, msg
 from docgen.load import load_portfolio
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
 from docgen.validate import validate as run_validate
+from docgen.voice import SpeakingGroup, language_of, words
 from docgen.workspace import open_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,9 +44,15 @@ def _console(err: bool = False) -> Console:
     return Console(file=stream, width=width, no_color=not tty, highlight=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SpeakingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="docgen")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages and help (default: $DOCGEN_LANG, $LANG, the workspace's).",
+)
+def cli(lang: str | None) -> None:
     """Docs-as-code for 招商合作 engagements: validate, status, documents, site."""
 
 
@@ -54,11 +62,11 @@ def cli() -> None:
 def init(directory: Path, lang: str) -> None:
     """Make a workspace in DIRECTORY (existing files are kept)."""
     result = init_workspace(directory, lang)
-    out = _console()
+    out, t = _console(), words()
     for rel in result.written:
-        out.print(f"wrote {directory / rel}")
+        out.print(t("wrote %(file)s", file=directory / rel), markup=False)
     for rel in result.kept:
-        out.print(f"kept  {directory / rel} (exists)")
+        out.print(t("kept %(file)s (exists)", file=directory / rel), markup=False)
 
 
 @cli.command()
@@ -82,8 +90,9 @@ def new(
     given = prompts.NewEngagement(engagement_id, title, partner, mode, owner, code)
     if given.missing():
         if not prompts.interactive():
-            raise click.UsageError(f"Missing {', '.join(given.missing())}")
-        given = prompts.ask_new_engagement(given, root)
+            t = words()
+            raise click.UsageError(t("Missing %(options)s", options=", ".join(given.missing())))
+        given = prompts.ask_new_engagement(given, root, words())
     assert not given.missing()
     folder = new_engagement(
         root,
@@ -94,7 +103,8 @@ def new(
         owner=given.owner or "",
         code=given.code,
     )
-    _console().print(f"created {folder}")
+    t = words()
+    _console().print(t("created %(folder)s", folder=folder), markup=False)
 
 
 @cli.command()
@@ -113,11 +123,12 @@ def validate(
     """Check engagements; exit 0 clean, 1 findings, 2 usage or workspace problems."""
     result = run_validate(root, list(ids) if ids else None, jobs)
     diagnostics = result.diagnostics
+    t = words()
     if fmt == "json":
-        click.echo(to_json(diagnostics))
+        click.echo(to_json(diagnostics, t))
     else:
-        report.print_diagnostics(_console(), diagnostics)
-        report.print_summary(_console(err=True), diagnostics, result.engagements)
+        report.print_diagnostics(_console(), diagnostics, t)
+        report.print_summary(_console(err=True), diagnostics, result.engagements, t)
     failed = any(d.is_error or strict for d in diagnostics)
     sys.exit(1 if failed else 0)
 
@@ -168,7 +179,8 @@ def render(
     """Render Word documents: <out>/<ID>/<doc>.docx; only what changed is rebuilt."""
     from docgen.render.run import render_documents  # python-docx: only when rendering
 
-    with report.RenderProgress(_console(err=True)) as progress:
+    t = words()
+    with report.RenderProgress(_console(err=True), t) as progress:
         result = render_documents(
             root,
             list(ids) if ids else None,
@@ -180,8 +192,8 @@ def render(
             progress.update,
             pdf="all" if pdf else "none",
         )
-    report.print_diagnostics(_console(), result.diagnostics)
-    _console(err=True).print(report.render_summary(result), markup=False)
+    report.print_diagnostics(_console(), result.diagnostics, t)
+    _console(err=True).print(report.render_summary(result, t), markup=False)
     sys.exit(0 if result.ok else 1)
 
 
@@ -224,7 +236,8 @@ def publish(
     """Validate, render every .docx, and build the site (mkdocs build --strict)."""
     from docgen.publish import publish as run_publish  # MkDocs: only when publishing
 
-    with report.RenderProgress(_console(err=True)) as progress:
+    t = words()
+    with report.RenderProgress(_console(err=True), t) as progress:
         result = run_publish(
             root,
             audience,  # type: ignore[arg-type]
@@ -234,18 +247,26 @@ def publish(
             keep_going,
             offline,
         )
-    report.print_diagnostics(_console(), result.diagnostics)
+    report.print_diagnostics(_console(), result.diagnostics, t)
     err = _console(err=True)
     if result.render is not None:
         err.print(
-            f"{len(result.render.written)} document(s) written, "
-            f"{len(result.render.unchanged)} unchanged, "
-            f"{len(result.render.pdfs)} PDF(s) of approved or signed documents made"
+            t(
+                "%(written)s document(s) written, %(unchanged)s unchanged, %(pdfs)s PDF(s) "
+                "of approved or signed documents made",
+                written=len(result.render.written),
+                unchanged=len(result.render.unchanged),
+                pdfs=len(result.render.pdfs),
+            ),
+            markup=False,
         )
     if result.built:
-        err.print(f"site written to {result.site_dir}", markup=False)
+        err.print(t("site written to %(folder)s", folder=result.site_dir), markup=False)
     if result.left_out:
-        err.print(f"left out for their errors: {', '.join(result.left_out)}", markup=False)
+        err.print(
+            t("left out for their errors: %(ids)s", ids=", ".join(result.left_out)),
+            markup=False,
+        )
     failed = not result.built or any(d.is_error for d in result.diagnostics)
     sys.exit(1 if failed else 0)
 
@@ -258,7 +279,10 @@ def _days(value: str | None) -> int | None:
         return int(text[:-1]) * 7
     if text.removesuffix("d").isdigit():
         return int(text.removesuffix("d"))
-    raise click.BadParameter(f"'{value}' is not a period like 14d or 2w", param_hint="--due")
+    t = words()
+    raise click.BadParameter(
+        t("'%(value)s' is not a period like 14d or 2w", value=value), param_hint="--due"
+    )
 
 
 @cli.command()
@@ -275,7 +299,7 @@ def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | No
     horizon = _days(due)
     portfolio = load_portfolio(root, [engagement_id] if engagement_id else None)
     today = portfolio.workspace.today()
-    out = _console()
+    out, t = _console(), words()
     if fmt == "json":
         click.echo(report.status_json(portfolio_status(portfolio), today))
     elif horizon is not None:
@@ -285,18 +309,22 @@ def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | No
             reminders.stale(portfolio, today),
             today,
             horizon,
+            t,
         )
     elif engagement_id:
         row = engagement_status(portfolio.get(engagement_id), portfolio.process, detail=True)
         if row is None:
-            raise DocgenError(f"{engagement_id}/index.md does not load; run docgen validate")
-        report.print_engagement(out, row, portfolio.process, today)
+            raise DocgenError(
+                msg("%(id)s/index.md does not load; run docgen validate", id=engagement_id)
+            )
+        report.print_engagement(out, row, portfolio.process, today, t)
     else:
-        report.print_portfolio(out, portfolio_status(portfolio), portfolio.process, today)
+        report.print_portfolio(out, portfolio_status(portfolio), portfolio.process, today, t)
     broken = len(portfolio.diagnostics)
     if broken:
         _console(err=True).print(
-            f"{broken} file problem(s) left some data out; run 'docgen validate'"
+            t("%(count)s file problem(s) left some data out; run 'docgen validate'", count=broken),
+            markup=False,
         )
 
 
@@ -324,7 +352,8 @@ def export_ics(output: Path | None, root: Path | None) -> None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
         exports.write_export(portfolio, output, data)
-        _console(err=True).print(f"wrote {output}", markup=False)
+        t = words()
+        _console(err=True).print(t("wrote %(file)s", file=output), markup=False)
 
 
 @export.command("xlsx")
@@ -335,7 +364,8 @@ def export_xlsx(output: Path, root: Path | None) -> None:
     from docgen import exports
 
     exports.xlsx(load_portfolio(root), output)
-    _console(err=True).print(f"wrote {output}", markup=False)
+    t = words()
+    _console(err=True).print(t("wrote %(file)s", file=output), markup=False)
 
 
 def _transition_options(func: F) -> F:
@@ -354,18 +384,24 @@ def _transition_options(func: F) -> F:
 def _run_transition(
     plan: workflow.Transition, root: Path, dry_run: bool, commit: bool, force: bool
 ) -> None:
-    out = _console()
+    out, t = _console(), words()
+    summary = t.say(plan.summary)
     if plan.unmet:
-        report.print_diagnostics(out, plan.unmet)
+        report.print_diagnostics(out, plan.unmet, t)
         _console(err=True).print(
-            f"{plan.summary}: refused, {len(plan.unmet)} rule(s) unmet", markup=False
+            t(
+                "%(summary)s: refused, %(count)s rule(s) unmet",
+                summary=summary,
+                count=len(plan.unmet),
+            ),
+            markup=False,
         )
         sys.exit(1)
     if dry_run:
         click.echo(workflow.diff(plan, root), nl=False)
         return
-    workflow.apply(plan, root, commit=commit, force=force)
-    out.print(plan.summary + (" (committed)" if commit else ""), markup=False)
+    workflow.apply(plan, root, commit=commit, force=force, message=summary)
+    out.print(t("%(summary)s (committed)", summary=summary) if commit else summary, markup=False)
 
 
 @cli.command()
@@ -504,8 +540,16 @@ def redline(
     portfolio = load_portfolio(root, [engagement_id])
     request = RedlineRequest(engagement_id, doc_id, lang, start, end, author)
     path, made, old, new = make_redline(portfolio, request, output)
+    t = words()
     _console().print(
-        f"wrote {path} ({old.label} → {new.label}: {made.revisions} revision(s))", markup=False
+        t(
+            "wrote %(file)s (%(old)s → %(new)s: %(count)s revision(s))",
+            file=path,
+            old=old.label,
+            new=new.label,
+            count=made.revisions,
+        ),
+        markup=False,
     )
 
 
@@ -522,8 +566,13 @@ def survey_import(engagement_id: str, csv_file: Path, root: Path | None) -> None
     """Store anonymised aggregates of a results CSV in the engagement's survey.md."""
     portfolio = load_portfolio(root, [engagement_id])
     target, encoding = survey_module.import_survey(portfolio, engagement_id, csv_file)
-    note = " (read as GB18030/GBK)" if encoding == "gb18030" else ""
-    _console().print(f"wrote {target}{note}", markup=False)
+    t = words()
+    said = (
+        t("wrote %(file)s (read as GB18030/GBK)", file=target)
+        if encoding == "gb18030"
+        else t("wrote %(file)s", file=target)
+    )
+    _console().print(said, markup=False)
 
 
 @cli.command()
@@ -538,11 +587,13 @@ def survey_import(engagement_id: str, csv_file: Path, root: Path | None) -> None
 def schema(out_dir: Path | None, root: Path | None) -> None:
     """Write a JSON Schema for every file kind."""
     for path in schemas.write_schemas(open_workspace(root), out_dir):
-        _console().print(f"wrote {path}", markup=False)
+        t = words()
+        _console().print(t("wrote %(file)s", file=path), markup=False)
 
 
 def main() -> None:
     """Entry point: run the CLI, turning every `DocgenError` into a message and exit 2."""
+    t = catalogue(language_of(sys.argv[1:]))
     try:
         cli(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -557,6 +608,6 @@ def main() -> None:
         sys.exit(0)
     except DocgenError as exc:
         err = _console(err=True)
-        report.print_diagnostics(err, exc.diagnostics)
-        err.print(f"docgen: {exc.message}", markup=False)
+        report.print_diagnostics(err, exc.diagnostics, t)
+        err.print(f"docgen: {t.say(exc.message)}", markup=False)
         sys.exit(exc.exit_code)

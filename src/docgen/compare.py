@@ -25,6 +25,7 @@ from pathlib import Path
 from docgen.diagnostics import DocgenError
 from docgen.frozen import frozen_versions, redline_name
 from docgen.history import read_history
+from docgen.i18n import msg
 from docgen.load import Engagement, Portfolio, load_portfolio
 from docgen.model import VERSION_PATTERN, version_key
 from docgen.render.build import Redline, Side, build_redline, revision_author
@@ -77,19 +78,30 @@ def make_redline(
 
 def _job(portfolio: Portfolio, e: Engagement, request: RedlineRequest) -> DocumentJob:
     if e.index is None or e.broken:
-        raise DocgenError(f"{e.id} has files that do not load; run 'docgen validate {e.id}'")
+        raise DocgenError(
+            msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
+        )
     known = {k.id for k in portfolio.process.documents}
     if request.document not in known:
         raise DocgenError(
-            f"no document '{request.document}' in the process; "
-            f"documents: {', '.join(sorted(known))}"
+            msg(
+                ("no document '%(document)s' in the process; documents: %(known)s"),
+                document=request.document,
+                known=", ".join(sorted(known)),
+            )
         )
     if request.document == "meeting-minutes":
-        raise DocgenError("meeting minutes have no versions to compare")
+        raise DocgenError(msg("meeting minutes have no versions to compare"))
     wanted = f"{request.document}.{request.language}"
     for job in plan_jobs([e], portfolio.process, [wanted]):
         return job
-    raise DocgenError(f"{request.document} has no {request.language} version in the process")
+    raise DocgenError(
+        msg(
+            "%(document)s has no %(language)s version in the process",
+            document=request.document,
+            language=request.language,
+        )
+    )
 
 
 def _side(
@@ -101,8 +113,14 @@ def _side(
     if name is None and start:
         if not frozen:
             raise DocgenError(
-                f"{job.kind.id} of {e.id} has no frozen version to compare with; "
-                "name one with --from (a version or a git revision)"
+                msg(
+                    (
+                        "%(id)s of %(engagement)s has no frozen version to compare with; "
+                        "name one with --from (a version or a git revision)"
+                    ),
+                    id=job.kind.id,
+                    engagement=e.id,
+                )
             )
         name = max(frozen, key=version_key)
     if name is None:
@@ -112,8 +130,17 @@ def _side(
     if re.fullmatch(VERSION_PATTERN, name) and not _is_revision(portfolio, name):
         listed = "、".join(sorted(frozen, key=version_key)) or "none"
         raise DocgenError(
-            f"{job.kind.id} {name} of {e.id} was never frozen (frozen versions: {listed}); "
-            "name a git revision instead, e.g. --from HEAD~3"
+            msg(
+                (
+                    "%(id)s %(name)s of %(engagement)s was never frozen (frozen "
+                    "versions: %(listed)s); name a git revision instead, e.g. "
+                    "--from HEAD~3"
+                ),
+                id=job.kind.id,
+                name=name,
+                engagement=e.id,
+                listed=listed,
+            )
         )
     return _at_revision(portfolio, e, job, name)
 
@@ -121,7 +148,7 @@ def _side(
 def _frozen_text(portfolio: Portfolio, e: Engagement, job: DocumentJob, path: Path) -> RenderedText:
     made = from_frozen(path, f"{e.id}/{job.file_name}", e, portfolio.workspace)
     if not isinstance(made, RenderedText):
-        raise DocgenError(f"{portfolio.workspace.rel(path)} cannot be read", made)
+        raise DocgenError(msg("%(rel)s cannot be read", rel=portfolio.workspace.rel(path)), made)
     return made
 
 
@@ -140,7 +167,14 @@ def _render(portfolio: Portfolio, job: DocumentJob, *, fresh: bool) -> RenderedT
     history = read_history(workspace.root, job.engagement.rel)  # this engagement's commits
     made = render_text(job, workspace, portfolio.process, history, env, templates, fresh=fresh)
     if not isinstance(made, RenderedText):
-        raise DocgenError(f"{job.kind.id} of {job.engagement.id} cannot be made", made)
+        raise DocgenError(
+            msg(
+                "%(id)s of %(engagement)s cannot be made",
+                id=job.kind.id,
+                engagement=job.engagement.id,
+            ),
+            made,
+        )
     return replace(made, freeze=None, freeze_path=None)
 
 
@@ -157,7 +191,7 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
             timeout=_GIT_SECONDS,
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise DocgenError(f"git cannot be run: {exc}") from None
+        raise DocgenError(msg("git cannot be run: %(exc)s", exc=exc)) from None
 
 
 def _is_revision(portfolio: Portfolio, name: str) -> bool:
@@ -172,7 +206,12 @@ def _at_revision(portfolio: Portfolio, e: Engagement, job: DocumentJob, name: st
     root = portfolio.workspace.root
     if not _is_revision(portfolio, name):
         raise DocgenError(
-            f"'{name}' is neither a frozen version of {job.kind.id} nor a git revision of {root}"
+            msg(
+                ("'%(name)s' is neither a frozen version of %(id)s nor a git revision of %(root)s"),
+                name=name,
+                id=job.kind.id,
+                root=root,
+            )
         )
     commit = _git(root, "rev-parse", f"{name}^{{commit}}").stdout.decode().strip()
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
@@ -184,7 +223,12 @@ def _at_revision(portfolio: Portfolio, e: Engagement, job: DocumentJob, name: st
             e_then = then.get(e.id)
         except DocgenError as exc:
             raise DocgenError(
-                f"{e.id} cannot be loaded as it was at {commit[:8]}: {exc.message}",
+                msg(
+                    "%(id)s cannot be loaded as it was at %(commit)s: %(message)s",
+                    id=e.id,
+                    commit=commit[:8],
+                    message=exc.message,
+                ),
                 exc.diagnostics,
             ) from None
         job_then = _job(then, e_then, RedlineRequest(e.id, job.kind.id, job.language))
@@ -199,7 +243,13 @@ def _checkout(portfolio: Portfolio, e: Engagement, tree: str, folder: Path) -> N
     root = workspace.root
     listed = _git(root, "ls-tree", "--name-only", "-z", tree)
     if listed.returncode != 0:
-        raise DocgenError(f"git cannot list {tree}: {listed.stderr.decode(errors='replace')}")
+        raise DocgenError(
+            msg(
+                "git cannot list %(tree)s: %(error)s",
+                tree=tree,
+                error=listed.stderr.decode(errors="replace"),
+            )
+        )
     engagements = Path(workspace.config.engagements).parts[0]
     output = Path(workspace.config.output).parts[0]
     names = [n for n in listed.stdout.decode().split("\0") if n and n not in (engagements, output)]

@@ -15,6 +15,8 @@ from typing import Literal
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from docgen.i18n import msg
+
 _AUTHORITY = set("123456789ANY")
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -45,9 +47,15 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
         return CreditCodeFinding(
             "error",
             "credit-code",
-            f"统一社会信用代码 '{raw}' has a wrong check digit "
-            f"(expected '{uscc.calc_check_digit(number)}' at the end)",
-            "copy it again from the business licence, 营业执照",
+            msg(
+                (
+                    "统一社会信用代码 '%(raw)s' has a wrong check digit (expected "
+                    "'%(digit)s' at the end)"
+                ),
+                raw=raw,
+                digit=uscc.calc_check_digit(number),
+            ),
+            msg("copy it again from the business licence, 营业执照"),
         )
     except ValidationError:
         pass
@@ -55,8 +63,11 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
         return CreditCodeFinding(
             "warning",
             "credit-code-legacy",
-            f"'{raw}' looks like a pre-2015 15-digit registration number (工商注册号)",
-            "ask the partner for its 18-character 统一社会信用代码",
+            msg(
+                ("'%(raw)s' looks like a pre-2015 15-digit registration number (工商注册号)"),
+                raw=raw,
+            ),
+            msg("ask the partner for its 18-character 统一社会信用代码"),
         )
     plausible = (
         len(number) == 18 and number[0] in _AUTHORITY and all(c in _ALPHABET for c in number)
@@ -66,26 +77,44 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
             return CreditCodeFinding(
                 "warning",
                 "credit-code-legacy",
-                f"统一社会信用代码 '{raw}' has an uncommon form (registration authority "
-                f"'{number[0]}') that python-stdnum does not accept",
-                "its check digit is right; confirm it against the business licence",
+                msg(
+                    (
+                        "统一社会信用代码 '%(raw)s' has an uncommon form (registration "
+                        "authority '%(authority)s') that python-stdnum does not accept"
+                    ),
+                    raw=raw,
+                    authority=number[0],
+                ),
+                msg("its check digit is right; confirm it against the business licence"),
             )
         return CreditCodeFinding(
             "error",
             "credit-code",
-            f"统一社会信用代码 '{raw}' has a wrong check digit "
-            f"(expected '{_check_digit(number)}' at the end)",
-            "copy it again from the business licence, 营业执照",
+            msg(
+                (
+                    "统一社会信用代码 '%(raw)s' has a wrong check digit (expected "
+                    "'%(digit)s' at the end)"
+                ),
+                raw=raw,
+                digit=_check_digit(number),
+            ),
+            msg("copy it again from the business licence, 营业执照"),
         )
     length = (
-        f"{len(number)} characters"
+        msg("%(count)s characters", count=len(number))
         if len(number) != 18
-        else "characters outside the code's alphabet"
+        else msg("characters outside the code's alphabet")
     )
     return CreditCodeFinding(
         "error",
         "credit-code",
-        f"'{raw}' is not a 统一社会信用代码 ({length}; "
-        "18 digits or letters expected, no I, O, Z, S, V)",
-        "copy it again from the business licence, 营业执照",
+        msg(
+            (
+                "'%(raw)s' is not a 统一社会信用代码 (%(length)s; 18 digits or "
+                "letters expected, no I, O, Z, S, V)"
+            ),
+            raw=raw,
+            length=length,
+        ),
+        msg("copy it again from the business licence, 营业执照"),
     )

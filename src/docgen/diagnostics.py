@@ -13,74 +13,78 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from docgen.i18n import N_, Catalogue
+
 Severity = Literal["error", "warning"]
 
 #: Every diagnostic code docgen emits, with a one-line meaning (documented in the README).
 CODES: dict[str, str] = {
     # reading files
-    "encoding": "file is not UTF-8 (GBK/GB18030 files are named as such)",
-    "file-too-large": "file is larger than the configured limit",
-    "front-matter-missing": "file has no YAML front matter block",
-    "front-matter-unclosed": "front matter opened with --- but never closed",
-    "front-matter-empty": "front matter holds no keys",
-    "front-matter-type": "front matter is not a mapping",
-    "yaml-syntax": "YAML does not parse",
-    "yaml-duplicate-key": "the same key appears twice in one mapping",
-    "yaml-key-type": "a mapping key is not a plain scalar",
-    "yaml-too-deep": "YAML nests deeper than docgen reads",
+    "encoding": N_("file is not UTF-8 (GBK/GB18030 files are named as such)"),
+    "file-too-large": N_("file is larger than the configured limit"),
+    "front-matter-missing": N_("file has no YAML front matter block"),
+    "front-matter-unclosed": N_("front matter opened with --- but never closed"),
+    "front-matter-empty": N_("front matter holds no keys"),
+    "front-matter-type": N_("front matter is not a mapping"),
+    "yaml-syntax": N_("YAML does not parse"),
+    "yaml-duplicate-key": N_("the same key appears twice in one mapping"),
+    "yaml-key-type": N_("a mapping key is not a plain scalar"),
+    "yaml-too-deep": N_("YAML nests deeper than docgen reads"),
     # schema
-    "unknown-key": "key not allowed here",
-    "missing-key": "required key is missing",
-    "invalid-type": "value has the wrong type",
-    "invalid-value": "value is not one of the allowed values or out of range",
-    "invalid-date": "not a valid calendar date",
+    "unknown-key": N_("key not allowed here"),
+    "missing-key": N_("required key is missing"),
+    "invalid-type": N_("value has the wrong type"),
+    "invalid-value": N_("value is not one of the allowed values or out of range"),
+    "invalid-date": N_("not a valid calendar date"),
     # workspace layout
-    "workspace": "the workspace itself cannot be read (no mkdocs.yml, process file broken)",
-    "process": "the process definition is inconsistent",
-    "outside-workspace": "a path (a symlink, a configured folder) leads out of the workspace",
-    "unsafe-slug": "engagement folder name is not an ASCII slug",
-    "unknown-file": "file in an engagement folder that docgen does not know",
-    "missing-file": "an engagement folder lacks index.md",
-    "duplicate-id": "an id (engagement code, risk, KPI, task) is used twice",
+    "workspace": N_("the workspace itself cannot be read (no mkdocs.yml, process file broken)"),
+    "process": N_("the process definition is inconsistent"),
+    "outside-workspace": N_("a path (a symlink, a configured folder) leads out of the workspace"),
+    "unsafe-slug": N_("engagement folder name is not an ASCII slug"),
+    "unknown-file": N_("file in an engagement folder that docgen does not know"),
+    "missing-file": N_("an engagement folder lacks index.md"),
+    "duplicate-id": N_("an id (engagement code, risk, KPI, task) is used twice"),
     # engagement content
-    "unknown-stage": "stage id not in the process",
-    "unknown-mode": "cooperation mode not in the process",
-    "unknown-category": "risk category not in the process",
-    "unknown-item": "checklist item id not in the process",
-    "unknown-document": "document id not in the process",
-    "unknown-reference": "reference to a task or milestone that does not exist",
-    "item-wrong-stage": "checklist item belongs to another stage's file",
-    "item-state": "checklist item state is contradictory (done and waived, waiver without reason)",
-    "done-in-future": "an item is marked done on a date after today",
-    "overdue": "a due date has passed and the item is not done",
-    "date-order": "dates are out of order (signed before opened, …)",
-    "meeting-file-name": "meeting file name does not match <date>-<slug>.md and its date",
-    "evidence-missing": "an evidence link points to a file that does not exist",
-    "credit-code": "统一社会信用代码 fails its check digit or form",
-    "credit-code-legacy": "code is not a current USCC but plausibly a legal early code",
-    "gate-unmet": "the engagement stands past a stage whose gate is not met",
-    "status-unmet": "the engagement's status needs conditions that are not met",
-    "high-risk-unhandled": "a high risk lacks an owner, a response plan or escalation",
-    "signed-before-review": "a contract is signed before due diligence and legal review",
-    "policy": "a cross-cutting rule of the procedure (注意事项) is not followed",
-    "control-character": "a value holds a control or bidi-override character (U+000B, U+202E)",
+    "unknown-stage": N_("stage id not in the process"),
+    "unknown-mode": N_("cooperation mode not in the process"),
+    "unknown-category": N_("risk category not in the process"),
+    "unknown-item": N_("checklist item id not in the process"),
+    "unknown-document": N_("document id not in the process"),
+    "unknown-reference": N_("reference to a task or milestone that does not exist"),
+    "item-wrong-stage": N_("checklist item belongs to another stage's file"),
+    "item-state": N_(
+        "checklist item state is contradictory (done and waived, waiver without reason)"
+    ),
+    "done-in-future": N_("an item is marked done on a date after today"),
+    "overdue": N_("a due date has passed and the item is not done"),
+    "date-order": N_("dates are out of order (signed before opened, …)"),
+    "meeting-file-name": N_("meeting file name does not match <date>-<slug>.md and its date"),
+    "evidence-missing": N_("an evidence link points to a file that does not exist"),
+    "credit-code": N_("统一社会信用代码 fails its check digit or form"),
+    "credit-code-legacy": N_("code is not a current USCC but plausibly a legal early code"),
+    "gate-unmet": N_("the engagement stands past a stage whose gate is not met"),
+    "status-unmet": N_("the engagement's status needs conditions that are not met"),
+    "high-risk-unhandled": N_("a high risk lacks an owner, a response plan or escalation"),
+    "signed-before-review": N_("a contract is signed before due diligence and legal review"),
+    "policy": N_("a cross-cutting rule of the procedure (注意事项) is not followed"),
+    "control-character": N_("a value holds a control or bidi-override character (U+000B, U+202E)"),
     # documents
-    "document-field-missing": "a document template needs a value the engagement does not give",
-    "template-error": "a document template fails to render (unknown variable, bad expression)",
+    "document-field-missing": N_("a document template needs a value the engagement does not give"),
+    "template-error": N_("a document template fails to render (unknown variable, bad expression)"),
     # deliverable integrity
-    "document-not-frozen": "an approved or signed document's text is not frozen yet",
-    "signed-document-changed": "an edit would change the text of a signed document",
-    "approved-document-changed": "an edit would change the text of an approved document",
-    "approval-stale": "an approved or signed record has no approval of its version",
-    "version-frozen": "a draft reuses the number of a frozen version",
-    "executed-copy-changed": "the scanned executed copy is missing or differs from its hash",
-    "frozen-text-invalid": "a frozen text file cannot be read",
-    "pdf-unavailable": "PDFs were asked for and LibreOffice is not installed",
-    "pdf-failed": "LibreOffice could not turn a .docx into a PDF",
+    "document-not-frozen": N_("an approved or signed document's text is not frozen yet"),
+    "signed-document-changed": N_("an edit would change the text of a signed document"),
+    "approved-document-changed": N_("an edit would change the text of an approved document"),
+    "approval-stale": N_("an approved or signed record has no approval of its version"),
+    "version-frozen": N_("a draft reuses the number of a frozen version"),
+    "executed-copy-changed": N_("the scanned executed copy is missing or differs from its hash"),
+    "frozen-text-invalid": N_("a frozen text file cannot be read"),
+    "pdf-unavailable": N_("PDFs were asked for and LibreOffice is not installed"),
+    "pdf-failed": N_("LibreOffice could not turn a .docx into a PDF"),
     # contracts
-    "clause-unknown": "an engagement's clause replaces no clause of its contract",
-    "clause-untitled": "an article an engagement adds has no title",
-    "amends-unsigned": "a 补充协议 is signed while the agreement it amends is not",
+    "clause-unknown": N_("an engagement's clause replaces no clause of its contract"),
+    "clause-untitled": N_("an article an engagement adds has no title"),
+    "amends-unsigned": N_("a 补充协议 is signed while the agreement it amends is not"),
 }
 
 
@@ -98,10 +102,18 @@ class Diagnostic:
     #: more lines to show under the finding (a diff of a frozen text); never a location
     detail: str = ""
 
-    def format(self) -> str:
-        """Render as the text form editors and CI logs understand: one line, then detail."""
-        text = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
-        text = f"{text} ({self.hint})" if self.hint else text
+    def format(self, t: Catalogue | None = None) -> str:
+        """Render as the text form editors and CI logs understand: one line, then detail.
+
+        Message and hint are in ``t``'s language (as made, in English, without one).
+        """
+        say = t.say if t is not None else str
+        message, hint = say(self.message), say(self.hint)
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {message}"
+        if hint:
+            text = (
+                f"{text}（{hint}）" if t is not None and t.language == "zh" else f"{text} ({hint})"
+            )
         return text + "".join(f"\n    {line}" for line in self.detail.splitlines())
 
     @property
@@ -153,9 +165,13 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str, str, str]:
     return (d.path, d.line, d.col, d.code, d.message, d.severity, d.hint, d.detail)
 
 
-def to_json(diagnostics: Iterable[Diagnostic]) -> str:
-    """Serialise diagnostics for ``--format json`` (stable keys, UTF-8 text)."""
-    items = [asdict(d) for d in diagnostics]
+def to_json(diagnostics: Iterable[Diagnostic], t: Catalogue | None = None) -> str:
+    """Serialise diagnostics for ``--format json`` (stable keys, UTF-8 text).
+
+    Messages and hints are in ``t``'s language (English without one); codes never change.
+    """
+    say = t.say if t is not None else str
+    items = [{**asdict(d), "message": say(d.message), "hint": say(d.hint)} for d in diagnostics]
     summary = {
         "errors": sum(1 for d in items if d["severity"] == "error"),
         "warnings": sum(1 for d in items if d["severity"] == "warning"),

@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from docgen.diagnostics import DocgenError, FileProblem
+from docgen.i18n import msg
 from docgen.scaffold import yaml_scalar
 from docgen.source import decode, parse_markdown, split_front_matter
 
@@ -45,7 +46,7 @@ class FrontMatterEdit:
             text = decode(raw, rel)
             split_front_matter(text, rel)
         except FileProblem as exc:
-            raise DocgenError(f"cannot edit {rel}", exc.diagnostics) from exc
+            raise DocgenError(msg("cannot edit %(rel)s", rel=rel), exc.diagnostics) from exc
         return cls(path, rel, raw, text.split("\n"))
 
     def _tree(self) -> CommentedMap:
@@ -53,9 +54,11 @@ class FrontMatterEdit:
         try:
             tree = YAML(typ="rt").load(yaml_text)
         except YAMLError as exc:
-            raise DocgenError(f"cannot edit {self.rel}: {exc}") from exc
+            raise DocgenError(msg("cannot edit %(rel)s: %(exc)s", rel=self.rel, exc=exc)) from exc
         if not isinstance(tree, CommentedMap):
-            raise DocgenError(f"cannot edit {self.rel}: front matter is not a mapping")
+            raise DocgenError(
+                msg("cannot edit %(rel)s: front matter is not a mapping", rel=self.rel)
+            )
         return tree
 
     def set(
@@ -73,13 +76,21 @@ class FrontMatterEdit:
             parent = parent.get(k) if isinstance(parent, dict) else None
             if not isinstance(parent, CommentedMap):
                 raise DocgenError(
-                    f"cannot edit {self.rel}: '{'.'.join(keys[:-1])}' is not a mapping"
+                    msg(
+                        "cannot edit %(rel)s: '%(keys)s' is not a mapping",
+                        rel=self.rel,
+                        keys=".".join(keys[:-1]),
+                    )
                 )
         key, rendered = keys[-1], yaml_scalar(value)
         if key in parent:
             if isinstance(parent[key], dict | list):
                 raise DocgenError(
-                    f"cannot edit {self.rel}: '{'.'.join(keys)}' is not a plain value"
+                    msg(
+                        "cannot edit %(rel)s: '%(keys)s' is not a plain value",
+                        rel=self.rel,
+                        keys=".".join(keys),
+                    )
                 )
             self._replace_value(parent, key, rendered, comment)
         else:
@@ -120,8 +131,14 @@ class FrontMatterEdit:
             self.lines[nxt:nxt] = _item_lines(item, prefix)
         else:
             raise DocgenError(
-                f"cannot add to '{key}' in {self.rel}: it is not a list in block style; "
-                "write it as '- ' lines first"
+                msg(
+                    (
+                        "cannot add to '%(key)s' in %(rel)s: it is not a list in "
+                        "block style; write it as '- ' lines first"
+                    ),
+                    key=key,
+                    rel=self.rel,
+                )
             )
         self.appended.append((key, item))
 
@@ -129,7 +146,9 @@ class FrontMatterEdit:
         """Add the top-level key ``key`` holding ``mapping`` (plain values), at the end."""
         tree = self._tree()
         if key in tree:
-            raise DocgenError(f"cannot add '{key}' to {self.rel}: it is there already")
+            raise DocgenError(
+                msg("cannot add '%(key)s' to %(rel)s: it is there already", key=key, rel=self.rel)
+            )
         end = split_front_matter("\n".join(self.lines), self.rel)[3] - 2
         block = [f"{key}:", *(f"  {k}: {yaml_scalar(v)}" for k, v in mapping.items())]
         self.lines[end:end] = block
@@ -146,12 +165,24 @@ class FrontMatterEdit:
         index = line_no + 1  # front matter starts on the file's second line
         if parent.fa.flow_style():
             raise DocgenError(
-                f"cannot edit {self.rel}:{index + 1}: '{key}' is in a {{flow}} mapping"
+                msg(
+                    ("cannot edit %(rel)s:%(value)s: '%(key)s' is in a {flow} mapping"),
+                    rel=self.rel,
+                    value=index + 1,
+                    key=key,
+                )
             )
         line = self.lines[index]
         match = _KEY_COLON.match(line, col)
         if match is None:
-            raise DocgenError(f"cannot edit {self.rel}:{index + 1}: key '{key}' not found")
+            raise DocgenError(
+                msg(
+                    "cannot edit %(rel)s:%(value)s: key '%(key)s' not found",
+                    rel=self.rel,
+                    value=index + 1,
+                    key=key,
+                )
+            )
         head, after = line[: match.end()], line[match.end() :]
         rest = _after_value(after)
         if comment is not None:
@@ -165,8 +196,14 @@ class FrontMatterEdit:
     def _insert(self, parent: CommentedMap, key: str, rendered: str) -> None:
         if parent.fa.flow_style() or not parent:
             raise DocgenError(
-                f"cannot add '{key}' to {self.rel}: its mapping is empty or in {{flow}} style; "
-                "write it in block style first"
+                msg(
+                    (
+                        "cannot add '%(key)s' to %(rel)s: its mapping is empty or in "
+                        "{flow} style; write it in block style first"
+                    ),
+                    key=key,
+                    rel=self.rel,
+                )
             )
         last = list(parent)[-1]
         line_no, indent = parent.lc.key(last)
@@ -188,7 +225,9 @@ class FrontMatterEdit:
             before = parse_markdown(original, self.rel)
             after = parse_markdown(text, self.rel)
         except FileProblem as exc:
-            raise DocgenError(f"edit of {self.rel} refused: the result does not parse") from exc
+            raise DocgenError(
+                msg("edit of %(rel)s refused: the result does not parse", rel=self.rel)
+            ) from exc
         expected = copy.deepcopy(before.data)
         for keys, value in self.changes:
             node = expected
@@ -200,7 +239,9 @@ class FrontMatterEdit:
                 expected[key] = []
             expected[key].append(item)
         if after.data != expected or after.body != before.body:
-            raise DocgenError(f"edit of {self.rel} refused: it would change more than intended")
+            raise DocgenError(
+                msg("edit of %(rel)s refused: it would change more than intended", rel=self.rel)
+            )
         crlf = b"\r\n" in self.raw
         out = text.replace("\n", "\r\n") if crlf else text
         bom = b"\xef\xbb\xbf" if self.raw.startswith(b"\xef\xbb\xbf") else b""

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import FileProblem, Location
+from docgen.i18n import msg
 from docgen.load import Engagement
 from docgen.model import VERSION_PATTERN, version_key
 from docgen.paths import is_inside
@@ -280,8 +281,8 @@ def read_frozen(path: Path, rel: str) -> FrozenText:
             Location(rel).diagnostic(
                 "error",
                 "frozen-text-invalid",
-                f"the frozen text cannot be read: {exc} is missing or wrong",
-                "restore the file from git (git checkout -- <file>); docgen writes it whole",
+                msg("the frozen text cannot be read: %(exc)s is missing or wrong", exc=exc),
+                msg("restore the file from git (git checkout -- <file>); docgen writes it whole"),
             )
         ) from None
     return text

@@ -29,6 +29,32 @@ def N_(message: str) -> str:
     return message
 
 
+class Message(str):
+    """A message said in English, which any catalogue can say again in its language.
+
+    It *is* its English text (so logs, tests and ``str`` work unchanged) and carries the
+    message id and the values that filled it, so the CLI translates a diagnostic made
+    deep in the library when it prints it, in the language the user chose.  Values that
+    are messages themselves are translated too.
+    """
+
+    msgid: str
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, /, **values: object) -> Message:
+        """Fill ``msgid``'s ``%(name)s`` placeholders from ``values``."""
+        shown = {k: ", ".join(v) if isinstance(v, list | tuple) else v for k, v in values.items()}
+        self = super().__new__(cls, msgid % shown if values else msgid)
+        self.msgid = msgid
+        self.values = values
+        return self
+
+
+def msg(msgid: str, /, **values: object) -> Message:
+    """A translatable message: ``msg("unknown stage '%(stage)s'", stage=s)``."""
+    return Message(msgid, **values)
+
+
 class Catalogue:
     """The messages of one language: ``gettext``, ``ngettext`` and formatting in one."""
 
@@ -36,17 +62,30 @@ class Catalogue:
         self.language = language
         self.translations = translations
 
-    def gettext(self, message: str, **values: object) -> str:
+    def gettext(self, message: str, /, **values: object) -> str:
         """``message`` in this language, with ``%(name)s`` placeholders filled from ``values``."""
         text = self.translations.gettext(message)
         return text % values if values else text
 
     __call__ = gettext
 
-    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """The singular or plural form for ``n`` (Chinese has one form), formatted."""
         text = self.translations.ngettext(singular, plural, n)
         return text % {"num": n, **values}
+
+    def say(self, text: str) -> str:
+        """``text`` in this language if it is a `Message`; other text is shown as it is."""
+        if not isinstance(text, Message) or self.language == "en":
+            return str(text)
+        return self.gettext(text.msgid, **{k: self._value(v) for k, v in text.values.items()})
+
+    def _value(self, value: object) -> object:
+        if isinstance(value, str):
+            return self.say(value)
+        if isinstance(value, list | tuple):
+            return ("、" if self.language == "zh" else ", ").join(self.say(v) for v in value)
+        return value
 
     def label(self, labels: Mapping[str, str], key: str) -> str:
         """The translated label ``labels[key]`` of a fixed id (a status…), else the id."""

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar, cast
 from docgen.aliases import Aliases
 from docgen.cache import Bundle, ParseCache, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
+from docgen.i18n import msg
 from docgen.model import (
     FILE_KINDS,
     DocumentRecord,
@@ -104,7 +105,11 @@ class Portfolio:
             if e.id == engagement_id:
                 return e
         hint = did_you_mean(engagement_id, [e.id for e in self.engagements])
-        raise DocgenError(f"no engagement '{engagement_id}'" + (f"; {hint}" if hint else ""))
+        raise DocgenError(
+            msg("no engagement '%(id)s'; %(hint)s", id=engagement_id, hint=hint)
+            if hint
+            else msg("no engagement '%(id)s'", id=engagement_id)
+        )
 
 
 #: the file kinds whose values may be written as titles (`docgen.aliases`)
@@ -213,8 +218,8 @@ def load_engagement(
             Location(f"{rel}/index.md").diagnostic(
                 "error",
                 "missing-file",
-                "engagement folder has no index.md",
-                "run 'docgen new' to scaffold an engagement",
+                msg("engagement folder has no index.md"),
+                msg("run 'docgen new' to scaffold an engagement"),
             )
         )
     for name in sorted(listing):
@@ -243,7 +248,7 @@ def load_engagement(
                 Location(file_rel).diagnostic(
                     "warning",
                     "unknown-file",
-                    f"docgen does not know the file '{name}'; it is not read",
+                    msg("docgen does not know the file '%(name)s'; it is not read", name=name),
                     did_you_mean(name, known) or "keep free notes in a notes/ folder",
                 )
             )
@@ -311,8 +316,13 @@ def open_portfolio(root: Path | None = None) -> tuple[Workspace, Process]:
     process_file = workspace.process_file
     if not process_file.is_file():
         raise DocgenError(
-            f"process file {workspace.rel(process_file)} not found; "
-            "run 'docgen init' or set 'process:' in the docgen section of mkdocs.yml"
+            msg(
+                (
+                    "process file %(rel)s not found; run 'docgen init' or set "
+                    "'process:' in the docgen section of mkdocs.yml"
+                ),
+                rel=workspace.rel(process_file),
+            )
         )
     return workspace, load_process(process_file, workspace.rel(process_file))
 
@@ -327,9 +337,11 @@ def select_folders(workspace: Workspace, only: Iterable[str] | None) -> list[Pat
     for name in wanted:
         if name not in by_name:
             hint = did_you_mean(name, by_name)
+            where = {"id": name, "folder": workspace.config.engagements}
             raise DocgenError(
-                f"no engagement '{name}' in {workspace.config.engagements}/"
-                + (f"; {hint}" if hint else "")
+                msg("no engagement '%(id)s' in %(folder)s/; %(hint)s", hint=hint, **where)
+                if hint
+                else msg("no engagement '%(id)s' in %(folder)s/", **where)
             )
     return [by_name[n] for n in wanted]
 

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from docgen.i18n import msg
 from docgen.schema import Strict
 
 Text = Annotated[str, Field(min_length=1)]
@@ -484,8 +485,11 @@ def _version_text(value: object) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
         # YAML reads 1.10 as the number 1.1: the user's version is already lost.
         raise ValueError(
-            f"write the version in quotes, e.g. version: '{value}' "
-            "(unquoted, YAML reads 1.10 as the number 1.1)"
+            msg(
+                "write the version in quotes, e.g. version: '%(value)s' "
+                "(unquoted, YAML reads 1.10 as the number 1.1)",
+                value=value,
+            )
         )
     return value
 
@@ -553,7 +557,13 @@ class DateRange(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
         if self.end < self.start:
-            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                msg(
+                    "the period ends (%(end)s) before it starts (%(start)s)",
+                    end=self.end,
+                    start=self.start,
+                )
+            )
         return self
 
 

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from docgen.diagnostics import Diagnostic, Location
+from docgen.i18n import msg
 
 #: The Debian packages PDFs need (see system-packages.txt).
 PACKAGES = "libreoffice-writer-nogui python3-uno fonts-noto-cjk"
@@ -74,9 +75,15 @@ def unavailable(where: str, count: int) -> Diagnostic:
     return Location(where).diagnostic(
         "warning",
         "pdf-unavailable",
-        f"{count} PDF(s) not made: PDFs need LibreOffice with its Python bridge, "
-        "which is not installed; the .docx files and the site are made as usual",
-        f"install it, e.g. sudo apt-get install -y {PACKAGES}",
+        msg(
+            (
+                "%(count)s PDF(s) not made: PDFs need LibreOffice with its "
+                "Python bridge, which is not installed; the .docx files and "
+                "the site are made as usual"
+            ),
+            count=count,
+        ),
+        msg("install it, e.g. sudo apt-get install -y %(packages)s", packages=PACKAGES),
     )
 
 
@@ -137,8 +144,12 @@ def export_pdfs(pairs: list[tuple[Path, Path]], staging: Path, where: str) -> Pd
                     Location(where).diagnostic(
                         "warning",
                         "pdf-failed",
-                        f"LibreOffice could not make {target.name}: {error}",
-                        "open the .docx in LibreOffice to see why",
+                        msg(
+                            "LibreOffice could not make %(name)s: %(error)s",
+                            name=target.name,
+                            error=error,
+                        ),
+                        msg("open the .docx in LibreOffice to see why"),
                     )
                 )
     return report

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from docgen.diagnostics import DocgenError, Location
+from docgen.i18n import msg
 
 _UMASK_LINE = re.compile(rb"^Umask:\s*([0-7]+)$", re.MULTILINE)
 
@@ -29,14 +30,16 @@ def outside_error(root: Path, path: Path | str, rel: str, line: int = 1) -> Docg
     """The refusal for a path that leads out of the workspace, located at ``rel:line``."""
     real = os.path.realpath(path)
     return DocgenError(
-        f"{rel} leads outside the workspace ({real}); refused",
+        msg("%(rel)s leads outside the workspace (%(real)s); refused", rel=rel, real=real),
         [
             Location(rel, line).diagnostic(
                 "error",
                 "outside-workspace",
-                f"'{rel}' resolves to {real}, outside the workspace",
-                "docgen reads and writes only inside the workspace; replace the link "
-                "with the files themselves",
+                msg("'%(rel)s' resolves to %(real)s, outside the workspace", rel=rel, real=real),
+                msg(
+                    "docgen reads and writes only inside the workspace; replace "
+                    "the link with the files themselves"
+                ),
             )
         ],
     )
@@ -107,8 +110,15 @@ def output_folder(folder: Path, root: Path) -> Path:
         if is_inside(base, _existing_ancestor(folder)):
             return folder
     raise DocgenError(
-        f"folder {folder} does not exist; docgen makes missing folders only inside the "
-        f"workspace ({root}) or the current folder: create it first"
+        msg(
+            (
+                "folder %(folder)s does not exist; docgen makes missing "
+                "folders only inside the workspace (%(root)s) or the current "
+                "folder: create it first"
+            ),
+            folder=folder,
+            root=root,
+        )
     )
 
 

@@ -29,6 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from docgen import language
 from docgen.audience import Audience, document_visible, for_audience
 from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
@@ -74,6 +75,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.offline = False  # from `docgen publish --offline`: the site works from disk
         self.portfolio: Portfolio | None = None
         self.root = Path(".")
+        self.words = catalogue("en")  # messages for whoever runs the build (on_config)
         self.audience: Audience = "internal"
         self.blocks: dict[str, list[str]] = {}  # generated page → its HTML blocks
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
@@ -115,6 +117,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.blocks, self.search_entries, self.downloads, self.found = {}, [], [], {}
         self.taught = False  # the portfolio's partners may have changed since the last build
         self.root = Path(config.config_file_path).parent
+        self.words = t = catalogue(language.chosen(None, self.root))
         try:
             if self.given is not None and self.given.workspace.root == self.root.resolve():
                 portfolio, diagnostics = self.given, []
@@ -122,15 +125,16 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
                 portfolio = load_portfolio(self.root)
                 diagnostics = validate_portfolio(portfolio)
         except DocgenError as exc:
-            details = "\n".join(d.format() for d in exc.diagnostics)
-            raise PluginError(f"docgen: {exc.message}\n{details}".rstrip()) from exc
+            details = "\n".join(d.format(t) for d in exc.diagnostics)
+            raise PluginError(f"docgen: {t.say(exc.message)}\n{details}".rstrip()) from exc
         self.settings = portfolio.workspace.config
         section: Any = self.config
         self.audience = section.get("audience") or self.settings.audience
         errors = [d for d in diagnostics if d.is_error]
         if errors:
-            lines = "\n".join(d.format() for d in errors)
-            raise PluginError(f"docgen: {len(errors)} error(s) in the engagements:\n{lines}")
+            lines = "\n".join(d.format(t) for d in errors)
+            said = t("%(count)s error(s) in the engagements:", count=len(errors))
+            raise PluginError(f"docgen: {said}\n{lines}")
         self.portfolio = for_audience(portfolio, self.audience)
         docs = Path(config.docs_dir)
         self.site = Site(
@@ -192,14 +196,14 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         try:
             pages = list(site_pages(self.site, self.root / self.settings.templates))
         except DocgenError as exc:  # a site template's error, named from the workspace
-            message = exc.message.replace(f"{self.root.resolve()}/", "")
+            message = self.words.say(exc.message).replace(f"{self.root.resolve()}/", "")
             raise PluginError(f"docgen: {message}") from exc
         cache = self.page_cache
         for page in pages:
             if files.get_file_from_path(page.path) is not None:
-                raise PluginError(
-                    f"docgen: docs/{page.path} would hide a generated page; rename it"
-                )
+                t = self.words
+                said = t("docs/%(page)s would hide a generated page; rename it", page=page.path)
+                raise PluginError(f"docgen: {said}")
             if page.search_text:
                 location = page.path.removesuffix("index.md")
                 if not config.use_directory_urls:
@@ -286,10 +290,13 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         )
         searching = any(name.split("/")[-1] == "search" for name in config.plugins)
         if not added and searching:
-            raise PluginError(
-                f"docgen: the search index {index} is missing or unreadable after the search "
-                "plugin ran, so the engagements could not be made searchable"
+            t = self.words
+            said = t(
+                "the search index %(index)s is missing or unreadable after the search plugin "
+                "ran, so the engagements could not be made searchable",
+                index=index,
             )
+            raise PluginError(f"docgen: {said}")
         if searching and not fix_query_segmentation(site):
             log.info("docgen: Material's search worker has changed; query segmentation left as is")
         if self.offline:

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from docgen.aliases import Aliases, aliases_for
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem
+from docgen.i18n import msg
 from docgen.schema import Strict, validate_model
 from docgen.source import SourceMap, read_yaml
 
@@ -376,18 +377,20 @@ def load_process(file: Path, rel: str) -> Process:
     try:
         data, source_map = read_yaml(file, rel)
     except FileProblem as exc:
-        raise DocgenError(f"cannot read the process file {rel}", exc.diagnostics) from exc
+        raise DocgenError(
+            msg("cannot read the process file %(rel)s", rel=rel), exc.diagnostics
+        ) from exc
     if not isinstance(data, dict):
         diag = source_map.locate().diagnostic(
-            "error", "front-matter-type", "the process file must be a mapping"
+            "error", "front-matter-type", msg("the process file must be a mapping")
         )
-        raise DocgenError(f"cannot read the process file {rel}", [diag])
+        raise DocgenError(msg("cannot read the process file %(rel)s", rel=rel), [diag])
     process, diags = validate_model(Process, data, source_map)
     if process is None:
-        raise DocgenError(f"the process file {rel} is not valid", diags)
+        raise DocgenError(msg("the process file %(rel)s is not valid", rel=rel), diags)
     problems = consistency(process, source_map)
     if problems:
-        raise DocgenError(f"the process file {rel} is inconsistent", problems)
+        raise DocgenError(msg("the process file %(rel)s is inconsistent", rel=rel), problems)
     return process
 
 
@@ -401,7 +404,9 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
             if x in seen:
                 out.append(
                     source_map.locate((*loc, i)).diagnostic(
-                        "error", "duplicate-id", f"{kind} id '{x}' is defined twice"
+                        "error",
+                        "duplicate-id",
+                        msg("%(kind)s id '%(id)s' is defined twice", kind=kind, id=x),
                     )
                 )
             seen.add(x)
@@ -414,7 +419,7 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
         if sid in seen_steps:
             out.append(
                 source_map.locate(("stages", si, "steps", ti)).diagnostic(
-                    "error", "duplicate-id", f"step id '{sid}' is defined twice"
+                    "error", "duplicate-id", msg("step id '%(id)s' is defined twice", id=sid)
                 )
             )
         seen_steps.add(sid)
@@ -427,13 +432,19 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
         if d.amends and d.amends not in doc_ids:
             out.append(
                 source_map.locate(("documents", i, "amends")).diagnostic(
-                    "error", "unknown-document", f"document '{d.id}' amends unknown '{d.amends}'"
+                    "error",
+                    "unknown-document",
+                    msg("document '%(id)s' amends unknown '%(amends)s'", id=d.id, amends=d.amends),
                 )
             )
         if d.stage not in process.stage_index:
             out.append(
                 source_map.locate(("documents", i, "stage")).diagnostic(
-                    "error", "unknown-stage", f"document '{d.id}' names unknown stage '{d.stage}'"
+                    "error",
+                    "unknown-stage",
+                    msg(
+                        "document '%(id)s' names unknown stage '%(stage)s'", id=d.id, stage=d.stage
+                    ),
                 )
             )
     for si, stage in enumerate(process.stages):
@@ -442,7 +453,7 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
                 if doc not in doc_ids:
                     out.append(
                         source_map.locate(("stages", si, "steps", ti, "documents", di)).diagnostic(
-                            "error", "unknown-document", f"unknown document '{doc}'"
+                            "error", "unknown-document", msg("unknown document '%(doc)s'", doc=doc)
                         )
                     )
     rule_sets: list[tuple[tuple[str | int, ...], list[Rule]]] = [
@@ -464,21 +475,27 @@ def consistency(process: Process, source_map: SourceMap) -> list[Diagnostic]:
                 if item not in process.items:
                     out.append(
                         source_map.locate((*loc, ri)).diagnostic(
-                            "error", "unknown-item", f"rule names unknown item '{item}'"
+                            "error",
+                            "unknown-item",
+                            msg("rule names unknown item '%(item)s'", item=item),
                         )
                     )
             stage_ref = getattr(rule, "stage", None)
             if stage_ref and stage_ref not in process.stage_index:
                 out.append(
                     source_map.locate((*loc, ri)).diagnostic(
-                        "error", "unknown-stage", f"rule names unknown stage '{stage_ref}'"
+                        "error",
+                        "unknown-stage",
+                        msg("rule names unknown stage '%(stage_ref)s'", stage_ref=stage_ref),
                     )
                 )
     for i, p in enumerate(process.policies):
         if p.from_stage and p.from_stage not in process.stage_index:
             out.append(
                 source_map.locate(("policies", i, "from_stage")).diagnostic(
-                    "error", "unknown-stage", f"policy names unknown stage '{p.from_stage}'"
+                    "error",
+                    "unknown-stage",
+                    msg("policy names unknown stage '%(from_stage)s'", from_stage=p.from_stage),
                 )
             )
     out += _internal_fields(process, source_map)

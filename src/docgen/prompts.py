@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from docgen.i18n import catalogue
+from docgen.i18n import Catalogue
 from docgen.load import SLUG, Portfolio, load_portfolio
 
 
@@ -47,10 +47,9 @@ class NewEngagement:
         return [flag for field, flag in names.items() if getattr(self, field) is None]
 
 
-def ask_new_engagement(given: NewEngagement, root: Path | None) -> NewEngagement:
+def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) -> NewEngagement:
     """Ask for every missing part of a new engagement, offering the choices known."""
     portfolio = load_portfolio(root)
-    t = catalogue(portfolio.workspace.config.language or portfolio.process.language)
     out = click.echo
     if given.title is None:
         given.title = _text(t("Name of the engagement (in Chinese)"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docgen.audience import Audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
+from docgen.i18n import msg
 from docgen.load import Portfolio, load_portfolio
 from docgen.render.run import RenderReport, render_documents
 from docgen.site.page_cache import DirtyBuildNotice, PageCache, build_digest
@@ -132,14 +133,14 @@ def build_site(
             config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
             plugin = config.plugins.get("docgen")
             if not isinstance(plugin, DocgenPlugin):
-                raise DocgenError("mkdocs.yml does not list the docgen plugin under plugins:")
+                raise DocgenError(msg("mkdocs.yml does not list the docgen plugin under plugins:"))
             plugin.use(portfolio, audience=audience, offline=offline, pages=pages)
             build(config, dirty=pages is not None and pages.built_into(site_dir))
             built = True
         except (Abort, ConfigurationError, PluginError) as exc:
             # MkDocs logs the cause and raises a bare "Aborted with a BuildError!"
             cause = "\n".join(errors) or str(exc)
-            raise DocgenError(f"mkdocs build failed: {cause}") from None
+            raise DocgenError(msg("mkdocs build failed: %(cause)s", cause=cause)) from None
         finally:
             if pages is not None:  # a failed build is not one to build onto
                 pages.save(site_dir if built else None)

@@ -25,7 +25,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from docgen import vocabulary
 from docgen.diagnostics import Diagnostic
+from docgen.i18n import N_, Catalogue, catalogue
 from docgen.process import Process
 from docgen.reminders import Reminder, Stale
 from docgen.status import EngagementStatus
@@ -34,47 +36,75 @@ if TYPE_CHECKING:
     from docgen.render.run import RenderReport
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+ENGLISH = catalogue("en")
 _STATE_MARK = {"done": ("✓", "green"), "waived": ("–", "cyan"), "open": ("○", "")}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
-def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic]) -> None:
-    """One line per diagnostic: ``path:line:col: severity code message (hint)``."""
+def print_diagnostics(
+    console: Console, diagnostics: Sequence[Diagnostic], t: Catalogue = ENGLISH
+) -> None:
+    """One line per diagnostic: ``path:line:col: severity code message (hint)``.
+
+    Message and hint are in ``t``'s language; the location, severity and code are the
+    line's machine-readable part (editors' problem matchers) and stay as they are.
+    """
     for d in diagnostics:
         line = Text()
         line.append(f"{d.path}:{d.line}:{d.col}: ", style="bold")
         line.append(d.severity, style=_SEVERITY_STYLE[d.severity])
         line.append(f" {d.code} ", style="dim")
-        line.append(d.message)
+        line.append(t.say(d.message))
         if d.hint:
-            line.append(f" ({d.hint})", style="dim")
+            space = "" if t.language == "zh" else " "  # （） carry their own space
+            line.append(space + t("(%(hint)s)", hint=t.say(d.hint)), style="dim")
         console.print(line, soft_wrap=True)
         for extra in d.detail.splitlines():
             style = "red" if extra.startswith("-") else "green" if extra.startswith("+") else "dim"
             console.print(Text(f"    {extra}", style=style), soft_wrap=True)
 
 
-def print_summary(console: Console, diagnostics: Sequence[Diagnostic], engagements: int) -> None:
+def print_summary(
+    console: Console, diagnostics: Sequence[Diagnostic], engagements: int, t: Catalogue = ENGLISH
+) -> None:
     """A closing count of errors and warnings."""
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     style = "bold red" if errors else "yellow" if warnings else "green"
     console.print(
-        Text(f"{errors} error(s), {warnings} warning(s) in {engagements} engagement(s)", style)
+        Text(
+            t(
+                "%(errors)s error(s), %(warnings)s warning(s) in %(engagements)s engagement(s)",
+                errors=errors,
+                warnings=warnings,
+                engagements=engagements,
+            ),
+            style,
+        )
     )
 
 
-def render_summary(result: RenderReport) -> str:
+def render_summary(result: RenderReport, t: Catalogue = ENGLISH) -> str:
     """One line on what a render made, naming its folder only when something is in it."""
     written, unchanged = len(result.written), len(result.unchanged)
     if written == 0 and unchanged == 0:
-        return "no document written (nothing to render, or each one was stopped above)"
-    pdfs = f", {len(result.pdfs)} PDF(s) made" if result.pdfs else ""
-    line = f"{written} document(s) written, {unchanged} unchanged{pdfs} in {result.out_dir}"
+        return t("no document written (nothing to render, or each one was stopped above)")
+    values = {"written": written, "unchanged": unchanged, "out": result.out_dir}
+    line = (
+        t(
+            "%(written)s document(s) written, %(unchanged)s unchanged, %(pdfs)s PDF(s) made "
+            "in %(out)s",
+            pdfs=len(result.pdfs),
+            **values,
+        )
+        if result.pdfs
+        else t("%(written)s document(s) written, %(unchanged)s unchanged in %(out)s", **values)
+    )
     if result.frozen:
-        line += (
-            f"\nfroze the approved or signed text of {len(result.frozen)} document(s); "
-            "commit them: " + ", ".join(result.frozen)
+        line += "\n" + t(
+            "froze the approved or signed text of %(count)s document(s); commit them: %(files)s",
+            count=len(result.frozen),
+            files=", ".join(result.frozen),
         )
     return line
 
@@ -111,7 +141,11 @@ class _Column:
 
 
 def print_portfolio(
-    console: Console, rows: Sequence[EngagementStatus], process: Process, today: date
+    console: Console,
+    rows: Sequence[EngagementStatus],
+    process: Process,
+    today: date,
+    t: Catalogue = ENGLISH,
 ) -> None:
     """The portfolio table: stage, progress, owner, next due, overdue, highest risk.
 
@@ -124,21 +158,26 @@ def print_portfolio(
         glyphs = "".join(_progress_glyph(p.ratio, p.settled) for p in row.progress)
         nxt = row.next_due(today)
         overdue = len(row.overdue(today))
-        cells["项目"].append(row.id)
-        cells["名称"].append(Text(row.title))
-        cells["阶段"].append(_stage_text(row))
-        cells["各阶段进度"].append(
+        cells["id"].append(row.id)
+        cells["title"].append(Text(row.title))
+        cells["stage"].append(_stage_text(row))
+        cells["progress"].append(
             f"{glyphs} {current.settled}/{current.required}" if current else glyphs
         )
-        cells["状态"].append(row.status)
-        cells["负责人"].append(Text(row.owner))
-        cells["下一截止"].append(Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim"))
-        cells["逾期"].append(Text(str(overdue), style="bold red" if overdue else "dim"))
-        cells["最高风险"].append(_risk_text(row, process))
-    columns = [_Column(h, p, cells[h], o) for h, (p, o) in _COLUMNS.items()]
+        cells["status"].append(t.label(vocabulary.STATUS, row.status))
+        cells["owner"].append(Text(row.owner))
+        cells["next"].append(Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim"))
+        cells["overdue"].append(Text(str(overdue), style="bold red" if overdue else "dim"))
+        cells["risk"].append(_risk_text(row, process))
+    columns = [
+        _Column(t(header), priority, cells[key], options)
+        for key, (header, priority, options) in _COLUMNS.items()
+    ]
     while _needed(columns) > console.width and len(columns) > 1:
         columns.remove(max(columns, key=lambda c: c.priority))
-    table = Table(title=f"招商合作项目 · {today}", title_justify="left", header_style="bold")
+    table = Table(
+        title=t("Engagements · %(today)s", today=today), title_justify="left", header_style="bold"
+    )
     for column in columns:
         table.add_column(column.header, **column.options)  # type: ignore[arg-type]
     for i in range(len(rows)):
@@ -146,17 +185,17 @@ def print_portfolio(
     console.print(table)
 
 
-#: header → (priority, options); the name wraps (fold) and is never dropped
-_COLUMNS: dict[str, tuple[int, dict[str, object]]] = {
-    "项目": (2, {"no_wrap": True}),
-    "名称": (0, {"min_width": 10, "overflow": "fold", "ratio": 1}),
-    "阶段": (1, {"no_wrap": True}),
-    "各阶段进度": (8, {"justify": "right", "no_wrap": True}),
-    "状态": (7, {"no_wrap": True}),
-    "负责人": (3, {"no_wrap": True}),
-    "下一截止": (5, {"max_width": 24, "no_wrap": True, "overflow": "ellipsis"}),
-    "逾期": (4, {"justify": "right", "no_wrap": True}),
-    "最高风险": (6, {"max_width": 22, "no_wrap": True, "overflow": "ellipsis"}),
+#: key → (header, priority, options); the name wraps (fold) and is never dropped
+_COLUMNS: dict[str, tuple[str, int, dict[str, object]]] = {
+    "id": (N_("Engagement"), 2, {"no_wrap": True}),
+    "title": (N_("Name"), 0, {"min_width": 10, "overflow": "fold", "ratio": 1}),
+    "stage": (N_("Stage"), 1, {"no_wrap": True}),
+    "progress": (N_("Stage progress"), 8, {"justify": "right", "no_wrap": True}),
+    "status": (N_("Status"), 7, {"no_wrap": True}),
+    "owner": (N_("Owner"), 3, {"no_wrap": True}),
+    "next": (N_("Next due"), 5, {"max_width": 24, "no_wrap": True, "overflow": "ellipsis"}),
+    "overdue": (N_("Overdue"), 4, {"justify": "right", "no_wrap": True}),
+    "risk": (N_("Top risk"), 6, {"max_width": 22, "no_wrap": True, "overflow": "ellipsis"}),
 }
 
 
@@ -198,14 +237,19 @@ def _status_entry(r: EngagementStatus, today: date) -> dict[str, object]:
 
 
 def print_engagement(
-    console: Console, row: EngagementStatus, process: Process, today: date
+    console: Console,
+    row: EngagementStatus,
+    process: Process,
+    today: date,
+    t: Catalogue = ENGLISH,
 ) -> None:
     """One engagement: heading, each stage's checklist with owners and dates, open items."""
     head = Text()
     head.append(f"{row.title}", style="bold")
-    head.append(f"  {row.id}  合作方 {row.partner}  ")
+    head.append(f"  {row.id}  " + t("Partner %(partner)s", partner=row.partner) + "  ")
     head.append(_stage_text(row), style="bold cyan")
-    head.append(f"  {row.status}  负责人 {row.owner}")
+    status = t.label(vocabulary.STATUS, row.status)
+    head.append(f"  {status}  " + t("Owner %(owner)s", owner=row.owner))
     console.print(head)
     for i, stage in enumerate(process.stages):
         progress = row.progress[i]
@@ -216,14 +260,14 @@ def print_engagement(
             title_justify="left",
             header_style="bold",
         )
-        for name in ("", "检查项", "内容", "负责人", "截止", "完成/备注"):
-            table.add_column(name)
+        for name in ("", N_("Item"), N_("What"), N_("Owner"), N_("Due"), N_("Done / note")):
+            table.add_column(t(name) if name else "")
         for item in row.checklist[stage.id]:
             mark, style = _STATE_MARK[item.state]
             late = item.state == "open" and item.due is not None and item.due < today
             due = Text(str(item.due or ""), style="bold red" if late else "")
             extra = str(item.done) if item.done else (item.note or "")
-            title = item.title if item.required else f"{item.title}（选做）"
+            title = item.title if item.required else t("%(item)s (optional)", item=item.title)
             table.add_row(
                 Text(mark, style=style),
                 item.item_id,
@@ -234,10 +278,10 @@ def print_engagement(
             )
         console.print(table)
     if row.top_risk:
-        console.print(Text("最高风险 ").append_text(_risk_text(row, process)))
+        console.print(Text(t("Top risk") + " ").append_text(_risk_text(row, process)))
     overdue = row.overdue(today)
     if overdue:
-        console.print(Text(f"逾期 {len(overdue)} 项", style="bold red"))
+        console.print(Text(t("%(count)s item(s) overdue", count=len(overdue)), style="bold red"))
         for d in overdue:
             console.print(Text(f"  {d.due}  {d.owner or '—'}  {d.title}  ({d.where})"))
 
@@ -248,29 +292,48 @@ def print_reminders(
     stale: Sequence[Stale],
     today: date,
     horizon: int,
+    t: Catalogue = ENGLISH,
 ) -> None:
     """Overdue and upcoming items grouped by owner, then stale engagements."""
-    console.print(Text(f"{today} 起 {horizon} 天内到期及已逾期事项", style="bold"))
+    console.print(
+        Text(
+            t(
+                "Overdue, and due within %(days)s day(s) of %(today)s",
+                days=horizon,
+                today=today,
+            ),
+            style="bold",
+        )
+    )
     if not by_owner:
-        console.print(Text("（无）", style="dim"))
+        console.print(Text(t("(none)"), style="dim"))
     for owner, items in by_owner.items():
-        console.print(Text(f"\n{owner}（{len(items)} 项）", style="bold cyan"))
+        console.print(
+            Text(
+                "\n" + t("%(owner)s (%(count)s)", owner=owner, count=len(items)), style="bold cyan"
+            )
+        )
         for r in items:
             late = r.item.due < today
             line = Text("  ")
             line.append(f"{r.item.due}", style="bold red" if late else "")
-            line.append(" 逾期 " if late else "      ", style="bold red")
+            mark = t("overdue")
+            line.append(f" {mark} " if late else " " * (cell_len(mark) + 2), style="bold red")
             line.append(f"{r.title} · {r.item.title}")
             line.append(f"  ({r.item.where})", style="dim")
             console.print(line)
     if stale:
-        console.print(Text("\n久未更新的项目", style="bold yellow"))
+        console.print(Text("\n" + t("Engagements not updated for long"), style="bold yellow"))
         for s in stale:
-            days = (today - s.last_change).days
             console.print(
                 Text(
-                    f"  {s.engagement}  {s.title}  最后更新 {s.last_change}（{days} 天，"
-                    f"本阶段上限 {s.limit_days} 天）"
+                    f"  {s.engagement}  {s.title}  "
+                    + t(
+                        "last updated %(day)s (%(days)s day(s); this stage allows %(limit)s)",
+                        day=s.last_change,
+                        days=(today - s.last_change).days,
+                        limit=s.limit_days,
+                    )
                 )
             )
 
@@ -278,8 +341,9 @@ def print_reminders(
 class RenderProgress:
     """A progress bar over the documents being built (only on a terminal)."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, t: Catalogue = ENGLISH) -> None:
         self.console = console
+        self.t = t
         self.progress: Progress | None = None
         self.task: TaskID | None = None
 
@@ -296,7 +360,7 @@ class RenderProgress:
             return
         if self.progress is None:
             self.progress = Progress(
-                TextColumn("rendering"),
+                TextColumn(self.t("rendering")),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, Location, Severity
+from docgen.i18n import Message, msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DOCUMENT_STATUS_ORDER, ItemState, StageFile
 from docgen.process import (
@@ -79,14 +80,14 @@ def _item_unmet(
         return None
     stage, _, item = process.items[item_id]
     if state is None and engagement.stages.get(stage.id) is None:
-        why = f"is not recorded ({stage.file} is missing)"
+        why = msg("is not recorded (%(file)s is missing)", file=stage.file)
     elif is_waived(state) and not allow_waiver:
-        why = "is waived, but this rule does not accept a waiver"
+        why = msg("is waived, but this rule does not accept a waiver")
     else:
-        why = "is not done"
+        why = msg("is not done")
     return Unmet(
         _item_where(engagement, process, item_id),
-        f"'{item_id}' ({item.title}) {why}",
+        msg("'%(item_id)s' (%(title)s) %(why)s", item_id=item_id, title=item.title, why=why),
         state.owner if state else None,
     )
 
@@ -132,11 +133,28 @@ def _items_before(rule: ItemsBefore, ctx: Context) -> Iterator[Unmet]:
         _, state = item_state(ctx.engagement, ctx.process, item_id)
         title = ctx.process.items[item_id][2].title
         if state is None or state.done is None:
-            yield Unmet(where, f"signed on {when} but '{item_id}' ({title}) is not done")
+            yield Unmet(
+                where,
+                msg(
+                    "signed on %(when)s but '%(item_id)s' (%(title)s) is not done",
+                    when=when,
+                    item_id=item_id,
+                    title=title,
+                ),
+            )
         elif state.done > when:
             yield Unmet(
                 where,
-                f"signed on {when} but '{item_id}' ({title}) was done later, on {state.done}",
+                msg(
+                    (
+                        "signed on %(when)s but '%(item_id)s' (%(title)s) was done "
+                        "later, on %(done)s"
+                    ),
+                    when=when,
+                    item_id=item_id,
+                    title=title,
+                    done=state.done,
+                ),
             )
 
 
@@ -151,52 +169,86 @@ def _high_risks(rule: HighRisksHandled, ctx: Context) -> Iterator[Unmet]:
         missing = [
             name
             for name, ok in (
-                ("owner", bool(risk.owner)),
-                ("response plan", bool(risk.response)),
-                ("escalation date (escalated)", risk.escalated is not None),
+                (msg("owner"), bool(risk.owner)),
+                (msg("response plan"), bool(risk.response)),
+                (msg("escalation date (escalated)"), risk.escalated is not None),
             )
             if not ok
         ]
         if missing:
             yield Unmet(
                 risks.at("risks", i),
-                f"high risk '{risk.id}' ({risk.title}, {risk.probability}×{risk.impact}="
-                f"{risk.score} ≥ {threshold}) has no " + ", no ".join(missing),
+                msg(
+                    "high risk '%(id)s' (%(title)s, %(probability)s×%(impact)s=%(score)s ≥ "
+                    "%(threshold)s) has no %(missing)s",
+                    id=risk.id,
+                    title=risk.title,
+                    probability=risk.probability,
+                    impact=risk.impact,
+                    score=risk.score,
+                    threshold=threshold,
+                    missing=missing,
+                ),
                 risk.owner,
             )
 
 
 def _too_few(
-    ctx: Context, file: Sourced[Any] | None, name: str, count: int, needed: int, what: str
+    ctx: Context, file: Sourced[Any] | None, name: str, count: int, needed: int, what: Message
 ) -> Unmet:
     """Too few entries in ``name``: at its top, or at the file itself when it is missing."""
     if file is None:
         where = Location(f"{ctx.engagement.rel}/{name}")
-        return Unmet(where, f"{name} does not exist; at least {needed} {what} needed")
-    return Unmet(file.at(), f"{name} holds {count} {what}; at least {needed} needed")
+        return Unmet(
+            where,
+            msg(
+                "%(name)s does not exist; at least %(needed)s %(what)s needed",
+                name=name,
+                needed=needed,
+                what=what,
+            ),
+        )
+    return Unmet(
+        file.at(),
+        msg(
+            ("%(name)s holds %(count)s %(what)s; at least %(needed)s needed"),
+            name=name,
+            count=count,
+            what=what,
+            needed=needed,
+        ),
+    )
 
 
 def _kpis(rule: KpisWithTargets, ctx: Context) -> Iterator[Unmet]:
     kpis = ctx.engagement.kpis
     listed = kpis.data.kpis if kpis else []
     if len(listed) < rule.min:
-        yield _too_few(ctx, kpis, "kpis.md", len(listed), rule.min, "KPI(s)")
+        yield _too_few(ctx, kpis, "kpis.md", len(listed), rule.min, msg("KPI(s)"))
     for i, kpi in enumerate(listed):
         if kpi.target is None and kpis is not None:
-            yield Unmet(kpis.at("kpis", i), f"KPI '{kpi.id}' ({kpi.metric}) has no target")
+            yield Unmet(
+                kpis.at("kpis", i),
+                msg("KPI '%(id)s' (%(metric)s) has no target", id=kpi.id, metric=kpi.metric),
+            )
 
 
 def _plan(rule: PlanWithOwners, ctx: Context) -> Iterator[Unmet]:
     plan = ctx.engagement.plan
     tasks = plan.data.tasks if plan else []
     if len(tasks) < rule.min_tasks:
-        yield _too_few(ctx, plan, "plan.md", len(tasks), rule.min_tasks, "task(s)")
+        yield _too_few(ctx, plan, "plan.md", len(tasks), rule.min_tasks, msg("task(s)"))
     for i, task in enumerate(tasks):
         missing = [f for f in rule.fields if not getattr(task, f)]
         if missing and plan is not None and task.status != "cancelled":
             yield Unmet(
                 plan.at("tasks", i),
-                f"task '{task.id}' ({task.title}) has no {', no '.join(missing)}",
+                msg(
+                    "task '%(id)s' (%(title)s) has no %(missing)s",
+                    id=task.id,
+                    title=task.title,
+                    missing=missing,
+                ),
                 task.owner,
             )
 
@@ -217,7 +269,7 @@ def _fields(rule: FieldsPresent, ctx: Context) -> Iterator[Unmet]:
         value = _field(index.data, dotted)
         if value is None or value == [] or (isinstance(value, str) and not value.strip()):
             parent = tuple(dotted.split(".")[:-1])
-            yield Unmet(index.at(*parent), f"'{dotted}' is not filled in")
+            yield Unmet(index.at(*parent), msg("'%(dotted)s' is not filled in", dotted=dotted))
 
 
 def _document_status(rule: DocumentStatus, ctx: Context) -> Iterator[Unmet]:
@@ -226,10 +278,23 @@ def _document_status(rule: DocumentStatus, ctx: Context) -> Iterator[Unmet]:
     if doc is None:
         yield Unmet(
             ctx.index_where("stage"),
-            f"documents/{rule.document}.md ({title}) is missing; it must be {rule.status}",
+            msg(
+                ("documents/%(document)s.md (%(title)s) is missing; it must be %(status)s"),
+                document=rule.document,
+                title=title,
+                status=rule.status,
+            ),
         )
     elif DOCUMENT_STATUS_ORDER.index(doc.data.status) < DOCUMENT_STATUS_ORDER.index(rule.status):
-        yield Unmet(doc.at("status"), f"{title} is {doc.data.status}; it must be {rule.status}")
+        yield Unmet(
+            doc.at("status"),
+            msg(
+                "%(title)s is %(status)s; it must be %(status2)s",
+                title=title,
+                status=doc.data.status,
+                status2=rule.status,
+            ),
+        )
 
 
 def _owners(rule: OwnersNamed, ctx: Context) -> Iterator[Unmet]:
@@ -238,16 +303,17 @@ def _owners(rule: OwnersNamed, ctx: Context) -> Iterator[Unmet]:
         for item_id, state in stage_file.data.checklist.items():
             if state and state.due and not state.owner and not is_done(state):
                 yield Unmet(
-                    stage_file.at("checklist", item_id), f"'{item_id}' has a due date but no owner"
+                    stage_file.at("checklist", item_id),
+                    msg("'%(item_id)s' has a due date but no owner", item_id=item_id),
                 )
     if e.plan:
         for i, task in enumerate(e.plan.data.tasks):
             if not task.owner and task.status not in ("done", "cancelled"):
-                yield Unmet(e.plan.at("tasks", i), f"task '{task.id}' has no owner")
+                yield Unmet(e.plan.at("tasks", i), msg("task '%(id)s' has no owner", id=task.id))
     if e.risks:
         for i, risk in enumerate(e.risks.data.risks):
             if not risk.owner and risk.status != "closed":
-                yield Unmet(e.risks.at("risks", i), f"risk '{risk.id}' has no owner")
+                yield Unmet(e.risks.at("risks", i), msg("risk '%(id)s' has no owner", id=risk.id))
 
 
 def _archived(rule: DocumentsArchived, ctx: Context) -> Iterator[Unmet]:
@@ -256,8 +322,15 @@ def _archived(rule: DocumentsArchived, ctx: Context) -> Iterator[Unmet]:
         if doc.archive and doc.stage in passed and doc.id not in ctx.engagement.documents:
             yield Unmet(
                 ctx.index_where("stage"),
-                f"stage '{doc.stage}' is passed but documents/{doc.id}.md ({doc.title}) "
-                "is not archived",
+                msg(
+                    (
+                        "stage '%(stage)s' is passed but documents/%(id)s.md "
+                        "(%(title)s) is not archived"
+                    ),
+                    stage=doc.stage,
+                    id=doc.id,
+                    title=doc.title,
+                ),
             )
 
 
@@ -265,10 +338,22 @@ def _versioned(rule: DocumentsVersioned, ctx: Context) -> Iterator[Unmet]:
     for doc_id, doc in ctx.engagement.documents.items():
         if doc.data.status in ("approved", "signed"):
             if not doc.data.version:
-                yield Unmet(doc.at("status"), f"{doc_id} is {doc.data.status} but has no version")
+                yield Unmet(
+                    doc.at("status"),
+                    msg(
+                        "%(doc_id)s is %(status)s but has no version",
+                        doc_id=doc_id,
+                        status=doc.data.status,
+                    ),
+                )
             if not doc.data.approvals:
                 yield Unmet(
-                    doc.at("status"), f"{doc_id} is {doc.data.status} but records no approval"
+                    doc.at("status"),
+                    msg(
+                        "%(doc_id)s is %(status)s but records no approval",
+                        doc_id=doc_id,
+                        status=doc.data.status,
+                    ),
                 )
 
 
@@ -335,6 +420,6 @@ def diagnose(
             yield miss.where.diagnostic(
                 severity,
                 rule.code or code,
-                f"{prefix}{why}{miss.message}",
-                f"owner {miss.owner}" if miss.owner else "",
+                msg("%(prefix)s%(why)s%(message)s", prefix=prefix, why=why, message=miss.message),
+                (msg("owner %(owner)s", owner=miss.owner) if miss.owner else msg("")),
             )

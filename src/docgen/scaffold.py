@@ -18,6 +18,7 @@ import yaml
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError
+from docgen.i18n import msg
 from docgen.load import SLUG, engagement_codes, engagement_folders, load_portfolio
 from docgen.paths import new_folder_mode
 from docgen.process import Process, default_process_text
@@ -46,7 +47,9 @@ class InitResult:
 def init_workspace(target: Path, language: str = "zh") -> InitResult:
     """Make a workspace in ``target``: mkdocs.yml, process, scaffold, docs, engagements/."""
     if language not in ("zh", "en"):
-        raise DocgenError(f"unknown process language '{language}' (zh or en)")
+        raise DocgenError(
+            msg("unknown process language '%(language)s' (zh or en)", language=language)
+        )
     data = resources.files("docgen.data")
     suffix = "" if language == "zh" else f".{language}"
     files: dict[str, str] = {
@@ -114,7 +117,7 @@ def stage_file_text(root: Path, process: Process, stage_id: str, owner: str) -> 
     try:
         return _environment(root).get_template("stage.md.j2").render(context)
     except jinja2.TemplateError as exc:
-        raise DocgenError(f"engagement template error: {exc}") from exc
+        raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
 
 
 def new_engagement(
@@ -130,14 +133,20 @@ def new_engagement(
     """Scaffold ``engagements/<id>/`` from ``templates/engagement/``; returns the folder."""
     if not SLUG.match(engagement_id):
         raise DocgenError(
-            f"'{engagement_id}' is not a valid engagement id: use lower-case ASCII letters, "
-            "digits and '-' (e.g. 2026-007-huaxin-storage); the Chinese name goes in --title"
+            msg(
+                (
+                    "'%(engagement_id)s' is not a valid engagement id: use "
+                    "lower-case ASCII letters, digits and '-' (e.g. "
+                    "2026-007-huaxin-storage); the Chinese name goes in --title"
+                ),
+                engagement_id=engagement_id,
+            )
         )
     portfolio = load_portfolio(root, only=[])
     workspace, process = portfolio.workspace, portfolio.process
     folder = workspace.engagements_dir / engagement_id
     if folder.exists():
-        raise DocgenError(f"{workspace.rel(folder)} already exists")
+        raise DocgenError(msg("%(rel)s already exists", rel=workspace.rel(folder)))
     if code is not None:
         taken = [
             u for u in engagement_codes(workspace, engagement_folders(workspace)) if u.code == code
@@ -145,17 +154,31 @@ def new_engagement(
         if taken:
             where = taken[0].where
             raise DocgenError(
-                f"project code '{code}' is already used by {taken[0].engagement} "
-                f"({where.path}:{where.line}); choose another --code"
+                msg(
+                    (
+                        "project code '%(code)s' is already used by %(engagement)s "
+                        "(%(path)s:%(line)s); choose another --code"
+                    ),
+                    code=code,
+                    engagement=taken[0].engagement,
+                    path=where.path,
+                    line=where.line,
+                )
             )
     modes = process.mode_titles
     titles = {m.title: m.id for m in process.modes}
     mode = titles.get(mode, mode)
     if mode not in modes:
-        raise DocgenError(f"unknown cooperation mode '{mode}'; " + did_you_mean(mode, modes))
+        raise DocgenError(
+            msg(
+                "unknown cooperation mode '%(mode)s'; %(hint)s",
+                mode=mode,
+                hint=did_you_mean(mode, modes),
+            )
+        )
     for label, value in (("--title", title), ("--partner", partner), ("--owner", owner)):
         if not value.strip():
-            raise DocgenError(f"{label} must not be empty")
+            raise DocgenError(msg("%(label)s must not be empty", label=label))
     first = process.stages[0]
     env = _environment(workspace.root)
     context = {
@@ -173,7 +196,7 @@ def new_engagement(
     try:
         index = env.get_template("index.md.j2").render(context)
     except jinja2.TemplateError as exc:
-        raise DocgenError(f"engagement template error: {exc}") from exc
+        raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
     stage = stage_file_text(workspace.root, process, first.id, owner)
     workspace.engagements_dir.mkdir(parents=True, exist_ok=True)
     workspace.contain(workspace.engagements_dir)

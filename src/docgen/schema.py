@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.diagnostics import Diagnostic
+from docgen.i18n import N_, Message, msg
 from docgen.source import SourceMap
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,9 +30,9 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     pool = sorted(set(choices))
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return msg("did you mean '%(word)s'?", word=close[0])
     if len(pool) <= 20:
-        return "expected one of: " + ", ".join(pool)
+        return msg("expected one of: %(choices)s", choices=pool)
     return ""
 
 
@@ -140,14 +141,18 @@ def schema_diagnostics(
                 where.diagnostic(
                     "error",
                     "unknown-key",
-                    f"unknown key '{dotted}'",
+                    msg("unknown key '%(dotted)s'", dotted=dotted),
                     did_you_mean(str(loc[-1]), allowed),
                 )
             )
         elif kind == "missing":
             missing[len(out)] = loc
             out.append(
-                where.diagnostic("error", "missing-key", f"required key '{dotted}' is missing")
+                where.diagnostic(
+                    "error",
+                    "missing-key",
+                    msg("required key '%(dotted)s' is missing", dotted=dotted),
+                )
             )
         elif kind == "union_tag_invalid":
             ctx = err.get("ctx", {})
@@ -158,7 +163,12 @@ def schema_diagnostics(
                 source_map.locate((*loc, field)).diagnostic(
                     "error",
                     "invalid-value",
-                    f"'{dotted}.{field}': unknown {field} '{tag}'",
+                    msg(
+                        "'%(dotted)s.%(field)s': unknown %(field)s '%(tag)s'",
+                        dotted=dotted,
+                        field=field,
+                        tag=tag,
+                    ),
                     did_you_mean(tag, expected),
                 )
             )
@@ -169,10 +179,20 @@ def schema_diagnostics(
                 where.diagnostic(
                     "error",
                     "invalid-date",
-                    f"'{dotted}' must be a date written YYYY-MM-DD, not '{given}'"
-                    if isinstance(given, str)
-                    else f"'{dotted}' must be a date written YYYY-MM-DD",
-                    f"write {fixed}" if fixed else "write dates as YYYY-MM-DD, e.g. 2026-03-16",
+                    (
+                        msg(
+                            ("'%(dotted)s' must be a date written YYYY-MM-DD, not '%(given)s'"),
+                            dotted=dotted,
+                            given=given,
+                        )
+                        if isinstance(given, str)
+                        else msg("'%(dotted)s' must be a date written YYYY-MM-DD", dotted=dotted)
+                    ),
+                    (
+                        msg("write %(fixed)s", fixed=fixed)
+                        if fixed
+                        else msg("write dates as YYYY-MM-DD, e.g. 2026-03-16")
+                    ),
                 )
             )
         elif kind in ("literal_error", "enum"):
@@ -181,16 +201,59 @@ def schema_diagnostics(
                 where.diagnostic(
                     "error",
                     "invalid-value",
-                    f"'{dotted}': {err['msg']}",
+                    msg(
+                        "'%(key)s' must be one of %(expected)s, not %(given)s",
+                        key=dotted,
+                        expected=_expected(err),
+                        given=_given(given),
+                    ),
                     (hint(loc, given) if hint else None) or "",
                 )
             )
         elif kind.startswith(("greater_", "less_")):
-            out.append(where.diagnostic("error", "invalid-value", f"'{dotted}': {err['msg']}"))
-        else:
-            got = type(err.get("input")).__name__
+            limit = next(iter(err.get("ctx", {}).values()), "")
             out.append(
-                where.diagnostic("error", "invalid-type", f"'{dotted}': {err['msg']} (got {got})")
+                where.diagnostic(
+                    "error",
+                    "invalid-value",
+                    msg(_BOUNDS.get(kind, "%(key)s: out of range"), key=dotted, limit=limit),
+                )
+            )
+        elif kind in _SHAPES:
+            ctx = err.get("ctx", {})
+            out.append(
+                where.diagnostic("error", "invalid-value", msg(_SHAPES[kind], key=dotted, **ctx))
+            )
+        elif kind == "value_error":
+            reason = err.get("ctx", {}).get("error")
+            said = reason.args[0] if reason is not None and reason.args else err["msg"]
+            out.append(
+                where.diagnostic(
+                    "error", "invalid-type", msg("'%(key)s': %(reason)s", key=dotted, reason=said)
+                )
+            )
+        else:
+            typed = kind.endswith(("_type", "_parsing")) or kind == "int_from_float"
+            wanted = _WANTED.get(kind.split("_")[0]) if typed else None
+            given = _given(err.get("input"))
+            out.append(
+                where.diagnostic(
+                    "error",
+                    "invalid-type",
+                    msg(
+                        "'%(key)s' must be %(expected)s, not %(given)s",
+                        key=dotted,
+                        expected=wanted,
+                        given=given,
+                    )
+                    if wanted
+                    else msg(
+                        "'%(key)s': %(reason)s (not %(given)s)",
+                        key=dotted,
+                        reason=err["msg"],
+                        given=given,
+                    ),
+                )
             )
     # A misspelt required key shows up twice: unknown 'ownr' and missing 'owner'.
     # The unknown-key finding already says "did you mean 'owner'?"; drop the other.
@@ -203,6 +266,59 @@ def schema_diagnostics(
             seen.add((d.line, d.col, d.code))
             unique.append(d)
     return unique
+
+
+_BOUNDS = {
+    "greater_than": N_("'%(key)s' must be more than %(limit)s"),
+    "greater_than_equal": N_("'%(key)s' must be at least %(limit)s"),
+    "less_than": N_("'%(key)s' must be less than %(limit)s"),
+    "less_than_equal": N_("'%(key)s' must be at most %(limit)s"),
+}
+
+_SHAPES = {
+    "string_pattern_mismatch": N_("'%(key)s' does not have the form %(pattern)s"),
+    "string_too_short": N_("'%(key)s' must have at least %(min_length)s character(s)"),
+    "string_too_long": N_("'%(key)s' must have at most %(max_length)s character(s)"),
+    "too_short": N_("'%(key)s' must have at least %(min_length)s entries"),
+    "too_long": N_("'%(key)s' must have at most %(max_length)s entries"),
+}
+
+#: what a value of a type must look like, by pydantic's error type (its first word)
+_WANTED = {
+    "string": msg("text"),
+    "int": msg("a whole number"),
+    "float": msg("a number"),
+    "decimal": msg("a number"),
+    "bool": msg("true or false"),
+    "list": msg("a list (lines starting with '- ')"),
+    "tuple": msg("a list (lines starting with '- ')"),
+    "set": msg("a list (lines starting with '- ')"),
+    "dict": msg("a mapping (key: value lines)"),
+    "model": msg("a mapping (key: value lines)"),
+}
+
+
+def _expected(err: Any) -> list[str]:
+    """The allowed values of a literal or enum error, each quoted."""
+    text = str(err.get("ctx", {}).get("expected", ""))
+    return [part.strip() for part in re.split(r",|\bor\b", text) if part.strip()]
+
+
+def _given(value: object) -> Message:
+    """What a wrong value was, in words: the text, the number, a list."""
+    if value is None:
+        return msg("an empty value")
+    if isinstance(value, bool):
+        return msg("%(value)s (true/false)", value=str(value).lower())
+    if isinstance(value, int | float):
+        return msg("the number %(value)s", value=value)
+    if isinstance(value, str):
+        return msg("'%(value)s'", value=value if len(value) <= 40 else value[:39] + "…")
+    if isinstance(value, list):
+        return msg("a list")
+    if isinstance(value, dict):
+        return msg("a mapping")
+    return msg("a %(type)s", type=type(value).__name__)
 
 
 def _shadowed(

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import DocgenError
+from docgen.i18n import msg
 from docgen.model import (
     DocumentRecord,
     EngagementIndex,
@@ -58,9 +59,15 @@ def write_schemas(workspace: Workspace, out_dir: Path | None = None) -> list[Pat
     out_dir = out_dir if out_dir is not None else workspace.root / DEFAULT_FOLDER
     if is_inside(workspace.engagements_dir, out_dir.absolute()):
         raise DocgenError(
-            f"{out_dir} is inside {workspace.config.engagements}/, which holds only "
-            "engagement folders; write the schemas elsewhere (default: schema/ at the "
-            "workspace root)"
+            msg(
+                (
+                    "%(out_dir)s is inside %(engagements)s/, which holds only "
+                    "engagement folders; write the schemas elsewhere (default: "
+                    "schema/ at the workspace root)"
+                ),
+                out_dir=out_dir,
+                engagements=workspace.config.engagements,
+            )
         )
     output_folder(out_dir, workspace.root)
     written = []

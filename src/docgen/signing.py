@@ -25,6 +25,7 @@ from docgen.frozen import (
     frozen_file_text,
     read_frozen,
 )
+from docgen.i18n import msg
 from docgen.load import Engagement, Portfolio, Sourced
 from docgen.model import AmendedBy, Approval, DocumentRecord, ExecutedCopy
 from docgen.paths import is_inside
@@ -38,20 +39,36 @@ def _record(
 ) -> tuple[Engagement, Sourced[DocumentRecord]]:
     e = portfolio.get(engagement_id)
     if e.index is None or e.broken:
-        raise DocgenError(f"{e.id} has files that do not load; run 'docgen validate {e.id}'")
+        raise DocgenError(
+            msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
+        )
     known = {k.id for k in portfolio.process.documents}
     if doc_id not in known:
         raise DocgenError(
-            f"no document '{doc_id}' in the process; documents: {', '.join(sorted(known))}"
+            msg(
+                ("no document '%(doc_id)s' in the process; documents: %(known)s"),
+                doc_id=doc_id,
+                known=", ".join(sorted(known)),
+            )
         )
     sourced = e.documents.get(doc_id)
     if sourced is None:
         raise DocgenError(
-            f"{e.id} keeps no record of {doc_id}: create {e.rel}/documents/{doc_id}.md "
-            'with its version (version: "1.0")'
+            msg(
+                (
+                    "%(id)s keeps no record of %(doc_id)s: create "
+                    "%(rel)s/documents/%(doc_id)s.md with its version (version: "
+                    '"1.0")'
+                ),
+                id=e.id,
+                doc_id=doc_id,
+                rel=e.rel,
+            )
         )
     if not sourced.data.version:
-        raise DocgenError(f'{sourced.path} gives no version; write one, e.g. version: "1.0"')
+        raise DocgenError(
+            msg('%(path)s gives no version; write one, e.g. version: "1.0"', path=sourced.path)
+        )
     return e, sourced
 
 
@@ -100,11 +117,28 @@ def plan_approve(
     assert version is not None
     if record.status == "signed":
         raise DocgenError(
-            f"{doc_id} {version} of {e.id} is signed; approvals come before signing. "
-            f"A new version starts with status: draft and a new version number in {sourced.path}"
+            msg(
+                (
+                    "%(doc_id)s %(version)s of %(id)s is signed; approvals come "
+                    "before signing. A new version starts with status: draft and "
+                    "a new version number in %(path)s"
+                ),
+                doc_id=doc_id,
+                version=version,
+                id=e.id,
+                path=sourced.path,
+            )
         )
     if any(a.by == by and a.version == version for a in record.approvals):
-        raise DocgenError(f"{by} has already approved {doc_id} {version} of {e.id}")
+        raise DocgenError(
+            msg(
+                "%(by)s has already approved %(doc_id)s %(version)s of %(id)s",
+                by=by,
+                doc_id=doc_id,
+                version=version,
+                id=e.id,
+            )
+        )
     day = day or portfolio.workspace.today()
     approval = Approval(by=by, role=role, date=day, version=version)
     edit = FrontMatterEdit.open(e.folder / "documents" / f"{doc_id}.md", sourced.path)
@@ -116,7 +150,19 @@ def plan_approve(
     )
     changed = _with_record(e, sourced, new, doc_id)
     plan, _ = _plan(
-        portfolio, e, changed, doc_id, edit, f"approve {e.id} {doc_id} {version} ({by})", []
+        portfolio,
+        e,
+        changed,
+        doc_id,
+        edit,
+        msg(
+            "approve %(id)s %(doc)s %(version)s (%(by)s)",
+            id=e.id,
+            doc=doc_id,
+            version=version,
+            by=by,
+        ),
+        [],
     )
     return plan
 
@@ -140,14 +186,34 @@ def plan_sign(
     where = sourced.at("status")
     unmet: list[Diagnostic] = []
     if record.status == "signed":
-        raise DocgenError(f"{doc_id} {version} of {e.id} is signed already (on {record.signed})")
+        raise DocgenError(
+            msg(
+                ("%(doc_id)s %(version)s of %(id)s is signed already (on %(signed)s)"),
+                doc_id=doc_id,
+                version=version,
+                id=e.id,
+                signed=record.signed,
+            )
+        )
     if record.status != "approved" or not any(a.version == version for a in record.approvals):
         unmet.append(
             where.diagnostic(
                 "error",
                 "approval-stale",
-                f"{doc_id} {version} is {record.status} and has no approval of version {version}",
-                f"approve it first: docgen approve {e.id} {doc_id} --by NAME --role ROLE",
+                msg(
+                    (
+                        "%(doc_id)s %(version)s is %(status)s and has no approval of "
+                        "version %(version)s"
+                    ),
+                    doc_id=doc_id,
+                    version=version,
+                    status=record.status,
+                ),
+                msg(
+                    ("approve it first: docgen approve %(id)s %(doc_id)s --by NAME --role ROLE"),
+                    id=e.id,
+                    doc_id=doc_id,
+                ),
             )
         )
     edit = FrontMatterEdit.open(e.folder / "documents" / f"{doc_id}.md", sourced.path)
@@ -159,7 +225,9 @@ def plan_sign(
         edit.add_mapping("executed", copy.model_dump())
     new = record.model_copy(update={"status": "signed", "signed": day, "executed": copy})
     changed = _with_record(e, sourced, new, doc_id)
-    summary = f"sign {e.id} {doc_id} {version} ({day.isoformat()})"
+    summary = msg(
+        "sign %(id)s %(doc)s %(version)s (%(day)s)", id=e.id, doc=doc_id, version=version, day=day
+    )
     plan, texts = _plan(portfolio, e, changed, doc_id, edit, summary, unmet)
     plan.unmet += _changed_since_approval(e, doc_id, version, texts, portfolio.workspace.rel)
     kind = next(k for k in portfolio.process.documents if k.id == doc_id)
@@ -182,8 +250,12 @@ def _record_amendment(
             where.diagnostic(
                 "error",
                 "amends-unsigned",
-                f"{doc_id} amends {target}, which is not signed",
-                f"sign {target} first, or change it as a new version",
+                msg(
+                    "%(doc_id)s amends %(target)s, which is not signed",
+                    doc_id=doc_id,
+                    target=target,
+                ),
+                msg("sign %(target)s first, or change it as a new version", target=target),
             )
         )
         return
@@ -199,11 +271,18 @@ def _record_amendment(
 def _executed_copy(e: Engagement, file: Path, root: Path) -> ExecutedCopy:
     path = file if file.is_absolute() else Path.cwd() / file
     if not path.is_file():
-        raise DocgenError(f"no file {file}")
+        raise DocgenError(msg("no file %(file)s", file=file))
     if not is_inside(e.folder, path) or not is_inside(root, path):
         raise DocgenError(
-            f"{file} is not in {e.rel}/: copy the scanned executed copy into the engagement "
-            f"folder (e.g. {e.rel}/documents/executed/), commit it, and name it here"
+            msg(
+                (
+                    "%(file)s is not in %(rel)s/: copy the scanned executed copy "
+                    "into the engagement folder (e.g. "
+                    "%(rel)s/documents/executed/), commit it, and name it here"
+                ),
+                file=file,
+                rel=e.rel,
+            )
         )
     rel = Path(path).resolve().relative_to(e.folder.resolve()).as_posix()
     return ExecutedCopy(file=rel, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
@@ -232,9 +311,23 @@ def _changed_since_approval(
                 Location(rel(path)).diagnostic(
                     "error",
                     "approved-document-changed",
-                    f"the text of {doc_id} {version} changed since it was approved "
-                    f"({'; '.join(changes[:5])})",
-                    f"approve it again: docgen approve {e.id} {doc_id} --by NAME --role ROLE",
+                    msg(
+                        (
+                            "the text of %(doc_id)s %(version)s changed since it was "
+                            "approved (%(changes)s)"
+                        ),
+                        doc_id=doc_id,
+                        version=version,
+                        changes="; ".join(changes[:5]),
+                    ),
+                    msg(
+                        (
+                            "approve it again: docgen approve %(id)s %(doc_id)s --by "
+                            "NAME --role ROLE"
+                        ),
+                        id=e.id,
+                        doc_id=doc_id,
+                    ),
                 )
             )
     return found

@@ -25,6 +25,7 @@ import yaml
 
 from docgen.control_chars import CONTROL, code_point, shown
 from docgen.diagnostics import Diagnostic, FileProblem, Location
+from docgen.i18n import N_, msg
 
 Loc = tuple[str | int, ...]
 
@@ -78,15 +79,20 @@ def read_bytes(file: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> b
                 Location(rel).diagnostic(
                     "error",
                     "file-too-large",
-                    f"file is {size / 1048576:.1f} MB; docgen reads files up to "
-                    f"{max_bytes / 1048576:.1f} MB",
-                    "move large material to an attachment and link it as evidence",
+                    msg(
+                        "file is %(size)s MB; docgen reads files up to %(limit)s MB",
+                        size=format(size / 1048576, ".1f"),
+                        limit=format(max_bytes / 1048576, ".1f"),
+                    ),
+                    msg("move large material to an attachment and link it as evidence"),
                 )
             )
         return file.read_bytes()
     except OSError as exc:
         raise FileProblem(
-            Location(rel).diagnostic("error", "workspace", f"cannot read file: {exc.strerror}")
+            Location(rel).diagnostic(
+                "error", "workspace", msg("cannot read file: %(strerror)s", strerror=exc.strerror)
+            )
         ) from exc
 
 
@@ -95,7 +101,10 @@ def decode(raw: bytes, rel: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(
             Location(rel).diagnostic(
-                "error", "encoding", "file is UTF-16, not UTF-8", "re-save the file as UTF-8"
+                "error",
+                "encoding",
+                msg("file is UTF-16, not UTF-8"),
+                msg("re-save the file as UTF-8"),
             )
         )
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -105,14 +114,17 @@ def decode(raw: bytes, rel: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "re-save the file as UTF-8"
+        hint = msg("re-save the file as UTF-8")
         try:
             raw.decode("gb18030")
         except UnicodeDecodeError:
-            message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)"
+            message = msg(
+                "file is not UTF-8 (byte 0x%(byte)s cannot be decoded)",
+                byte=format(raw[exc.start], "02x"),
+            )
         else:
-            message = "file is not UTF-8; it reads as GBK/GB18030"
-            hint = f"convert it, e.g. iconv -f GB18030 -t UTF-8 '{rel}'"
+            message = msg("file is not UTF-8; it reads as GBK/GB18030")
+            hint = msg("convert it, e.g. iconv -f GB18030 -t UTF-8 '%(file)s'", file=rel)
         raise FileProblem(
             Location(rel, line, col).diagnostic("error", "encoding", message, hint)
         ) from None
@@ -121,7 +133,9 @@ def decode(raw: bytes, rel: str) -> str:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise FileProblem(
-            Location(rel, line).diagnostic("error", "encoding", "file holds NUL bytes; not text")
+            Location(rel, line).diagnostic(
+                "error", "encoding", msg("file holds NUL bytes; not text")
+            )
         )
     return text
 
@@ -133,8 +147,8 @@ def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int]:
             Location(rel).diagnostic(
                 "error",
                 "front-matter-missing",
-                "file has no YAML front matter",
-                "start the file with a line '---', the YAML keys, then a line '---'",
+                msg("file has no YAML front matter"),
+                msg("start the file with a line '---', the YAML keys, then a line '---'"),
             )
         )
     first_nl = text.find("\n")
@@ -155,8 +169,8 @@ def _unclosed(rel: str) -> FileProblem:
         Location(rel).diagnostic(
             "error",
             "front-matter-unclosed",
-            "front matter is opened with '---' but never closed",
-            "add a line '---' after the last YAML key",
+            msg("front matter is opened with '---' but never closed"),
+            msg("add a line '---' after the last YAML key"),
         )
     )
 
@@ -202,7 +216,9 @@ class _Builder:
         if len(loc) > _MAX_DEPTH:
             raise FileProblem(
                 self.where(node).diagnostic(
-                    "error", "yaml-too-deep", f"YAML nests deeper than {_MAX_DEPTH} levels"
+                    "error",
+                    "yaml-too-deep",
+                    msg("YAML nests deeper than %(depth)s levels", depth=_MAX_DEPTH),
                 )
             )
         known = self.memo.get(id(node))
@@ -213,8 +229,8 @@ class _Builder:
                 self.where(node).diagnostic(
                     "error",
                     "yaml-syntax",
-                    f"YAML tag '{node.tag}' is not allowed",
-                    "docgen files hold plain mappings, lists and values",
+                    msg("YAML tag '%(tag)s' is not allowed", tag=node.tag),
+                    msg("docgen files hold plain mappings, lists and values"),
                 )
             )
         if isinstance(node, yaml.MappingNode):
@@ -244,7 +260,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise FileProblem(
                     self.where(key_node).diagnostic(
-                        "error", "yaml-key-type", "a mapping key must be a plain value"
+                        "error", "yaml-key-type", msg("a mapping key must be a plain value")
                     )
                 )
             key = key_node.value if key_node.tag == _STR else _key_text(self.scalar(key_node))
@@ -254,8 +270,8 @@ class _Builder:
                     self.where(key_node).diagnostic(
                         "error",
                         "yaml-duplicate-key",
-                        f"key '{key}' appears twice in the same mapping",
-                        f"first at line {first}; remove one of them",
+                        msg("key '%(key)s' appears twice in the same mapping", key=key),
+                        msg("first at line %(first)s; remove one of them", first=first),
                     )
                 )
             key_loc = (*loc, key)
@@ -277,9 +293,16 @@ class _Builder:
                 self.where(node).diagnostic(
                     "warning",
                     "control-character",
-                    f"'{dotted}' holds the control character {code_point(char)}; documents "
-                    f"and the site show it as {shown(char)}",
-                    "delete it: such characters come from pasting, never from typing",
+                    msg(
+                        (
+                            "'%(dotted)s' holds the control character %(code_point)s; "
+                            "documents and the site show it as %(shown)s"
+                        ),
+                        dotted=dotted,
+                        code_point=code_point(char),
+                        shown=shown(char),
+                    ),
+                    msg("delete it: such characters come from pasting, never from typing"),
                 )
             )
 
@@ -305,14 +328,16 @@ class _Builder:
             y, mo, _d = (int(g) for g in m.groups())
             if 1 <= mo <= 12:
                 days = calendar.monthrange(y, mo)[1]
-                detail = f"{y}-{mo:02d} has {days} days"
+                detail = msg("%(month)s has %(days)s days", month=f"{y}-{mo:02d}", days=days)
             else:
-                detail = "months run from 01 to 12"
+                detail = msg("months run from 01 to 12")
             return self.where(node).diagnostic(
-                "error", "invalid-date", f"'{text}' is not a calendar date", detail
+                "error", "invalid-date", msg("'%(text)s' is not a calendar date", text=text), detail
             )
         return self.where(node).diagnostic(
-            "error", "invalid-type", f"cannot read value '{text[:60]}': {exc}"
+            "error",
+            "invalid-type",
+            msg("cannot read value '%(text)s': %(exc)s", text=text[:60], exc=exc),
         )
 
 
@@ -346,8 +371,14 @@ def _fullwidth_colon(text: str, rel: str, first_line: int, upto: int) -> FilePro
                 Location(rel, number + first_line, match.end()).diagnostic(
                     "error",
                     "yaml-syntax",
-                    f"'{key}' is followed by a full-width colon '：', which YAML does not read",
-                    f"write an ASCII colon and a space: {key}: …",
+                    msg(
+                        (
+                            "'%(key)s' is followed by a full-width colon '：', which YAML "
+                            "does not read"
+                        ),
+                        key=key,
+                    ),
+                    msg("write an ASCII colon and a space: %(key)s: …", key=key),
                 )
             )
     return None
@@ -364,15 +395,44 @@ def _yaml_problem(
     line = (mark.line + first_line) if mark else first_line
     col = (mark.column + 1) if mark else 1
     problem = exc.problem or exc.context or "invalid YAML"
-    hint = ""
+    hint: str = ""
     bad_line = text.split("\n")[mark.line] if mark and text.count("\n") >= mark.line else ""
     if "\t" in bad_line[: (mark.column + 1) if mark else 0] or "tab" in problem:
-        hint = "YAML indentation must use spaces, not tabs"
+        hint = msg("YAML indentation must use spaces, not tabs")
     elif exc.context and exc.context_mark and exc.problem_mark:
-        hint = f"{exc.context} at line {exc.context_mark.line + first_line}"
+        hint = msg(
+            "%(context)s at line %(line)s",
+            context=msg(exc.context),
+            line=exc.context_mark.line + first_line,
+        )
     elif "could not determine a constructor" in problem:
-        hint = "YAML tags (!...) are not allowed in docgen files"
-    return FileProblem(Location(rel, line, col).diagnostic("error", "yaml-syntax", problem, hint))
+        hint = msg("YAML tags (!...) are not allowed in docgen files")
+    said = msg(problem)  # PyYAML's words: the common ones are in YAML_PROBLEMS
+    return FileProblem(Location(rel, line, col).diagnostic("error", "yaml-syntax", said, hint))
+
+
+#: PyYAML's problems and contexts people meet most, marked for translation
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("found character that cannot start any token"),
+    N_("found unexpected end of stream"),
+    N_("found undefined alias"),
+    N_("expected <block end>, but found '<block mapping start>'"),
+    N_("expected <block end>, but found '<block sequence start>'"),
+    N_("expected <block end>, but found '<scalar>'"),
+    N_("expected ',' or ']', but got '<stream end>'"),
+    N_("expected ',' or '}', but got '<stream end>'"),
+    N_("while scanning a simple key"),
+    N_("while scanning a quoted scalar"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow mapping"),
+    N_("invalid YAML"),
+)
 
 
 def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[Any, SourceMap]:
@@ -394,7 +454,7 @@ def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[Any, SourceMap
     except RecursionError as exc:
         raise FileProblem(
             Location(rel, first_line).diagnostic(
-                "error", "yaml-too-deep", "YAML nests too deeply to read"
+                "error", "yaml-too-deep", msg("YAML nests too deeply to read")
             )
         ) from exc
     finally:
@@ -408,17 +468,22 @@ def parse_markdown(text: str, rel: str) -> SourceFile:
     if data is None:
         raise FileProblem(
             Location(rel).diagnostic(
-                "error", "front-matter-empty", "front matter is empty", "add the file's keys"
+                "error",
+                "front-matter-empty",
+                msg("front matter is empty"),
+                msg("add the file's keys"),
             )
         )
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        kind = (
+            msg("a list") if isinstance(data, list) else msg("a %(type)s", type=type(data).__name__)
+        )
         raise FileProblem(
             source_map.locate().diagnostic(
                 "error",
                 "front-matter-type",
-                f"front matter must be a mapping of keys, not {kind}",
-                "write 'key: value' lines, not '- item' lines",
+                msg("front matter must be a mapping of keys, not %(kind)s", kind=kind),
+                msg("write 'key: value' lines, not '- item' lines"),
             )
         )
     return SourceFile(rel, data, body, source_map, body_line)

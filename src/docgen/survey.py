@@ -21,6 +21,7 @@ import yaml
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError, Location
+from docgen.i18n import msg
 from docgen.load import Portfolio
 from docgen.model import GroupResult, QuestionResult, SurveyResult
 from docgen.process import Survey
@@ -38,7 +39,7 @@ def read_csv(path: Path) -> tuple[list[list[str]], str]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes every byte string
-        raise DocgenError(f"{path.name} is neither UTF-8 nor GBK/GB18030 text")
+        raise DocgenError(msg("%(name)s is neither UTF-8 nor GBK/GB18030 text", name=path.name))
     return list(csv.reader(io.StringIO(text, newline=""))), encoding
 
 
@@ -54,13 +55,19 @@ def aggregate(path: Path, survey: Survey, today: date) -> tuple[SurveyResult, st
     """Read a results CSV and aggregate it; problems are a `DocgenError` naming file:line."""
     rows, encoding = read_csv(path)
     if not rows:
-        raise DocgenError(f"{path.name} is empty")
+        raise DocgenError(msg("%(name)s is empty", name=path.name))
     header = [h.strip() for h in rows[0]]
     by_key = {q.id: q.id for q in survey.questions} | {q.title: q.id for q in survey.questions}
     columns = {i: by_key[h] for i, h in enumerate(header) if h in by_key}
     if not columns:
         expected = ", ".join(f"{q.id} ({q.title})" for q in survey.questions)
-        raise DocgenError(f"{path.name}:1: no question columns; expected some of: {expected}")
+        raise DocgenError(
+            msg(
+                ("%(name)s:1: no question columns; expected some of: %(expected)s"),
+                name=path.name,
+                expected=expected,
+            )
+        )
     group_col = next((i for i, h in enumerate(header) if h.lower() in GROUP_COLUMNS), None)
     answers: dict[str | None, dict[str, list[int]]] = {}
     problems: list[Diagnostic] = []
@@ -83,15 +90,28 @@ def aggregate(path: Path, survey: Survey, today: date) -> tuple[SurveyResult, st
                     Location(path.name, line_no, i + 1).diagnostic(
                         "error",
                         "invalid-value",
-                        f"'{header[i]}' answer '{cell}' is not a score "
-                        f"{survey.scale_min}–{survey.scale_max}",
+                        msg(
+                            (
+                                "'%(header)s' answer '%(cell)s' is not a score "
+                                "%(scale_min)s–%(scale_max)s"
+                            ),
+                            header=header[i],
+                            cell=cell,
+                            scale_min=survey.scale_min,
+                            scale_max=survey.scale_max,
+                        ),
                     )
                 )
                 continue
             answers.setdefault(group, {}).setdefault(qid, []).append(score)
     if problems:
         raise DocgenError(
-            f"{path.name}: {len(problems)} invalid answer(s); nothing imported", problems
+            msg(
+                "%(name)s: %(count)s invalid answer(s); nothing imported",
+                name=path.name,
+                count=len(problems),
+            ),
+            problems,
         )
     total = sum(respondents.values())
     big_enough = total >= survey.min_group
@@ -128,10 +148,16 @@ def import_survey(portfolio: Portfolio, engagement_id: str, path: Path) -> tuple
     """Aggregate ``path`` and append it to the engagement's survey.md (atomic write)."""
     survey = portfolio.process.survey
     if survey is None:
-        raise DocgenError("the process file defines no survey questionnaire")
+        raise DocgenError(msg("the process file defines no survey questionnaire"))
     e = portfolio.get(engagement_id)
     if "survey.md" in e.broken:
-        raise DocgenError(f"{e.rel}/survey.md does not load; run 'docgen validate {e.id}'")
+        raise DocgenError(
+            msg(
+                ("%(rel)s/survey.md does not load; run 'docgen validate %(id)s'"),
+                rel=e.rel,
+                id=e.id,
+            )
+        )
     result, encoding = aggregate(path, survey, portfolio.workspace.today())
     existing: list[dict[str, Any]] = (
         [s.model_dump(exclude_defaults=True) for s in e.survey.data.surveys] if e.survey else []

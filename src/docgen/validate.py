@@ -14,8 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docgen import vocabulary
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
+from docgen.i18n import msg
 from docgen.load import (
     SLUG,
     CodeUse,
@@ -131,9 +133,11 @@ def check_engagement(e: Engagement, portfolio: Portfolio, today: date) -> Iterat
         yield Location(f"{e.rel}/index.md").diagnostic(
             "error",
             "unsafe-slug",
-            f"engagement folder '{e.id}' is not an ASCII slug",
-            "use lower-case letters, digits and '-', e.g. 2026-007-huaxin-storage; "
-            "the Chinese name goes in 'title'",
+            msg("engagement folder '%(id)s' is not an ASCII slug", id=e.id),
+            msg(
+                "use lower-case letters, digits and '-', e.g. "
+                "2026-007-huaxin-storage; the Chinese name goes in 'title'"
+            ),
         )
     yield from _index(e, process, today)
     root = portfolio.workspace.root
@@ -157,7 +161,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
         yield idx.at("stage").diagnostic(
             "error",
             "unknown-stage",
-            f"unknown stage '{data.stage}'",
+            msg("unknown stage '%(stage)s'", stage=data.stage),
             process.aliases.hint("stage", data.stage),
         )
     modes = {m.id for m in process.modes}
@@ -165,7 +169,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
         yield idx.at("mode").diagnostic(
             "error",
             "unknown-mode",
-            f"unknown cooperation mode '{data.mode}'",
+            msg("unknown cooperation mode '%(mode)s'", mode=data.mode),
             process.aliases.hint("mode", data.mode),
         )
     if data.partner.credit_code:
@@ -181,9 +185,19 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
                 yield idx.at(key, i).diagnostic(
                     "warning",
                     "invalid-value",
-                    f"'{key}' holds '{entry}' as one entry; the '，' or '、' does not separate "
-                    "a YAML list",
-                    f"separate with ASCII commas: {key}: [{', '.join(parts)}]",
+                    msg(
+                        (
+                            "'%(key)s' holds '%(entry)s' as one entry; the '，' or '、' "
+                            "does not separate a YAML list"
+                        ),
+                        key=key,
+                        entry=entry,
+                    ),
+                    msg(
+                        "separate with ASCII commas: %(key)s: [%(parts)s]",
+                        key=key,
+                        parts=", ".join(parts),
+                    ),
                 )
     d = data.dates
     order = [
@@ -196,36 +210,53 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
     for (n1, v1), (n2, v2) in itertools.pairwise(present):
         if v2 < v1:
             yield idx.at("dates", n2).diagnostic(
-                "error", "date-order", f"dates.{n2} ({v2}) is before dates.{n1} ({v1})"
+                "error",
+                "date-order",
+                msg(
+                    "dates.%(n2)s (%(v2)s) is before dates.%(n1)s (%(v1)s)",
+                    n2=n2,
+                    v2=v2,
+                    n1=n1,
+                    v1=v1,
+                ),
             )
     for n, v in present:
         if v > today and n != "kickoff":
             yield idx.at("dates", n).diagnostic(
-                "error", "done-in-future", f"dates.{n} is {v}, after today ({today})"
+                "error",
+                "done-in-future",
+                msg("dates.%(n)s is %(v)s, after today (%(today)s)", n=n, v=v, today=today),
             )
     split = data.terms.profit_split
     if split and abs(split.us + split.partner - 100) > 1e-6:
         yield idx.at("terms", "profit_split").diagnostic(
             "error",
             "invalid-value",
-            f"profit split adds up to {split.us + split.partner:g}%, not 100%",
+            msg(
+                "profit split adds up to %(value)s%%, not 100%%",
+                value=format(split.us + split.partner, "g"),
+            ),
         )
     t = data.terms
     if t.start and t.end and t.end < t.start:
         yield idx.at("terms", "end").diagnostic(
-            "error", "date-order", f"terms.end ({t.end}) is before terms.start ({t.start})"
+            "error",
+            "date-order",
+            msg("terms.end (%(end)s) is before terms.start (%(start)s)", end=t.end, start=t.start),
         )
     dr = t.dispute_resolution
     if dr and dr.method == "arbitration" and not dr.institution:
         yield idx.at("terms", "dispute_resolution").diagnostic(
             "error",
             "missing-key",
-            "arbitration needs 'institution' (仲裁机构)",
-            "name it now to avoid delays later, e.g. 上海国际仲裁中心",
+            msg("arbitration needs 'institution' (仲裁机构)"),
+            msg("name it now to avoid delays later, e.g. 上海国际仲裁中心"),
         )
     if data.status in ("terminated", "completed") and d.closed is None:
         yield idx.at("status").diagnostic(
-            "warning", "missing-key", f"status is {data.status} but dates.closed is not set"
+            "warning",
+            "missing-key",
+            msg("status is %(status)s but dates.closed is not set", status=data.status),
         )
 
 
@@ -244,7 +275,7 @@ def _checklist(
             yield stage_file.at("checklist", item_id).diagnostic(
                 "error",
                 "unknown-item",
-                f"unknown checklist item '{item_id}'",
+                msg("unknown checklist item '%(item_id)s'", item_id=item_id),
                 did_you_mean(item_id, stage_ids) or did_you_mean(item_id, process.items),
             )
             continue
@@ -252,8 +283,13 @@ def _checklist(
             yield stage_file.at("checklist", item_id).diagnostic(
                 "error",
                 "item-wrong-stage",
-                f"'{item_id}' belongs to stage '{known[0].id}' ({known[0].title})",
-                f"move it to {known[0].file}",
+                msg(
+                    "'%(item_id)s' belongs to stage '%(id)s' (%(title)s)",
+                    item_id=item_id,
+                    id=known[0].id,
+                    title=known[0].title,
+                ),
+                msg("move it to %(file)s", file=known[0].file),
             )
         if state is not None:
             yield from _item(stage_file, item_id, state, today, e, root)
@@ -261,10 +297,18 @@ def _checklist(
                 yield stage_file.at("checklist", item_id, "done").diagnostic(
                     "error",
                     "evidence-missing",
-                    f"'{item_id}' ({known[2].title}) is done without evidence; the process "
-                    "requires evidence for it",
-                    "add evidence: the path of the signed file or minutes, e.g. "
-                    "evidence: documents/意向书-签署版.pdf",
+                    msg(
+                        (
+                            "'%(item_id)s' (%(title)s) is done without evidence; the "
+                            "process requires evidence for it"
+                        ),
+                        item_id=item_id,
+                        title=known[2].title,
+                    ),
+                    msg(
+                        "add evidence: the path of the signed file or minutes, e.g. "
+                        "evidence: documents/意向书-签署版.pdf"
+                    ),
                 )
 
 
@@ -281,31 +325,48 @@ def _item(
         yield at("checklist", item_id, "waived").diagnostic(
             "error",
             "item-state",
-            f"'{item_id}' has an empty 'waived:'; the item counts as not done",
-            "write the reason after it (waived: 不适用——……), or delete the line",
+            msg(
+                ("'%(item_id)s' has an empty 'waived:'; the item counts as not done"),
+                item_id=item_id,
+            ),
+            msg("write the reason after it (waived: 不适用——……), or delete the line"),
         )
     if state.waived is True or (isinstance(state.waived, str) and not state.waived.strip()):
         yield at("checklist", item_id, "waived").diagnostic(
             "error",
             "item-state",
-            f"'{item_id}' is waived without a reason",
-            "write the reason: waived: 不适用——……",
+            msg("'%(item_id)s' is waived without a reason", item_id=item_id),
+            msg("write the reason: waived: 不适用——……"),
         )
     if is_done(state) and is_waived(state):
         yield at("checklist", item_id).diagnostic(
-            "error", "item-state", f"'{item_id}' is both done and waived; keep one"
+            "error",
+            "item-state",
+            msg("'%(item_id)s' is both done and waived; keep one", item_id=item_id),
         )
     if state.done and state.done > today:
         yield at("checklist", item_id, "done").diagnostic(
             "error",
             "done-in-future",
-            f"'{item_id}' is marked done on {state.done}, after today ({today})",
-            "record the date it was actually done",
+            msg(
+                ("'%(item_id)s' is marked done on %(done)s, after today (%(today)s)"),
+                item_id=item_id,
+                done=state.done,
+                today=today,
+            ),
+            msg("record the date it was actually done"),
         )
     if state.due and state.due < today and not is_done(state) and not is_waived(state):
-        owner = f" (owner {state.owner})" if state.owner else ""
+        owner = msg(" (owner %(owner)s)", owner=state.owner) if state.owner else ""
         yield at("checklist", item_id, "due").diagnostic(
-            "warning", "overdue", f"'{item_id}' was due {state.due} and is not done{owner}"
+            "warning",
+            "overdue",
+            msg(
+                "'%(item_id)s' was due %(due)s and is not done%(owner)s",
+                item_id=item_id,
+                due=state.due,
+                owner=owner,
+            ),
         )
     links = state.evidence
     if isinstance(links, str):
@@ -322,14 +383,16 @@ def _evidence(link: str, e: Engagement, root: Path, where: Location) -> Iterator
     target = os.path.normpath(os.path.join(e.folder, link.split("#", 1)[0]))
     if not target.startswith(os.path.join(os.path.normpath(root), "")):
         yield where.diagnostic(
-            "error", "evidence-missing", f"evidence '{link}' points outside the workspace"
+            "error",
+            "evidence-missing",
+            msg("evidence '%(link)s' points outside the workspace", link=link),
         )
     elif not os.path.exists(target):
         yield where.diagnostic(
             "error",
             "evidence-missing",
-            f"evidence '{link}' does not exist",
-            f"paths are relative to {e.rel}/",
+            msg("evidence '%(link)s' does not exist", link=link),
+            msg("paths are relative to %(rel)s/", rel=e.rel),
         )
 
 
@@ -338,7 +401,7 @@ def _duplicates(ids: list[str], file: Sourced[Any], key: str, what: str) -> Iter
     for i, x in enumerate(ids):
         if x in seen:
             yield file.at(key, i).diagnostic(
-                "error", "duplicate-id", f"{what} id '{x}' is used twice"
+                "error", "duplicate-id", msg("%(what)s id '%(id)s' is used twice", what=what, id=x)
             )
         seen.add(x)
 
@@ -354,12 +417,14 @@ def _risks(e: Engagement, process: Process) -> Iterator[Diagnostic]:
             yield e.risks.at("risks", i, "category").diagnostic(
                 "error",
                 "unknown-category",
-                f"unknown risk category '{r.category}'",
+                msg("unknown risk category '%(category)s'", category=r.category),
                 process.aliases.hint("category", r.category),
             )
         if r.escalated_to and r.escalated is None:
             yield e.risks.at("risks", i, "escalated_to").diagnostic(
-                "error", "missing-key", f"risk '{r.id}' names escalated_to but no escalated date"
+                "error",
+                "missing-key",
+                msg("risk '%(id)s' names escalated_to but no escalated date", id=r.id),
             )
 
 
@@ -382,35 +447,59 @@ def _plan(e: Engagement, today: date) -> Iterator[Diagnostic]:
                 yield plan.at("tasks", i, "depends_on").diagnostic(
                     "error",
                     "unknown-reference",
-                    f"task '{t.id}' depends on unknown task '{dep}'",
+                    msg("task '%(id)s' depends on unknown task '%(dep)s'", id=t.id, dep=dep),
                     did_you_mean(dep, ids),
                 )
         if t.start and t.due and t.due < t.start:
             yield plan.at("tasks", i, "due").diagnostic(
                 "error",
                 "date-order",
-                f"task '{t.id}' is due ({t.due}) before it starts ({t.start})",
+                msg(
+                    "task '%(id)s' is due (%(due)s) before it starts (%(start)s)",
+                    id=t.id,
+                    due=t.due,
+                    start=t.start,
+                ),
             )
         if t.done and t.done > today:
             yield plan.at("tasks", i, "done").diagnostic(
-                "error", "done-in-future", f"task '{t.id}' is marked done on {t.done}, after today"
+                "error",
+                "done-in-future",
+                msg("task '%(id)s' is marked done on %(done)s, after today", id=t.id, done=t.done),
             )
         if t.due and t.due < today and not t.done and t.status not in ("done", "cancelled"):
             yield plan.at("tasks", i, "due").diagnostic(
                 "warning",
                 "overdue",
-                f"task '{t.id}' ({t.title}) was due {t.due} (owner {t.owner or '—'})",
+                msg(
+                    "task '%(id)s' (%(title)s) was due %(due)s (owner %(owner)s)",
+                    id=t.id,
+                    title=t.title,
+                    due=t.due,
+                    owner=t.owner or "—",
+                ),
             )
     for i, m in enumerate(plan.data.milestones):
         if m.done and m.done > today:
             yield plan.at("milestones", i, "done").diagnostic(
                 "error",
                 "done-in-future",
-                f"milestone '{m.id}' is marked done on {m.done}, after today",
+                msg(
+                    "milestone '%(id)s' is marked done on %(done)s, after today",
+                    id=m.id,
+                    done=m.done,
+                ),
             )
         if m.due < today and not m.done:
             yield plan.at("milestones", i, "due").diagnostic(
-                "warning", "overdue", f"milestone '{m.id}' ({m.title}) was due {m.due}"
+                "warning",
+                "overdue",
+                msg(
+                    "milestone '%(id)s' (%(title)s) was due %(due)s",
+                    id=m.id,
+                    title=m.title,
+                    due=m.due,
+                ),
             )
 
 
@@ -422,20 +511,29 @@ def _meetings(e: Engagement, today: date) -> Iterator[Diagnostic]:
             yield m.at().diagnostic(
                 "error",
                 "meeting-file-name",
-                f"meeting file '{name}' is not named <YYYY-MM-DD>-<slug>.md",
+                msg("meeting file '%(name)s' is not named <YYYY-MM-DD>-<slug>.md", name=name),
             )
         elif match.group(1) != m.data.date.isoformat():
             yield m.at("date").diagnostic(
                 "error",
                 "meeting-file-name",
-                f"meeting date {m.data.date} differs from the file name's {match.group(1)}",
+                msg(
+                    "meeting date %(date)s differs from the file name's %(named)s",
+                    date=m.data.date,
+                    named=match.group(1),
+                ),
             )
         for i, a in enumerate(m.data.actions):
             if a.due and a.due < today and not a.done:
                 yield m.at("actions", i, "due").diagnostic(
                     "warning",
                     "overdue",
-                    f"action '{a.task}' was due {a.due} (owner {a.owner or '—'})",
+                    msg(
+                        "action '%(task)s' was due %(due)s (owner %(owner)s)",
+                        task=a.task,
+                        due=a.due,
+                        owner=a.owner or "—",
+                    ),
                 )
 
 
@@ -447,24 +545,31 @@ def _documents(e: Engagement, process: Process, today: date) -> Iterator[Diagnos
             yield doc.at().diagnostic(
                 "error",
                 "unknown-document",
-                f"unknown document '{doc_id}'",
+                msg("unknown document '%(doc_id)s'", doc_id=doc_id),
                 did_you_mean(doc_id, kinds),
             )
         elif doc.data.language not in kind.languages:
             yield doc.at("language").diagnostic(
                 "error",
                 "invalid-value",
-                f"{kind.title} is made in {', '.join(kind.languages)}, not {doc.data.language}",
+                msg(
+                    "%(title)s is made in %(languages)s, not %(language)s",
+                    title=kind.title,
+                    languages=", ".join(kind.languages),
+                    language=doc.data.language,
+                ),
             )
         if doc.data.signed and doc.data.signed > today:
             yield doc.at("signed").diagnostic(
-                "error", "done-in-future", f"signed date {doc.data.signed} is after today"
+                "error",
+                "done-in-future",
+                msg("signed date %(signed)s is after today", signed=doc.data.signed),
             )
         if doc.data.status == "signed" and doc.data.signed is None:
             yield doc.at("status").diagnostic(
                 "error",
                 "missing-key",
-                "status is signed but 'signed' (the signing date) is missing",
+                msg("status is signed but 'signed' (the signing date) is missing"),
             )
 
 
@@ -482,7 +587,7 @@ def _survey(e: Engagement, process: Process) -> Iterator[Diagnostic]:
                     yield e.survey.at("surveys", i, *where.split("."), qid).diagnostic(
                         "error",
                         "unknown-reference",
-                        f"survey question '{qid}' is not in the process file",
+                        msg("survey question '%(qid)s' is not in the process file", qid=qid),
                         did_you_mean(qid, known),
                     )
 
@@ -502,9 +607,21 @@ def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
         return diagnose(rules, ctx, severity, code, prefix, seen)
 
     for i, stage in enumerate(process.stages[: current + 1]):
-        yield from run(stage.entry, stage.id, "error", "gate-unmet", f"[entering {stage.title}] ")
+        yield from run(
+            stage.entry,
+            stage.id,
+            "error",
+            "gate-unmet",
+            msg("[entering %(stage)s] ", stage=stage.title),
+        )
         if i < current:
-            yield from run(stage.gate, stage.id, "error", "gate-unmet", f"[leaving {stage.title}] ")
+            yield from run(
+                stage.gate,
+                stage.id,
+                "error",
+                "gate-unmet",
+                msg("[leaving %(stage)s] ", stage=stage.title),
+            )
     last = process.stages[-1]
     status_rules: dict[str, tuple[str, list[Rule]]] = {"completed": (last.id, last.gate)}
     for transition in process.transitions.values():
@@ -512,14 +629,26 @@ def _gates(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             status_rules[transition.status] = (data.stage, transition.gate)
     if data.status in status_rules:
         stage_id, rules = status_rules[data.status]
-        yield from run(rules, stage_id, "error", "status-unmet", f"[status {data.status}] ")
+        yield from run(
+            rules,
+            stage_id,
+            "error",
+            "status-unmet",
+            msg("[status %(status)s] ", status=vocabulary.label(vocabulary.STATUS, data.status)),
+        )
     yield from run(process.invariants, data.stage, "error", "gate-unmet", "")
     for policy in process.policies:
         if policy.rule is None:
             continue
         if policy.from_stage and current < process.stage_index[policy.from_stage]:
             continue
-        yield from run([policy.rule], data.stage, policy.severity, "policy", f"[{policy.title}] ")
+        yield from run(
+            [policy.rule],
+            data.stage,
+            policy.severity,
+            "policy",
+            msg("[%(rule)s] ", rule=policy.title),
+        )
 
 
 def _code_uses(portfolio: Portfolio) -> list[CodeUse]:
@@ -550,11 +679,17 @@ def _portfolio_checks(
             yield use.where.diagnostic(
                 "error",
                 "duplicate-id",
-                f"engagement code '{use.code}' is also used by {', '.join(sorted(others))}",
+                msg(
+                    "engagement code '%(code)s' is also used by %(others)s",
+                    code=use.code,
+                    others=", ".join(sorted(others)),
+                ),
             )
     folded = Counter(i.casefold() for i, _ in folders)
     for i, rel in folders:
         if folded[i.casefold()] > 1 and (checked is None or i in checked):
             yield Location(f"{rel}/index.md").diagnostic(
-                "error", "duplicate-id", f"engagement id '{i}' differs from another only in case"
+                "error",
+                "duplicate-id",
+                msg("engagement id '%(id)s' differs from another only in case", id=i),
             )

@@ -8,7 +8,7 @@ categories) use the process's titles instead.
 
 from __future__ import annotations
 
-from docgen.i18n import N_
+from docgen.i18n import N_, msg
 
 STATUS = {
     "active": N_("Active"),
@@ -77,3 +77,8 @@ COLLOQUIAL = {
     },
     "status": {"active": ["在谈", "执行中"], "on-hold": ["暂缓", "搁置"], "renewed": ["续约"]},
 }
+
+
+def label(labels: dict[str, str], key: str) -> str:
+    """The label of ``key`` as a `Message` (translated where it is shown), else the id."""
+    return msg(labels[key]) if key in labels else key

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from docgen import vocabulary
 from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
+from docgen.i18n import Message, msg
 from docgen.load import Engagement, Portfolio
 from docgen.model import EngagementIndex
 from docgen.process import Rule
@@ -48,16 +50,24 @@ def _start(
     """The engagement (fully loaded and open), its index data, an editor on it, and today."""
     e = portfolio.get(engagement_id)
     if e.index is None or e.broken:
-        raise DocgenError(f"{e.id} has files that do not load; run 'docgen validate {e.id}'")
+        raise DocgenError(
+            msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
+        )
     data = e.index.data
     if data.status not in OPEN_STATUSES:
-        raise DocgenError(f"{e.id} is {data.status}; only active or on-hold engagements change")
+        raise DocgenError(
+            msg(
+                ("%(id)s is %(status)s; only active or on-hold engagements change"),
+                id=e.id,
+                status=data.status,
+            )
+        )
     edit = FrontMatterEdit.open(e.folder / "index.md", e.index.path)
     return e, data, edit, today or portfolio.workspace.today()
 
 
 def _check(
-    portfolio: Portfolio, e: Engagement, today: date, checks: list[tuple[str, list[Rule], str]]
+    portfolio: Portfolio, e: Engagement, today: date, checks: list[tuple[str, list[Rule], Message]]
 ) -> list[Diagnostic]:
     assert e.index is not None
     out: list[Diagnostic] = []
@@ -80,23 +90,43 @@ def plan_advance(
     if to is None:
         if current + 1 >= len(process.stages):
             raise DocgenError(
-                f"{e.id} is in the last stage; use 'docgen terminate' or 'docgen renew'"
+                msg(
+                    ("%(id)s is in the last stage; use 'docgen terminate' or 'docgen renew'"),
+                    id=e.id,
+                )
             )
         target = current + 1
     elif to not in process.stage_index:
-        raise DocgenError(f"unknown stage '{to}'; stages: {', '.join(process.stage_index)}")
+        raise DocgenError(
+            msg(
+                "unknown stage '%(to)s'; stages: %(stage_index)s",
+                to=to,
+                stage_index=", ".join(process.stage_index),
+            )
+        )
     else:
         target = process.stage_index[to]
         if target <= current:
-            raise DocgenError(f"{e.id} is already in {data.stage}; advance only moves forward")
-    checks: list[tuple[str, list[Rule], str]] = []
+            raise DocgenError(
+                msg(
+                    "%(id)s is already in %(stage)s; advance only moves forward",
+                    id=e.id,
+                    stage=data.stage,
+                )
+            )
+    checks: list[tuple[str, list[Rule], Message]] = []
     for stage in process.stages[current:target]:
-        checks.append((stage.id, stage.gate, f"[leaving {stage.title}] "))
+        checks.append((stage.id, stage.gate, msg("[leaving %(stage)s] ", stage=stage.title)))
     for stage in process.stages[current + 1 : target + 1]:
-        checks.append((stage.id, stage.entry, f"[entering {stage.title}] "))
+        checks.append((stage.id, stage.entry, msg("[entering %(stage)s] ", stage=stage.title)))
     new_stage = process.stages[target]
-    title = f"{process.stages[current].title} → {new_stage.title}"
-    plan = Transition(e, f"advance {e.id}: {title}", _check(portfolio, e, today, checks))
+    summary = msg(
+        "advance %(id)s: %(old)s → %(new)s",
+        id=e.id,
+        old=process.stages[current].title,
+        new=new_stage.title,
+    )
+    plan = Transition(e, summary, _check(portfolio, e, today, checks))
     edit.set(("stage",), new_stage.id, comment=(process.stages[current].title, new_stage.title))
     plan.writes[edit.path] = edit.result()
     stage_path = e.folder / new_stage.file
@@ -125,12 +155,21 @@ def _plan_status(
     e, data, edit, today = _start(portfolio, engagement_id, today)
     transition = next((t for t in process.transitions.values() if t.status == status), None)
     if transition is None:
-        raise DocgenError(f"the process file defines no transition to '{status}'")
+        raise DocgenError(
+            msg("the process file defines no transition to '%(status)s'", status=status)
+        )
     if reason is not None and not reason.strip():
-        raise DocgenError("--reason must not be empty")
-    prefix = f"[{transition.title}] "
+        raise DocgenError(msg("--reason must not be empty"))
+    prefix = msg("[%(transition)s] ", transition=transition.title)
     unmet = _check(portfolio, e, today, [(data.stage, transition.gate, prefix)])
-    plan = Transition(e, f"{transition.title} {e.id} ({data.status} → {status})", unmet)
+    summary = msg(
+        "%(transition)s %(id)s (%(old)s → %(new)s)",
+        transition=transition.title,
+        id=e.id,
+        old=vocabulary.label(vocabulary.STATUS, data.status),
+        new=vocabulary.label(vocabulary.STATUS, status),
+    )
+    plan = Transition(e, summary, unmet)
     edit.set(("status",), status)
     if status == "terminated":
         edit.set(("dates", "closed"), today)
@@ -170,24 +209,47 @@ def uncommitted(root: Path, paths: list[Path]) -> list[str]:
     return [line[3:] for line in result.stdout.splitlines() if not line.startswith("??")]
 
 
-def apply(plan: Transition, root: Path, *, commit: bool = False, force: bool = False) -> None:
-    """Write the transition's files atomically; optionally commit them."""
+def apply(
+    plan: Transition,
+    root: Path,
+    *,
+    commit: bool = False,
+    force: bool = False,
+    message: str | None = None,
+) -> None:
+    """Write the transition's files atomically; optionally commit them.
+
+    ``message`` is the commit's, by default the plan's summary.
+    """
     if not plan.allowed:
-        raise DocgenError(f"{plan.summary}: refused, {len(plan.unmet)} rule(s) unmet", plan.unmet)
+        raise DocgenError(
+            msg(
+                "%(summary)s: refused, %(count)s rule(s) unmet",
+                summary=plan.summary,
+                count=len(plan.unmet),
+            ),
+            plan.unmet,
+        )
     paths = list(plan.writes)
     dirty = uncommitted(root, [p for p in paths if p.exists()])
     if dirty and not force:
         raise DocgenError(
-            f"uncommitted changes in {', '.join(dirty)}; commit them first or pass --force"
+            msg(
+                ("uncommitted changes in %(dirty)s; commit them first or pass --force"),
+                dirty=", ".join(dirty),
+            )
         )
     if commit and _git(root, "rev-parse", "--git-dir").returncode != 0:
-        raise DocgenError(f"--commit needs a git repository; {root} is not one")
+        raise DocgenError(msg("--commit needs a git repository; %(root)s is not one", root=root))
     for path, data in plan.writes.items():
         write_atomic(path, data, root=root)
     if commit:
         _git(root, "add", "--", *map(str, paths))
-        result = _git(root, "commit", "-m", plan.summary, "--", *map(str, paths))
+        result = _git(root, "commit", "-m", message or plan.summary, "--", *map(str, paths))
         if result.returncode != 0:
             raise DocgenError(
-                f"git commit failed: {result.stderr.strip() or result.stdout.strip()}"
+                msg(
+                    "git commit failed: %(value)s",
+                    value=result.stderr.strip() or result.stdout.strip(),
+                )
             )

@@ -14,6 +14,7 @@ import yaml
 from pydantic import Field
 
 from docgen.diagnostics import DocgenError, FileProblem, Location
+from docgen.i18n import msg
 from docgen.paths import contain, is_inside
 from docgen.schema import Strict, validate_model
 from docgen.source import SourceMap, parse_yaml, read_text
@@ -86,11 +87,18 @@ class Workspace:
             try:
                 return date.fromisoformat(fixed)
             except ValueError as exc:
-                raise DocgenError(f"DOCGEN_TODAY={fixed!r} is not a date (YYYY-MM-DD)") from exc
+                raise DocgenError(
+                    msg("DOCGEN_TODAY=%(fixed)s is not a date (YYYY-MM-DD)", fixed=repr(fixed))
+                ) from exc
         try:
             zone = ZoneInfo(self.config.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise DocgenError(f"unknown time zone {self.config.timezone!r} in mkdocs.yml") from exc
+            raise DocgenError(
+                msg(
+                    "unknown time zone %(timezone)s in mkdocs.yml",
+                    timezone=repr(self.config.timezone),
+                )
+            ) from exc
         return datetime.now(zone).date()
 
 
@@ -113,8 +121,14 @@ def find_root(start: Path) -> Path:
         if (folder / CONFIG_FILE).is_file():
             return folder
     raise DocgenError(
-        f"no {CONFIG_FILE} in {start} or any folder above it; "
-        "run 'docgen init' to make a workspace, or pass --root"
+        msg(
+            (
+                "no %(config)s in %(start)s or any folder above it; run "
+                "'docgen init' to make a workspace, or pass --root"
+            ),
+            config=CONFIG_FILE,
+            start=start,
+        )
     )
 
 
@@ -123,38 +137,56 @@ def open_workspace(root: Path | None = None) -> Workspace:
     root = find_root(Path.cwd()) if root is None else root.resolve()
     config_file = root / CONFIG_FILE
     if not config_file.is_file():
-        raise DocgenError(f"{config_file} not found; run 'docgen init {root}' first")
+        raise DocgenError(
+            msg(
+                "%(config_file)s not found; run 'docgen init %(root)s' first",
+                config_file=config_file,
+                root=root,
+            )
+        )
     try:
         text = read_text(config_file, CONFIG_FILE)
         # mkdocs.yml may carry tags (emoji extensions); read it permissively, then
         # re-read only the docgen section with line tracking for precise diagnostics.
         raw = yaml.load(text, Loader=_MkdocsLoader)
     except FileProblem as exc:
-        raise DocgenError(f"cannot read {CONFIG_FILE}", exc.diagnostics) from exc
+        raise DocgenError(
+            msg("cannot read %(config)s", config=CONFIG_FILE), exc.diagnostics
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = Location(CONFIG_FILE, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
         raise DocgenError(
-            f"cannot read {CONFIG_FILE}",
+            msg("cannot read %(config)s", config=CONFIG_FILE),
             [where.diagnostic("error", "yaml-syntax", str(getattr(exc, "problem", exc)))],
         ) from exc
     section, loc = _docgen_section(raw)
     source_map = _section_map(text, loc)
     config, diags = validate_model(WorkspaceConfig, section, source_map)
     if config is None:
-        raise DocgenError(f"the docgen section of {CONFIG_FILE} is not valid", diags)
+        raise DocgenError(
+            msg("the docgen section of %(config)s is not valid", config=CONFIG_FILE),
+            diags,
+        )
     outside = [
         source_map.locate((key,)).diagnostic(
             "error",
             "outside-workspace",
-            f"'{key}: {getattr(config, key)}' leads outside the workspace",
-            "docgen reads and writes only inside the folder holding mkdocs.yml",
+            msg(
+                "'%(key)s: %(value)s' leads outside the workspace",
+                key=key,
+                value=getattr(config, key),
+            ),
+            msg("docgen reads and writes only inside the folder holding mkdocs.yml"),
         )
         for key in _FOLDER_KEYS
         if not is_inside(root, root / getattr(config, key))
     ]
     if outside:
-        raise DocgenError(f"the docgen section of {CONFIG_FILE} is not valid", outside)
+        raise DocgenError(
+            msg("the docgen section of %(config)s is not valid", config=CONFIG_FILE),
+            outside,
+        )
     return Workspace(root, config, source_map)
 
 

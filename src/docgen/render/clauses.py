@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docgen.diagnostics import Diagnostic
+from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord
 from docgen.process import Process
@@ -91,15 +92,19 @@ def plan_articles(
                 record.at("clauses", i, "replaces").diagnostic(
                     "error",
                     "clause-unknown",
-                    f"no clause '{clause.replaces}' in this {e.index.data.mode} contract",
-                    f"its clauses: {', '.join(sorted(known))}",
+                    msg(
+                        "no clause '%(replaces)s' in this %(mode)s contract",
+                        replaces=clause.replaces,
+                        mode=e.index.data.mode,
+                    ),
+                    msg("its clauses: %(known)s", known=", ".join(sorted(known))),
                 )
             )
         elif not clause.replaces and not clause.title:
             assert record is not None
             plan.problems.append(
                 record.at("clauses", i).diagnostic(
-                    "error", "clause-untitled", "an added article needs a title"
+                    "error", "clause-untitled", msg("an added article needs a title")
                 )
             )
     added = [

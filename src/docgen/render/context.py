@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, Location
+from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Kpi, Meeting, Risk, version_key
 from docgen.process import Process
@@ -350,13 +351,27 @@ def missing_fields(
             where.diagnostic(
                 "error",
                 "document-field-missing",
-                f"{template.header.title or template.name} needs {path}, "
-                + ("which this file does not give" if exists else f"but {name} does not exist"),
+                msg(
+                    "%(document)s needs %(field)s, which this file does not give",
+                    document=template.header.title or template.name,
+                    field=path,
+                )
+                if exists
+                else msg(
+                    "%(document)s needs %(field)s, but %(file)s does not exist",
+                    document=template.header.title or template.name,
+                    field=path,
+                    file=name,
+                ),
                 (
-                    f"required by the template {template.path}"
+                    msg("required by the template %(path)s", path=template.path)
                     if exists
-                    else f"create {where.path} with {path.rsplit('.', 1)[-1]}; "
-                    f"required by the template {template.path}"
+                    else msg(
+                        "create %(file)s with %(key)s; required by the template %(path)s",
+                        file=where.path,
+                        key=path.rsplit(".", 1)[-1],
+                        path=template.path,
+                    )
                 ),
             )
         )

@@ -24,6 +24,7 @@ import jinja2
 from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.frozen import FrozenText, frozen_path, read_frozen, read_values, values_digest
 from docgen.history import History, Revision
+from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Meeting
 from docgen.process import DocumentKind, Process
@@ -384,8 +385,8 @@ def _template_problem(
     return Location(path, line).diagnostic(
         "error",
         "template-error",
-        f"template {what} (rendering {e.id})",
-        "check the template's variables against templates/documents/README.md",
+        msg("template %(what)s (rendering %(id)s)", what=what, id=e.id),
+        msg("check the template's variables against templates/documents/README.md"),
     )
 
 

@@ -40,6 +40,7 @@ from docgen.frozen import (
     stored_header,
     values_digest,
 )
+from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, version_key
 from docgen.render.context import DocView, document_context, field_location
@@ -63,10 +64,22 @@ def record_findings(e: Engagement, workspace: Workspace) -> Iterator[Diagnostic]
                     yield sourced.at("version").diagnostic(
                         "error",
                         "version-frozen",
-                        f"version {version} is {record.status}, but that version's text is "
-                        f"frozen ({workspace.rel(path)})",
-                        "a new draft needs a new version number, e.g. version: "
-                        f'"{_next_version(version)}"',
+                        msg(
+                            (
+                                "version %(version)s is %(status)s, but that version's text "
+                                "is frozen (%(rel)s)"
+                            ),
+                            version=version,
+                            status=record.status,
+                            rel=workspace.rel(path),
+                        ),
+                        msg(
+                            (
+                                "a new draft needs a new version number, e.g. version: "
+                                '"%(next_version)s"'
+                            ),
+                            next_version=_next_version(version),
+                        ),
                     )
                     break
         if record.executed is not None:
@@ -81,9 +94,15 @@ def _approvals(sourced: Sourced[DocumentRecord]) -> Iterator[Diagnostic]:
             yield sourced.at("approvals", i, "version").diagnostic(
                 "error",
                 "approval-stale",
-                f"this approval is of version {approval.version}, which the record "
-                f"(version {current}) has not reached",
-                "correct the approval's version, or the record's",
+                msg(
+                    (
+                        "this approval is of version %(version)s, which the record "
+                        "(version %(current)s) has not reached"
+                    ),
+                    version=approval.version,
+                    current=current,
+                ),
+                msg("correct the approval's version, or the record's"),
             )
     if not record.final:
         return
@@ -93,11 +112,28 @@ def _approvals(sourced: Sourced[DocumentRecord]) -> Iterator[Diagnostic]:
         yield where.diagnostic(
             "error",
             "approval-stale",
-            f"the record says {record.status} at version {current}, but no approval of "
-            f"version {current} is on record"
-            + (f" (only of {', '.join(others)})" if others else ""),
-            f"record the approval: docgen approve <engagement> <doc> --by NAME --role ROLE; "
-            f"or, if {current} was never approved, set the version back",
+            msg(
+                "the record says %(status)s at version %(version)s, but no approval of "
+                "version %(version)s is on record (only of %(others)s)",
+                status=record.status,
+                version=current,
+                others=others,
+            )
+            if others
+            else msg(
+                "the record says %(status)s at version %(version)s, but no approval of "
+                "version %(version)s is on record",
+                status=record.status,
+                version=current,
+            ),
+            msg(
+                (
+                    "record the approval: docgen approve <engagement> <doc> --by "
+                    "NAME --role ROLE; or, if %(current)s was never approved, "
+                    "set the version back"
+                ),
+                current=current,
+            ),
         )
 
 
@@ -118,17 +154,24 @@ def _executed(
         yield where.diagnostic(
             "error",
             "executed-copy-changed",
-            f"the executed copy {executed.file} is missing",
-            "restore the scanned copy from git, or record it again with docgen sign --executed",
+            msg("the executed copy %(file)s is missing", file=executed.file),
+            msg(
+                "restore the scanned copy from git, or record it again with docgen sign --executed"
+            ),
         )
         return
     if digest != executed.sha256:
         yield sourced.at("executed", "sha256").diagnostic(
             "error",
             "executed-copy-changed",
-            f"the executed copy {executed.file} no longer matches the sha256 recorded when "
-            "it was signed",
-            "restore the original scan from git; a signed copy is never replaced",
+            msg(
+                (
+                    "the executed copy %(file)s no longer matches the sha256 "
+                    "recorded when it was signed"
+                ),
+                file=executed.file,
+            ),
+            msg("restore the original scan from git; a signed copy is never replaced"),
         )
 
 
@@ -167,9 +210,17 @@ def frozen_findings(
         yield sourced.at("status").diagnostic(
             "warning",
             "document-not-frozen",
-            f"{doc.title} {doc.version} is {record.status}, but its text is not frozen "
-            f"({rel} does not exist)",
-            "docgen render freezes it; commit the file it writes",
+            msg(
+                (
+                    "%(title)s %(version)s is %(status)s, but its text is not "
+                    "frozen (%(rel)s does not exist)"
+                ),
+                title=doc.title,
+                version=doc.version,
+                status=record.status,
+                rel=rel,
+            ),
+            msg("docgen render freezes it; commit the file it writes"),
         )
         return
     if not compare:
@@ -214,13 +265,21 @@ def _changed(
     signed = record.status == "signed"
     code = "signed-document-changed" if signed else "approved-document-changed"
     severity: Severity = "error" if signed else "warning"
-    when = f"{'signed' if signed else 'approved'} on {frozen.frozen.isoformat()}"
+    day = frozen.frozen.isoformat()
+    when = msg("signed on %(day)s", day=day) if signed else msg("approved on %(day)s", day=day)
     hint = (
-        f"change a signed {doc.title} through a 补充协议, or start a new version: "
-        f'status: draft and version: "{_next_version(doc.version)}" in '
-        f"{e.rel}/documents/{job.kind.id}.md"
+        msg(
+            "change a signed %(title)s through a 补充协议, or start a new version: "
+            'status: draft and version: "%(next)s" in %(file)s',
+            title=doc.title,
+            next=_next_version(doc.version),
+            file=f"{e.rel}/documents/{job.kind.id}.md",
+        )
         if signed
-        else f"approve the new text (docgen approve), or start version {_next_version(doc.version)}"
+        else msg(
+            "approve the new text (docgen approve), or start version %(next)s",
+            next=_next_version(doc.version),
+        )
     )
     leaves = sorted({leaf for path, old, new in changes for leaf in _leaves(path, old, new)})
     detail = _diff(frozen, text, [(_short(old), _short(new)) for _, old, new in leaves])
@@ -235,8 +294,23 @@ def _changed(
         yield where.diagnostic(
             severity,
             code,
-            f"{doc.title} {doc.version} ({frozen.rel}) was {when}; this edit changes its "
-            "text" + (f" ({'; '.join(what)})" if what else ""),
+            msg(
+                "%(title)s %(version)s (%(file)s) was %(when)s; this edit changes its text "
+                "(%(changes)s)",
+                title=doc.title,
+                version=doc.version,
+                file=frozen.rel,
+                when=when,
+                changes="; ".join(what),
+            )
+            if what
+            else msg(
+                "%(title)s %(version)s (%(file)s) was %(when)s; this edit changes its text",
+                title=doc.title,
+                version=doc.version,
+                file=frozen.rel,
+                when=when,
+            ),
             hint,
             detail if i == 0 else "",
         )

@@ -33,6 +33,7 @@ from docgen.frozen import (
     write_frozen,
 )
 from docgen.history import History, read_history
+from docgen.i18n import msg
 from docgen.load import Engagement, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
 from docgen.paths import is_inside
@@ -356,8 +357,8 @@ def _not_for_partners(d: Diagnostic) -> Diagnostic:
     return replace(
         d,
         severity="warning",
-        message=f"{d.message}; not published to partners",
-        hint="it needs a value partners may not see, or one the engagement does not give",
+        message=msg("%(message)s; not published to partners", message=d.message),
+        hint=msg("it needs a value partners may not see, or one the engagement does not give"),
     )
 
 
@@ -385,7 +386,7 @@ def _check_doc_names(process: Process, docs: list[str] | None) -> None:
                 f"no document '{name}' in the process" + (f"; {hint}" if hint else "")
             )
         if language and language not in ("zh", "en"):
-            raise DocgenError(f"'{name}': the language after the dot is zh or en")
+            raise DocgenError(msg("'%(name)s': the language after the dot is zh or en", name=name))
 
 
 def render_documents(

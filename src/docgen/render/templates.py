@@ -38,6 +38,7 @@ from jinja2 import nodes
 from pydantic import ValidationError
 
 from docgen.diagnostics import DocgenError, Location
+from docgen.i18n import msg
 from docgen.schema import Strict
 from docgen.templating import sandboxed
 
@@ -171,7 +172,7 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
 def template_error(path: str, line: int, message: str) -> DocgenError:
     """A template that cannot be used, as an error carrying its located diagnostic."""
     return DocgenError(
-        f"{path}:{line}: {message}",
+        msg("%(path)s:%(line)s: %(message)s", path=path, line=line, message=message),
         [Location(path, line).diagnostic("error", "template-error", message)],
     )
 
@@ -192,8 +193,14 @@ def load_spec(
         path = rel(env.loader.where(name))  # type: ignore[union-attr]
         folder = path.rsplit("/", 1)[0]
         if exc.name != name:  # a link leading out of the template folders
-            raise template_error(path, 1, f"template {exc.name}: refused") from None
-        raise template_error(path, 1, f"no template {name} in {folder}/ or the package") from None
+            raise template_error(
+                path, 1, msg("template %(name)s: refused", name=exc.name)
+            ) from None
+        raise template_error(
+            path,
+            1,
+            msg("no template %(name)s in %(folder)s/ or the package", name=name, folder=folder),
+        ) from None
     shown = rel(Path(str(filename)))
     match = _HEADER.match(source)
     data: Any = {}
@@ -202,14 +209,16 @@ def load_spec(
             data = yaml.safe_load(match.group(1)) or {}
         except yaml.YAMLError as exc:
             raise template_error(
-                shown, 1, f"the template's YAML header does not parse: {exc}"
+                shown, 1, msg("the template's YAML header does not parse: %(exc)s", exc=exc)
             ) from None
     try:
         header = TemplateHeader.model_validate(data)
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
-        raise template_error(shown, 1, f"template header, {where}: {problem['msg']}") from None
+        raise template_error(
+            shown, 1, msg("template header, %(where)s: %(msg)s", where=where, msg=problem["msg"])
+        ) from None
     try:
         if check_syntax:
             env.parse(source, name, str(filename))
@@ -220,7 +229,9 @@ def load_spec(
                 (path.strip(), env.compile_expression(condition) if condition else None)
             )
     except jinja2.TemplateSyntaxError as exc:
-        raise template_error(shown, exc.lineno, f"template syntax: {exc.message}") from None
+        raise template_error(
+            shown, exc.lineno, msg("template syntax: %(message)s", message=exc.message)
+        ) from None
     return TemplateSpec(name, shown, header, source, requirements)
 
 
@@ -294,7 +305,9 @@ def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTempl
         template = env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:  # in it, or in a template it includes
         path = rel(Path(exc.filename)) if exc.filename else spec.path
-        raise template_error(path, exc.lineno, f"template syntax: {exc.message}") from None
+        raise template_error(
+            path, exc.lineno, msg("template syntax: %(message)s", message=exc.message)
+        ) from None
     return DocumentTemplate(
         spec.name, spec.path, spec.header, spec.source, spec.requirements, template
     )

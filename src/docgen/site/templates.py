@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from docgen.diagnostics import DocgenError
-from docgen.i18n import Catalogue
+from docgen.i18n import Catalogue, msg
 from docgen.site import charts
 from docgen.templating import sandboxed
 
@@ -98,9 +98,13 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> Markup:
         return Markup(env.get_template(template).render(**context))
     except jinja2.TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name or template}:{exc.lineno}"
-        raise DocgenError(f"{where}: site template error: {exc.message}") from None
+        raise DocgenError(
+            msg("%(where)s: site template error: %(message)s", where=where, message=exc.message)
+        ) from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
-        raise DocgenError(f"{_where(exc, template)}: site template error: {exc}") from None
+        raise DocgenError(
+            msg("%(where)s: site template error: %(exc)s", where=_where(exc, template), exc=exc)
+        ) from None
 
 
 def _where(exc: BaseException, template: str) -> str:

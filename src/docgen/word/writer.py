@@ -41,6 +41,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from docgen.diagnostics import DocgenError
+from docgen.i18n import msg
 from docgen.word import charts, notes
 from docgen.word.reference import (
     ARTICLE_STYLE,
@@ -102,7 +103,9 @@ class Reference:
             self.data = path.read_bytes()
             document = docx.Document(io.BytesIO(self.data))
         except (OSError, ValueError, KeyError) as exc:
-            raise DocgenError(f"{path}: the reference .docx cannot be read ({exc})") from None
+            raise DocgenError(
+                msg("%(path)s: the reference .docx cannot be read (%(exc)s)", path=path, exc=exc)
+            ) from None
         by_name = {s.name: s.style_id for s in document.styles if s.name is not None}
         normal = by_name.get("Normal", "Normal")
         self.style_ids = {name: by_name.get(name, normal) for name in STYLE_NAMES}
