@@ -17,7 +17,7 @@ from rich.console import Console
 
 from docgen import prompts, reminders, report, schemas, workflow
 from docgen import survey as survey_module
-from docgen.diagnostics import DocgenError, to_json
+from docgen.diagnostics import DocgenError, sort_key, to_json
 from docgen.i18n import LANGUAGES, catalogue, msg
 from docgen.load import load_portfolio
 from docgen.scaffold import init_workspace, new_engagement
@@ -402,6 +402,96 @@ def _run_transition(
         return
     workflow.apply(plan, root, commit=commit, force=force, message=summary)
     out.print(t("%(summary)s (committed)", summary=summary) if commit else summary, markup=False)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Bring the .xlsx 项目跟踪表 (or a team's own sheet) back into the files."""
+
+
+@import_group.command("xlsx")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A team's own sheet: a YAML file mapping its column headers to fields.",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="表头=FIELD",
+    help="A team's own sheet: one column's field, e.g. 项目名称=title; repeatable.",
+)
+@_transition_options
+def import_xlsx(
+    workbook: Path,
+    mapping_file: Path | None,
+    columns: tuple[str, ...],
+    dry_run: bool,
+    commit: bool,
+    force: bool,
+    root: Path | None,
+) -> None:
+    """Change exactly the cells edited since the export; a new 项目 row is a new engagement."""
+    from docgen.tracking_import import apply_import, plan_import, read_mapping
+
+    t = words()
+    portfolio = load_portfolio(root)
+    mapping = read_mapping(mapping_file, columns, str(mapping_file or ""))
+    plan = plan_import(portfolio, workbook, workbook.name, mapping or None)
+    out, err = _console(), _console(err=True)
+    report.print_diagnostics(out, sorted(plan.findings, key=sort_key), t)
+    if not plan.allowed:
+        err.print(t("%(file)s: nothing imported; correct the cells above", file=workbook.name))
+        sys.exit(1)
+    for change in plan.changes:
+        out.print(
+            f"{change.cell.ref}  {change.rel}  {'.'.join(map(str, change.keys))}: "
+            f"{change.old if change.old is not None else '—'} → {change.new}",
+            markup=False,
+        )
+    for addition in plan.additions:
+        out.print(
+            t(
+                "%(cell)s  %(file)s: adds %(key)s %(id)s",
+                cell=addition.cell.ref,
+                file=addition.rel,
+                key=addition.key,
+                id=addition.item["id"],
+            ),
+            markup=False,
+        )
+    for new in plan.created:
+        out.print(
+            t(
+                "%(cell)s  new engagement %(id)s (%(title)s)",
+                cell=new.cell.ref,
+                id=new.engagement_id,
+                title=new.title,
+            ),
+            markup=False,
+        )
+    summary = t(
+        "import %(file)s: %(changes)s cell(s) changed, %(added)s row(s) added, "
+        "%(created)s engagement(s) created",
+        file=workbook.name,
+        changes=len(plan.changes),
+        added=len(plan.additions),
+        created=len(plan.created),
+    )
+    if dry_run:
+        root_dir = portfolio.workspace.root
+        click.echo(
+            workflow.diff(workflow.Transition(None, summary, [], plan.writes(portfolio)), root_dir),
+            nl=False,
+        )
+        err.print(summary, markup=False)
+        return
+    apply_import(plan, portfolio, commit=commit, force=force, message=summary)
+    err.print(t("%(summary)s (committed)", summary=summary) if commit else summary, markup=False)
 
 
 @cli.command()

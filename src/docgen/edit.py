@@ -10,11 +10,13 @@ exactly the intended changes; otherwise the edit is refused and the file left al
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -35,7 +37,7 @@ class FrontMatterEdit:
     rel: str
     raw: bytes
     lines: list[str] = field(default_factory=list)
-    changes: list[tuple[tuple[str, ...], Any]] = field(default_factory=list)
+    changes: list[tuple[tuple[str | int, ...], Any]] = field(default_factory=list)
     appended: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @classmethod
@@ -62,9 +64,9 @@ class FrontMatterEdit:
         return tree
 
     def set(
-        self, keys: tuple[str, ...], value: Any, comment: tuple[str, str] | None = None
+        self, keys: tuple[str | int, ...], value: Any, comment: tuple[str, str] | None = None
     ) -> None:
-        """Set the scalar at ``keys`` (e.g. ``("dates", "closed")``) to ``value``.
+        """Set the scalar at ``keys`` (``("dates", "closed")``, ``("tasks", 2, "owner")``).
 
         ``comment`` is (old, new): a trailing comment that reads exactly ``old`` (the
         title the scaffold wrote beside an id) becomes ``new``, so it never goes stale;
@@ -73,23 +75,28 @@ class FrontMatterEdit:
         tree = self._tree()
         parent: Any = tree
         for k in keys[:-1]:
-            parent = parent.get(k) if isinstance(parent, dict) else None
-            if not isinstance(parent, CommentedMap):
-                raise DocgenError(
-                    msg(
-                        "cannot edit %(rel)s: '%(keys)s' is not a mapping",
-                        rel=self.rel,
-                        keys=".".join(keys[:-1]),
-                    )
+            if isinstance(parent, CommentedSeq) and isinstance(k, int):
+                parent = parent[k] if 0 <= k < len(parent) else None
+            else:
+                parent = parent.get(k) if isinstance(parent, dict) else None
+            if not isinstance(parent, CommentedMap | CommentedSeq):
+                break
+        if not isinstance(parent, CommentedMap):
+            raise DocgenError(
+                msg(
+                    "cannot edit %(rel)s: '%(keys)s' is not a mapping",
+                    rel=self.rel,
+                    keys=".".join(map(str, keys[:-1])),
                 )
-        key, rendered = keys[-1], yaml_scalar(value)
+            )
+        key, rendered = str(keys[-1]), yaml_scalar(value)
         if key in parent:
             if isinstance(parent[key], dict | list):
                 raise DocgenError(
                     msg(
                         "cannot edit %(rel)s: '%(keys)s' is not a plain value",
                         rel=self.rel,
-                        keys=".".join(keys),
+                        keys=".".join(map(str, keys)),
                     )
                 )
             self._replace_value(parent, key, rendered, comment)
@@ -164,14 +171,10 @@ class FrontMatterEdit:
         line_no, col = parent.lc.key(key)
         index = line_no + 1  # front matter starts on the file's second line
         if parent.fa.flow_style():
-            raise DocgenError(
-                msg(
-                    ("cannot edit %(rel)s:%(value)s: '%(key)s' is in a {flow} mapping"),
-                    rel=self.rel,
-                    value=index + 1,
-                    key=key,
-                )
-            )
+            value_line, value_col = parent.lc.value(key)
+            start = self._offset(value_line + 1, value_col)
+            self._splice(start, _flow_value_end(self._text(), start), _flow_safe(rendered))
+            return
         line = self.lines[index]
         match = _KEY_COLON.match(line, col)
         if match is None:
@@ -194,7 +197,12 @@ class FrontMatterEdit:
         self.lines[index] = f"{head} {rendered}{rest}"
 
     def _insert(self, parent: CommentedMap, key: str, rendered: str) -> None:
-        if parent.fa.flow_style() or not parent:
+        if parent.fa.flow_style() and parent:  # after the last value: ", key: value"
+            value_line, value_col = parent.lc.value(list(parent)[-1])
+            end = _flow_value_end(self._text(), self._offset(value_line + 1, value_col))
+            self._splice(end, end, f", {key}: {_flow_safe(rendered)}")
+            return
+        if not parent:
             raise DocgenError(
                 msg(
                     (
@@ -217,6 +225,17 @@ class FrontMatterEdit:
             nxt -= 1  # keep blank lines after the mapping where they were
         self.lines.insert(nxt, f"{' ' * indent}{key}: {rendered}")
 
+    def _text(self) -> str:
+        return "\n".join(self.lines)
+
+    def _offset(self, index: int, col: int) -> int:
+        """The offset in `_text` of column ``col`` of line ``index`` (0-based)."""
+        return sum(len(line) + 1 for line in self.lines[:index]) + col
+
+    def _splice(self, start: int, end: int, new: str) -> None:
+        text = self._text()
+        self.lines = (text[:start] + new + text[end:]).split("\n")
+
     def result(self) -> bytes:
         """The edited file's bytes, after checking the edit changed only what was asked."""
         text = "\n".join(self.lines)
@@ -230,7 +249,7 @@ class FrontMatterEdit:
             ) from exc
         expected = copy.deepcopy(before.data)
         for keys, value in self.changes:
-            node = expected
+            node: Any = expected
             for k in keys[:-1]:
                 node = node[k]
             node[keys[-1]] = value
@@ -274,6 +293,53 @@ def _after_value(after: str) -> str:
     if comment is None:
         return ""
     return after[len(after[: comment.start()].rstrip()) :]
+
+
+def _flow_value_end(text: str, start: int) -> int:
+    """Where the flow-style value starting at ``start`` ends (before ``,``, ``}`` or ``]``).
+
+    Quoted strings and nested ``[…]``/``{…}`` are stepped over whole; a plain scalar in
+    flow style holds none of ``,[]{}``, so the first one at depth 0 ends it.
+    """
+    depth, i = 0, start
+    while i < len(text):
+        char = text[i]
+        if char in "\"'":
+            i = _quoted_end(text, i)
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}" and depth:
+            depth -= 1
+        elif char in ",]}" and not depth:
+            break
+        i += 1
+    while i > start and text[i - 1] in " \t\n":
+        i -= 1
+    return i
+
+
+def _quoted_end(text: str, i: int) -> int:
+    """The offset after the quoted string opening at ``i``."""
+    quote, i = text[i], i + 1
+    while i < len(text):
+        if quote == '"' and text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            if quote == "'" and text[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return i
+
+
+def _flow_safe(rendered: str) -> str:
+    """``rendered`` as a value inside ``{…}``: quoted when it holds a flow indicator."""
+    if rendered[:1] in "\"'" or not any(c in rendered for c in ",[]{}#"):
+        return rendered
+    return json.dumps(yaml.safe_load(rendered), ensure_ascii=False, default=str)
 
 
 def _indent(line: str) -> int:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from docgen import tracking
 from docgen.atomic import write_atomic
 from docgen.load import Portfolio
 from docgen.paths import output_file
@@ -104,38 +105,6 @@ def ics(portfolio: Portfolio) -> bytes:
     return bytes(cal.to_ical())
 
 
-_SHEETS: dict[str, list[str]] = {
-    "项目": [
-        "项目",
-        "名称",
-        "合作方",
-        "合作模式",
-        "阶段",
-        "状态",
-        "负责人",
-        "立项日期",
-        "本阶段进度",
-        "逾期",
-        "最高风险分",
-    ],
-    "任务": ["项目", "类型", "编号", "内容", "负责人", "开始", "截止", "完成", "状态", "交付标准"],
-    "风险": [
-        "项目",
-        "编号",
-        "风险",
-        "类别",
-        "概率",
-        "影响",
-        "分值",
-        "负责人",
-        "应对措施",
-        "状态",
-        "升级上报",
-    ],
-    "KPI": ["项目", "编号", "指标", "单位", "基线", "目标", "方向", "期间", "实际值"],
-}
-
-
 def xlsx(portfolio: Portfolio, out: Path) -> None:
     """Write the 项目跟踪表: engagements, tasks, risks and KPIs on separate sheets."""
     from openpyxl import Workbook
@@ -146,11 +115,11 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
     today = portfolio.workspace.today()
     book = Workbook()
     sheets = {}
-    for i, (title, header) in enumerate(_SHEETS.items()):
+    for i, title in enumerate(tracking.SHEETS):
         sheet = book.active if i == 0 else book.create_sheet()
         assert sheet is not None
         sheet.title = title
-        sheet.append(header)
+        sheet.append(tracking.headers(title))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheets[title] = sheet
@@ -181,7 +150,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                 sheets["任务"].append(
                     [
                         e.id,
-                        "任务",
+                        tracking.TASK,
                         t.id,
                         t.title,
                         t.owner,
@@ -196,7 +165,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                 sheets["任务"].append(
                     [
                         e.id,
-                        "里程碑",
+                        tracking.MILESTONE,
                         m.id,
                         m.title,
                         m.owner,
@@ -212,7 +181,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                 sheets["任务"].append(
                     [
                         e.id,
-                        "检查项" if item.kind == "item" else "会议待办",
+                        tracking.CHECKLIST_ITEM if item.kind == "item" else tracking.MEETING_ACTION,
                         item.ref,
                         item.title,
                         item.owner,

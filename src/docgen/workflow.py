@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,8 @@ OPEN_STATUSES = ("active", "on-hold")
 class Transition:
     """A planned change of one engagement: what blocks it and what it would write."""
 
-    engagement: Engagement
+    #: None for a change across engagements (an import)
+    engagement: Engagement | None
     summary: str
     unmet: list[Diagnostic]
     writes: dict[Path, bytes] = field(default_factory=dict)
@@ -216,10 +218,13 @@ def apply(
     commit: bool = False,
     force: bool = False,
     message: str | None = None,
+    then: Callable[[], list[Path]] | None = None,
 ) -> None:
     """Write the transition's files atomically; optionally commit them.
 
-    ``message`` is the commit's, by default the plan's summary.
+    ``message`` is the commit's, by default the plan's summary.  ``then`` runs after the
+    writes and makes more files (an import's new engagements); what it returns is
+    committed too.
     """
     if not plan.allowed:
         raise DocgenError(
@@ -243,7 +248,9 @@ def apply(
         raise DocgenError(msg("--commit needs a git repository; %(root)s is not one", root=root))
     for path, data in plan.writes.items():
         write_atomic(path, data, root=root)
-    if commit:
+    if then is not None:
+        paths += then()
+    if commit and paths:
         _git(root, "add", "--", *map(str, paths))
         result = _git(root, "commit", "-m", message or plan.summary, "--", *map(str, paths))
         if result.returncode != 0:
