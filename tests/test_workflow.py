@@ -174,12 +174,25 @@ def test_crlf_bom_and_comments_survive_an_edit(tmp_path: Path) -> None:
     assert out.decode("utf-8-sig").replace("\r\n", "\n") == expected
 
 
-def test_flow_mapping_edit_is_refused_not_garbled(tmp_path: Path) -> None:
-    path = tmp_path / "index.md"
-    path.write_text("---\nstage: a\ndates: {opened: 2026-01-05}\n---\n", encoding="utf-8")
-    edit = FrontMatterEdit.open(path, "index.md")
-    with pytest.raises(DocgenError, match="flow"):
-        edit.set(("dates", "closed"), date(2026, 2, 1))
+def test_flow_mappings_are_edited_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "---\ndates: {opened: 2026-01-05}  # 立项\ntasks:\n"
+        "  - {id: T1, title: \"甲, 乙\", depends_on: [T0, T2], owner: 罗佳, due: 2027-03-31}\n"
+        "  - {id: T2, title: 'it''s', owner: 周敏}\n---\n正文\n",
+        encoding="utf-8",
+    )
+    edit = FrontMatterEdit.open(path, "plan.md")
+    edit.set(("dates", "closed"), date(2026, 2, 1))
+    edit.set(("tasks", 0, "owner"), "周敏")
+    edit.set(("tasks", 0, "title"), "丙, 丁 [二期]")
+    edit.set(("tasks", 1, "due"), date(2027, 1, 31))
+    edit.set(("tasks", 1, "title"), "plain")
+    assert edit.result().decode() == (
+        "---\ndates: {opened: 2026-01-05, closed: 2026-02-01}  # 立项\ntasks:\n"
+        "  - {id: T1, title: \"丙, 丁 [二期]\", depends_on: [T0, T2], owner: 周敏, due: 2027-03-31}\n"
+        "  - {id: T2, title: plain, owner: 周敏, due: 2027-01-31}\n---\n正文\n"
+    )
 
 
 def test_cli_advance_prints_unmet_and_exits_1(repo: Path, run) -> None:
