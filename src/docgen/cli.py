@@ -328,6 +328,63 @@ def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | No
         )
 
 
+@cli.command()
+@click.option(
+    "--due", default=None, help="How far ahead to look (14d, 2w; default: reminders.days)."
+)
+@click.option("--send", is_flag=True, help="Send; without it, show what would be sent.")
+@root_option
+def remind(due: str | None, send: bool, root: Path | None) -> None:
+    """Tell each owner their overdue and due-soon items, and their stale engagements."""
+    from docgen import delivery
+
+    t = words()
+    portfolio = load_portfolio(root)
+    config = portfolio.workspace.config.reminders
+    horizon = _days(due)
+    days = config.days if horizon is None else horizon
+    notices = delivery.notices(portfolio, portfolio.workspace.today(), days, t)
+    out, err = _console(), _console(err=True)
+    names = [delivery.channel_name(c) for c in config.channels]
+    if not send:
+        for notice in notices:
+            out.print(notice.markdown() + "\n", markup=False)
+        err.print(
+            t(
+                "%(count)s owner(s) to remind; --send sends to: %(channels)s",
+                count=len(notices),
+                channels=names or [t("no channel (reminders.channels in mkdocs.yml)")],
+            ),
+            markup=False,
+        )
+        return
+    outcomes = delivery.deliver(notices, config.channels, os.environ, t)
+    for outcome in outcomes:
+        err.print(
+            t(
+                "%(channel)s: sent to %(count)s owner(s)",
+                channel=outcome.channel,
+                count=len(outcome.sent),
+            ),
+            markup=False,
+        )
+        for owner, reason in outcome.failed:
+            said = (
+                t(
+                    "%(channel)s: not sent to %(owner)s: %(reason)s",
+                    channel=outcome.channel,
+                    owner=owner,
+                    reason=reason,
+                )
+                if owner
+                else t("%(channel)s: not sent: %(reason)s", channel=outcome.channel, reason=reason)
+            )
+            err.print(said, markup=False)
+    if not config.channels:
+        err.print(t("no channel (reminders.channels in mkdocs.yml)"), markup=False)
+    sys.exit(0 if all(o.ok for o in outcomes) and config.channels else 1)
+
+
 @cli.group()
 def export() -> None:
     """Export the portfolio: an .ics calendar or the .xlsx 项目跟踪表."""

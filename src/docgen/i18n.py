@@ -65,7 +65,11 @@ class Catalogue:
     def gettext(self, message: str, /, **values: object) -> str:
         """``message`` in this language, with ``%(name)s`` placeholders filled from ``values``."""
         text = self.translations.gettext(message)
-        return text % values if values else text
+        if not values:
+            return text
+        return text % {
+            k: self._join(v) if isinstance(v, list | tuple) else v for k, v in values.items()
+        }
 
     __call__ = gettext
 
@@ -84,8 +88,13 @@ class Catalogue:
         if isinstance(value, str):
             return self.say(value)
         if isinstance(value, list | tuple):
-            return ("、" if self.language == "zh" else ", ").join(self.say(v) for v in value)
+            return self._join(value)
         return value
+
+    def _join(self, values: list[object] | tuple[object, ...]) -> str:
+        """A list in this language: 甲、乙 or a, b (each item translated if a message)."""
+        sep = "、" if self.language == "zh" else ", "
+        return sep.join(self.say(v) if isinstance(v, str) else str(v) for v in values)
 
     def label(self, labels: Mapping[str, str], key: str) -> str:
         """The translated label ``labels[key]`` of a fixed id (a status…), else the id."""

@@ -34,6 +34,7 @@ class Stale:
     stage: str
     last_change: date
     limit_days: int
+    owner: str = ""
 
 
 def due_by_owner(portfolio: Portfolio, today: date, horizon_days: int) -> dict[str, list[Reminder]]:
@@ -92,5 +93,6 @@ def stale(portfolio: Portfolio, today: date) -> list[Stale]:
             continue
         limit = portfolio.process.stage(stage).stale_after_days
         if limit is not None and (today - changed[e.id]).days > limit:
-            out.append(Stale(e.id, e.index.data.title, stage, changed[e.id], limit))
+            data = e.index.data
+            out.append(Stale(e.id, data.title, stage, changed[e.id], limit, data.owner))
     return sorted(out, key=lambda s: s.last_change)

@@ -94,18 +94,18 @@ def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMo
 def _real_loc(
     raw: tuple[str | int, ...], kind: str, source_map: SourceMap
 ) -> tuple[str | int, ...]:
-    """Drop the union-member tags pydantic appends to a loc ('date', 'str', …).
+    """Drop the union-member tags pydantic puts in a loc ('date', 'str', 'wecom' …).
 
-    Every key present in a file is in the source map, so the true loc is the longest
-    prefix found there, plus the missing key itself for a 'missing' error.
+    Every key present in a file is in the source map: a part that does not lead to one
+    is such a tag, and is skipped; a 'missing' error keeps the missing key itself.
     """
-    loc = tuple(raw)
-    keep = len(loc)
-    while keep > 0 and loc[:keep] not in source_map.lines:
-        keep -= 1
-    if kind == "missing" and keep < len(loc):
-        return (*loc[:keep], loc[-1])
-    return loc[:keep]
+    loc: tuple[str | int, ...] = ()
+    for part in raw:
+        if (*loc, part) in source_map.lines:
+            loc = (*loc, part)
+    if kind == "missing" and raw and (not loc or loc[-1] != raw[-1]):
+        return (*loc, raw[-1])
+    return loc
 
 
 def _allowed_keys(model: type[BaseModel]) -> list[str]:

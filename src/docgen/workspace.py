@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -34,6 +34,48 @@ class Organization(Strict):
     address_en: str | None = None
 
 
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+#: the name of an environment variable: where a secret is read from, never the secret
+EnvName = Annotated[str, Field(pattern=_ENV_NAME)]
+
+
+class WebhookChannel(Strict):
+    """A group robot: 企业微信 (wecom), 钉钉 (dingtalk) or 飞书 (feishu)."""
+
+    type: Literal["wecom", "dingtalk", "feishu"]
+    #: how reports name the channel (default: the platform's name)
+    name: str | None = None
+    #: the environment variable holding the robot's webhook URL (it holds the robot's key)
+    url_env: EnvName
+    #: the environment variable holding the 加签/签名校验 secret, when the robot has one
+    secret_env: EnvName | None = None
+
+
+class EmailChannel(Strict):
+    """E-mail over SMTP, one message to each owner with an address."""
+
+    type: Literal["email"]
+    name: str | None = None
+    host: str
+    port: int = Field(465, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "none"] = "ssl"
+    sender: str = Field(alias="from")
+    user_env: EnvName | None = None
+    password_env: EnvName | None = None
+    #: owner → e-mail address
+    addresses: dict[str, str] = {}
+
+
+Channel = Annotated[WebhookChannel | EmailChannel, Field(discriminator="type")]
+
+
+class RemindersConfig(Strict):
+    """``docgen remind``: how far ahead to look, and where to send."""
+
+    days: int = Field(14, ge=0)
+    channels: list[Channel] = []
+
+
 class WorkspaceConfig(Strict):
     """The ``docgen`` plugin section of mkdocs.yml: the workspace configuration."""
 
@@ -48,6 +90,8 @@ class WorkspaceConfig(Strict):
     audience: Literal["internal", "partner"] = "internal"
     #: the language of every word docgen says (site labels…); default: the process file's
     language: Literal["zh", "en"] | None = None
+    #: where ``docgen remind --send`` sends each owner's due items
+    reminders: RemindersConfig = RemindersConfig()
 
 
 @dataclass(frozen=True)
