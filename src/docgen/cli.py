@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from docgen import ci as ci_module
 from docgen import prompts, reminders, report, schemas, workflow
 from docgen import survey as survey_module
-from docgen.diagnostics import DocgenError, sort_key, to_json
+from docgen.diagnostics import DocgenError, sort_key, to_codequality, to_github, to_json
 from docgen.i18n import LANGUAGES, catalogue, msg
 from docgen.load import load_portfolio
 from docgen.scaffold import init_workspace, new_engagement
@@ -59,9 +60,21 @@ def cli(lang: str | None) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Process language.")
-def init(directory: Path, lang: str) -> None:
+@click.option(
+    "--ci",
+    "hosts",
+    type=click.Choice(list(ci_module.HOSTS)),
+    multiple=True,
+    help="Also a CI workflow for this git host (validate, publish, remind); repeatable.",
+)
+def init(directory: Path, lang: str, hosts: tuple[ci_module.Host, ...]) -> None:
     """Make a workspace in DIRECTORY (existing files are kept)."""
     result = init_workspace(directory, lang)
+    if hosts:
+        settings = ci_module.settings(directory.resolve())
+        for host in hosts:
+            rel, written = ci_module.write(directory.resolve(), host, settings)
+            (result.written if written else result.kept).append(rel)
     out, t = _console(), words()
     for rel in result.written:
         out.print(t("wrote %(file)s", file=directory / rel), markup=False)
@@ -110,7 +123,12 @@ def new(
 @cli.command()
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "gitlab"]),
+    default="text",
+    show_default=True,
+    help="github: annotations (workflow commands); gitlab: a Code Quality report.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option(
@@ -126,6 +144,11 @@ def validate(
     t = words()
     if fmt == "json":
         click.echo(to_json(diagnostics, t))
+    elif fmt == "github":
+        click.echo(to_github(diagnostics, t))
+        report.print_summary(_console(err=True), diagnostics, result.engagements, t)
+    elif fmt == "gitlab":
+        click.echo(to_codequality(diagnostics, t))
     else:
         report.print_diagnostics(_console(), diagnostics, t)
         report.print_summary(_console(err=True), diagnostics, result.engagements, t)

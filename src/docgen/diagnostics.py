@@ -8,6 +8,7 @@ listed with their meaning in `CODES`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -177,3 +178,39 @@ def to_json(diagnostics: Iterable[Diagnostic], t: Catalogue | None = None) -> st
         "warnings": sum(1 for d in items if d["severity"] == "warning"),
     }
     return json.dumps({"diagnostics": items, **summary}, ensure_ascii=False, indent=2)
+
+
+def to_github(diagnostics: Iterable[Diagnostic], t: Catalogue | None = None) -> str:
+    """GitHub Actions workflow commands: each finding an annotation on its file and line."""
+    say = t.say if t is not None else str
+    lines = []
+    for d in diagnostics:
+        text = say(d.message) + (f" ({say(d.hint)})" if d.hint else "")
+        where = f"file={_gh(d.path, True)},line={d.line},col={d.col},title={_gh(d.code, True)}"
+        lines.append(f"::{d.severity} {where}::{_gh(text, False)}")
+    return "\n".join(lines)
+
+
+def _gh(text: str, property_value: bool) -> str:
+    """Escape for a workflow command (its data, or a property's value)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def to_codequality(diagnostics: Iterable[Diagnostic], t: Catalogue | None = None) -> str:
+    """A GitLab Code Quality report (Code Climate issues): findings in merge requests."""
+    say = t.say if t is not None else str
+    issues = []
+    for d in diagnostics:
+        text = say(d.message) + (f" ({say(d.hint)})" if d.hint else "")
+        key = f"{d.path}:{d.line}:{d.col}:{d.code}:{d.message}"
+        issues.append(
+            {
+                "description": text,
+                "check_name": d.code,
+                "fingerprint": hashlib.sha256(key.encode()).hexdigest(),
+                "severity": "major" if d.is_error else "minor",
+                "location": {"path": d.path, "lines": {"begin": d.line}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2)
