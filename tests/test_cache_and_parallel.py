@@ -99,7 +99,8 @@ def test_cache_can_be_turned_off(workspace: Path, _private_cache: Path, monkeypa
 def test_parallel_equals_serial(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", "2026-11-26")
     root = make_portfolio(tmp_path / "ws", 240)
-    build_tree(root, {"engagements/2026-011-lingyun-robotics-00005/preparation.md": "---\n- x\n---\n"})
+    fifth = next((root / "engagements").glob("*-00005")).name
+    build_tree(root, {f"engagements/{fifth}/preparation.md": "---\n- x\n---\n"})
     serial = validate(root, jobs=1)
     parallel = validate(root, jobs=2)
     assert parallel.engagements == serial.engagements == 240
@@ -110,7 +111,9 @@ def test_parallel_equals_serial(tmp_path: Path, monkeypatch) -> None:
 def test_duplicate_codes_are_found_across_processes(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", "2026-11-26")
     root = make_portfolio(tmp_path / "ws", 200)
-    first, last = "engagements/2023-009-haixin-semiconductor-00000", "engagements/2026-011-lingyun-robotics-00197"
+    first, last = (
+        f"engagements/{next((root / 'engagements').glob(f'*-{n:05d}')).name}" for n in (0, 197)
+    )
     index = root / last / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("ZS-SYN-00197", "ZS-SYN-00000"), encoding="utf-8")
     found = {(d.path, d.code) for d in validate(root, jobs=2).diagnostics}

@@ -74,7 +74,7 @@ def test_the_github_workflow_validates_publishes_and_reminds(workspace: Path, ru
     assert "actions/deploy-pages@v4" in steps["publish"]
     remind = next(s for s in jobs["remind"]["steps"] if s.get("run") == "docgen remind --send")
     assert remind["env"] == {
-        name: "${{ secrets.%s }}" % name for name in ("ZS_WECOM_WEBHOOK", "ZS_SMTP_USER", "ZS_SMTP_PASSWORD")
+        name: f"${{{{ secrets.{name} }}}}" for name in ("ZS_WECOM_WEBHOOK", "ZS_SMTP_USER", "ZS_SMTP_PASSWORD")
     }
     assert jobs["remind"]["if"] == "github.event_name == 'schedule'"
 

@@ -42,7 +42,7 @@ def test_xlsx_sheets_rows_filters_frozen_headers(run, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["项目", "任务", "风险", "KPI"]
     projects = book["项目"]
-    assert projects.max_row == 1 + 6
+    assert projects.max_row == 1 + 7
     assert projects.freeze_panes == "A2" and projects.auto_filter.ref == projects.dimensions
     names = {row[1] for row in projects.iter_rows(min_row=2, values_only=True)}
     assert "恒通智慧物流园区合资运营项目" in names

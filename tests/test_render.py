@@ -154,11 +154,11 @@ def test_only_changed_documents_are_rebuilt(tmp_path: Path, monkeypatch: pytest.
     root = copy_samples(tmp_path)
     first = render_documents(root)
     # 54 documents, and of 恒通's two approved 合作方案 the earlier one and the redline
-    assert len(first.written) == 56 and not first.unchanged
+    assert len(first.written) == 60 and not first.unchanged
     assert "2025-014-hengtong-logistics/redlines/cooperation-plan-1.0-1.1.docx" in first.written
     assert "2025-014-hengtong-logistics/versions/cooperation-plan-1.0.docx" in first.written
     second = render_documents(root)
-    assert not second.written and len(second.unchanged) == 56
+    assert not second.written and len(second.unchanged) == 60
     index = root / "engagements/2026-008-huaxin-storage/index.md"
     index.write_text(index.read_text("utf-8").replace("一期年产能 2 GWh", "一期年产能 3 GWh"), "utf-8")
     (root / "build/documents/2024-003-jinghua-materials/memorandum.docx").unlink()

@@ -28,13 +28,19 @@ def test_the_funnel_counts_every_engagement_at_its_stage(portfolio) -> None:  # 
     rows = views.portfolio_rows(portfolio)
     view = views.dashboard(rows, portfolio.process, TODAY, catalogue("zh"), "")
     by_stage = {s.id: s for s in view.stages}
-    assert sum(s.total for s in view.stages) == len(rows) == 6
+    assert sum(s.total for s in view.stages) == len(rows) == 7
     # 合作评估与优化: one terminated and one renewed, no longer hidden as 0
     assert by_stage["evaluation"].by_status == {"terminated": 1, "renewed": 1}
     expected = Counter((r.status.stage_id, r.status.status) for r in rows)
     assert Counter({(s.id, k): n for s in view.stages for k, n in s.by_status.items()}) == expected
-    # 5 of 6 reached 合作洽谈 or later: the share of those at 前期准备 or beyond that went on
-    assert by_stage["preparation"].onward == pytest.approx(5 / 6)
+    # 6 of 7 reached 合作洽谈 or later: the share of those at 前期准备 or beyond that went on
+    assert by_stage["preparation"].onward == pytest.approx(6 / 7)
+    # the lead lost in 合作洽谈 is counted there as lost, and listed with its reason
+    assert by_stage["negotiation"].by_status == {"active": 1, "lost": 1}
+    assert [(lead.title, lead.stage, str(lead.closed)) for lead in view.lost] == [
+        ("云帆航运华东区域代理合作", "合作洽谈", "2026-11-20")
+    ]
+    assert view.lost[0].reason.startswith("对方坚持苏南五市独家代理")
     assert by_stage["evaluation"].onward is None
     assert [label for _, label in view.statuses][:2] == ["进行中", "暂停"]
 

@@ -600,6 +600,19 @@ def terminate(
     _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
 
 
+@cli.command("close-lost")
+@click.argument("engagement_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the lead closed (recorded in index.md).")
+@_transition_options
+def close_lost(
+    engagement_id: str, reason: str, dry_run: bool, commit: bool, force: bool, root: Path | None
+) -> None:
+    """Close a lead that will not be signed, at any stage before signing, with its reason."""
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = workflow.plan_close_lost(portfolio, engagement_id, reason)
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
 @cli.command()
 @click.argument("engagement_id", metavar="ID")
 @_transition_options

@@ -143,6 +143,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                 f"{current.settled}/{current.required}" if current else "",
                 len(row.overdue(today)),
                 row.top_risk.score if row.top_risk else None,
+                row.reason,
             ]
         )
         if e.plan:

@@ -28,7 +28,7 @@ def _digits_as_text(value: object) -> object:
 #: Identifiers that may be written unquoted though they are all digits.
 CodeText = Annotated[str, BeforeValidator(_digits_as_text)]
 Visibility = Literal["internal", "partner", "public"]
-Status = Literal["active", "on-hold", "terminated", "completed", "renewed"]
+Status = Literal["active", "on-hold", "terminated", "completed", "renewed", "lost"]
 Period = Annotated[str, Field(pattern=r"^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?$")]
 #: A document version: "1.0", "2.1.3" (quoted in YAML, or 1.10 reads as 1.1).
 VERSION_PATTERN = r"^\d+(\.\d+){0,2}$"
@@ -329,6 +329,8 @@ class EngagementIndex(Strict):
     internal_notes: str | None = None
     negotiation_position: str | None = None
     termination_reason: str | None = None
+    #: why a lead closed before an agreement was signed (``docgen close-lost``)
+    lost_reason: str | None = None
     call: CallForPartners | None = None
     intent: Intent | None = None
     due_diligence: DueDiligence | None = None

@@ -102,6 +102,13 @@ class DocumentStatus(_Rule):
     status: Literal["draft", "review", "approved", "signed"]
 
 
+class NotSigned(_Rule):
+    """A document is not signed yet: what stands before the signing, e.g. a lost lead."""
+
+    kind: Literal["not_signed"]
+    document: Id
+
+
 class OwnersNamed(_Rule):
     """Open checklist items with a due date, tasks and risks all name an owner."""
 
@@ -129,6 +136,7 @@ Rule = Annotated[
     | PlanWithOwners
     | FieldsPresent
     | DocumentStatus
+    | NotSigned
     | OwnersNamed
     | DocumentsArchived
     | DocumentsVersioned,
@@ -225,7 +233,7 @@ class DocumentKind(Strict):
     archive: bool = False
     languages: list[Literal["zh", "en"]] = ["zh"]
     #: made only for engagements with this status (the termination agreement: terminated)
-    status: Literal["terminated", "renewed", "completed", "on-hold"] | None = None
+    status: Literal["terminated", "renewed", "completed", "on-hold", "lost"] | None = None
     #: internal documents never reach a partner build of the site
     visibility: Literal["internal", "partner"] = "partner"
     #: binds the parties for as long as the cooperation lasts (the agreements): once
@@ -244,7 +252,7 @@ class Transition(Strict):
     """A transition besides advancing (terminate, renew) and what it needs."""
 
     title: str
-    status: Literal["terminated", "renewed", "completed", "on-hold"] | None = None
+    status: Literal["terminated", "renewed", "completed", "on-hold", "lost"] | None = None
     gate: list[Rule] = []
     reopens: list[Id] = []
 

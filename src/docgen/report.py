@@ -183,6 +183,11 @@ def print_portfolio(
     for i in range(len(rows)):
         table.add_row(*(c.cells[i] for c in columns))
     console.print(table)
+    for row in rows:
+        if row.status in ("terminated", "lost"):
+            status = t.label(vocabulary.STATUS, row.status)
+            reason = row.reason or t("No reason recorded.")
+            console.print(Text(f"{row.id}  {status}：{reason}", style="dim"))
 
 
 #: key → (header, priority, options); the name wraps (fold) and is never dropped
@@ -231,6 +236,7 @@ def _status_entry(r: EngagementStatus, today: date) -> dict[str, object]:
             p.stage_id: {"settled": p.settled, "required": p.required} for p in r.progress
         },
         "overdue": len(r.overdue(today)),
+        "reason": r.reason,
         "next_due": {"due": due.due.isoformat(), "title": due.title} if due else None,
         "top_risk": {"id": r.top_risk.id, "score": r.top_risk.score} if r.top_risk else None,
     }
@@ -251,6 +257,8 @@ def print_engagement(
     status = t.label(vocabulary.STATUS, row.status)
     head.append(f"  {status}  " + t("Owner %(owner)s", owner=row.owner))
     console.print(head)
+    if row.status in ("terminated", "lost"):
+        console.print(Text(t("Reason: %(reason)s", reason=row.reason or t("No reason recorded."))))
     for i, stage in enumerate(process.stages):
         progress = row.progress[i]
         if i > row.stage_number and progress.settled == 0:

@@ -25,6 +25,7 @@ from docgen.process import (
     ItemsBefore,
     ItemsDone,
     KpisWithTargets,
+    NotSigned,
     OwnersNamed,
     PlanWithOwners,
     Process,
@@ -297,6 +298,18 @@ def _document_status(rule: DocumentStatus, ctx: Context) -> Iterator[Unmet]:
         )
 
 
+def _not_signed(rule: NotSigned, ctx: Context) -> Iterator[Unmet]:
+    doc = ctx.engagement.documents.get(rule.document)
+    if doc is not None and doc.data.status == "signed":
+        yield Unmet(
+            doc.at("status"),
+            msg(
+                "%(title)s is signed: a signed cooperation ends with 'docgen terminate'",
+                title=ctx.document_title(rule.document),
+            ),
+        )
+
+
 def _owners(rule: OwnersNamed, ctx: Context) -> Iterator[Unmet]:
     e = ctx.engagement
     for stage_file in e.stages.values():
@@ -386,6 +399,7 @@ _EVALUATORS: dict[type[Any], Callable[[Any, Context], Iterator[Unmet]]] = {
     PlanWithOwners: _plan,
     FieldsPresent: _fields,
     DocumentStatus: _document_status,
+    NotSigned: _not_signed,
     OwnersNamed: _owners,
     DocumentsArchived: _archived,
     DocumentsVersioned: _versioned,

@@ -71,6 +71,8 @@ class EngagementStatus:
     open_items: list[DueItem]
     top_risk: Risk | None
     checklist: dict[str, list[ItemRow]] = field(default_factory=dict)
+    #: why it closed: the termination or the lost reason
+    reason: str | None = None
 
     def overdue(self, today: date) -> list[DueItem]:
         """Open items whose due date has passed."""
@@ -164,6 +166,7 @@ def engagement_status(
         open_items=_open_items(e, process),
         top_risk=top,
         checklist=_checklist(e, process) if detail else {},
+        reason=data.lost_reason if data.status == "lost" else data.termination_reason,
     )
 
 

@@ -22,6 +22,7 @@ SHEETS: Final[dict[str, tuple[tuple[str, str | None], ...]]] = {
         ("本阶段进度", None),
         ("逾期", None),
         ("最高风险分", None),
+        ("关闭原因", None),
     ),
     "任务": (
         ("项目", "engagement"),

@@ -252,11 +252,17 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             msg("arbitration needs 'institution' (仲裁机构)"),
             msg("name it now to avoid delays later, e.g. 上海国际仲裁中心"),
         )
-    if data.status in ("terminated", "completed") and d.closed is None:
+    if data.status in ("terminated", "completed", "lost") and d.closed is None:
         yield idx.at("status").diagnostic(
             "warning",
             "missing-key",
             msg("status is %(status)s but dates.closed is not set", status=data.status),
+        )
+    if data.status == "lost" and not data.lost_reason:
+        yield idx.at("status").diagnostic(
+            "warning",
+            "missing-key",
+            msg("a lost lead needs its lost_reason: why it closed is what the team learns from"),
         )
 
 

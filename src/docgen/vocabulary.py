@@ -16,6 +16,7 @@ STATUS = {
     "terminated": N_("Terminated"),
     "completed": N_("Completed"),
     "renewed": N_("Renewed"),
+    "lost": N_("Lost"),
 }
 DOC_STATUS = {
     "draft": N_("Draft"),

@@ -145,6 +145,13 @@ def plan_terminate(
     return _plan_status(portfolio, engagement_id, "terminated", reason, today)
 
 
+def plan_close_lost(
+    portfolio: Portfolio, engagement_id: str, reason: str, today: date | None = None
+) -> Transition:
+    """Plan closing a lead that will not be signed: before signing, with its reason."""
+    return _plan_status(portfolio, engagement_id, "lost", reason, today)
+
+
 def plan_renew(portfolio: Portfolio, engagement_id: str, today: date | None = None) -> Transition:
     """Plan renewing an engagement: the process's renew gate, then its status."""
     return _plan_status(portfolio, engagement_id, "renewed", None, today)
@@ -173,9 +180,9 @@ def _plan_status(
     )
     plan = Transition(e, summary, unmet)
     edit.set(("status",), status)
-    if status == "terminated":
+    if status in ("terminated", "lost"):
         edit.set(("dates", "closed"), today)
-        edit.set(("termination_reason",), reason)
+        edit.set(("termination_reason" if status == "terminated" else "lost_reason",), reason)
     plan.writes[edit.path] = edit.result()
     return plan
 

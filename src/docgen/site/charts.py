@@ -32,6 +32,7 @@ STATUS_COLOURS = {
     "terminated": "#c0504d",
     "completed": "#5cb85c",
     "renewed": "#8e6cc0",
+    "lost": "#7f8c8d",
 }
 
 

@@ -212,7 +212,10 @@ def engagement_page(
     ]
     closing = (
         Closing(
-            data.status, t.label(STATUS, data.status), data.dates.closed, data.termination_reason
+            data.status,
+            t.label(STATUS, data.status),
+            data.dates.closed,
+            data.lost_reason if data.status == "lost" else data.termination_reason,
         )
         if data.status != "active"
         else None

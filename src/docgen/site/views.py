@@ -32,7 +32,7 @@ from docgen.vocabulary import (
 PAGE_SIZE = 100  # engagements per list page
 DASHBOARD_ROWS = 50
 MILESTONES = 12
-CLOSED = ("terminated", "completed", "renewed")
+CLOSED = ("terminated", "completed", "renewed", "lost")
 _NOTES = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
@@ -144,6 +144,17 @@ class FunnelStage:
 
 
 @dataclass(frozen=True)
+class LostLead:
+    """A lead closed before signing: where it stood and why (internal sites only)."""
+
+    title: str
+    url: str
+    stage: str
+    closed: date | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class Milestone:
     """An open milestone on the dashboard's timeline."""
 
@@ -190,6 +201,8 @@ class Dashboard:
     high_threshold: int
     facets: list[FacetGroup]
     left_out: list[str]
+    #: the leads closed before signing, with the stage they closed at and why
+    lost: list[LostLead]
 
 
 FACETS = {
@@ -290,6 +303,17 @@ def dashboard(
         high_threshold=process.risk.high_threshold,
         facets=facet_groups(facets(rows, process, t), root),
         left_out=list(left_out),
+        lost=[
+            LostLead(
+                r.status.title,
+                root + r.url,
+                r.status.stage_title,
+                r.e.index.data.dates.closed,
+                r.status.reason,
+            )
+            for r in sorted(rows, key=lambda r: (r.status.stage_number, r.e.id))
+            if r.status.status == "lost" and r.e.index is not None
+        ],
     )
 
 
