@@ -72,7 +72,7 @@ def notices(portfolio: Portfolio, today: date, days: int, t: Catalogue) -> list[
         for r in due.get(owner, []):
             late = r.item.due < today
             when = f"**{r.item.due} {t('overdue')}**" if late else str(r.item.due)
-            lines.append(f"- {when} {r.title} · {r.item.title}")
+            lines.append(f"- {when} {r.title} · {t.say(r.item.title)}")
         mine = [s for s in quiet if s.owner == owner]
         if mine:
             lines.append("#### " + t("Engagements not updated for long"))

@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "date-order": N_("dates are out of order (signed before opened, …)"),
     "meeting-file-name": N_("meeting file name does not match <date>-<slug>.md and its date"),
     "evidence-missing": N_("an evidence link points to a file that does not exist"),
+    "kpi-actual-missing": N_("a KPI has no actual for a period that has ended (its frequency)"),
     "credit-code": N_("统一社会信用代码 fails its check digit or form"),
     "credit-code-legacy": N_("code is not a current USCC but plausibly a legal early code"),
     "gate-unmet": N_("the engagement stands past a stage whose gate is not met"),

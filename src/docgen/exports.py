@@ -15,10 +15,11 @@ from typing import Any
 
 from docgen import tracking
 from docgen.atomic import write_atomic
+from docgen.i18n import catalogue
 from docgen.load import Portfolio
 from docgen.paths import output_file
 from docgen.rules import is_done, is_waived
-from docgen.status import engagement_status
+from docgen.status import engagement_status, term_end, term_notices
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,13 @@ class CalendarEntry:
 
 
 def calendar_entries(portfolio: Portfolio) -> Iterator[CalendarEntry]:
-    """Milestones, task and item due dates, meetings and action items, in file order."""
+    """Every dated thing of the portfolio, in file order.
+
+    Milestones, task and item due dates, meetings and action items, and the current
+    term's end with its notices.
+    """
     process = portfolio.process
+    zh = catalogue("zh")
     for e in portfolio.engagements:
         if e.index is None:
             continue
@@ -66,6 +72,21 @@ def calendar_entries(portfolio: Portfolio) -> Iterator[CalendarEntry]:
                         f"负责人：{t.owner or '—'}；交付标准：{t.deliverable or '—'}"
                         f"；状态：{t.status}",
                     )
+        end = term_end(e)
+        if end is not None and e.index.data.status in ("active", "renewed"):
+            yield CalendarEntry(
+                f"{e.id}/term-end/{end.isoformat()}@docgen",
+                end,
+                f"[{name}] 合作期限届满",
+                f"负责人：{e.index.data.owner}；请在此前完成续约或终止",
+            )
+            for notice in term_notices(e, process):
+                yield CalendarEntry(
+                    f"{e.id}/{notice.ref}/{end.isoformat()}@docgen",
+                    notice.due,
+                    f"[{name}] {zh.say(notice.title)}",
+                    f"负责人：{notice.owner or '—'}；{notice.where}",
+                )
         for meeting in e.meetings:
             stem = meeting.path.rsplit("/", 1)[-1].removesuffix(".md")
             yield CalendarEntry(
@@ -85,8 +106,11 @@ def calendar_entries(portfolio: Portfolio) -> Iterator[CalendarEntry]:
 
 
 def ics(portfolio: Portfolio) -> bytes:
-    """The portfolio's dates as an iCalendar (RFC 5545) feed of all-day events."""
-    from icalendar import Calendar, Event
+    """The portfolio's dates as an iCalendar (RFC 5545) feed of all-day events.
+
+    Each event carries a reminder (VALARM) at 09:00 the day before.
+    """
+    from icalendar import Alarm, Calendar, Event
 
     stamp = datetime.combine(portfolio.workspace.today(), time(), tzinfo=UTC)
     cal = Calendar()
@@ -101,6 +125,11 @@ def ics(portfolio: Portfolio) -> bytes:
         event.add("dtend", entry.day + timedelta(days=1))
         event.add("summary", entry.summary)
         event.add("description", entry.description)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", entry.summary)
+        alarm.add("trigger", timedelta(hours=-15))  # 09:00 the day before an all-day event
+        event.add_component(alarm)
         cal.add_component(event)
     return bytes(cal.to_ical())
 

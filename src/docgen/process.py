@@ -302,6 +302,8 @@ class Process(Strict):
     policies: list[Policy] = []
     #: index.md fields (dotted) and risk fields (``risks.<field>``) a partner never sees
     internal_fields: list[str] = []
+    #: days before a term ends (``terms.end``, or ``renewal.end`` once renewed) to remind
+    term_notice_days: list[int] = Field(default=[180, 90, 30])
 
     def contract_clauses(self, mode: str) -> list[ContractClause]:
         """The articles of ``mode``'s contract, in order; none without a ``contract``."""

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from docgen.load import Portfolio
-from docgen.status import DueItem, engagement_status
+from docgen.status import NOTICE, DueItem, engagement_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ def due_by_owner(portfolio: Portfolio, today: date, horizon_days: int) -> dict[s
         if row is None or row.status not in ("active", "on-hold"):
             continue
         for item in row.open_items:
-            if item.due <= until:
+            if item.due <= until and (item.kind != NOTICE or item.due >= today):
                 out.setdefault(item.owner or "（未指定）", []).append(
                     Reminder(e.id, row.title, item)
                 )

@@ -166,7 +166,9 @@ def print_portfolio(
         )
         cells["status"].append(t.label(vocabulary.STATUS, row.status))
         cells["owner"].append(Text(row.owner))
-        cells["next"].append(Text(f"{nxt.due} {nxt.title}") if nxt else Text("—", style="dim"))
+        cells["next"].append(
+            Text(f"{nxt.due} {t.say(nxt.title)}") if nxt else Text("—", style="dim")
+        )
         cells["overdue"].append(Text(str(overdue), style="bold red" if overdue else "dim"))
         cells["risk"].append(_risk_text(row, process))
     columns = [
@@ -327,7 +329,7 @@ def print_reminders(
             line.append(f"{r.item.due}", style="bold red" if late else "")
             mark = t("overdue")
             line.append(f" {mark} " if late else " " * (cell_len(mark) + 2), style="bold red")
-            line.append(f"{r.title} · {r.item.title}")
+            line.append(f"{r.title} · {t.say(r.item.title)}")
             line.append(f"  ({r.item.where})", style="dim")
             console.print(line)
     if stale:

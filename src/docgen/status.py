@@ -6,8 +6,9 @@ Pure computation over a loaded portfolio; `docgen.cli` prints it, the site will 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from docgen.i18n import msg
 from docgen.load import Engagement, Portfolio
 from docgen.model import Risk
 from docgen.process import Process
@@ -75,8 +76,8 @@ class EngagementStatus:
     reason: str | None = None
 
     def overdue(self, today: date) -> list[DueItem]:
-        """Open items whose due date has passed."""
-        return [d for d in self.open_items if d.due < today]
+        """Open items whose due date has passed (a term's notices are never overdue)."""
+        return [d for d in self.open_items if d.due < today and d.kind != NOTICE]
 
     def next_due(self, today: date) -> DueItem | None:
         """The earliest open item due today or later."""
@@ -102,7 +103,44 @@ def _open_items(e: Engagement, process: Process) -> list[DueItem]:
         for i, a in enumerate(meeting.data.actions):
             if a.due and not a.done:
                 out.append(DueItem(a.due, "action", f"#{i + 1}", a.task, a.owner, meeting.path))
+    out += term_notices(e, process)
     return sorted(out, key=lambda d: (d.due, d.ref))
+
+
+NOTICE = "notice"
+
+
+def term_end(e: Engagement) -> date | None:
+    """When the current term ends: the renewal's end once renewed, else ``terms.end``."""
+    if e.index is None:
+        return None
+    data = e.index.data
+    if data.status == "renewed" and data.renewal is not None and data.renewal.end:
+        return data.renewal.end
+    return data.terms.end
+
+
+def term_notices(e: Engagement, process: Process) -> list[DueItem]:
+    """The reminders before the current term ends, at the process's notice days."""
+    end = term_end(e)
+    if e.index is None or end is None or e.index.data.status not in ("active", "renewed"):
+        return []
+    return [
+        DueItem(
+            end - timedelta(days=days),
+            NOTICE,
+            f"term-{days}",
+            msg(
+                "the term ends %(end)s (%(days)s days' notice): start the renewal or the "
+                "termination review",
+                end=end,
+                days=days,
+            ),
+            e.index.data.owner,
+            e.index.path,
+        )
+        for days in sorted(process.term_notice_days, reverse=True)
+    ]
 
 
 def _progress(e: Engagement, process: Process) -> list[StageProgress]:

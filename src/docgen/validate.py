@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen import vocabulary
+from docgen import periods, vocabulary
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.i18n import msg
@@ -144,7 +144,7 @@ def check_engagement(e: Engagement, portfolio: Portfolio, today: date) -> Iterat
     for stage_id, stage_file in e.stages.items():
         yield from _checklist(e, stage_id, stage_file, process, today, root)
     yield from _risks(e, process)
-    yield from _kpis(e)
+    yield from _kpis(e, today)
     yield from _plan(e, today)
     yield from _meetings(e, today)
     yield from _documents(e, process, today)
@@ -434,9 +434,41 @@ def _risks(e: Engagement, process: Process) -> Iterator[Diagnostic]:
             )
 
 
-def _kpis(e: Engagement) -> Iterator[Diagnostic]:
-    if e.kpis is not None:
-        yield from _duplicates([k.id for k in e.kpis.data.kpis], e.kpis, "kpis", "KPI")
+def _kpis(e: Engagement, today: date) -> Iterator[Diagnostic]:
+    if e.kpis is None:
+        return
+    yield from _duplicates([k.id for k in e.kpis.data.kpis], e.kpis, "kpis", "KPI")
+    if e.index is None or e.index.data.status not in ("active", "renewed"):
+        return
+    began = e.index.data.dates.kickoff or e.index.data.dates.signed
+    for i, kpi in enumerate(e.kpis.data.kpis):
+        if kpi.frequency not in periods.MONTHS:
+            continue
+        recorded = sorted(p for p in kpi.actuals if periods.bounds(p) is not None)
+        start = (
+            recorded[0]
+            if recorded
+            else (periods.period_of(began, kpi.frequency) if began else None)
+        )
+        if start is None:
+            continue
+        missing = [
+            p for p in periods.periods_between(start, today, kpi.frequency) if p not in kpi.actuals
+        ]
+        if missing:
+            yield e.kpis.at("kpis", i).diagnostic(
+                "warning",
+                "kpi-actual-missing",
+                msg(
+                    "KPI '%(id)s' (%(metric)s) has no actual for %(periods)s, ended; it is "
+                    "reported %(frequency)s",
+                    id=kpi.id,
+                    metric=kpi.metric,
+                    periods=missing,
+                    frequency=msg(vocabulary.FREQUENCY[kpi.frequency]),
+                ),
+                msg("record it under actuals, e.g. %(period)s: …", period=missing[-1]),
+            )
 
 
 def _plan(e: Engagement, today: date) -> Iterator[Diagnostic]:

@@ -23,6 +23,7 @@ from docgen.diagnostics import Diagnostic, Location
 from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Kpi, Meeting, Risk, version_key
+from docgen.periods import bounds
 from docgen.process import Process
 from docgen.render.templates import Markdown, TemplateSpec
 from docgen.workspace import Workspace
@@ -107,20 +108,30 @@ def _risk_views(e: Engagement, process: Process) -> list[RiskView]:
 
 
 def _kpi_views(e: Engagement) -> list[KpiView]:
-    views = []
-    for kpi in e.kpis.data.kpis if e.kpis else []:
-        periods = sorted(kpi.actuals.items())
-        latest_period, latest = periods[-1] if periods else (None, None)
-        change = latest - kpi.baseline if latest is not None and kpi.baseline is not None else None
-        achievement = None
-        if latest is not None and kpi.target:
-            achievement = (
-                latest / kpi.target * 100
-                if kpi.direction == "up"
-                else (kpi.target / latest * 100 if latest else None)
-            )
-        views.append(KpiView(kpi, periods, latest, latest_period, change, achievement))
-    return views
+    return [
+        _kpi_view(kpi, sorted(kpi.actuals.items())) for kpi in (e.kpis.data.kpis if e.kpis else [])
+    ]
+
+
+def _kpi_view(kpi: Kpi, periods: list[tuple[str, float]]) -> KpiView:
+    latest_period, latest = periods[-1] if periods else (None, None)
+    change = latest - kpi.baseline if latest is not None and kpi.baseline is not None else None
+    achievement = None
+    if latest is not None and kpi.target:
+        achievement = (
+            latest / kpi.target * 100
+            if kpi.direction == "up"
+            else (kpi.target / latest * 100 if latest else None)
+        )
+    return KpiView(kpi, periods, latest, latest_period, change, achievement)
+
+
+def _kpis_until(views: list[KpiView], end: date) -> list[KpiView]:
+    """The KPIs as of ``end``: only the periods begun by then (an evaluation period)."""
+    return [
+        _kpi_view(v.kpi, [(p, x) for p, x in v.periods if (b := bounds(p)) is None or b[0] <= end])
+        for v in views
+    ]
 
 
 def _items(e: Engagement, process: Process) -> tuple[dict[str, Any], dict[str, ItemView]]:
@@ -277,8 +288,11 @@ def document_context(
     ``revisions`` is the record's own 修订记录, oldest version first: never git's commit
     messages or authors, which are for the internal site.
     """
+    period = getattr(doc.record, "period", None)
+    kpis = _kpis_until(base["kpis"], period.end) if period is not None else base["kpis"]
     return {
         **base,
+        "kpis": kpis,
         "doc": doc,
         "meeting": meeting.data if meeting else None,
         "meeting_notes": Markdown(meeting.body.strip()) if meeting else None,

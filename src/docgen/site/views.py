@@ -9,6 +9,7 @@ without HTML.  The procedure's view is in `docgen.site.procedure`, an engagement
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -118,13 +119,18 @@ def list_row(row: Row, today: date, t: Catalogue) -> ListRow:
         status_label="" if s.status == "active" else t.label(STATUS, s.status),
         progress=current.ratio if current and s.status == "active" else None,
         owner=s.owner,
-        next_due=s.next_due(today),
+        next_due=_said(s.next_due(today), t),
         overdue=len(s.overdue(today)),
         top_risk=f"{risk.title}（{risk.score}）" if risk else None,
     )
 
 
 # --- dashboard -----------------------------------------------------------------------
+
+
+def _said(item: DueItem | None, t: Catalogue) -> DueItem | None:
+    """``item`` with its title in ``t``'s language (a term notice's is a message)."""
+    return dataclasses.replace(item, title=t.say(item.title)) if item is not None else None
 
 
 @dataclass(frozen=True)
