@@ -238,6 +238,22 @@ class Settlement(Strict):
     surviving: list[Text] = []
 
 
+class Term(Strict):
+    """One term of the cooperation: its number and its dates (``docgen renew`` writes it)."""
+
+    number: int = Field(ge=1)
+    start: date | None = None
+    end: date | None = None
+
+
+class PastTerm(Term):
+    """A term that ended in a renewal, with the record of the items renewed for the next."""
+
+    renewed: date
+    #: the states the re-opened items had in this term (the process's ``reopens``)
+    items: dict[str, ItemState] = {}
+
+
 class Renewal(Strict):
     """What a renewal changes: new term and the terms re-negotiated."""
 
@@ -336,6 +352,10 @@ class EngagementIndex(Strict):
     due_diligence: DueDiligence | None = None
     settlement: Settlement | None = None
     renewal: Renewal | None = None
+    #: the current term, once renewed (before: term 1, ``terms.start`` – ``terms.end``)
+    term: Term | None = None
+    #: the terms before the current one, oldest first
+    past_terms: list[PastTerm] = []
     supplement: Supplement | None = None
     retrospective: Retrospective | None = None
     major_event: MajorEvent | None = None

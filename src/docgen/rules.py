@@ -32,6 +32,7 @@ from docgen.process import (
     RequiredItems,
     Rule,
 )
+from docgen.terms import archived_state, archived_states, current_term
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +45,21 @@ class Unmet:
 
 
 def item_state(
-    engagement: Engagement, process: Process, item_id: str
+    engagement: Engagement, process: Process, item_id: str, this_term: bool = False
 ) -> tuple[Sourced[StageFile] | None, ItemState | None]:
-    """The stage file an item belongs in, and the item's state there (None if absent)."""
+    """The stage file an item belongs in, and the item's state there (None if absent).
+
+    An item re-opened by a renewal and not done again counts with its state of the term
+    it was done in, unless ``this_term`` (the next renewal's gate) asks for this term's.
+    """
     stage, _, _ = process.items[item_id]
     file = engagement.stages.get(stage.id)
     if file is None:
         return None, None
-    return file, file.data.checklist.get(item_id)
+    state = file.data.checklist.get(item_id)
+    if not this_term and not is_done(state) and not is_waived(state) and engagement.index:
+        state = archived_state(engagement.index.data, item_id) or state
+    return file, state
 
 
 def is_done(state: ItemState | None) -> bool:
@@ -74,9 +82,13 @@ def _item_where(engagement: Engagement, process: Process, item_id: str) -> Locat
 
 
 def _item_unmet(
-    engagement: Engagement, process: Process, item_id: str, allow_waiver: bool
+    engagement: Engagement,
+    process: Process,
+    item_id: str,
+    allow_waiver: bool,
+    this_term: bool = False,
 ) -> Unmet | None:
-    _, state = item_state(engagement, process, item_id)
+    _, state = item_state(engagement, process, item_id, this_term)
     if is_done(state) or (allow_waiver and is_waived(state)):
         return None
     stage, _, item = process.items[item_id]
@@ -97,14 +109,16 @@ def _required_items(rule: RequiredItems, ctx: Context) -> Iterator[Unmet]:
     stage_id = rule.stage or ctx.stage_id
     for item_id in ctx.process.stage_items(stage_id):
         if ctx.process.items[item_id][2].required:
-            unmet = _item_unmet(ctx.engagement, ctx.process, item_id, allow_waiver=True)
+            unmet = _item_unmet(
+                ctx.engagement, ctx.process, item_id, allow_waiver=True, this_term=ctx.this_term
+            )
             if unmet:
                 yield unmet
 
 
 def _items_done(rule: ItemsDone, ctx: Context) -> Iterator[Unmet]:
     for item_id in rule.items:
-        unmet = _item_unmet(ctx.engagement, ctx.process, item_id, rule.allow_waiver)
+        unmet = _item_unmet(ctx.engagement, ctx.process, item_id, rule.allow_waiver, ctx.this_term)
         if unmet:
             yield unmet
 
@@ -132,6 +146,10 @@ def _items_before(rule: ItemsBefore, ctx: Context) -> Iterator[Unmet]:
     when, where = trigger
     for item_id in rule.items:
         _, state = item_state(ctx.engagement, ctx.process, item_id)
+        if ctx.engagement.index is not None and state is not None and state.done is not None:
+            # an item re-opened by a renewal and done again later: its first term's record
+            earlier = [s for s in archived_states(ctx.engagement.index.data, item_id) if s.done]
+            state = min([state, *earlier], key=lambda s: s.done or when)
         title = ctx.process.items[item_id][2].title
         if state is None or state.done is None:
             yield Unmet(
@@ -286,6 +304,23 @@ def _document_status(rule: DocumentStatus, ctx: Context) -> Iterator[Unmet]:
                 status=rule.status,
             ),
         )
+    elif (
+        ctx.this_term
+        and rule.status == "signed"
+        and doc.data.status == "signed"
+        and ctx.engagement.index is not None
+        and (start := current_term(ctx.engagement.index.data).start) is not None
+        and (doc.data.signed is None or doc.data.signed < start)
+    ):
+        yield Unmet(
+            doc.at("status"),
+            msg(
+                "%(title)s was signed for an earlier term (%(signed)s); the new term needs "
+                "a new version signed",
+                title=title,
+                signed=doc.data.signed or "—",
+            ),
+        )
     elif DOCUMENT_STATUS_ORDER.index(doc.data.status) < DOCUMENT_STATUS_ORDER.index(rule.status):
         yield Unmet(
             doc.at("status"),
@@ -379,6 +414,8 @@ class Context:
     today: date
     stage_id: str
     current: str
+    #: a renewal's gate: re-opened items count only when done in the current term
+    this_term: bool = False
 
     def index_where(self, *loc: str) -> Location:
         """A location in index.md (its top if index.md failed to load)."""

@@ -13,6 +13,7 @@ from docgen.load import Engagement, Portfolio
 from docgen.model import Risk
 from docgen.process import Process
 from docgen.rules import is_done, is_waived
+from docgen.terms import current_term
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +112,8 @@ NOTICE = "notice"
 
 
 def term_end(e: Engagement) -> date | None:
-    """When the current term ends: the renewal's end once renewed, else ``terms.end``."""
-    if e.index is None:
-        return None
-    data = e.index.data
-    if data.status == "renewed" and data.renewal is not None and data.renewal.end:
-        return data.renewal.end
-    return data.terms.end
+    """When the current term ends (``terms.end``, or the renewed term's end)."""
+    return current_term(e.index.data).end if e.index is not None else None
 
 
 def term_notices(e: Engagement, process: Process) -> list[DueItem]:

@@ -24,10 +24,12 @@ from docgen.i18n import Message, msg
 from docgen.load import Engagement, Portfolio
 from docgen.model import EngagementIndex
 from docgen.process import Rule
-from docgen.rules import Context, diagnose
+from docgen.rules import Context, diagnose, item_state
 from docgen.scaffold import stage_file_text
+from docgen.terms import current_term
 
-OPEN_STATUSES = ("active", "on-hold")
+#: the statuses that may still change: a renewed cooperation runs on, in its new term
+OPEN_STATUSES = ("active", "on-hold", "renewed")
 
 
 @dataclass
@@ -69,13 +71,17 @@ def _start(
 
 
 def _check(
-    portfolio: Portfolio, e: Engagement, today: date, checks: list[tuple[str, list[Rule], Message]]
+    portfolio: Portfolio,
+    e: Engagement,
+    today: date,
+    checks: list[tuple[str, list[Rule], Message]],
+    this_term: bool = False,
 ) -> list[Diagnostic]:
     assert e.index is not None
     out: list[Diagnostic] = []
     seen: set[tuple[Location, str]] = set()  # an item unmet under two rules is said once
     for stage_id, rules, prefix in checks:
-        ctx = Context(e, portfolio.process, today, stage_id, e.index.data.stage)
+        ctx = Context(e, portfolio.process, today, stage_id, e.index.data.stage, this_term)
         out.extend(diagnose(rules, ctx, "error", "gate-unmet", prefix, seen))
     ctx = Context(e, portfolio.process, today, e.index.data.stage, e.index.data.stage)
     out.extend(diagnose(portfolio.process.invariants, ctx, "error", "gate-unmet", "", seen))
@@ -170,7 +176,10 @@ def _plan_status(
     if reason is not None and not reason.strip():
         raise DocgenError(msg("--reason must not be empty"))
     prefix = msg("[%(transition)s] ", transition=transition.title)
-    unmet = _check(portfolio, e, today, [(data.stage, transition.gate, prefix)])
+    renewing = status == "renewed"
+    unmet = _check(portfolio, e, today, [(data.stage, transition.gate, prefix)], renewing)
+    if renewing:
+        unmet += _new_term_unmet(e, prefix)
     summary = msg(
         "%(transition)s %(id)s (%(old)s → %(new)s)",
         transition=transition.title,
@@ -183,8 +192,72 @@ def _plan_status(
     if status in ("terminated", "lost"):
         edit.set(("dates", "closed"), today)
         edit.set(("termination_reason" if status == "terminated" else "lost_reason",), reason)
+    if renewing and not unmet:
+        _start_new_term(portfolio, e, transition.reopens, edit, plan, today)
     plan.writes[edit.path] = edit.result()
     return plan
+
+
+def _new_term_unmet(e: Engagement, prefix: Message) -> list[Diagnostic]:
+    """The new term's dates must be in ``renewal:`` and start after the current term."""
+    assert e.index is not None
+    data, where = e.index.data, e.index.at("renewal") if e.index.data.renewal else e.index.at()
+    renewal, current = data.renewal, current_term(data)
+    if renewal is None or renewal.start is None or renewal.end is None:
+        said = msg("write the new term's dates: renewal.start and renewal.end")
+    elif current.start is not None and renewal.start <= current.start:
+        said = msg(
+            "renewal.start (%(start)s) is not after the current term's start (%(current)s): "
+            "write the new term's dates",
+            start=renewal.start,
+            current=current.start,
+        )
+    else:
+        return []
+    return [
+        where.diagnostic("error", "gate-unmet", msg("%(prefix)s%(said)s", prefix=prefix, said=said))
+    ]
+
+
+def _start_new_term(
+    portfolio: Portfolio,
+    e: Engagement,
+    reopens: list[str],
+    edit: FrontMatterEdit,
+    plan: Transition,
+    today: date,
+) -> None:
+    """Record the term that ends, start the new one, and re-open the items it redoes."""
+    assert e.index is not None and e.index.data.renewal is not None
+    data, process = e.index.data, portfolio.process
+    current, renewal = current_term(data), e.index.data.renewal
+    reopened = [i for i in process.items if i.split(".", 1)[0] in reopens]
+    kept: dict[str, dict[str, object]] = {}
+    stage_edits: dict[Path, FrontMatterEdit] = {}
+    for item_id in reopened:
+        file, state = item_state(e, process, item_id, this_term=True)
+        if file is None or state is None or state.done is None:
+            continue
+        kept[item_id] = state.model_dump(exclude_none=True, exclude_defaults=True)
+        path = portfolio.workspace.root / file.path
+        stage_edit = stage_edits.get(path) or FrontMatterEdit.open(path, file.path)
+        stage_edits[path] = stage_edit
+        for key in ("done", "by", "evidence"):
+            if getattr(state, key) is not None:
+                stage_edit.set(("checklist", item_id, key), None)
+    past = {"number": current.number, "start": current.start, "end": current.end, "renewed": today}
+    edit.append(
+        "past_terms",
+        {k: v for k, v in past.items() if v is not None} | ({"items": kept} if kept else {}),
+    )
+    new_term = {"number": current.number + 1, "start": renewal.start, "end": renewal.end}
+    if data.term is None:
+        edit.add_mapping("term", new_term)
+    else:
+        for key, value in new_term.items():
+            edit.set(("term", key), value)
+    for path, stage_edit in stage_edits.items():
+        plan.writes[path] = stage_edit.result()
 
 
 def diff(plan: Transition, root: Path) -> str:

@@ -19,11 +19,12 @@ from docgen.frozen import frozen_versions
 from docgen.history import History
 from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement
-from docgen.model import version_key
+from docgen.model import EngagementIndex, version_key
 from docgen.process import Process
 from docgen.site.documents import DocumentFile
 from docgen.site.views import CLOSED, Row, amount, notes_html
 from docgen.status import EngagementStatus
+from docgen.terms import all_terms
 from docgen.vocabulary import (
     DISPUTE,
     DOC_STATUS,
@@ -180,6 +181,35 @@ class EngagementPage:
     notes: Markup | None
     edit_url: str | None = None
     files: list[str] = field(default_factory=list)
+    #: the cooperation's terms, oldest first, once it has been renewed
+    term_history: list[TermRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TermRow:
+    """One term of a renewed cooperation."""
+
+    number: int
+    start: date | None
+    end: date | None
+    renewed: date | None
+    current: bool
+
+
+def _term_history(data: EngagementIndex) -> list[TermRow]:
+    terms = all_terms(data)
+    if len(terms) < 2:
+        return []
+    return [
+        TermRow(
+            term.number,
+            term.start,
+            term.end,
+            getattr(term, "renewed", None),
+            term is terms[-1],
+        )
+        for term in terms
+    ]
 
 
 def engagement_page(
@@ -217,7 +247,7 @@ def engagement_page(
             data.dates.closed,
             data.lost_reason if data.status == "lost" else data.termination_reason,
         )
-        if data.status != "active"
+        if data.status not in ("active", "renewed")
         else None
     )
     dates = (data.dates.opened, data.dates.signed, data.dates.kickoff, data.dates.closed)
@@ -351,6 +381,7 @@ def engagement_page(
         notes=notes_html(e.index.body) if e.index.body.strip() else None,
         edit_url=edit_url(e.index.path),
         files=files_of(e),
+        term_history=_term_history(data),
     )
 
 
