@@ -42,7 +42,7 @@ EXPECTED = {
     ],
     "2026-005-bluewave-biopharma": [
         "call-for-partners", "cooperation-agreement", "cooperation-plan", "due-diligence-report",
-        "kickoff-plan", "letter-of-intent", "memorandum",
+        "kickoff-plan", "letter-of-intent", "memorandum", "qualification-review",
     ],
     "2026-008-huaxin-storage": [
         "call-for-partners", "cooperation-plan", "letter-of-intent", "memorandum",
@@ -77,7 +77,7 @@ def test_every_sample_gets_its_documents(rendered: Path) -> None:
         made = sorted(p.name.removesuffix(".docx") for p in (rendered / engagement).glob("*.docx")) \
             if (rendered / engagement).exists() else []
         assert made == sorted(docs), engagement
-    assert sum(len(d) for d in EXPECTED.values()) == 54
+    assert sum(len(d) for d in EXPECTED.values()) == 55
 
 
 def test_text_matches_golden_files(rendered: Path) -> None:
@@ -154,11 +154,11 @@ def test_only_changed_documents_are_rebuilt(tmp_path: Path, monkeypatch: pytest.
     root = copy_samples(tmp_path)
     first = render_documents(root)
     # 54 documents, and of 恒通's two approved 合作方案 the earlier one and the redline
-    assert len(first.written) == 60 and not first.unchanged
+    assert len(first.written) == 61 and not first.unchanged
     assert "2025-014-hengtong-logistics/redlines/cooperation-plan-1.0-1.1.docx" in first.written
     assert "2025-014-hengtong-logistics/versions/cooperation-plan-1.0.docx" in first.written
     second = render_documents(root)
-    assert not second.written and len(second.unchanged) == 60
+    assert not second.written and len(second.unchanged) == 61
     index = root / "engagements/2026-008-huaxin-storage/index.md"
     index.write_text(index.read_text("utf-8").replace("一期年产能 2 GWh", "一期年产能 3 GWh"), "utf-8")
     (root / "build/documents/2024-003-jinghua-materials/memorandum.docx").unlink()

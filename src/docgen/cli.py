@@ -600,6 +600,42 @@ def terminate(
     _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
 
 
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@root_option
+def screening(engagement_id: str, root: Path | None) -> None:
+    """The call's applicants ranked by the process's screening criteria; the shortlist."""
+    from docgen.screening import rank
+
+    portfolio = load_portfolio(root, [engagement_id])
+    e, process, t = portfolio.get(engagement_id), portfolio.process, words()
+    if e.applicants is None or process.screening is None:
+        raise DocgenError(
+            msg("%(id)s has no applicants.md, or the process file no screening", id=e.id)
+        )
+    report.print_ranking(
+        _console(), rank(e.applicants.data.applicants, process.screening), process, t
+    )
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.argument("applicant_id", metavar="APPLICANT")
+@_transition_options
+def choose(
+    engagement_id: str,
+    applicant_id: str,
+    dry_run: bool,
+    commit: bool,
+    force: bool,
+    root: Path | None,
+) -> None:
+    """Make a shortlisted applicant the engagement's partner (name, credit code, size …)."""
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = workflow.plan_choose(portfolio, engagement_id, applicant_id)
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+
 @cli.command("close-lost")
 @click.argument("engagement_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the lead closed (recorded in index.md).")

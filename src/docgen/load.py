@@ -22,6 +22,7 @@ from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.i18n import msg
 from docgen.model import (
     FILE_KINDS,
+    ApplicantsFile,
     DocumentRecord,
     EngagementIndex,
     KpisFile,
@@ -72,6 +73,7 @@ class Engagement:
     kpis: Sourced[KpisFile] | None = None
     plan: Sourced[PlanFile] | None = None
     survey: Sourced[SurveyFile] | None = None
+    applicants: Sourced[ApplicantsFile] | None = None
     meetings: list[Sourced[Meeting]] = field(default_factory=list)
     documents: dict[str, Sourced[DocumentRecord]] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
@@ -84,7 +86,7 @@ class Engagement:
     def sources(self) -> list[Sourced[Any]]:
         """Every file of the engagement that loaded: index, stages, risks … records."""
         files: list[Sourced[Any] | None] = [self.index, *self.stages.values()]
-        files += [self.risks, self.kpis, self.plan, self.survey, *self.meetings]
+        files += [self.risks, self.kpis, self.plan, self.survey, self.applicants, *self.meetings]
         return [f for f in [*files, *self.documents.values()] if f is not None]
 
 

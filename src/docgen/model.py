@@ -640,6 +640,31 @@ class SurveyResult(Strict):
     groups: dict[str, GroupResult] = {}
 
 
+class Applicant(Strict):
+    """One applicant to a call for partners: who, the facts the screening reads, scores."""
+
+    id: Text
+    name: Text
+    credit_code: Annotated[str, BeforeValidator(_credit_code_form)] | None = None
+    size: Literal["micro", "small", "medium", "large", "listed"] | None = None
+    region: str | None = None
+    industry: str | None = None
+    #: the facts the screening rests on (营收, 行业经验, 资产负债率 …), as written
+    facts: dict[str, Text] = {}
+    #: criterion id (the process's ``screening.criteria``) → score on its scale
+    scores: dict[str, float] = {}
+    note: str | None = None
+
+
+class ApplicantsFile(Strict):
+    """``applicants.md``: the applicants to the engagement's call and the one chosen."""
+
+    applicants: list[Applicant] = []
+    #: the applicant chosen as the partner (``docgen choose``)
+    chosen: Text | None = None
+    visibility: Visibility | None = None
+
+
 class SurveyFile(Strict):
     """``survey.md``: satisfaction survey results, written by ``docgen survey import``."""
 
@@ -656,4 +681,5 @@ FILE_KINDS: dict[str, type[Strict]] = {
     "kpis.md": KpisFile,
     "plan.md": PlanFile,
     "survey.md": SurveyFile,
+    "applicants.md": ApplicantsFile,
 }

@@ -243,6 +243,8 @@ class DocumentKind(Strict):
     #: made only for an engagement that keeps a record of it (documents/<doc>.md): a
     #: 补充协议 or 重大事项告知函 is not something every engagement has
     on_record: bool = False
+    #: made only for an engagement that has this file (the 资格审查表: applicants.md)
+    needs_file: str | None = None
     #: the agreement this document changes once signed (补充协议 → 合作协议): signing it
     #: records the amendment on that agreement's record
     amends: Id | None = None
@@ -285,6 +287,25 @@ class Survey(Strict):
     questions: list[Question]
 
 
+class ScreeningCriterion(Strict):
+    """One criterion of the qualification review (初步资格审查): scored 0 to ``scale``."""
+
+    id: Id
+    title: str
+    weight: float = Field(gt=0)
+    scale: int = Field(5, ge=1)
+    #: the least score an applicant needs on this criterion, whatever its total
+    minimum: float | None = Field(None, alias="pass", ge=0)
+
+
+class Screening(Strict):
+    """The qualification review of a call's applicants: criteria and the pass mark."""
+
+    criteria: list[ScreeningCriterion]
+    #: the least weighted total (out of 100) for the shortlist
+    pass_score: float = Field(60, ge=0, le=100)
+
+
 class Process(Strict):
     """The whole process definition file."""
 
@@ -302,6 +323,8 @@ class Process(Strict):
     policies: list[Policy] = []
     #: index.md fields (dotted) and risk fields (``risks.<field>``) a partner never sees
     internal_fields: list[str] = []
+    #: the qualification review of a call's applicants (初步资格审查)
+    screening: Screening | None = None
     #: days before a term ends (``terms.end``, or ``renewal.end`` once renewed) to remind
     term_notice_days: list[int] = Field(default=[180, 90, 30])
 

@@ -30,6 +30,7 @@ from docgen.diagnostics import Diagnostic
 from docgen.i18n import N_, Catalogue, catalogue
 from docgen.process import Process
 from docgen.reminders import Reminder, Stale
+from docgen.screening import Ranked
 from docgen.status import EngagementStatus
 
 if TYPE_CHECKING:
@@ -346,6 +347,32 @@ def print_reminders(
                     )
                 )
             )
+
+
+def print_ranking(
+    console: Console, ranked: Sequence[Ranked], process: Process, t: Catalogue = ENGLISH
+) -> None:
+    """The qualification review: rank, applicant, each criterion's score, total, result."""
+    assert process.screening is not None
+    criteria = process.screening.criteria
+    table = Table(
+        title=t(
+            "Qualification review (pass: %(score)s)", score=f"{process.screening.pass_score:g}"
+        ),
+        title_justify="left",
+        header_style="bold",
+    )
+    for name in ("#", t("Applicant"), *(c.title for c in criteria), t("Total"), t("Result")):
+        table.add_column(name)
+    for r in ranked:
+        result = (
+            Text(t("shortlisted"), style="green")
+            if r.passed
+            else Text("；".join(t.say(s) for s in r.shortfalls), style="dim")
+        )
+        scores = [f"{r.scores[c.id]:g}" if c.id in r.scores else "—" for c in criteria]
+        table.add_row(str(r.rank), Text(r.applicant.name), *scores, f"{r.total:g}", result)
+    console.print(table)
 
 
 class RenderProgress:

@@ -145,6 +145,7 @@ def check_engagement(e: Engagement, portfolio: Portfolio, today: date) -> Iterat
         yield from _checklist(e, stage_id, stage_file, process, today, root)
     yield from _risks(e, process)
     yield from _kpis(e, today)
+    yield from _applicants(e, process)
     yield from _plan(e, today)
     yield from _meetings(e, today)
     yield from _documents(e, process, today)
@@ -432,6 +433,60 @@ def _risks(e: Engagement, process: Process) -> Iterator[Diagnostic]:
                 "missing-key",
                 msg("risk '%(id)s' names escalated_to but no escalated date", id=r.id),
             )
+
+
+def _applicants(e: Engagement, process: Process) -> Iterator[Diagnostic]:
+    """The call's applicants: ids, credit codes, scores on the process's criteria."""
+    file = e.applicants
+    if file is None:
+        return
+    applicants = file.data.applicants
+    yield from _duplicates([a.id for a in applicants], file, "applicants", "applicant")
+    screening = process.screening
+    if screening is None:
+        yield file.at().diagnostic(
+            "warning",
+            "process",
+            msg("the process file defines no screening criteria to score the applicants on"),
+        )
+    criteria = {c.id: c for c in screening.criteria} if screening else {}
+    for i, a in enumerate(applicants):
+        if a.credit_code:
+            finding = check_credit_code(a.credit_code)
+            if finding is not None:
+                yield file.at("applicants", i, "credit_code").diagnostic(
+                    finding.severity, finding.code, finding.message, finding.hint
+                )
+        for key, score in a.scores.items():
+            where = file.at("applicants", i, "scores", key)
+            if screening is None:
+                continue
+            if key not in criteria:
+                yield where.diagnostic(
+                    "error",
+                    "invalid-value",
+                    msg("'%(key)s' is not a screening criterion", key=key),
+                    did_you_mean(key, criteria),
+                )
+            elif not 0 <= score <= criteria[key].scale:
+                yield where.diagnostic(
+                    "error",
+                    "invalid-value",
+                    msg(
+                        "%(criterion)s is scored 0 to %(scale)s, not %(score)s",
+                        criterion=criteria[key].title,
+                        scale=criteria[key].scale,
+                        score=f"{score:g}",
+                    ),
+                )
+    chosen = file.data.chosen
+    if chosen is not None and chosen not in {a.id for a in applicants}:
+        yield file.at("chosen").diagnostic(
+            "error",
+            "unknown-reference",
+            msg("chosen applicant '%(id)s' is not among the applicants", id=chosen),
+            did_you_mean(chosen, [a.id for a in applicants]),
+        )
 
 
 def _kpis(e: Engagement, today: date) -> Iterator[Diagnostic]:

@@ -22,10 +22,11 @@ from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
 from docgen.i18n import Message, msg
 from docgen.load import Engagement, Portfolio
-from docgen.model import EngagementIndex
+from docgen.model import Applicant, EngagementIndex
 from docgen.process import Rule
 from docgen.rules import Context, diagnose, item_state
 from docgen.scaffold import stage_file_text
+from docgen.screening import rank
 from docgen.terms import current_term
 
 #: the statuses that may still change: a renewed cooperation runs on, in its new term
@@ -340,3 +341,74 @@ def apply(
                     value=result.stderr.strip() or result.stdout.strip(),
                 )
             )
+
+
+def plan_choose(portfolio: Portfolio, engagement_id: str, applicant_id: str) -> Transition:
+    """Plan choosing an applicant of the call as the engagement's partner.
+
+    The applicant must be on the shortlist; its name, credit code, size, region and
+    industry become the partner's, and applicants.md records the choice.
+    """
+    e = portfolio.get(engagement_id)
+    if e.index is None or e.broken:
+        raise DocgenError(
+            msg("%(id)s has files that do not load; run 'docgen validate %(id)s'", id=e.id)
+        )
+    applicant, unmet = _shortlisted(portfolio, e, applicant_id)
+    plan = Transition(
+        e, msg("choose %(name)s as the partner of %(id)s", name=applicant.name, id=e.id), unmet
+    )
+    if unmet:
+        return plan
+    assert e.applicants is not None
+    chosen = FrontMatterEdit.open(portfolio.workspace.root / e.applicants.path, e.applicants.path)
+    chosen.set(("chosen",), applicant.id)
+    plan.writes[portfolio.workspace.root / e.applicants.path] = chosen.result()
+    index = FrontMatterEdit.open(e.folder / "index.md", e.index.path)
+    for key, value in partner_facts(applicant).items():
+        index.set(("partner", key), value)
+    plan.writes[index.path] = index.result()
+    return plan
+
+
+def partner_facts(applicant: Applicant) -> dict[str, str]:
+    """The partner fields an applicant gives: name, credit code, size, region, industry."""
+    facts = {
+        "name": applicant.name,
+        "credit_code": applicant.credit_code,
+        "size": applicant.size,
+        "region": applicant.region,
+        "industry": applicant.industry,
+    }
+    return {k: v for k, v in facts.items() if v}
+
+
+def _shortlisted(
+    portfolio: Portfolio, e: Engagement, applicant_id: str
+) -> tuple[Applicant, list[Diagnostic]]:
+    screening = portfolio.process.screening
+    if e.applicants is None or screening is None:
+        raise DocgenError(
+            msg("%(id)s has no applicants.md, or the process file no screening", id=e.id)
+        )
+    ranked = rank(e.applicants.data.applicants, screening)
+    found = next((r for r in ranked if r.applicant.id == applicant_id), None)
+    if found is None:
+        raise DocgenError(
+            msg("no applicant '%(applicant)s' in %(id)s", applicant=applicant_id, id=e.id),
+            [],
+        )
+    if found.passed:
+        return found.applicant, []
+    index = next(i for i, a in enumerate(e.applicants.data.applicants) if a.id == applicant_id)
+    return found.applicant, [
+        e.applicants.at("applicants", index).diagnostic(
+            "error",
+            "gate-unmet",
+            msg(
+                "%(name)s is not on the shortlist: %(reasons)s",
+                name=found.applicant.name,
+                reasons=list(found.shortfalls),
+            ),
+        )
+    ]

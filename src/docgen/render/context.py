@@ -20,12 +20,13 @@ from functools import cached_property
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, Location
-from docgen.i18n import msg
+from docgen.i18n import catalogue, msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Kpi, Meeting, Risk, version_key
 from docgen.periods import bounds
 from docgen.process import Process
 from docgen.render.templates import Markdown, TemplateSpec
+from docgen.screening import rank
 from docgen.workspace import Workspace
 
 
@@ -105,6 +106,34 @@ def _risk_views(e: Engagement, process: Process) -> list[RiskView]:
         )
         views.append(RiskView(risk, score, level, titles.get(risk.category, risk.category)))
     return sorted(views, key=lambda v: (-v.score, v.risk.id))
+
+
+def _screening(e: Engagement, process: Process) -> dict[str, Any] | None:
+    """The qualification review of the call's applicants, worded in the process's language."""
+    if e.applicants is None or process.screening is None:
+        return None
+    t = catalogue(process.language)
+    ranked = [
+        {
+            "rank": r.rank,
+            "name": r.applicant.name,
+            "scores": r.scores,
+            "total": r.total,
+            "passed": r.passed,
+            "reasons": [t.say(reason) for reason in r.shortfalls],
+        }
+        for r in rank(e.applicants.data.applicants, process.screening)
+    ]
+    chosen = next(
+        (a.name for a in e.applicants.data.applicants if a.id == e.applicants.data.chosen), None
+    )
+    return {
+        "criteria": process.screening.criteria,
+        "pass_score": process.screening.pass_score,
+        "ranked": ranked,
+        "shortlist": [r for r in ranked if r["passed"]],
+        "chosen": chosen,
+    }
 
 
 def _kpi_views(e: Engagement) -> list[KpiView]:
@@ -258,6 +287,7 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "risks": _risk_views(e, process),
         "high_threshold": process.risk.high_threshold,
         "kpis": _kpi_views(e),
+        "screening": _screening(e, process),
         "tasks": e.plan.data.tasks if e.plan else [],
         "milestones": e.plan.data.milestones if e.plan else [],
         "meetings": sorted((m.data for m in e.meetings), key=lambda m: m.date),
@@ -305,6 +335,7 @@ def document_context(
 _HOMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "partner": ("index.md", ("partner",)),
     "terms": ("index.md", ("terms",)),
+    "screening": ("applicants.md", ()),
     "engagement": ("index.md", ()),
     "en": ("index.md", ("en",)),
     "intent": ("index.md", ("intent",)),

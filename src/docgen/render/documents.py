@@ -144,6 +144,7 @@ def plan_jobs(
                 stage_index[kind.stage] <= reached
                 and (kind.status is None or kind.status == index.status)
                 and not kind.on_record
+                and (kind.needs_file is None or _has_file(e, kind.needs_file))
             )
             if not (explicit or applies):
                 continue
@@ -397,3 +398,8 @@ def _template_line() -> tuple[str, int]:
         if frame.f_code.co_filename.endswith(".j2"):
             found = (frame.f_code.co_filename, lineno)
     return found
+
+
+def _has_file(e: Engagement, name: str) -> bool:
+    """Whether the engagement has loaded the fixed file ``name`` (``applicants.md``)."""
+    return getattr(e, name.removesuffix(".md"), None) is not None

@@ -20,7 +20,8 @@ from docgen.history import History
 from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement
 from docgen.model import EngagementIndex, version_key
-from docgen.process import Process
+from docgen.process import Process, ScreeningCriterion
+from docgen.screening import rank
 from docgen.site.documents import DocumentFile
 from docgen.site.views import CLOSED, Row, amount, notes_html
 from docgen.status import EngagementStatus
@@ -183,6 +184,30 @@ class EngagementPage:
     files: list[str] = field(default_factory=list)
     #: the cooperation's terms, oldest first, once it has been renewed
     term_history: list[TermRow] = field(default_factory=list)
+    #: the qualification review of the call's applicants (internal sites only)
+    screening: ScreeningView | None = None
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    """One applicant in the qualification review."""
+
+    rank: int
+    name: str
+    scores: dict[str, float]
+    total: float
+    passed: bool
+    reasons: list[str]
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class ScreeningView:
+    """The ranking of a call's applicants on the process's criteria."""
+
+    criteria: list[ScreeningCriterion]
+    pass_score: float
+    ranked: list[RankedRow]
 
 
 @dataclass(frozen=True)
@@ -194,6 +219,28 @@ class TermRow:
     end: date | None
     renewed: date | None
     current: bool
+
+
+def _screening(e: Engagement, process: Process, t: Catalogue) -> ScreeningView | None:
+    if e.applicants is None or process.screening is None:
+        return None
+    chosen = e.applicants.data.chosen
+    return ScreeningView(
+        process.screening.criteria,
+        process.screening.pass_score,
+        [
+            RankedRow(
+                r.rank,
+                r.applicant.name,
+                r.scores,
+                r.total,
+                r.passed,
+                [t.say(reason) for reason in r.shortfalls],
+                r.applicant.id == chosen,
+            )
+            for r in rank(e.applicants.data.applicants, process.screening)
+        ],
+    )
 
 
 def _term_history(data: EngagementIndex) -> list[TermRow]:
@@ -382,6 +429,7 @@ def engagement_page(
         edit_url=edit_url(e.index.path),
         files=files_of(e),
         term_history=_term_history(data),
+        screening=_screening(e, process, t),
     )
 
 
