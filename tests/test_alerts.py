@@ -75,3 +75,25 @@ def test_a_missing_quarterly_actual_is_warned(tmp_path: Path, run) -> None:  # t
     assert not [d for d in json.loads(result.out)["diagnostics"] if d["code"] == "approved-document-changed"]
     kpis.write_text(text, "utf-8")
     assert run("validate", "--strict", "--root", str(root)).exit_code == 0
+
+
+def test_the_evaluation_report_per_period_and_on_the_site(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    from docx_text import docx_text
+
+    root = copy_samples(tmp_path, (HAIXIN, HENGTONG))
+    result = run("render", "--period", "2026-Q3", "--root", str(root))
+    assert result.exit_code == 0, result.out + result.err
+    out = root / "build/documents"
+    for engagement in (HAIXIN, HENGTONG):
+        assert (out / engagement / "evaluation-report-2026-Q3.docx").is_file()
+    text = docx_text(out / HAIXIN / "evaluation-report-2026-Q3.docx")
+    assert "评估期间自2026年7月1日起至2026年9月30日止" in text
+    assert "| 封装良率（%） | 91 | 97.6 |" in text  # as of the period: Q3's actual
+    assert "草稿" in text  # a period's report is a draft of its own, never the approved one
+    assert run("render", HAIXIN, "--doc", "evaluation-report", "--root", str(root)).exit_code == 0
+    approved = docx_text(out / HAIXIN / "evaluation-report.docx")
+    assert "至2026年6月15日止" in approved and "| 封装良率（%） | 91 | 97.5 |" in approved
+    assert run("render", "--period", "2026-Q5", "--root", str(root)).exit_code == 2
+    assert run("publish", "--root", str(root)).exit_code == 0
+    page = (root / "build/site/engagements" / HAIXIN / "index.html").read_text("utf-8")
+    assert "evaluation-report-2026-Q3.docx" in page and "2026-Q3" in page

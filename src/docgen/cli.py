@@ -186,6 +186,12 @@ def validate(
     help="A PDF beside each .docx too, through LibreOffice (目录 updated, fonts embedded).",
 )
 @click.option(
+    "--period",
+    default=None,
+    metavar="PERIOD",
+    help="The periodic documents (评估报告) for one period: 2026, 2026-H1, 2026-Q3, 2026-08.",
+)
+@click.option(
     "--jobs", "-j", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
 )
 @root_option
@@ -196,6 +202,7 @@ def render(
     out_dir: Path | None,
     force: bool,
     pdf: bool,
+    period: str | None,
     jobs: int | None,
     root: Path | None,
 ) -> None:
@@ -214,6 +221,7 @@ def render(
             force,
             progress.update,
             pdf="all" if pdf else "none",
+            period=period,
         )
     report.print_diagnostics(_console(), result.diagnostics, t)
     _console(err=True).print(report.render_summary(result, t), markup=False)

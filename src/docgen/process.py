@@ -245,6 +245,8 @@ class DocumentKind(Strict):
     on_record: bool = False
     #: made only for an engagement that has this file (the 资格审查表: applicants.md)
     needs_file: str | None = None
+    #: made for a period too (``render --period 2026-Q3``): the 评估报告, 每年或每季度
+    periodic: bool = False
     #: the agreement this document changes once signed (补充协议 → 合作协议): signing it
     #: records the amendment on that agreement's record
     amends: Id | None = None

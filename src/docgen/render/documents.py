@@ -26,10 +26,11 @@ from docgen.frozen import FrozenText, frozen_path, read_frozen, read_values, val
 from docgen.history import History, Revision
 from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
-from docgen.model import DocumentRecord, Meeting
+from docgen.model import DateRange, DocumentRecord, Meeting
+from docgen.periods import bounds
 from docgen.process import DocumentKind, Process
 from docgen.render.clauses import ArticlePlan, plan_articles
-from docgen.render.context import build_context, document_view, missing_fields
+from docgen.render.context import DocView, build_context, document_view, missing_fields
 from docgen.render.templates import (
     DocumentTemplate,
     EmptyValue,
@@ -50,6 +51,8 @@ class DocumentJob:
     language: str
     meeting: Sourced[Meeting] | None = None
     ahead: bool = False  # of the current stage and without a record: may not be ready
+    #: the period a periodic document (the 评估报告) is made for, e.g. ``2026-Q3``
+    period: str | None = None
 
     @property
     def template_name(self) -> str:
@@ -63,6 +66,8 @@ class DocumentJob:
         stem = self.kind.id
         if self.meeting is not None:
             stem += "-" + Path(self.meeting.path).stem
+        if self.period is not None:
+            stem += f"-{self.period}"
         if self.language != "zh":
             stem += f".{self.language}"
         return stem + ".docx"
@@ -116,12 +121,23 @@ def plan_jobs(
     process: Process,
     only: list[str] | None = None,
     every: bool = False,
+    period: str | None = None,
 ) -> Iterator[DocumentJob]:
     """The documents to make.
 
     ``only`` names kinds (``cooperation-agreement``) or one language of a kind
-    (``cooperation-agreement.en``); ``every`` makes every kind whatever the stage.
+    (``cooperation-agreement.en``); ``every`` makes every kind whatever the stage.  With
+    ``period``, only the periodic kinds, each for that period.
     """
+    if period is not None:  # reported by period from the stage before the kind's (执行与监控)
+        periodic = [k.id for k in process.documents if k.periodic]
+        at = process.stage_index
+        for job in plan_jobs(engagements, process, only or periodic, True):
+            assert job.engagement.index is not None
+            reached = at.get(job.engagement.index.data.stage, -1)
+            if job.kind.periodic and reached >= at[job.kind.stage] - 1:
+                yield replace(job, period=period, ahead=False)
+        return
     stage_index = process.stage_index
     wanted: dict[str, set[str] | None] = {}
     for name in only or []:
@@ -228,6 +244,8 @@ def render_text(
         templates[job.template_name] = load_template(env, job.template_name, workspace.rel)
     template = templates[job.template_name]
     doc, record = document_view(e, process, job.kind.id, template.header.title or job.kind.title)
+    if job.period is not None:  # a report of its own period: a draft, never the record's
+        doc, record = period_view(doc, job.period), None
     output = f"{e.id}/{job.file_name}"
     frozen_file = None
     if doc.record.final and job.meeting is None:
@@ -403,3 +421,11 @@ def _template_line() -> tuple[str, int]:
 def _has_file(e: Engagement, name: str) -> bool:
     """Whether the engagement has loaded the fixed file ``name`` (``applicants.md``)."""
     return getattr(e, name.removesuffix(".md"), None) is not None
+
+
+def period_view(doc: DocView, period: str) -> DocView:
+    """``doc`` as a first draft of the report for ``period`` (its 评估期间)."""
+    span = bounds(period)
+    assert span is not None
+    record = DocumentRecord(period=DateRange(start=span[0], end=span[1]))
+    return replace(doc, record=record, version="0.1", status="draft", draft=True, signed=None)

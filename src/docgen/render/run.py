@@ -37,6 +37,7 @@ from docgen.i18n import msg
 from docgen.load import Engagement, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
 from docgen.paths import is_inside
+from docgen.periods import bounds
 from docgen.process import Process
 from docgen.render.build import Side, build_docx, build_redline, revision_author
 from docgen.render.documents import (
@@ -97,6 +98,8 @@ class _Request:
     #: engagement id → {"inputs": digest of everything its documents depend on, "outputs"}
     engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
     context: str = ""  # digest of what every engagement's documents depend on
+    #: the period of the periodic documents asked for (``2026-Q3``), or None
+    period: str | None = None
 
 
 @dataclass
@@ -143,7 +146,8 @@ class _Renderer:
             engagements = for_audience(
                 replace(portfolio, engagements=engagements), request.audience
             ).engagements
-        for job in plan_jobs(engagements, self.process, request.docs, request.every):
+        jobs = plan_jobs(engagements, self.process, request.docs, request.every, request.period)
+        for job in jobs:
             if not document_visible(self.process, job.engagement, job.kind.id, request.audience):
                 continue
             text = render_text(
@@ -400,6 +404,7 @@ def render_documents(
     progress: Callable[[int, str], None] | None = None,
     audience: Audience = "internal",
     pdf: PdfScope = "none",
+    period: str | None = None,
 ) -> RenderReport:
     """Render the documents of the engagements ``only`` names (all when None).
 
@@ -410,8 +415,13 @@ def render_documents(
     the number of engagements first, then once per engagement done.  For ``audience``
     partner, documents are made from the partner view (`docgen.audience`) into
     ``<output>/documents-partner``.  ``pdf`` says which documents get a PDF beside their
-    .docx (`docgen.office`); a PDF is remade only when its .docx changed.
+    .docx (`docgen.office`); a PDF is remade only when its .docx changed.  ``period``
+    (``2026-Q3``) makes the periodic documents (the 评估报告) for that period only.
     """
+    if period is not None and bounds(period) is None:
+        raise DocgenError(
+            msg("'%(period)s' is no period: write 2026, 2026-H1, 2026-Q3 or 2026-08", period=period)
+        )
     workspace, process = open_portfolio(root)
     _check_doc_names(process, docs)
     folders = select_folders(workspace, only)
@@ -428,7 +438,8 @@ def render_documents(
         read_history(workspace.root, workspace.config.engagements),
         audience,
         engagement_manifest,
-        _context_digest(workspace, docs, every, audience),
+        _context_digest(workspace, docs, every, audience, period),
+        period,
     )
     names = [f.name for f in folders]
     report = RenderReport(out)
@@ -530,10 +541,14 @@ def _read_manifest(file: Path) -> tuple[Manifest, dict[str, dict[str, Any]]]:
 
 
 def _context_digest(
-    workspace: Workspace, docs: list[str] | None, every: bool, audience: Audience
+    workspace: Workspace,
+    docs: list[str] | None,
+    every: bool,
+    audience: Audience,
+    period: str | None = None,
 ) -> str:
     """What every engagement's documents depend on besides the engagement itself."""
-    h = hashlib.sha256(f"{_version()}|{docs}|{every}|{audience}".encode())
+    h = hashlib.sha256(f"{_version()}|{docs}|{every}|{audience}|{period}".encode())
     templates = workspace.root / workspace.config.templates
     packaged = Path(str(resources.files("docgen.data")))
     files = [workspace.root / "mkdocs.yml", workspace.process_file, reference_path(workspace)]

@@ -51,6 +51,8 @@ def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
         doc_id = stem
         if stem.startswith("meeting-minutes-"):
             doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
+        elif (periodic := _PERIODIC.match(stem)) is not None:  # evaluation-report-2026-Q3
+            doc_id, suffix = periodic.group(1), periodic.group(2)
         if doc_id not in frozen:
             frozen[doc_id] = [(v, lang) for v, lang, _ in frozen_versions(e, doc_id)]
         versions = [v for v, lang in frozen[doc_id] if lang == language]
@@ -75,6 +77,9 @@ def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
             )
         )
     return found
+
+
+_PERIODIC = re.compile(r"^(.+?)-(\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?)$")
 
 
 def _listing(folder: Path) -> set[str]:
