@@ -100,3 +100,17 @@ def test_applicants_are_never_on_the_partner_site(tmp_path: Path, run) -> None: 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", "2026-11-26")
+
+
+def test_the_chosen_applicant_can_become_a_new_engagement(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = copy_samples(tmp_path, (BLUEWAVE,))
+    result = run("choose", BLUEWAVE, "A2", "--new", "2026-021-hengruida-bio",
+                 "--title", "恒瑞达生物苏州研发中心项目", "--root", str(root))
+    assert result.exit_code == 0, result.out + result.err
+    index = yaml.safe_load((root / "engagements/2026-021-hengruida-bio/index.md").read_text("utf-8").split("---\n")[1])
+    assert index["title"] == "恒瑞达生物苏州研发中心项目"
+    assert (index["partner"]["name"], index["partner"]["credit_code"]) == ("苏州恒瑞达生物科技有限公司", "91320594MA27K3L8PA")
+    assert (index["mode"], index["owner"]) == ("investment", "李娜")  # the call's
+    assert "chosen: A2" in (root / "engagements" / BLUEWAVE / "applicants.md").read_text("utf-8")
+    assert run("validate", "2026-021-hengruida-bio", "--root", str(root)).exit_code == 0
+    assert run("choose", BLUEWAVE, "A2", "--new", "x", "--root", str(root)).exit_code == 2  # no --title

@@ -629,18 +629,25 @@ def screening(engagement_id: str, root: Path | None) -> None:
 @cli.command()
 @click.argument("engagement_id", metavar="ID")
 @click.argument("applicant_id", metavar="APPLICANT")
+@click.option("--new", "new_id", default=None, metavar="NEW_ID", help="A new engagement instead.")
+@click.option("--title", default=None, help="The new engagement's name (with --new).")
 @_transition_options
 def choose(
     engagement_id: str,
     applicant_id: str,
+    new_id: str | None,
+    title: str | None,
     dry_run: bool,
     commit: bool,
     force: bool,
     root: Path | None,
 ) -> None:
     """Make a shortlisted applicant the engagement's partner (name, credit code, size …)."""
+    if new_id is not None and not title:
+        raise click.UsageError(words()("Missing %(options)s", options="--title"))
     portfolio = load_portfolio(root, [engagement_id])
-    plan = workflow.plan_choose(portfolio, engagement_id, applicant_id)
+    new = (new_id, title or "") if new_id is not None else None
+    plan = workflow.plan_choose(portfolio, engagement_id, applicant_id, new)
     _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
 
 

@@ -25,7 +25,7 @@ from docgen.load import Engagement, Portfolio
 from docgen.model import Applicant, EngagementIndex
 from docgen.process import Rule
 from docgen.rules import Context, diagnose, item_state
-from docgen.scaffold import stage_file_text
+from docgen.scaffold import new_engagement, stage_file_text
 from docgen.screening import rank
 from docgen.terms import current_term
 
@@ -42,6 +42,8 @@ class Transition:
     summary: str
     unmet: list[Diagnostic]
     writes: dict[Path, bytes] = field(default_factory=dict)
+    #: what the change makes after its writes (a new engagement), returning its paths
+    after: Callable[[], list[Path]] | None = None
 
     @property
     def allowed(self) -> bool:
@@ -329,8 +331,9 @@ def apply(
         raise DocgenError(msg("--commit needs a git repository; %(root)s is not one", root=root))
     for path, data in plan.writes.items():
         write_atomic(path, data, root=root)
-    if then is not None:
-        paths += then()
+    for step in (plan.after, then):
+        if step is not None:
+            paths += step()
     if commit and paths:
         _git(root, "add", "--", *map(str, paths))
         result = _git(root, "commit", "-m", message or plan.summary, "--", *map(str, paths))
@@ -343,11 +346,18 @@ def apply(
             )
 
 
-def plan_choose(portfolio: Portfolio, engagement_id: str, applicant_id: str) -> Transition:
+def plan_choose(
+    portfolio: Portfolio,
+    engagement_id: str,
+    applicant_id: str,
+    new: tuple[str, str] | None = None,
+) -> Transition:
     """Plan choosing an applicant of the call as the engagement's partner.
 
     The applicant must be on the shortlist; its name, credit code, size, region and
-    industry become the partner's, and applicants.md records the choice.
+    industry become the partner's, and applicants.md records the choice.  With ``new``
+    (id, title), the partner of a new engagement instead, made as ``docgen new`` makes
+    one, with the call's mode and owner.
     """
     e = portfolio.get(engagement_id)
     if e.index is None or e.broken:
@@ -364,11 +374,36 @@ def plan_choose(portfolio: Portfolio, engagement_id: str, applicant_id: str) -> 
     chosen = FrontMatterEdit.open(portfolio.workspace.root / e.applicants.path, e.applicants.path)
     chosen.set(("chosen",), applicant.id)
     plan.writes[portfolio.workspace.root / e.applicants.path] = chosen.result()
+    if new is not None:
+        plan.after = lambda: [_new_partner_engagement(portfolio, e, applicant, *new)]
+        return plan
     index = FrontMatterEdit.open(e.folder / "index.md", e.index.path)
     for key, value in partner_facts(applicant).items():
         index.set(("partner", key), value)
     plan.writes[index.path] = index.result()
     return plan
+
+
+def _new_partner_engagement(
+    portfolio: Portfolio, call: Engagement, applicant: Applicant, new_id: str, title: str
+) -> Path:
+    """A new engagement with ``applicant`` as its partner, in the call's mode and owner."""
+    assert call.index is not None
+    root = portfolio.workspace.root
+    folder = new_engagement(
+        root,
+        new_id,
+        title=title,
+        partner=applicant.name,
+        mode=call.index.data.mode,
+        owner=call.index.data.owner,
+    )
+    index_path = folder / "index.md"
+    index = FrontMatterEdit.open(index_path, portfolio.workspace.rel(index_path))
+    for key, value in partner_facts(applicant).items():
+        index.set(("partner", key), value)
+    write_atomic(index_path, index.result(), root=root)
+    return folder
 
 
 def partner_facts(applicant: Applicant) -> dict[str, str]:
