@@ -32,7 +32,7 @@ def test_a_lead_closes_as_lost_from_negotiation_with_its_reason(tmp_path: Path, 
     projects = load_workbook(sheet)["项目"]
     header = [c.value for c in projects[1]]
     row = next(r for r in projects.iter_rows(min_row=2, values_only=True) if r[0] == HUAXIN)
-    assert row[header.index("关闭原因")] == REASON and row[header.index("状态")] == "lost"
+    assert row[header.index("关闭原因")] == REASON and row[header.index("状态")] == "已流失"
 
 
 def test_the_site_shows_why_a_lead_was_lost_internally_only(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]

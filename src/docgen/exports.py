@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from docgen import tracking
+from docgen import tracking, vocabulary
 from docgen.atomic import write_atomic
 from docgen.i18n import catalogue
 from docgen.load import Portfolio
@@ -141,6 +141,8 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
 
     process = portfolio.process
     modes, categories = process.mode_titles, process.category_titles
+    # statuses and directions as the team says them (the import reads either)
+    words = catalogue(portfolio.workspace.config.language or process.language)
     today = portfolio.workspace.today()
     book = Workbook()
     sheets = {}
@@ -166,7 +168,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                 data.partner.name,
                 modes.get(data.mode, data.mode),
                 row.stage_title,
-                data.status,
+                words.label(vocabulary.STATUS, data.status),
                 data.owner,
                 data.dates.opened,
                 f"{current.settled}/{current.required}" if current else "",
@@ -187,7 +189,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                         t.start,
                         t.due,
                         t.done,
-                        t.status,
+                        words.label(vocabulary.TASK_STATUS, t.status),
                         t.deliverable,
                     ]
                 )
@@ -202,7 +204,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                         None,
                         m.due,
                         m.done,
-                        "done" if m.done else "todo",
+                        words.label(vocabulary.TASK_STATUS, "done" if m.done else "todo"),
                         None,
                     ]
                 )
@@ -218,7 +220,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                         None,
                         item.due,
                         None,
-                        "todo",
+                        words.label(vocabulary.TASK_STATUS, "todo"),
                         None,
                     ]
                 )
@@ -235,7 +237,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                         r.score,
                         r.owner,
                         r.response,
-                        r.status,
+                        words.label(vocabulary.RISK_STATUS, r.status),
                         r.escalated,
                     ]
                 )
@@ -251,7 +253,7 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                             k.unit,
                             k.baseline,
                             k.target,
-                            k.direction,
+                            words.label(vocabulary.DIRECTION, k.direction),
                             period,
                             value,
                         ]
