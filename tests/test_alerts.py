@@ -97,3 +97,19 @@ def test_the_evaluation_report_per_period_and_on_the_site(tmp_path: Path, run) -
     assert run("publish", "--root", str(root)).exit_code == 0
     page = (root / "build/site/engagements" / HAIXIN / "index.html").read_text("utf-8")
     assert "evaluation-report-2026-Q3.docx" in page and "2026-Q3" in page
+
+
+def test_the_calendar_speaks_the_workspaces_language(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = copy_samples(tmp_path, (HENGTONG,))
+    zh = Calendar.from_ical(run("export", "ics", "--root", str(root)).out)
+    assert "[恒通智慧物流园区合资运营项目] 里程碑：一期竣工" in {str(e["summary"]) for e in zh.walk("VEVENT")}
+    assert str(zh["x-wr-calname"]) == "招商合作项目日程"
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai\n      language: en\n"),
+        "utf-8",
+    )
+    calendar = Calendar.from_ical(run("export", "ics", "--root", str(root)).out)
+    summaries = {str(e["summary"]) for e in calendar.walk("VEVENT")}
+    assert "[恒通智慧物流园区合资运营项目] Milestone: 一期竣工" in summaries
+    assert str(calendar["x-wr-calname"]) == "Engagement calendar"

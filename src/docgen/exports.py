@@ -33,13 +33,13 @@ class CalendarEntry:
 
 
 def calendar_entries(portfolio: Portfolio) -> Iterator[CalendarEntry]:
-    """Every dated thing of the portfolio, in file order.
+    """Every dated thing of the portfolio, in file order, in the workspace's language.
 
     Milestones, task and item due dates, meetings and action items, and the current
     term's end with its notices.
     """
     process = portfolio.process
-    zh = catalogue("zh")
+    t = catalogue(portfolio.workspace.config.language or process.language)
     for e in portfolio.engagements:
         if e.index is None:
             continue
@@ -51,57 +51,72 @@ def calendar_entries(portfolio: Portfolio) -> Iterator[CalendarEntry]:
                     yield CalendarEntry(
                         f"{e.id}/item/{item_id}@docgen",
                         state.due,
-                        f"[{name}] 截止：{title}",
-                        f"负责人：{state.owner or '—'}\n{stage_file.path}",
+                        t("[%(engagement)s] Due: %(title)s", engagement=name, title=title),
+                        t("Owner: %(owner)s", owner=state.owner or "—") + f"\n{stage_file.path}",
                     )
         if e.plan:
             for m in e.plan.data.milestones:
+                planned = t("Owner: %(owner)s; planned %(due)s", owner=m.owner or "—", due=m.due)
                 yield CalendarEntry(
                     f"{e.id}/milestone/{m.id}@docgen",
                     m.done or m.due,
-                    f"[{name}] 里程碑：{m.title}",
-                    f"负责人：{m.owner or '—'}；计划 {m.due}"
-                    + (f"；完成 {m.done}" if m.done else ""),
+                    t("[%(engagement)s] Milestone: %(title)s", engagement=name, title=m.title),
+                    planned + (t("; done %(day)s", day=m.done) if m.done else ""),
                 )
-            for t in e.plan.data.tasks:
-                if t.due:
+            for task in e.plan.data.tasks:
+                if task.due:
                     yield CalendarEntry(
-                        f"{e.id}/task/{t.id}@docgen",
-                        t.due,
-                        f"[{name}] 任务截止：{t.title}",
-                        f"负责人：{t.owner or '—'}；交付标准：{t.deliverable or '—'}"
-                        f"；状态：{t.status}",
+                        f"{e.id}/task/{task.id}@docgen",
+                        task.due,
+                        t(
+                            "[%(engagement)s] Task due: %(title)s",
+                            engagement=name,
+                            title=task.title,
+                        ),
+                        t(
+                            "Owner: %(owner)s; deliverable: %(deliverable)s; status: %(status)s",
+                            owner=task.owner or "—",
+                            deliverable=task.deliverable or "—",
+                            status=t.label(vocabulary.TASK_STATUS, task.status),
+                        ),
                     )
         end = term_end(e)
         if end is not None and e.index.data.status in ("active", "renewed"):
             yield CalendarEntry(
                 f"{e.id}/term-end/{end.isoformat()}@docgen",
                 end,
-                f"[{name}] 合作期限届满",
-                f"负责人：{e.index.data.owner}；请在此前完成续约或终止",
+                t("[%(engagement)s] The term ends", engagement=name),
+                t(
+                    "Owner: %(owner)s; renew or end the cooperation by this day",
+                    owner=e.index.data.owner,
+                ),
             )
             for notice in term_notices(e, process):
                 yield CalendarEntry(
                     f"{e.id}/{notice.ref}/{end.isoformat()}@docgen",
                     notice.due,
-                    f"[{name}] {zh.say(notice.title)}",
-                    f"负责人：{notice.owner or '—'}；{notice.where}",
+                    f"[{name}] {t.say(notice.title)}",
+                    t("Owner: %(owner)s", owner=notice.owner or "—") + f"\n{notice.where}",
                 )
         for meeting in e.meetings:
             stem = meeting.path.rsplit("/", 1)[-1].removesuffix(".md")
             yield CalendarEntry(
                 f"{e.id}/meeting/{stem}@docgen",
                 meeting.data.date,
-                f"[{name}] 会议：{meeting.data.title}",
-                "参会：" + "、".join(meeting.data.attendees),
+                t("[%(engagement)s] Meeting: %(title)s", engagement=name, title=meeting.data.title),
+                t("Attendees: %(names)s", names=list(meeting.data.attendees)),
             )
             for i, action in enumerate(meeting.data.actions, 1):
                 if action.due and not action.done:
                     yield CalendarEntry(
                         f"{e.id}/action/{stem}/{i}@docgen",
                         action.due,
-                        f"[{name}] 待办：{action.task}",
-                        f"负责人：{action.owner or '—'}；来自 {meeting.path}",
+                        t("[%(engagement)s] Action: %(task)s", engagement=name, task=action.task),
+                        t(
+                            "Owner: %(owner)s; from %(file)s",
+                            owner=action.owner or "—",
+                            file=meeting.path,
+                        ),
                     )
 
 
@@ -116,7 +131,8 @@ def ics(portfolio: Portfolio) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//docgen//招商合作//ZH")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "招商合作项目日程")
+    t = catalogue(portfolio.workspace.config.language or portfolio.process.language)
+    cal.add("x-wr-calname", t("Engagement calendar"))
     for entry in calendar_entries(portfolio):
         event = Event()
         event.add("uid", entry.uid)
