@@ -33,7 +33,7 @@ from email.utils import formataddr, make_msgid
 
 from docgen.i18n import Catalogue
 from docgen.load import Portfolio
-from docgen.reminders import due_by_owner, stale
+from docgen.reminders import due_by_owner, stale, stale_note
 from docgen.workspace import Channel, EmailChannel, WebhookChannel
 
 #: the platforms' names, as reports name a channel without a ``name:``
@@ -76,17 +76,7 @@ def notices(portfolio: Portfolio, today: date, days: int, t: Catalogue) -> list[
         mine = [s for s in quiet if s.owner == owner]
         if mine:
             lines.append("#### " + t("Engagements not updated for long"))
-            lines += [
-                f"- {s.title} ("
-                + t(
-                    "last updated %(day)s (%(days)s day(s); this stage allows %(limit)s)",
-                    day=s.last_change,
-                    days=(today - s.last_change).days,
-                    limit=s.limit_days,
-                )
-                + ")"
-                for s in mine
-            ]
+            lines += [f"- {s.title} ({stale_note(s, today, t)})" for s in mine]
         title = t(
             "docgen reminder for %(owner)s: overdue, and due by %(until)s",
             owner=owner,

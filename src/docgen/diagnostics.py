@@ -183,13 +183,18 @@ def to_json(diagnostics: Iterable[Diagnostic], t: Catalogue | None = None) -> st
 
 def to_github(diagnostics: Iterable[Diagnostic], t: Catalogue | None = None) -> str:
     """GitHub Actions workflow commands: each finding an annotation on its file and line."""
-    say = t.say if t is not None else str
     lines = []
     for d in diagnostics:
-        text = say(d.message) + (f" ({say(d.hint)})" if d.hint else "")
+        text = _said(d, t)
         where = f"file={_gh(d.path, True)},line={d.line},col={d.col},title={_gh(d.code, True)}"
         lines.append(f"::{d.severity} {where}::{_gh(text, False)}")
     return "\n".join(lines)
+
+
+def _said(d: Diagnostic, t: Catalogue | None) -> str:
+    """A finding's message and hint as one line, in ``t``'s language."""
+    say = t.say if t is not None else str
+    return say(d.message) + (f" ({say(d.hint)})" if d.hint else "")
 
 
 def _gh(text: str, property_value: bool) -> str:
@@ -200,10 +205,9 @@ def _gh(text: str, property_value: bool) -> str:
 
 def to_codequality(diagnostics: Iterable[Diagnostic], t: Catalogue | None = None) -> str:
     """A GitLab Code Quality report (Code Climate issues): findings in merge requests."""
-    say = t.say if t is not None else str
     issues = []
     for d in diagnostics:
-        text = say(d.message) + (f" ({say(d.hint)})" if d.hint else "")
+        text = _said(d, t)
         key = f"{d.path}:{d.line}:{d.col}:{d.code}:{d.message}"
         issues.append(
             {

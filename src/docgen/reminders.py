@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from docgen.i18n import Catalogue
 from docgen.load import Portfolio
 from docgen.status import NOTICE, DueItem, engagement_status
 
@@ -35,6 +36,16 @@ class Stale:
     last_change: date
     limit_days: int
     owner: str = ""
+
+
+def stale_note(s: Stale, today: date, t: Catalogue) -> str:
+    """How long a stale engagement has been quiet, against its stage's limit."""
+    return t(
+        "last updated %(day)s (%(days)s day(s); this stage allows %(limit)s)",
+        day=s.last_change,
+        days=(today - s.last_change).days,
+        limit=s.limit_days,
+    )
 
 
 def due_by_owner(portfolio: Portfolio, today: date, horizon_days: int) -> dict[str, list[Reminder]]:

@@ -29,7 +29,7 @@ from docgen import vocabulary
 from docgen.diagnostics import Diagnostic
 from docgen.i18n import N_, Catalogue, catalogue
 from docgen.process import Process
-from docgen.reminders import Reminder, Stale
+from docgen.reminders import Reminder, Stale, stale_note
 from docgen.screening import Ranked
 from docgen.status import EngagementStatus
 
@@ -336,17 +336,7 @@ def print_reminders(
     if stale:
         console.print(Text("\n" + t("Engagements not updated for long"), style="bold yellow"))
         for s in stale:
-            console.print(
-                Text(
-                    f"  {s.engagement}  {s.title}  "
-                    + t(
-                        "last updated %(day)s (%(days)s day(s); this stage allows %(limit)s)",
-                        day=s.last_change,
-                        days=(today - s.last_change).days,
-                        limit=s.limit_days,
-                    )
-                )
-            )
+            console.print(Text(f"  {s.engagement}  {s.title}  {stale_note(s, today, t)}"))
 
 
 def print_ranking(
