@@ -829,7 +829,7 @@ def main() -> None:
     """Entry point: run the CLI, turning every `DocgenError` into a message and exit 2."""
     t = catalogue(language_of(sys.argv[1:]))
     try:
-        cli(standalone_mode=False)
+        cli(standalone_mode=False, obj=t)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

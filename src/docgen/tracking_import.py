@@ -479,14 +479,7 @@ class _Reader(CellReader):
                 ),
             )
             return
-        for name, value in (
-            ("owner", self.owner(row)),
-            ("due", self.date(row, "due")),
-            ("done", self.date(row, "done")),
-        ):
-            self.compare(
-                row, name, stage_file, ("checklist", item_id, name), getattr(state, name), value
-            )
+        self._owner_and_dates(row, stage_file, ("checklist", item_id), state)
 
     def _action(self, row: Row, e: Engagement, ref: str) -> None:
         title = self.text(row, "title")
@@ -509,14 +502,18 @@ class _Reader(CellReader):
             )
             return
         meeting, action = matches[0], matches[0].data.actions[number]
+        self._owner_and_dates(row, meeting, ("actions", number), action)
+
+    def _owner_and_dates(
+        self, row: Row, file: Sourced[Any], at: tuple[str | int, ...], current: Any
+    ) -> None:
+        """Compare a checklist item's or an action's owner, due and done with the row's."""
         for name, value in (
             ("owner", self.owner(row)),
             ("due", self.date(row, "due")),
             ("done", self.date(row, "done")),
         ):
-            self.compare(
-                row, name, meeting, ("actions", number, name), getattr(action, name), value
-            )
+            self.compare(row, name, file, (*at, name), getattr(current, name), value)
 
     def risks(self, sheet: Any, columns: Mapping[str, str]) -> None:
         for row in self.rows(sheet, columns):

@@ -131,11 +131,16 @@ class SpeakingGroup(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        """Choose the language from ``args``, translate the help, then parse as Click does."""
+        """Choose the language from ``args``, translate the help, then parse as Click does.
+
+        A catalogue passed as ``obj`` (by `docgen.cli.main`, which chose it already for
+        its own messages) is used as it is.
+        """
         if parent is None:
-            words = catalogue(language_of(args))
+            given = extra.get("obj")
+            words = given if isinstance(given, Catalogue) else catalogue(language_of(args))
             speak(self, words)
-            extra.setdefault("obj", words)
+            extra["obj"] = words
         return super().make_context(info_name, args, parent, **extra)
 
 
