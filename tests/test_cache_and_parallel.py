@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import docgen.load
-from conftest import REPO, build_tree
+from conftest import INDEX, PREPARATION, REPO, build_tree
 from docgen.validate import validate
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -119,3 +120,67 @@ def test_duplicate_codes_are_found_across_processes(tmp_path: Path, monkeypatch)
     found = {(d.path, d.code) for d in validate(root, jobs=2).diagnostics}
     assert (f"{first}/index.md", "duplicate-id") in found
     assert (f"{last}/index.md", "duplicate-id") in found
+
+
+VALIDATION = importlib.import_module("docgen.validate")  # the package exports validate()
+
+
+def _no_checking(*_: object) -> None:
+    raise AssertionError("an unchanged engagement was checked again")
+
+
+def test_unchanged_engagements_are_not_checked_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_tree(workspace, {f"{E}/risks.md": "---\nrisks:\n  - id: R1\n    title: x\n---\n"})
+    cold = codes(workspace)
+    assert cold, "the risk lacks fields: there are findings to keep"
+    monkeypatch.setattr(VALIDATION, "check_engagement", _no_checking)
+    assert codes(workspace) == cold
+
+
+def test_findings_follow_every_input(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    evidence = "../../docs/survey.md"  # outside the engagement's folder: looked at, not read
+    build_tree(
+        workspace,
+        {
+            "docs/survey.md": "# 调研\n",
+            f"{E}/preparation.md": PREPARATION.replace(
+                "    by: 张伟\n", f"    by: 张伟\n    evidence: {evidence}\n"
+            ),
+        },
+    )
+    assert codes(workspace) == []
+    # a file outside the folder that the engagement names goes away
+    (workspace / "docs/survey.md").unlink()
+    assert ("engagements/e/preparation.md", 6, "evidence-missing") in codes(workspace)
+    build_tree(workspace, {"docs/survey.md": "# 调研\n"})
+    assert codes(workspace) == []
+    # another day: a due date passes
+    stage = workspace / E / "preparation.md"
+    stage.write_text(
+        stage.read_text("utf-8").replace(
+            "checklist:\n", "checklist:\n  market-research.analyse-market:\n    due: 2026-03-01\n"
+        ),
+        "utf-8",
+    )
+    monkeypatch.setenv("DOCGEN_TODAY", "2026-02-01")
+    assert "overdue" not in [c for _, _, c in codes(workspace)]
+    monkeypatch.setenv("DOCGEN_TODAY", "2026-03-02")
+    assert "overdue" in [c for _, _, c in codes(workspace)]
+    # the same size and modification time, new content: the change time tells
+    monkeypatch.setenv("DOCGEN_TODAY", "2026-02-01")
+    assert "overdue" not in [c for _, _, c in codes(workspace)]
+    stat = stage.stat()
+    stage.write_text(stage.read_text("utf-8").replace("2026-03-01", "2026-01-01"), "utf-8")
+    os.utime(stage, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert stage.stat().st_size == stat.st_size
+    assert "overdue" in [c for _, _, c in codes(workspace)]
+    # the process file changes: every engagement is checked again
+    process = workspace / "templates/process.yml"
+    process.write_text(process.read_text("utf-8") + "\n# 注释\n", "utf-8")
+    monkeypatch.setattr(VALIDATION, "check_engagement", _no_checking)
+    with pytest.raises(AssertionError, match="checked again"):
+        codes(workspace)

@@ -352,6 +352,10 @@ def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(tmp_path: Pa
     pages = {d["location"].split("#")[0] for d in index["docs"]}
     assert {"procedure/", "guide/", "engagements/2023-009-haixin-semiconductor/"} <= pages
     assert any("资格审查" in d["text"].replace("\u200b", "") for d in index["docs"])
+    # …and no page's entries twice, however many builds kept them (each used to add a copy)
+    locations = [d["location"] for d in index["docs"]]
+    assert locations.count("engagements/2023-009-haixin-semiconductor/") == 1
+    assert len(locations) == len(set(locations))
     # a site template changes: every page is made again
     (root / "templates/site").mkdir()
     shipped = Path(__file__).parents[1] / "src/docgen/data/site/templates/engagement.html"

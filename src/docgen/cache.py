@@ -1,4 +1,7 @@
-"""A per-user cache of parsed files, so unchanged files are not parsed again.
+"""A per-user cache of parsed files and of each engagement's findings.
+
+`ParseCache` keeps parsed files, so unchanged files are not parsed again; `ResultCache`
+keeps one result per engagement under a key its user computes (`docgen.findings`).
 
 Parsing YAML is most of the cost of loading a portfolio.  Each engagement's parsed
 files are kept together as one bundle, keyed by the BLAKE2 hash of each file's bytes, so
@@ -82,6 +85,35 @@ class Bundle:
             self.dirty = True
 
 
+def _connect(name: str, schema: str) -> sqlite3.Connection | None:
+    """The cache database ``name`` with ``schema``, or None when it cannot be had."""
+    root = cache_root()
+    if root is None:
+        return None
+    path = root / name
+    for attempt in (1, 2):
+        db = None
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a lost cache costs only speed
+            db.execute(schema)
+            return db
+        except sqlite3.DatabaseError as exc:
+            if db is not None:
+                db.close()
+            if attempt == 2 or isinstance(exc, sqlite3.OperationalError):
+                return None  # locked, read-only, full: run without the cache
+            for suffix in ("", "-wal", "-shm"):  # not a database: start it again
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            if db is not None:
+                db.close()
+            return None
+    return None
+
+
 class ParseCache:
     """The bundles of one workspace, read one engagement at a time and saved together."""
 
@@ -89,27 +121,7 @@ class ParseCache:
         self.space = hashlib.blake2b(str(workspace_root).encode(), digest_size=8).hexdigest()
         self.db: sqlite3.Connection | None = None
         self.pending: list[tuple[str, str, bytes]] = []
-        root = cache_root()
-        if root is None:
-            return
-        path = root / f"parse-{_NAMESPACE}.sqlite3"
-        for attempt in (1, 2):
-            try:
-                root.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(path, timeout=30)
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=OFF")  # a lost cache costs only speed
-                self.db.execute(_SCHEMA)
-                return
-            except sqlite3.DatabaseError as exc:
-                self.close()
-                if attempt == 2 or isinstance(exc, sqlite3.OperationalError):
-                    return  # locked, read-only, full: run without the cache
-                for suffix in ("", "-wal", "-shm"):  # not a database: start it again
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
-            except OSError:
-                self.close()
-                return
+        self.db = _connect(f"parse-{_NAMESPACE}.sqlite3", _SCHEMA)
 
     def bundle(self, engagement: str) -> Bundle:
         """The engagement's cached bundle (empty on a miss or an unreadable row)."""
@@ -143,6 +155,71 @@ class ParseCache:
                 with self.db:
                     self.db.executemany(
                         "INSERT OR REPLACE INTO bundles (space, engagement, data) VALUES (?, ?, ?)",
+                        self.pending,
+                    )
+        except sqlite3.Error:
+            pass
+        finally:
+            self.pending.clear()
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the database (`save` does so too)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+_FINDINGS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS findings ("
+    " space TEXT NOT NULL, engagement TEXT NOT NULL, key BLOB NOT NULL, data BLOB NOT NULL,"
+    " PRIMARY KEY (space, engagement))"
+)
+
+
+class ResultCache:
+    """One result per engagement of a workspace, kept under the key of all it was made from.
+
+    `docgen.findings` keeps each engagement's findings here.  A result is returned only
+    for the very key it was stored under; anything unreadable is a miss.
+    """
+
+    def __init__(self, workspace_root: Path) -> None:
+        self.space = hashlib.blake2b(str(workspace_root).encode(), digest_size=8).hexdigest()
+        self.pending: list[tuple[str, str, bytes, bytes]] = []
+        self.db = _connect("findings.sqlite3", _FINDINGS_SCHEMA)
+        self.rows: dict[str, tuple[bytes, bytes]] = {}
+        if self.db is not None:
+            try:
+                query = "SELECT engagement, key, data FROM findings WHERE space = ?"
+                self.rows = {e: (k, d) for e, k, d in self.db.execute(query, (self.space,))}
+            except sqlite3.Error:
+                self.close()
+
+    def get(self, engagement: str, key: bytes) -> Any:
+        """The result stored for ``engagement`` under ``key``, else None."""
+        row = self.rows.get(engagement)
+        if row is None or row[0] != key:
+            return None
+        try:
+            return pickle.loads(row[1])
+        except Exception:  # a damaged row is a miss, whatever unpickling raised
+            return None
+
+    def put(self, engagement: str, key: bytes, result: Any) -> None:
+        """Set a fresh result aside for `save`."""
+        if self.db is not None:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            self.pending.append((self.space, engagement, key, data))
+
+    def save(self) -> None:
+        """Write the results set aside, in one transaction, and let go of the database."""
+        try:
+            if self.db is not None and self.pending:
+                with self.db:
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO findings (space, engagement, key, data)"
+                        " VALUES (?, ?, ?, ?)",
                         self.pending,
                     )
         except sqlite3.Error:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -80,17 +81,21 @@ def frozen_path(e: Engagement, doc_id: str, version: str, language: str) -> Path
 
 def frozen_versions(e: Engagement, doc_id: str) -> list[tuple[str, str, Path]]:
     """The frozen (version, language, path) of a document, oldest version first."""
-    folder = frozen_folder(e, doc_id)
-    if not folder.is_dir():
+    records = os.path.join(e.folder, "documents")
+    folder = os.path.join(records, doc_id)  # os.path: a page lists thousands of these
+    try:  # one scandir: most documents have no frozen versions, and it fails at once
+        with os.scandir(folder) as entries:
+            names = [(entry.name, entry.path) for entry in entries if entry.is_file()]
+    except OSError:
         return []
-    linked = folder.is_symlink() or folder.parent.is_symlink()
+    linked = os.path.islink(folder) or os.path.islink(records)
     if linked and not is_inside(e.folder, folder):
         return []  # a folder linked from outside the engagement is not listed
     found = []
-    for path in folder.iterdir():
-        match = _NAME.match(path.name)
-        if match and path.is_file() and re.match(VERSION_PATTERN, match["version"]):
-            found.append((match["version"], match["language"] or "zh", path))
+    for name, path in names:
+        match = _NAME.match(name)
+        if match and re.match(VERSION_PATTERN, match["version"]):
+            found.append((match["version"], match["language"] or "zh", Path(path)))
     return sorted(found, key=lambda f: (version_key(f[0]), f[1]))
 
 

@@ -14,6 +14,7 @@ and whether the site must work from disk (``offline``).  No globals, no environm
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -44,6 +45,7 @@ from docgen.site.html import join_blocks, split_blocks
 from docgen.site.page_cache import PageCache
 from docgen.site.registry import Site, navigation, site_pages
 from docgen.site.search import add_to_index, fix_query_segmentation, user_dictionary
+from docgen.templating import bytecode_cache
 from docgen.validate import validate_portfolio
 from docgen.workspace import WorkspaceConfig
 
@@ -79,7 +81,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.audience: Audience = "internal"
         self.blocks: dict[str, list[str]] = {}  # generated page → its HTML blocks
         self.search_entries: list[tuple[str, str, str]] = []  # (location, title, text)
-        self.downloads: list[tuple[Path, str]] = []  # rendered .docx/.pdf → path in the site
+        self.downloads: list[tuple[str, str]] = []  # rendered .docx/.pdf → path in the site
         self.found: dict[str, list[DocumentFile]] = {}  # engagement → its documents
         self.generated: set[str] = set()  # the pages docgen made (their HTML blocks)
         self.rendered: set[str] = set()  # the pages MkDocs rendered this build
@@ -158,6 +160,13 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             offline.configure(config)
         return config
 
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        """Keep the theme's compiled templates between builds (`bytecode_cache`)."""
+        if env.bytecode_cache is None:
+            theme = (config.theme.name, [str(d) for d in config.theme.dirs])
+            env.bytecode_cache = bytecode_cache("theme", type(env).__name__, theme)
+        return env
+
     def _words(self) -> None:
         """Teach jieba the domain's words, once, before anything is segmented.
 
@@ -231,9 +240,10 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         files.append(File.generated(config, CSS, content=css))
         if self.offline:
             offline.add_files(files, config)
-        self.downloads = [
+        rendered = str(documents_dir(portfolio.workspace, self.audience))
+        self.downloads = [  # os.path, not pathlib: a thousand engagements have 10,000 of these
             (
-                documents_dir(portfolio.workspace, self.audience) / e.id / name,
+                os.path.join(rendered, e.id, name),
                 f"engagements/{e.id}/documents/{name}",
             )
             for e in portfolio.engagements
@@ -244,7 +254,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         if self.audience == "internal":  # scanned executed copies: the internal site only
             self.downloads += [
                 (
-                    e.folder / record.data.executed.file,
+                    str(e.folder / record.data.executed.file),
                     f"engagements/{e.id}/documents/executed/{Path(record.data.executed.file).name}",
                 )
                 for e in portfolio.engagements
@@ -277,9 +287,12 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         site = Path(config.site_dir)
         index = site / "search" / "search_index.json"
         # a page a dirty build skipped (unchanged) keeps its entries from the last index
-        skipped = [
+        skipped = {
             f.url for f in self.files.documentation_pages() if f.src_uri not in self.rendered
-        ]
+        }
+        # docgen indexes its pages anew each build (from their cached segmentation): an
+        # entry of the last index for one of them is kept neither, or it would repeat
+        skipped -= {location for location, _, _ in self.search_entries}
         kept = [d for d in self.previous if _of_pages(d.get("location", ""), skipped)]
         added = add_to_index(
             index,
@@ -309,7 +322,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         }
         _remove_stale(site, self.pages | {t for _, t in self.downloads}, unchanged)
         for source, target in self.downloads:
-            _link_or_copy(source, site / target)
+            _link_or_copy(source, os.path.join(site, target))
         lunr = Path(config.site_dir) / "assets" / "javascripts" / "lunr"
         keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js", "lunr.zh.min.js"}
         for path in [lunr / "wordcut.js", lunr / "tinyseg.js", *lunr.glob("min/lunr.*.min.js")]:
@@ -341,7 +354,7 @@ def _edit_url(config: Any) -> Any:
     return lambda path: prefix.rstrip("/") + "/" + urllib.parse.quote(path)
 
 
-def _of_pages(location: str, urls: list[str]) -> bool:
+def _of_pages(location: str, urls: set[str]) -> bool:
     """Whether a search entry's location is one of these pages, or a section of one."""
     page = location.split("#", 1)[0]
     return page in urls
@@ -384,15 +397,16 @@ def _scan(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: str, target: str) -> None:
     """Hard-link a rendered document into the site (a copy across file systems)."""
     try:
         if os.path.samefile(source, target):
             return  # linked by an earlier build, and the document is unchanged since
     except OSError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
     try:
         os.link(source, target)
     except OSError:

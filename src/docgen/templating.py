@@ -8,6 +8,7 @@ template whose file is a symlink leading out of the folder it was found in.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from docgen.cache import cache_root
 from docgen.paths import is_inside
 
 
@@ -83,3 +85,24 @@ def sandboxed(
     """
     loader = ContainedLoader([str(f) for f in folders], encoding="utf-8", prefixed=prefixed)
     return SandboxedEnvironment(loader=loader, **options)
+
+
+def bytecode_cache(*settings: object) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder (None when caching is off).
+
+    Compiling the site's and the theme's templates costs about 0.5 s a build.  Jinja keys
+    what it keeps by template name and source checksum, not by the environment, so each
+    environment's ``settings`` (its class, options, extensions) get a folder of their own.
+    Like every docgen cache, it lives outside the workspace: nothing a cloned repository
+    holds is ever loaded as code.
+    """
+    root = cache_root()
+    if root is None:
+        return None
+    key = hashlib.blake2b(repr((jinja2.__version__, *settings)).encode(), digest_size=8)
+    folder = root / "templates" / key.hexdigest()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import os
@@ -17,6 +18,7 @@ from typing import Any
 from docgen import periods, vocabulary
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
+from docgen.findings import FindingsCache
 from docgen.i18n import msg
 from docgen.load import (
     SLUG,
@@ -106,10 +108,17 @@ def _check_share(
 ) -> tuple[list[Diagnostic], list[CodeUse]]:
     diagnostics = list(portfolio.diagnostics)
     check = DocumentCheck(portfolio.workspace, portfolio.process) if documents else None
+    cache = FindingsCache(portfolio.workspace, portfolio.process, today, documents=documents)
+
+    def findings(e: Engagement) -> list[Diagnostic]:
+        found = list(check_engagement(e, portfolio, today))
+        if check is not None and e.index is not None and not e.broken:
+            found.extend(check.check(e, today))
+        return found
+
     for engagement in portfolio.engagements:
-        diagnostics.extend(check_engagement(engagement, portfolio, today))
-        if check is not None and engagement.index is not None and not engagement.broken:
-            diagnostics.extend(check.check(engagement, today))
+        diagnostics.extend(cache.findings(engagement, functools.partial(findings, engagement)))
+    cache.save()
     return diagnostics, _code_uses(portfolio)
 
 

@@ -9,6 +9,7 @@ names go in and only results come back.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import itertools
@@ -25,6 +26,7 @@ from typing import Any, Literal
 from docgen.atomic import write_atomic
 from docgen.audience import Audience, document_visible, for_audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
+from docgen.findings import folder_files
 from docgen.frozen import (
     frozen_versions,
     previous_version,
@@ -36,10 +38,8 @@ from docgen.history import History, read_history
 from docgen.i18n import msg
 from docgen.load import Engagement, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
-from docgen.paths import is_inside
 from docgen.periods import bounds
 from docgen.process import Process
-from docgen.render.build import Side, build_docx, build_redline, revision_author
 from docgen.render.documents import (
     DocumentJob,
     RenderedText,
@@ -50,7 +50,6 @@ from docgen.render.documents import (
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
 from docgen.schema import did_you_mean
 from docgen.validate import validate_portfolio
-from docgen.word.writer import Reference
 from docgen.workspace import Workspace
 
 MANIFEST = ".docgen-render.json"
@@ -115,6 +114,10 @@ class _Renderer:
     """One process's tools: workspace, process, templates and the reference, opened once."""
 
     def __init__(self, request: _Request) -> None:
+        # python-docx is imported only once a document is to be made: an unchanged
+        # publish never needs it
+        from docgen.word.writer import Reference
+
         self.request = request
         self.workspace, self.process = open_portfolio(request.root)
         folder = self.workspace.root / self.workspace.config.templates / "documents"
@@ -215,6 +218,8 @@ class _Renderer:
         old = self.frozen(before[1], f"{e.id}/{job.file_name}", e, result)
         if old is None:
             return
+        from docgen.render.build import Side, build_redline, revision_author
+
         old_side, new_side = Side(before[0], old), Side(text.version, text)
         output = redline_name(e.id, job.file_name, old_side.label, new_side.label)
         author = revision_author(e, job.kind.id, text) or text.author
@@ -254,6 +259,8 @@ class _Renderer:
         if self.current(text.output, fingerprint):
             result.unchanged.append(text.output)
             return
+        from docgen.render.build import build_docx
+
         digest = build_docx(text, self.request.out_dir, self.reference)
         result.written[text.output] = self.entry(
             text.output, fingerprint, digest, final=not text.draft, extra=earlier
@@ -289,30 +296,19 @@ class _Renderer:
 _worker: _Renderer | None = None
 
 
-def inputs_digest(workspace: Workspace, request: _Request, name: str) -> str:
-    """Every byte of the engagement's files and their commits, with the shared context."""
-    h = hashlib.sha256(request.context.encode())
+def inputs_digest(workspace: Workspace, context: str, history: History, name: str) -> str:
+    """Every file of the engagement (by its status) and its commit, with the shared context.
+
+    Files are known by size, times and inode, as `docgen.findings` explains: a changed
+    file always has a new change time.
+    """
+    h = hashlib.sha256(context.encode())
     folder = workspace.engagements_dir / name
     base = workspace.rel(folder)
-    files = []  # (path parts from the folder, absolute path): os.walk, not pathlib, for speed
-    for top, _dirs, names in os.walk(folder):
-        inner = os.path.relpath(top, folder)
-        parts = () if inner == "." else tuple(inner.split(os.sep))
-        for n in names:
-            path = os.path.join(top, n)
-            if os.path.islink(path) and not is_inside(workspace.root, path):
-                continue  # never read outside the workspace
-            if os.path.isfile(path):
-                files.append(((*parts, n), path))
-    for parts, path in sorted(files):
+    for parts, _path, status in folder_files(folder, workspace.root):
         rel = "/".join((base, *parts))
-        h.update(rel.encode("utf-8") + b"\0")
-        try:
-            with open(path, "rb") as f:
-                h.update(f.read())
-        except OSError:
-            h.update(b"\1unreadable")
-        for revision in request.history.for_files([rel], limit=1):
+        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + status)
+        for revision in history.for_files([rel], limit=1):
             h.update(revision.commit.encode())
     return h.hexdigest()
 
@@ -327,15 +323,16 @@ def _unchanged(
     """
     result = _ShareResult()
     stale: dict[str, str] = {}
+    out = str(request.out_dir)
     for name in names:
         known = request.engagements.get(name)
-        digest = inputs_digest(workspace, request, name)
+        digest = inputs_digest(workspace, request.context, request.history, name)
         if (
             not request.force
             and known
             and known.get("inputs") == digest
             and all(
-                _intact(request.out_dir / o, request.manifest.get(o, {}))
+                _intact(os.path.join(out, o), request.manifest.get(o, {}))
                 for o in known.get("outputs", [])
             )
         ):
@@ -496,12 +493,13 @@ def _make_pdfs(
         info = manifest.get(output, {})
         if info.get("extra"):
             continue  # a redline or an earlier version: the .docx is what it is for
-        target = (out / output).with_suffix(".pdf")
+        pdf = os.path.join(out, output.removesuffix(".docx") + ".pdf")  # thousands: os.path
         if scope == "final" and not info.get("final"):
-            target.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(pdf)
             info.pop("pdf", None)
-        elif info.get("pdf") != info.get("sha256") or not target.is_file():
-            pending.append((out / output, target))
+        elif info.get("pdf") != info.get("sha256") or not os.path.isfile(pdf):
+            pending.append((out / output, Path(pdf)))
     made = export_pdfs(pending, out, workspace.rel(out))
     for target in made.written:
         output = target.relative_to(out).with_suffix(".docx").as_posix()
@@ -572,12 +570,12 @@ def _version() -> str:
         return "unknown"
 
 
-def _stat(file: Path) -> dict[str, Any]:
-    info = file.stat()
+def _stat(file: Path | str) -> dict[str, Any]:
+    info = os.stat(file)
     return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
 
 
-def _intact(file: Path, known: dict[str, Any]) -> bool:
+def _intact(file: Path | str, known: dict[str, Any]) -> bool:
     """The file is the one written: same size and time (else its digest is compared)."""
     try:
         if _stat(file) == {"size": known.get("size"), "mtime_ns": known.get("mtime_ns")}:
@@ -587,8 +585,9 @@ def _intact(file: Path, known: dict[str, Any]) -> bool:
     return _digest_of(file) == known.get("sha256")
 
 
-def _digest_of(file: Path) -> str | None:
+def _digest_of(file: Path | str) -> str | None:
     try:
-        return hashlib.sha256(file.read_bytes()).hexdigest()
+        with open(file, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return None

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from docgen.diagnostics import DocgenError
 from docgen.i18n import Catalogue, msg
 from docgen.site import charts
-from docgen.templating import sandboxed
+from docgen.templating import bytecode_cache, sandboxed
 
 PACKAGE_TEMPLATES = Path(str(resources.files("docgen.data").joinpath("site/templates")))
 LOCALE = Path(str(resources.files("docgen.data").joinpath("locale")))
@@ -62,6 +62,7 @@ def environment(workspace_templates: Path, t: Catalogue) -> jinja2.Environment:
         env: jinja2.Environment = sandboxed([overrides, PACKAGE_TEMPLATES], **options)
     else:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE_TEMPLATES), **options)
+    env.bytecode_cache = bytecode_cache("site", type(env).__name__, sorted(options.items()))
     env.install_gettext_callables(  # type: ignore[attr-defined]
         t.translations.gettext, t.translations.ngettext, newstyle=True
     )
