@@ -1,6 +1,7 @@
 # docgen — the two set-up commands on a fresh machine:
 #   make demo   install missing system packages, build a venv, then validate the samples,
 #               print their status, publish (every .docx, PDFs of signed documents, the site)
+#               and write the web editor into the site (build/site/admin)
 #   make test   install missing system packages, build a venv with the test tools, then run
 #               the whole test suite
 # System packages (system-packages.txt) are installed with apt-get when running as root on
@@ -25,8 +26,11 @@ demo: system-demo $(BIN)/docgen
 	$(BIN)/docgen validate
 	$(BIN)/docgen status
 	$(BIN)/docgen publish
+	-$(BIN)/docgen cms install
+	-$(BIN)/docgen cms
 
 test: system-test $(BIN)/docgen
+	-$(BIN)/docgen cms install
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/docgen

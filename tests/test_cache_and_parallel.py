@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import docgen.load
-from conftest import INDEX, PREPARATION, REPO, build_tree
+from conftest import PREPARATION, REPO, build_tree
 from docgen.validate import validate
 
 sys.path.insert(0, str(REPO / "bench"))

@@ -5,6 +5,7 @@ No business logic lives here.  `DocgenError` is caught once, in `main`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -807,6 +808,62 @@ def survey_import(engagement_id: str, csv_file: Path, root: Path | None) -> None
         else t("wrote %(file)s", file=target)
     )
     _console().print(said, markup=False)
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the editor into (default: admin/ in the built site).",
+)
+@root_option
+@click.pass_context
+def cms(ctx: click.Context, out_dir: Path | None, root: Path | None) -> None:
+    """The web editor for people who don't use git: write it into the site."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from docgen.cms.admin import write_admin
+    from docgen.publish import default_site_dir
+
+    portfolio = load_portfolio(root)
+    target = out_dir or default_site_dir(portfolio.workspace.root, "internal") / "admin"
+    write_admin(portfolio, target)
+    t = words()
+    _console().print(t("wrote %(file)s", file=target / "config.yml"), markup=False)
+
+
+@cms.command("install")
+@root_option
+def cms_install(root: Path | None) -> None:
+    """Fetch the pinned Decap CMS from the npm registry (once per machine)."""
+    from docgen.cms.vendor import install
+
+    folder = install(open_workspace(root))
+    t = words()
+    _console().print(t("installed the web editor in %(folder)s", folder=folder), markup=False)
+
+
+@cms.command("serve")
+@click.option("--port", type=click.IntRange(1024, 65535), default=8081, show_default=True)
+@root_option
+def cms_serve(port: int, root: Path | None) -> None:
+    """Edit the workspace in the browser, on this computer (Ctrl-C stops)."""
+    from docgen.cms.server import serve
+
+    t = words()
+    console = _console()
+
+    def ready(url: str) -> None:
+        console.print(t("the editor is at %(url)s (Ctrl-C stops it)", url=url), markup=False)
+
+    def saved(paths: list[str]) -> None:
+        for path in paths:
+            console.print(t("saved %(file)s", file=path), markup=False)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(root, port, on_ready=ready, on_saved=saved)
 
 
 @cli.command()

@@ -83,6 +83,7 @@ CODES: dict[str, str] = {
     "frozen-text-invalid": N_("a frozen text file cannot be read"),
     "pdf-unavailable": N_("PDFs were asked for and LibreOffice is not installed"),
     "pdf-failed": N_("LibreOffice could not turn a .docx into a PDF"),
+    "cms-not-installed": N_("the web editor is enabled and its JavaScript is not installed"),
     # contracts
     "clause-unknown": N_("an engagement's clause replaces no clause of its contract"),
     "clause-untitled": N_("an article an engagement adds has no title"),

@@ -39,6 +39,10 @@ class FrontMatterEdit:
     lines: list[str] = field(default_factory=list)
     changes: list[tuple[tuple[str | int, ...], Any]] = field(default_factory=list)
     appended: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: top-level keys whose whole block was written anew (value None: the key went)
+    replaced: list[tuple[str, Any]] = field(default_factory=list)
+    #: the markdown body, when it is to change
+    body: str | None = None
 
     @classmethod
     def open(cls, path: Path, rel: str) -> FrontMatterEdit:
@@ -89,7 +93,7 @@ class FrontMatterEdit:
                     keys=".".join(map(str, keys[:-1])),
                 )
             )
-        key, rendered = str(keys[-1]), yaml_scalar(value)
+        key, rendered = str(keys[-1]), _one_line(value)
         if key in parent:
             if isinstance(parent[key], dict | list):
                 raise DocgenError(
@@ -148,6 +152,28 @@ class FrontMatterEdit:
                 )
             )
         self.appended.append((key, item))
+
+    def replace_key(self, key: str, value: Any) -> None:
+        """Write the top-level ``key`` anew, in block style (None: remove it).
+
+        For changes a line-by-line edit cannot make (an item taken out of a list, a key
+        removed from a mapping): comments inside that key's block go; the rest of the
+        file stays byte for byte.
+        """
+        tree = self._tree()
+        end = split_front_matter("\n".join(self.lines), self.rel)[3] - 2  # closing '---'
+        if key in tree:
+            start = tree.lc.key(key)[0] + 1
+            keys = list(tree)
+            after = keys.index(key) + 1
+            stop = tree.lc.key(keys[after])[0] + 1 if after < len(keys) else end
+            while stop - 1 > start and not self.lines[stop - 1].strip():
+                stop -= 1  # blank lines before the next key stay
+        else:
+            start = stop = end
+        block = [] if value is None else _block({key: value})
+        self.lines[start:stop] = block
+        self.replaced.append((key, value))
 
     def add_mapping(self, key: str, mapping: dict[str, Any]) -> None:
         """Add the top-level key ``key`` holding ``mapping`` (plain values), at the end."""
@@ -257,7 +283,16 @@ class FrontMatterEdit:
             if not isinstance(expected.get(key), list):
                 expected[key] = []
             expected[key].append(item)
-        if after.data != expected or after.body != before.body:
+        for key, value in self.replaced:
+            if value is None:
+                expected.pop(key, None)
+            else:
+                expected[key] = value
+        if self.body is not None:
+            text = text[: len(text) - len(after.body)] + self.body
+            after = parse_markdown(text, self.rel)
+        body = before.body if self.body is None else self.body
+        if after.data != expected or after.body != body:
             raise DocgenError(
                 msg("edit of %(rel)s refused: it would change more than intended", rel=self.rel)
             )
@@ -265,6 +300,19 @@ class FrontMatterEdit:
         out = text.replace("\n", "\r\n") if crlf else text
         bom = b"\xef\xbb\xbf" if self.raw.startswith(b"\xef\xbb\xbf") else b""
         return bom + out.encode("utf-8")
+
+
+def _one_line(value: Any) -> str:
+    """A scalar, or a mapping of scalars in flow style (``{done: 2026-11-26, by: 张伟}``)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow_safe(yaml_scalar(v))}" for k, v in value.items()) + "}"
+    return yaml_scalar(value)
+
+
+def _block(value: dict[str, Any]) -> list[str]:
+    """A mapping as block-style YAML lines, keys in their order, Chinese as it is."""
+    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=10**6)
+    return text.rstrip("\n").split("\n")
 
 
 def _item_lines(item: dict[str, Any], prefix: str) -> list[str]:

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docgen.audience import Audience
-from docgen.diagnostics import Diagnostic, DocgenError, sort_key
+from docgen.diagnostics import Diagnostic, DocgenError, Location, sort_key
 from docgen.i18n import msg
 from docgen.load import Portfolio, load_portfolio
 from docgen.render.run import RenderReport, render_documents
 from docgen.site.page_cache import DirtyBuildNotice, PageCache, build_digest
 from docgen.site.templates import digest as templates_digest
 from docgen.validate import validate_portfolio
-from docgen.workspace import open_workspace
+from docgen.workspace import CONFIG_FILE, open_workspace
 
 
 @dataclass
@@ -87,9 +87,22 @@ def publish(
             return report
         portfolio = _leave_out(portfolio, _failed(portfolio, report.render.diagnostics))
     build_site(workspace.root, site, audience, portfolio, offline=offline)
+    if workspace.config.cms.enabled and audience == "internal":  # never on a partner's site
+        report.diagnostics += _editor(portfolio, site / "admin")
     report.built = True
     report.left_out = portfolio.left_out
     return report
+
+
+def _editor(portfolio: Portfolio, admin: Path) -> list[Diagnostic]:
+    """Write the web editor into the site; a warning when it is not installed."""
+    from docgen.cms.admin import write_admin
+
+    try:
+        write_admin(portfolio, admin)
+    except DocgenError as exc:
+        return [Location(CONFIG_FILE).diagnostic("warning", "cms-not-installed", exc.message)]
+    return []
 
 
 def _leave_out(portfolio: Portfolio, failed: set[str]) -> Portfolio:

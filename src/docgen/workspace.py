@@ -76,6 +76,35 @@ class RemindersConfig(Strict):
     channels: list[Channel] = []
 
 
+class CmsBackend(Strict):
+    """The git host the published web editor commits to (Decap CMS's ``backend``)."""
+
+    name: Literal["github", "gitlab", "gitea"]
+    #: ``owner/name`` on the host
+    repo: str = Field(min_length=3, pattern=r"^[^/\s]+/[^\s]+$")
+    branch: str = "main"
+    #: the OAuth server (GitHub), the host's URL (self-hosted GitLab or Gitea) …
+    base_url: str | None = None
+    api_root: str | None = None
+    auth_endpoint: str | None = None
+    #: the OAuth application's id (GitLab, Gitea); GitLab signs in with ``pkce``
+    app_id: str | None = None
+    auth_type: Literal["pkce", "implicit"] | None = None
+
+
+class CmsConfig(Strict):
+    """``docgen cms``: the web editor, for people who do not use git."""
+
+    #: ``publish`` writes the editor into the site (``admin/``)
+    enabled: bool = False
+    #: where the team's edits go; without one, only ``docgen cms serve`` edits (locally)
+    backend: CmsBackend | None = None
+    #: each edit becomes a merge request that the team's CI validates
+    editorial_workflow: bool = True
+    media_folder: str = "docs/uploads"
+    site_url: str | None = None
+
+
 class WorkspaceConfig(Strict):
     """The ``docgen`` plugin section of mkdocs.yml: the workspace configuration."""
 
@@ -92,6 +121,8 @@ class WorkspaceConfig(Strict):
     language: Literal["zh", "en"] | None = None
     #: where ``docgen remind --send`` sends each owner's due items
     reminders: RemindersConfig = RemindersConfig()
+    #: the web editor (``docgen cms``)
+    cms: CmsConfig = CmsConfig()
 
 
 @dataclass(frozen=True)
