@@ -60,23 +60,38 @@ def test_changed_content_is_parsed_again(workspace: Path) -> None:
     assert (f"{E}/index.md", 10, "unknown-key") in codes(workspace)
 
 
+def _tables(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    return {n: "bundles" if n == "bundles" else "results" for n in names}
+
+
 def test_a_damaged_row_is_a_miss(workspace: Path, _private_cache: Path) -> None:
     first = codes(workspace)
-    (db,) = databases(_private_cache)
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE bundles SET data = ?", (b"not a pickle",))
+    caches = sorted(_private_cache.glob("*.sqlite3"))
+    assert [c.name.split("-")[0] for c in caches] == [
+        "engagements.sqlite3", "findings.sqlite3", "parse"
+    ]
+    for db in caches:  # parsed files, loaded engagements, findings: every row damaged
+        for table in _tables(db):
+            with sqlite3.connect(db) as conn:
+                conn.execute(f"UPDATE {table} SET data = ?", (b"not a pickle",))
     assert codes(workspace) == first
-    assert rows(_private_cache)[0][1] != b"not a pickle", "the damaged row is written again"
+    for db in caches:
+        for table in _tables(db):
+            with sqlite3.connect(db) as conn:
+                data = [d for (d,) in conn.execute(f"SELECT data FROM {table}")]
+            assert data and b"not a pickle" not in data, f"{db.name}: written again"
 
 
 def test_a_cache_file_that_is_not_a_database_is_replaced(
     workspace: Path, _private_cache: Path
 ) -> None:
     first = codes(workspace)
-    (db,) = databases(_private_cache)
-    for extra in db.parent.glob(db.name + "-*"):
-        extra.unlink()
-    db.write_bytes(b"garbage " * 100)
+    for db in _private_cache.glob("*.sqlite3"):
+        for extra in db.parent.glob(db.name + "-*"):
+            extra.unlink()
+        db.write_bytes(b"garbage " * 100)
     assert codes(workspace) == first
     assert [name for name, _ in rows(_private_cache)] == ["e"]
 
@@ -184,3 +199,26 @@ def test_findings_follow_every_input(workspace: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(VALIDATION, "check_engagement", _no_checking)
     with pytest.raises(AssertionError, match="checked again"):
         codes(workspace)
+
+
+def test_loaded_engagements_follow_their_files_and_the_process(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes(workspace)
+    loads: list[str] = []
+    real = docgen.load.load_engagement
+
+    def counted(folder: Path, *args: object, **kwargs: object) -> object:
+        loads.append(folder.name)
+        return real(folder, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(docgen.load, "load_engagement", counted)
+    codes(workspace)
+    assert loads == [], "an unchanged engagement is not loaded again"
+    build_tree(workspace, {f"{E}/risks.md": "---\nrisks:\n  - id: R1\n    title: x\n---\n"})
+    assert any(path == f"{E}/risks.md" for path, _, _ in codes(workspace))
+    assert loads == ["e"], "a new file in the folder: loaded again"
+    process = workspace / "templates/process.yml"
+    process.write_text(process.read_text("utf-8") + "\n# 注释\n", "utf-8")
+    codes(workspace)
+    assert loads == ["e", "e"], "the process changed: loaded again"

@@ -170,8 +170,8 @@ class ParseCache:
             self.db = None
 
 
-_FINDINGS_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS findings ("
+_RESULTS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS results ("
     " space TEXT NOT NULL, engagement TEXT NOT NULL, key BLOB NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY (space, engagement))"
 )
@@ -180,28 +180,27 @@ _FINDINGS_SCHEMA = (
 class ResultCache:
     """One result per engagement of a workspace, kept under the key of all it was made from.
 
-    `docgen.findings` keeps each engagement's findings here.  A result is returned only
-    for the very key it was stored under; anything unreadable is a miss.
+    ``kind`` names what is kept, one SQLite file each: ``findings`` (`docgen.findings`),
+    ``engagements`` (loaded engagements, `docgen.load`).  A result is returned only for
+    the very key it was stored under; anything unreadable is a miss.
     """
 
-    def __init__(self, workspace_root: Path) -> None:
+    def __init__(self, workspace_root: Path, kind: str) -> None:
         self.space = hashlib.blake2b(str(workspace_root).encode(), digest_size=8).hexdigest()
         self.pending: list[tuple[str, str, bytes, bytes]] = []
-        self.db = _connect("findings.sqlite3", _FINDINGS_SCHEMA)
-        self.rows: dict[str, tuple[bytes, bytes]] = {}
-        if self.db is not None:
-            try:
-                query = "SELECT engagement, key, data FROM findings WHERE space = ?"
-                self.rows = {e: (k, d) for e, k, d in self.db.execute(query, (self.space,))}
-            except sqlite3.Error:
-                self.close()
+        self.db = _connect(f"{kind}.sqlite3", _RESULTS_SCHEMA)
 
     def get(self, engagement: str, key: bytes) -> Any:
         """The result stored for ``engagement`` under ``key``, else None."""
-        row = self.rows.get(engagement)
-        if row is None or row[0] != key:
+        if self.db is None:
             return None
         try:
+            row = self.db.execute(
+                "SELECT key, data FROM results WHERE space = ? AND engagement = ?",
+                (self.space, engagement),
+            ).fetchone()
+            if row is None or row[0] != key:
+                return None
             return pickle.loads(row[1])
         except Exception:  # a damaged row is a miss, whatever unpickling raised
             return None
@@ -218,7 +217,7 @@ class ResultCache:
             if self.db is not None and self.pending:
                 with self.db:
                     self.db.executemany(
-                        "INSERT OR REPLACE INTO findings (space, engagement, key, data)"
+                        "INSERT OR REPLACE INTO results (space, engagement, key, data)"
                         " VALUES (?, ?, ?, ?)",
                         self.pending,
                     )

@@ -5,6 +5,7 @@ No business logic lives here.  `DocgenError` is caught once, in `main`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
@@ -902,3 +903,27 @@ def main() -> None:
         report.print_diagnostics(err, exc.diagnostics, t)
         err.print(f"docgen: {t.say(exc.message)}", markup=False)
         sys.exit(exc.exit_code)
+
+
+def entry() -> None:
+    """The ``docgen`` command: `main`, then leave without freeing every object one by one.
+
+    Tearing down the interpreter frees a loaded portfolio object by object: about half a
+    second after a publish of 1,000 engagements, for memory the system takes back at
+    once.  As mypy does (``util.hard_exit``), output is flushed and the exit handlers
+    (temporary folders, logging, worker pools) run first; only the teardown is skipped.
+    """
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            code = 1
+        else:
+            code = exc.code or 0
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe, a stream already closed
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)

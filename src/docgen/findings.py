@@ -22,87 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
-from importlib import metadata
-from pathlib import Path
 
 from docgen.cache import ResultCache
 from docgen.diagnostics import Diagnostic
+from docgen.file_status import code_status, file_status, tree_status
 from docgen.load import Engagement
-from docgen.paths import is_inside
 from docgen.process import Process
 from docgen.workspace import Workspace
-
-_PACKAGE = Path(__file__).parent
-
-
-def file_status(path: str) -> bytes:
-    """What a file's key holds: size, times and inode, or a mark that it is missing."""
-    try:
-        return _status(os.stat(path))
-    except OSError:
-        return b"missing"
-
-
-def _status(st: os.stat_result) -> bytes:
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode()
-
-
-def folder_files(folder: Path | str, root: Path) -> list[tuple[tuple[str, ...], str, bytes]]:
-    """Every file under ``folder`` as (path parts from the folder, path, status), sorted.
-
-    A link that leads out of the workspace at ``root`` is left out: it is never read;
-    so are Python's ``__pycache__`` folders.  Links to folders are not followed.
-    """
-    found: list[tuple[tuple[str, ...], str, bytes]] = []
-    _walk(str(folder), (), root, found)
-    return sorted(found)
-
-
-def _walk(
-    top: str, parts: tuple[str, ...], root: Path, found: list[tuple[tuple[str, ...], str, bytes]]
-) -> None:
-    try:
-        entries = list(os.scandir(top))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    _walk(entry.path, (*parts, entry.name), root, found)
-            elif entry.is_symlink():
-                if is_inside(root, entry.path) and entry.is_file():
-                    found.append(((*parts, entry.name), entry.path, _status(entry.stat())))
-            elif entry.is_file(follow_symlinks=False):
-                found.append(((*parts, entry.name), entry.path, _status(entry.stat())))
-        except OSError:
-            continue
-
-
-def tree_status(root: Path, folders: Iterable[Path], files: Iterable[Path] = ()) -> bytes:
-    """The digest of the status of every file in ``folders`` and of ``files``."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        for parts, _path, status in folder_files(folder, root):
-            h.update("/".join(parts).encode("utf-8", "surrogateescape") + b"\0")
-            h.update(status + b"\0")
-    for file in files:
-        h.update(str(file).encode("utf-8", "surrogateescape") + b"\0" + file_status(str(file)))
-    return h.digest()
-
-
-def _code_status() -> bytes:
-    versions = [f"{p}={_version(p)}" for p in ("pydantic", "jinja2", "pyyaml", "python-docx")]
-    return tree_status(_PACKAGE, [_PACKAGE]) + "\0".join(versions).encode()
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 class FindingsCache:
@@ -112,18 +40,18 @@ class FindingsCache:
         self, workspace: Workspace, process: Process, today: date, *, documents: bool
     ) -> None:
         templates = workspace.root / workspace.config.templates
-        h = hashlib.blake2b(_code_status(), digest_size=16)
+        h = hashlib.blake2b(code_status(), digest_size=16)
         h.update(tree_status(workspace.root, [templates], [workspace.process_file]))
         h.update(workspace.config.model_dump_json().encode())
         h.update(f"{today.isoformat()} documents={documents}".encode())
         self.shared = h.digest()
         self.workspace = workspace
-        self.store = ResultCache(workspace.root)
+        self.store = ResultCache(workspace.root, "findings")
 
     def key(self, e: Engagement) -> bytes:
         """The digest of everything the findings of ``e`` are made from."""
         h = hashlib.blake2b(self.shared, digest_size=16)
-        h.update(tree_status(self.workspace.root, [e.folder]))
+        h.update(e.inputs or tree_status(self.workspace.root, [e.folder]))
         for path in sorted(_outside_paths(e)):
             h.update(path.encode("utf-8", "surrogateescape") + b"\0" + file_status(path))
         return h.digest()

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from docgen.atomic import write_atomic
 from docgen.audience import Audience, document_visible, for_audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
-from docgen.findings import folder_files
+from docgen.file_status import folder_files
 from docgen.frozen import (
     frozen_versions,
     previous_version,
