@@ -114,7 +114,32 @@ def _connect(name: str, schema: str) -> sqlite3.Connection | None:
     return None
 
 
-class ParseCache:
+class _Store:
+    """A cache database whose rows are set aside during a run and written at its end."""
+
+    db: sqlite3.Connection | None
+    pending: list[tuple[Any, ...]]
+
+    def _write(self, insert: str) -> None:
+        """Run ``insert`` for the rows set aside, in one transaction; then let go."""
+        try:
+            if self.db is not None and self.pending:
+                with self.db:
+                    self.db.executemany(insert, self.pending)
+        except sqlite3.Error:
+            pass
+        finally:
+            self.pending.clear()
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the database (saving does so too)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+class ParseCache(_Store):
     """The bundles of one workspace, read one engagement at a time and saved together."""
 
     def __init__(self, workspace_root: Path) -> None:
@@ -150,24 +175,7 @@ class ParseCache:
 
     def save(self) -> None:
         """Write the bundles set aside, in one transaction, and let go of the database."""
-        try:
-            if self.db is not None and self.pending:
-                with self.db:
-                    self.db.executemany(
-                        "INSERT OR REPLACE INTO bundles (space, engagement, data) VALUES (?, ?, ?)",
-                        self.pending,
-                    )
-        except sqlite3.Error:
-            pass
-        finally:
-            self.pending.clear()
-            self.close()
-
-    def close(self) -> None:
-        """Let go of the database (`save` does so too)."""
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self._write("INSERT OR REPLACE INTO bundles (space, engagement, data) VALUES (?, ?, ?)")
 
 
 _RESULTS_SCHEMA = (
@@ -177,7 +185,7 @@ _RESULTS_SCHEMA = (
 )
 
 
-class ResultCache:
+class ResultCache(_Store):
     """One result per engagement of a workspace, kept under the key of all it was made from.
 
     ``kind`` names what is kept, one SQLite file each: ``findings`` (`docgen.findings`),
@@ -213,22 +221,6 @@ class ResultCache:
 
     def save(self) -> None:
         """Write the results set aside, in one transaction, and let go of the database."""
-        try:
-            if self.db is not None and self.pending:
-                with self.db:
-                    self.db.executemany(
-                        "INSERT OR REPLACE INTO results (space, engagement, key, data)"
-                        " VALUES (?, ?, ?, ?)",
-                        self.pending,
-                    )
-        except sqlite3.Error:
-            pass
-        finally:
-            self.pending.clear()
-            self.close()
-
-    def close(self) -> None:
-        """Let go of the database (`save` does so too)."""
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self._write(
+            "INSERT OR REPLACE INTO results (space, engagement, key, data) VALUES (?, ?, ?, ?)"
+        )

@@ -32,12 +32,7 @@ def merged(path: Path, rel: str, saved: str, *, additions_only: bool = False) ->
     ``additions_only``: what the form left empty keeps the file's value (a new
     engagement's scaffold keeps its placeholders, comments and body).
     """
-    try:
-        new = parse_markdown(saved.replace("\r\n", "\n"), rel)
-    except FileProblem as exc:
-        raise DocgenError(
-            msg("the editor sent %(rel)s in a form docgen cannot read", rel=rel), exc.diagnostics
-        ) from exc
+    new = _read(saved, rel)
     edit = FrontMatterEdit.open(path, rel)
     old = parse_markdown(edit.raw.decode("utf-8-sig").replace("\r\n", "\n"), rel)
     for key in _changed_keys(old, new):
@@ -56,15 +51,20 @@ def fresh(saved: str, rel: str) -> tuple[dict[str, Any], str]:
 
     The front matter is written in block style, in the form's order; the body follows.
     """
+    new = _read(saved, rel)
+    data = _pruned(new.data)
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6)
+    return data, f"---\n{front}---\n{new.body.lstrip(chr(10))}"
+
+
+def _read(saved: str, rel: str) -> SourceFile:
+    """What the editor sent, read as docgen reads a file."""
     try:
-        new = parse_markdown(saved.replace("\r\n", "\n"), rel)
+        return parse_markdown(saved.replace("\r\n", "\n"), rel)
     except FileProblem as exc:
         raise DocgenError(
             msg("the editor sent %(rel)s in a form docgen cannot read", rel=rel), exc.diagnostics
         ) from exc
-    data = _pruned(new.data)
-    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6)
-    return data, f"---\n{front}---\n{new.body.lstrip(chr(10))}"
 
 
 def _changed_keys(old: SourceFile, new: SourceFile) -> list[str]:
