@@ -339,8 +339,9 @@ def test_editing_in_the_browser_changes_only_what_was_edited(
     page = _open(page, f"{base}/admin/#/collections/e-{HENGTONG}/entries/index")
     _choose(page, "负责人", "周敏")
     _publish(page)
-    # …and one checklist item done, with its date
-    page = _open(page, f"{base}/admin/#/collections/e-{HENGTONG}/entries/execution")
+    # …and one checklist item done, with its date: back to 恒通's files, as a user clicks
+    page.locator(f"a[href*='#/collections/e-{HENGTONG}']").first.click()
+    page.get_by_text("合作执行与监控", exact=True).first.click()
     title = "定期评估与反馈 · 对评估结果进行记录，作为后续优化的依据"
     page.locator("[class*=ExpandButtonContainer]", has_text=title).first.locator("button").click()
     _visible_input(page, "完成日期").fill("2026-11-20")
