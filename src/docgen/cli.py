@@ -847,7 +847,13 @@ def cms_install(root: Path | None) -> None:
 
 
 @cms.command("serve")
-@click.option("--port", type=click.IntRange(1024, 65535), default=8081, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(1024, 65535),
+    default=8081,
+    show_default=True,
+    help="Port on 127.0.0.1 for the editor and its API.",
+)
 @root_option
 def cms_serve(port: int, root: Path | None) -> None:
     """Edit the workspace in the browser, on this computer (Ctrl-C stops)."""
