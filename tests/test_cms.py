@@ -448,3 +448,38 @@ def test_publish_puts_the_editor_in_the_internal_site_only(workspace: Path) -> N
     assert "e-e" in [c["name"] for c in config["collections"]]
     partner = publish(workspace, audience="partner")
     assert partner.built and not (partner.site_dir / "admin").exists()
+
+
+def test_uploads_stay_in_the_workspace(samples: Path) -> None:
+    from docgen.diagnostics import DocgenError
+
+    mkdocs = samples / "mkdocs.yml"
+    good = mkdocs.read_text("utf-8")
+    for folder in ("../outside", "/srv/uploads", "docs/../../x"):
+        mkdocs.write_text(
+            good.replace(
+                "      engagements: engagements\n",
+                f"      engagements: engagements\n      cms: {{media_folder: '{folder}'}}\n",
+            ),
+            "utf-8",
+        )
+        with pytest.raises(DocgenError) as caught:
+            open_workspace(samples)
+        assert "cms.media_folder" in "\n".join(d.format() for d in caught.value.diagnostics)
+
+
+def test_the_backend_says_why_in_the_workspace_language(
+    samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    _install(samples)
+    server, _ = editor_server(samples, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        status, answer = _call(base, "deleteFile", path=f"engagements/{HENGTONG}/risks.md")
+        assert status == 403 and answer["error"] == "docgen 不从编辑器删除文件；请用 git（git rm）"
+    finally:
+        server.shutdown()
+        server.server_close()

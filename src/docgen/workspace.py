@@ -6,12 +6,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from docgen.diagnostics import DocgenError, FileProblem, Location
 from docgen.i18n import msg
@@ -101,8 +101,23 @@ class CmsConfig(Strict):
     backend: CmsBackend | None = None
     #: each edit becomes a merge request that the team's CI validates
     editorial_workflow: bool = True
+    #: where uploads go, a folder of the workspace
     media_folder: str = "docs/uploads"
     site_url: str | None = None
+
+    @field_validator("media_folder")
+    @classmethod
+    def _in_workspace(cls, value: str) -> str:
+        parts = PurePosixPath(value).parts
+        if not parts or value.startswith("/") or ".." in parts or "\\" in value:
+            raise ValueError(
+                msg(
+                    "'%(value)s' is not a folder of the workspace: write a relative path "
+                    "such as docs/uploads",
+                    value=value,
+                )
+            )
+        return value
 
 
 class WorkspaceConfig(Strict):

@@ -32,10 +32,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from docgen import language
 from docgen.atomic import write_atomic
 from docgen.cms.admin import write_admin
 from docgen.cms.merge import fresh, merged
 from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.i18n import Message, catalogue, msg
 from docgen.load import load_portfolio
 from docgen.paths import is_inside
 from docgen.scaffold import new_engagement
@@ -49,6 +51,10 @@ MAX_BODY = 20 * 1024 * 1024
 class Refused(Exception):
     """A request the server does not carry out, with the reason it gives."""
 
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
 
 class EditorBackend:
     """The workspace as Decap CMS's local backend sees it: paths from the root, '/'."""
@@ -60,6 +66,8 @@ class EditorBackend:
         self.media = (self.root / workspace.config.cms.media_folder).resolve()
         self.on_saved = on_saved
         self.lock = threading.Lock()
+        #: the editor's reasons for a refusal are in the workspace's language
+        self.t = catalogue(language.chosen(None, self.root))
         #: what the editor sent for each file saved (its own serialisation, kept for tests)
         self.received: dict[str, str] = {}
 
@@ -93,15 +101,15 @@ class EditorBackend:
                 path = self._write_media(params["asset"])
             return self._media(path)
         if action in ("deleteFile", "deleteFiles"):
-            raise Refused("docgen does not delete files from the editor; use git (git rm)")
+            raise Refused(msg("docgen does not delete files from the editor; use git (git rm)"))
         if action == "getDeployPreview":
             return None
-        raise Refused(f"unknown action {action}")
+        raise Refused(msg("unknown action %(action)s", action=action))
 
     def _inside(self, rel: str) -> Path:
         path = (self.root / rel).resolve()
         if not is_inside(self.root, path):
-            raise Refused(f"{rel} is outside the workspace")
+            raise Refused(msg("%(rel)s is outside the workspace", rel=rel))
         return path
 
     def _rel(self, path: Path) -> str:
@@ -131,10 +139,12 @@ class EditorBackend:
         rel = str(data_file["path"])
         new_path = data_file.get("newPath")
         if new_path and new_path != rel:
-            raise Refused("docgen does not rename files from the editor; use git (git mv)")
+            raise Refused(msg("docgen does not rename files from the editor; use git (git mv)"))
         path = self._inside(rel)
         if path.suffix != ".md" or not is_inside(self.engagements, path):
-            raise Refused(f"{rel}: the editor writes only .md files in the engagements folder")
+            raise Refused(
+                msg("%(rel)s: the editor writes only .md files in the engagements folder", rel=rel)
+            )
         raw = str(data_file["raw"])
         self.received[rel] = raw
         engagement = path.relative_to(self.engagements).parts[0]
@@ -153,8 +163,8 @@ class EditorBackend:
                 shutil.rmtree(self.engagements / engagement, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
-            said = "; ".join(d.format() for d in new_errors[:3])
-            raise Refused(f"not saved, it would not validate: {said}")
+            said = "; ".join(d.format(self.t) for d in new_errors[:3])
+            raise Refused(msg("not saved: it would not validate: %(errors)s", errors=said))
         return rel
 
     def _errors(self, engagement: str) -> dict[tuple[str, str, str], Diagnostic]:
@@ -173,7 +183,9 @@ class EditorBackend:
             path.parent.mkdir(exist_ok=True)
             write_atomic(path, text, root=self.root)
         else:
-            raise Refused(f"{rel}: the editor makes new engagements and meetings only")
+            raise Refused(
+                msg("%(rel)s: the editor makes new engagements and meetings only", rel=rel)
+            )
 
     def _new_engagement(self, path: Path, rel: str, raw: str) -> None:
         """Scaffold the engagement as ``docgen new`` does, then set what the form gave."""
@@ -194,7 +206,13 @@ class EditorBackend:
     def _write_media(self, asset: dict[str, Any]) -> Path:
         path = self._inside(asset["path"])
         if not is_inside(self.media, path):
-            raise Refused(f"{asset['path']}: uploads go to {self._rel(self.media)}/ only")
+            raise Refused(
+                msg(
+                    "%(path)s: uploads go to %(folder)s/ only",
+                    path=asset["path"],
+                    folder=self._rel(self.media),
+                )
+            )
         content = (
             base64.b64decode(asset["content"])
             if asset.get("encoding") == "base64"
@@ -294,9 +312,10 @@ def _server(port: int, backend: EditorBackend, admin: Path) -> ThreadingHTTPServ
                 body = json.loads(self.rfile.read(length) or b"{}")
                 answer = backend.answer(str(body.get("action")), body.get("params") or {})
             except Refused as exc:
-                return self._json(HTTPStatus.FORBIDDEN, {"error": str(exc)})
+                return self._json(HTTPStatus.FORBIDDEN, {"error": backend.t.say(exc.reason)})
             except DocgenError as exc:
-                return self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.message})
+                said = backend.t.say(exc.message)
+                return self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": said})
             except (ValueError, KeyError, TypeError) as exc:
                 return self._json(HTTPStatus.BAD_REQUEST, {"error": f"bad request: {exc}"})
             return self._json(HTTPStatus.OK, answer)
