@@ -481,3 +481,17 @@ def test_the_backend_says_why_in_the_workspace_language(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_refused_new_meeting_leaves_its_engagement_alone(
+    editor: tuple[str, Any, Path],
+) -> None:
+    base, _, root = editor
+    folder = root / "engagements" / "2026-006-yunfan-shipping"
+    assert not (folder / "meetings").exists(), "the sample has no meetings yet"
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    raw = "---\ntitle: 洽谈会\ndate: 2026-11-20\nkind: 闲聊\n---\n"  # no such kind
+    meeting = "engagements/2026-006-yunfan-shipping/meetings/2026-11-20-meeting.md"
+    status, answer = _call(base, "persistEntry", entry={"path": meeting, "raw": raw}, assets=[])
+    assert status == 403 and "not saved" in answer["error"]
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before

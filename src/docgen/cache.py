@@ -1,7 +1,8 @@
-"""A per-user cache of parsed files and of each engagement's findings.
+"""A per-user cache of parsed files, loaded engagements and each engagement's findings.
 
 `ParseCache` keeps parsed files, so unchanged files are not parsed again; `ResultCache`
-keeps one result per engagement under a key its user computes (`docgen.findings`).
+keeps one result per engagement under a key its user computes (`docgen.load`,
+`docgen.findings`).
 
 Parsing YAML is most of the cost of loading a portfolio.  Each engagement's parsed
 files are kept together as one bundle, keyed by the BLAKE2 hash of each file's bytes, so

@@ -8,6 +8,7 @@ file merely touched, copied or checked out again is a miss that costs only speed
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterable
@@ -78,6 +79,8 @@ def tree_status(root: Path, folders: Iterable[Path], files: Iterable[Path] = ())
     return h.digest()
 
 
+# once a process: the code it runs does not change under it, and loading and checking ask
+@functools.cache
 def code_status() -> bytes:
     """The status of docgen's own files and the versions of the libraries its checks use."""
     versions = [f"{p}={_version(p)}" for p in ("pydantic", "jinja2", "pyyaml", "python-docx")]

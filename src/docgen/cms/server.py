@@ -150,7 +150,8 @@ class EditorBackend:
         engagement = path.relative_to(self.engagements).parts[0]
         before = self._errors(engagement)
         old = path.read_bytes() if path.exists() else None
-        created = not path.parent.exists() or not (self.engagements / engagement).exists()
+        new_engagement = not (self.engagements / engagement).exists()
+        new_folder = not path.parent.exists()
         if old is not None:
             write_atomic(path, merged(path, rel, raw), root=self.root)
         else:
@@ -159,10 +160,12 @@ class EditorBackend:
         if new_errors:  # the save is undone: the file stays as it was
             if old is not None:
                 write_atomic(path, old, root=self.root)
-            elif created:
+            elif new_engagement:
                 shutil.rmtree(self.engagements / engagement, ignore_errors=True)
-            else:
+            else:  # the new file, and a meetings/ folder made for it
                 path.unlink(missing_ok=True)
+                if new_folder:
+                    path.parent.rmdir()
             said = "; ".join(d.format(self.t) for d in new_errors[:3])
             raise Refused(msg("not saved: it would not validate: %(errors)s", errors=said))
         return rel
