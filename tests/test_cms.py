@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -137,6 +138,12 @@ def test_a_team_backend_with_the_editorial_workflow(samples: Path) -> None:
     }
     assert config["publish_mode"] == "editorial_workflow"
     assert open_workspace(samples).config.cms.enabled
+    # the version token is docgen's local backend's own: a git host's forms never carry it
+    assert "docgen_base" not in json.dumps(config)
+    local = cms_config(load_portfolio(samples), catalogue("zh"), "http://127.0.0.1:1/api/v1")
+    forms = [c for c in local["collections"]] + [f for c in local["collections"]
+                                                  for f in c.get("files", [])]
+    assert all(f["fields"][0]["name"] == "docgen_base" for f in forms if "fields" in f)
 
 
 # --- merging what the editor saved -------------------------------------------------------
@@ -214,6 +221,17 @@ def test_a_version_stays_a_string(samples: Path) -> None:
 @pytest.fixture
 def editor(samples: Path) -> Iterator[tuple[str, Any, Path]]:
     """docgen's editor server on a free port, over the samples, the editor installed."""
+    yield from _serving(samples)
+
+
+@pytest.fixture
+def editor_zh(samples: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any, Path]]:
+    """The same, speaking Chinese as a Chinese team's computer does."""
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    yield from _serving(samples)
+
+
+def _serving(samples: Path) -> Iterator[tuple[str, Any, Path]]:
     _install(samples)
     server, backend = editor_server(samples, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -292,13 +310,23 @@ def test_the_backend_reads_and_writes_only_inside_the_workspace(
     # a save that would not validate is undone, and says why
     index = root / "engagements" / HENGTONG / "index.md"
     before = index.read_bytes()
-    broken = index.read_text("utf-8").replace("mode: joint-venture", "mode: 合伙")
-    status, answer = _call(
-        base, "persistEntry", entry={"path": f"engagements/{HENGTONG}/index.md", "raw": broken},
-        assets=[],
-    )
+    rel = f"engagements/{HENGTONG}/index.md"
+    status, answer = _save(base, rel, lambda t: t.replace("mode: joint-venture", "mode: 合伙"))
     assert status == 403 and "unknown-mode" in answer["error"]
     assert index.read_bytes() == before
+
+
+def _opened(base: str, path: str) -> str:
+    """The file as the editor gets it when it opens it (with its version token)."""
+    status, entry = _call(base, "getEntry", path=path)
+    assert status == 200
+    return str(entry["data"])
+
+
+def _save(base: str, path: str, change: Any, text: str | None = None) -> Any:
+    """Open ``path`` as the editor does, change its text, save it: (status, answer)."""
+    raw = change(text if text is not None else _opened(base, path))
+    return _call(base, "persistEntry", entry={"path": path, "raw": raw}, assets=[])
 
 
 # --- in a browser ----------------------------------------------------------------------------
@@ -337,6 +365,9 @@ def test_editing_in_the_browser_changes_only_what_was_edited(
     page.get_by_text("全部项目").first.wait_for()
     # 恒通: a new owner
     page = _open(page, f"{base}/admin/#/collections/e-{HENGTONG}/entries/index")
+    _choose(page, "负责人", "李娜")
+    _publish(page)
+    # a second save from the same open form is no stale save: its own first save is on disk
     _choose(page, "负责人", "周敏")
     _publish(page)
     # …and one checklist item done, with its date: back to 恒通's files, as a user clicks
@@ -369,7 +400,10 @@ def test_editing_in_the_browser_changes_only_what_was_edited(
     print(f"Decap's own serialisation of 恒通's index.md: {rewritten} lines differ; docgen: 2")
     assert rewritten > 50
     # …and docgen reads that serialisation too: saved by a git host, it validates clean
-    (root / "engagements" / HENGTONG / "index.md").write_text(sent, "utf-8")
+    # (a git host's form has no docgen_base: that field is docgen's local backend's own)
+    assert sent.startswith("---\ndocgen_base: ")
+    by_host = "---\n" + sent.split("\n", 2)[2]
+    (root / "engagements" / HENGTONG / "index.md").write_text(by_host, "utf-8")
     assert not [d for d in validate(root).diagnostics if d.is_error]
     # a new engagement through the form: scaffolded as docgen new does
     page = _open(page, f"{base}/admin/#/collections/engagements/new")
@@ -495,3 +529,150 @@ def test_a_refused_new_meeting_leaves_its_engagement_alone(
     status, answer = _call(base, "persistEntry", entry={"path": meeting, "raw": raw}, assets=[])
     assert status == 403 and "not saved" in answer["error"]
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+# --- a hostile or careless editor (issue 24) --------------------------------------------------
+
+AGREEMENT = f"engagements/{HENGTONG}/documents/cooperation-agreement/1.0.md"
+
+
+def test_the_editor_never_writes_a_frozen_text(editor_zh: tuple[str, Any, Path]) -> None:
+    base, _, root = editor_zh
+    before = (root / AGREEMENT).read_bytes()
+    for path in (AGREEMENT, f"engagements/{HENGTONG}/documents/cooperation-agreement/9.9.md"):
+        status, answer = _call(
+            base, "persistEntry", entry={"path": path, "raw": "---\nx: 1\n---\n改了\n"}, assets=[]
+        )
+        assert status == 403 and "冻结文本" in answer["error"], answer
+    assert (root / AGREEMENT).read_bytes() == before
+    assert not (root / AGREEMENT).with_name("9.9.md").exists()
+    # nor the digest its record keeps of it
+    record = f"engagements/{HENGTONG}/documents/cooperation-agreement.md"
+    kept = (root / record).read_bytes()
+    status, answer = _save(base, record, lambda t: re.sub(r"(  1\.0\.md: )[0-9a-f]{64}",
+                                                          r"\g<1>" + "0" * 64, t))
+    assert status == 403 and "frozen" in answer["error"], answer
+    assert (root / record).read_bytes() == kept
+
+
+def test_a_save_from_a_stale_version_is_refused(editor_zh: tuple[str, Any, Path]) -> None:
+    base, _, root = editor_zh
+    rel = f"engagements/{HENGTONG}/index.md"
+    first, second = _opened(base, rel), _opened(base, rel)  # two windows open the same file
+    status, _ = _save(base, rel, lambda t: t.replace("owner: 张伟", "owner: 周敏"), first)
+    assert status == 200
+    saved = (root / rel).read_bytes()
+    assert "owner: 周敏" in saved.decode()
+    # the second window still shows 张伟 and changes another field: refused, not reverted
+    status, answer = _save(base, rel, lambda t: t.replace("tags: [", "tags: [新标签, "), second)
+    assert status == 403 and "在你打开之后已被修改" in answer["error"], answer
+    assert (root / rel).read_bytes() == saved
+    # the first window may save again: its version is the one on disk
+    status, _ = _save(base, rel, lambda t: t.replace("owner: 张伟", "owner: 李娜"), first)
+    assert status == 200 and "owner: 李娜" in (root / rel).read_text("utf-8")
+    # a save that brings no version (not opened through the editor) is refused
+    raw = (root / rel).read_text("utf-8")
+    status, answer = _call(base, "persistEntry", entry={"path": rel, "raw": raw}, assets=[])
+    assert status == 403 and "重新打开" in answer["error"]
+    assert "docgen_base" not in (root / rel).read_text("utf-8")
+
+
+def test_a_form_saved_into_another_file_is_refused(editor: tuple[str, Any, Path]) -> None:
+    base, _, root = editor
+    risks, plan = f"engagements/{HENGTONG}/risks.md", f"engagements/{HENGTONG}/plan.md"
+    before = (root / plan).read_bytes()
+    status, answer = _save(base, plan, lambda t: t, _opened(base, risks))
+    assert status == 403 and "risks.md" in answer["error"] and "plan.md" in answer["error"]
+    assert (root / plan).read_bytes() == before
+
+
+def test_a_refused_save_writes_nothing_at_all(editor_zh: tuple[str, Any, Path]) -> None:
+    base, _, root = editor_zh
+    index = root / "engagements" / HENGTONG / "index.md"
+    stat = index.stat()
+    rel = f"engagements/{HENGTONG}/index.md"
+    status, _ = _save(base, rel, lambda t: t.replace("mode: joint-venture", "mode: 合伙"))
+    assert status == 403
+    after = index.stat()  # not written and put back: never written
+    assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+    # two files in one save: the second refused, so the first is not written either
+    risks = f"engagements/{HENGTONG}/risks.md"
+    good = _opened(base, rel).replace("owner: 张伟", "owner: 周敏")
+    files = [{"path": rel, "raw": good}, {"path": "mkdocs.yml", "raw": "site_name: x\n"}]
+    assert _call(base, "persistEntry", dataFiles=files, entry={}, assets=[])[0] == 403
+    bad_risks = _opened(base, risks).replace("probability: 4", "probability: 9", 1)
+    files = [{"path": rel, "raw": good}, {"path": risks, "raw": bad_risks}]
+    status, answer = _call(base, "persistEntry", dataFiles=files, entry={}, assets=[])
+    assert status == 403 and "未保存" in answer["error"], answer
+    assert index.stat().st_ino == stat.st_ino and "owner: 张伟" in index.read_text("utf-8")
+
+
+def _raw_post(base: str, body: bytes, length: str) -> tuple[int, bytes]:
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.putrequest("POST", "/api/v1")
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", length)
+    connection.endheaders()
+    connection.send(body)
+    answer = connection.getresponse()
+    return answer.status, answer.read()
+
+
+def test_malformed_requests_get_an_answer_not_a_traceback(
+    editor: tuple[str, Any, Path], capfd: pytest.CaptureFixture[str]
+) -> None:
+    base, _, _ = editor
+    assert _raw_post(base, b"{}", "-1")[0] == 411
+    assert _raw_post(base, b"{}", "abc")[0] == 411
+    assert _raw_post(base, b"", str(300 * 1024 * 1024))[0] == 413  # the body is never read
+    for body in (b"[1, 2]", b"{not json", b'{"action": "persistEntry", "params": {"entry": 5}}',
+                 b'{"action": "getEntry", "params": []}', b'"text"'):
+        status, answer = _raw_post(base, body, str(len(body)))
+        assert status == 400 and "Traceback" not in answer.decode(), body
+    assert _call(base, "info")[0] == 200  # still serving
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_link_in_a_listed_folder_is_not_listed(editor: tuple[str, Any, Path]) -> None:
+    base, _, root = editor
+    meetings = root / "engagements" / HENGTONG / "meetings"
+    (meetings / "2026-01-01-link.md").symlink_to("/etc/hostname")
+    (meetings / "folder-link").symlink_to(root.parent, target_is_directory=True)
+    status, entries = _call(base, "entriesByFolder", folder=f"engagements/{HENGTONG}/meetings",
+                            extension="md", depth=2)
+    assert status == 200 and entries
+    paths = [e["file"]["path"] for e in entries]
+    assert all(p.startswith(f"engagements/{HENGTONG}/meetings/") for p in paths)
+    assert not any("link" in p for p in paths)
+    assert str(root) not in json.dumps(entries, ensure_ascii=False)
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_uploads_are_documents_and_images_only(editor: tuple[str, Any, Path]) -> None:
+    import base64
+
+    base, _, root = editor
+
+    def upload(name: str, content: bytes) -> Any:
+        asset = {"path": f"docs/uploads/{name}", "content": base64.b64encode(content).decode(),
+                 "encoding": "base64"}
+        return _call(base, "persistMedia", asset=asset)
+
+    page = b"<html><script>alert(1)</script></html>"
+    for name, content in (("x.html", page), ("x.md", b"# <script>x</script>"),
+                          ("x.svg", b"<svg onload='x'/>"), ("x.pdf", page), ("x.png", page),
+                          ("x.docx", b"PK\x03\x04 not a zip"), ("x.pdf.html", b"%PDF-1.4")):
+        status, answer = upload(name, content)
+        assert status == 403 and answer["error"], name
+        assert not (root / "docs" / "uploads" / name).exists()
+    assert upload("map.png", PNG)[0] == 200
+    assert (root / "docs" / "uploads" / "map.png").read_bytes() == PNG
+    assert upload("scan.PDF", b"%PDF-1.7\n...")[0] == 200

@@ -221,13 +221,73 @@ def test_a_hand_edited_frozen_text_is_reported(ws: Path, run) -> None:
     assert "frozen-text-invalid" in result.out
 
 
+def _forget_digests(record: Path) -> None:
+    """The record as it was before frozen texts' digests were kept."""
+    text = record.read_text("utf-8")
+    record.write_text(re.sub(r"frozen:\n(  .*\n)+", "", text), "utf-8")
+
+
 def test_approved_but_not_frozen_is_a_warning_and_render_freezes_it(ws: Path, run) -> None:
     frozen = ws / "engagements" / HENGTONG / "documents/kickoff-plan/1.0.md"
+    record = ws / "engagements" / HENGTONG / "documents/kickoff-plan.md"
     frozen.unlink()
+    _forget_digests(record)  # approved by hand, never frozen: no digest either
     result = run("validate", HENGTONG, "--root", str(ws))
     assert "warning document-not-frozen" in result.out
     rendered = run("render", HENGTONG, "--root", str(ws))
     assert rendered.exit_code == 0 and "froze" in rendered.err and frozen.is_file()
+    # and the record keeps the sha256 of what it froze
+    digest = hashlib.sha256(frozen.read_bytes()).hexdigest()
+    assert f"  1.0.md: {digest}\n" in record.read_text("utf-8")
+    assert run("validate", HENGTONG, "--root", str(ws)).out.count("frozen-text") == 0
+
+
+def _git_samples(root: Path) -> None:
+    import subprocess
+
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@x.cn",
+                                                  "commit", "-qm", "samples"]):
+        subprocess.run(["git", *args], cwd=root, check=True)
+
+
+def test_a_hand_edit_of_a_signed_text_is_an_error_at_its_line(ws: Path, run) -> None:
+    _git_samples(ws)
+    frozen = ws / "engagements" / HENGTONG / "documents/cooperation-agreement/1.0.md"
+    text = frozen.read_text("utf-8")
+    assert "乙方" in text
+    # the body of the signed text, which no value's digest covers
+    lines = text.splitlines(keepends=True)
+    changed = next(i for i, line in enumerate(lines) if "违约" in line and i > 40)
+    lines[changed] = lines[changed].replace("违约", "轻微违约", 1)
+    frozen.write_text("".join(lines), "utf-8")
+    result = run("validate", HENGTONG, "--root", str(ws))
+    assert result.exit_code == 1
+    rel = f"engagements/{HENGTONG}/documents/cooperation-agreement/1.0.md"
+    found = [x for x in result.out.splitlines() if " error frozen-text-tampered " in x]
+    assert found and found[0].startswith(f"{rel}:{changed + 1}:"), result.out
+    assert "git checkout -- " in found[0] and "+" in result.out and "轻微违约" in result.out
+    # render refuses to make the signed contract from the edited text
+    rendered = run("render", HENGTONG, "--root", str(ws), "--doc", "cooperation-agreement")
+    assert rendered.exit_code == 1 and "frozen-text-tampered" in rendered.out
+    docx = ws / "build" / "documents" / HENGTONG / "cooperation-agreement.docx"
+    assert not docx.exists() or "轻微违约" not in docx_text(docx)
+    # signing or approving over it is refused too, and nothing is written
+    record = ws / "engagements" / HENGTONG / "documents" / "cooperation-plan.md"
+    before = record.read_bytes()
+    plan_frozen = ws / "engagements" / HENGTONG / "documents/cooperation-plan/1.1.md"
+    plan_frozen.write_text(plan_frozen.read_text("utf-8") + "\n补一句。\n", "utf-8")
+    signed = run("sign", HENGTONG, "cooperation-plan", "--date", "2026-03-01", "--root", str(ws))
+    assert signed.exit_code != 0 and "frozen-text-tampered" in signed.out + signed.err
+    assert record.read_bytes() == before
+
+
+def test_a_removed_frozen_text_is_never_made_anew(ws: Path, run) -> None:
+    frozen = ws / "engagements" / HENGTONG / "documents/cooperation-agreement/1.0.md"
+    frozen.unlink()
+    result = run("validate", HENGTONG, "--root", str(ws))
+    assert result.exit_code == 1 and " error frozen-text-missing " in result.out
+    rendered = run("render", HENGTONG, "--root", str(ws), "--doc", "cooperation-agreement")
+    assert rendered.exit_code == 1 and not frozen.exists()
 
 
 def test_a_frozen_text_linked_from_outside_is_not_read(

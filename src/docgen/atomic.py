@@ -7,8 +7,12 @@ a new one gets the mode the user's umask gives (``tempfile`` alone would make it
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import tempfile
+import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from docgen.paths import contain, new_file_mode
@@ -43,3 +47,75 @@ def write_atomic(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: the names `write_atomic` gives its temporary files: ``.<name>.<random>.tmp``
+TEMP_PATTERN = r"^\..+\.[A-Za-z0-9_]{8}\.tmp$"
+#: a temporary file older than this was left by a write that did not finish
+STRAY_AFTER_SECONDS = 120
+
+
+def write_all_atomic(files: Mapping[Path, str | bytes], root: Path) -> None:
+    """Replace every file of ``files``, or none: all are written to temporaries first.
+
+    Each path must resolve inside the workspace at ``root`` (checked before anything is
+    written).  Only once every temporary is written and synced are they renamed, so an
+    error or a full disk leaves every file as it was.
+    """
+    for path in files:
+        contain(root, path)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = new_file_mode()
+            os.chmod(tmp, mode)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    before = {path: path.read_bytes() if path.exists() else None for _, path in staged}
+    done: list[Path] = []
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        for path in done:  # put back what was replaced before the failure
+            old = before[path]
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.write_bytes(old)
+        raise
+
+
+def stray_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+    """Temporary files under ``folder`` that an interrupted write left behind."""
+    pattern = re.compile(TEMP_PATTERN)
+    limit = (now or time.time()) - STRAY_AFTER_SECONDS
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d not in (".git", "node_modules")]
+        for name in filenames:
+            path = Path(dirpath) / name
+            if pattern.match(name):
+                try:
+                    if path.lstat().st_mtime < limit:
+                        found.append(path)
+                except OSError:
+                    continue
+    return sorted(found)

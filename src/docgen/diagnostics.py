@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "unsafe-slug": N_("engagement folder name is not an ASCII slug"),
     "unknown-file": N_("file in an engagement folder that docgen does not know"),
     "missing-file": N_("an engagement folder lacks index.md"),
+    "stray-temp-file": N_("a temporary file left by a write that was interrupted"),
     "duplicate-id": N_("an id (engagement code, risk, KPI, task) is used twice"),
     # engagement content
     "unknown-stage": N_("stage id not in the process"),
@@ -81,6 +82,11 @@ CODES: dict[str, str] = {
     "version-frozen": N_("a draft reuses the number of a frozen version"),
     "executed-copy-changed": N_("the scanned executed copy is missing or differs from its hash"),
     "frozen-text-invalid": N_("a frozen text file cannot be read"),
+    "frozen-text-tampered": N_("a frozen text differs from the sha256 its record keeps"),
+    "frozen-text-missing": N_("a frozen text whose sha256 is recorded is gone"),
+    "frozen-text-unrecorded": N_(
+        "a frozen text has no sha256 in its record (frozen before they were kept)"
+    ),
     "pdf-unavailable": N_("PDFs were asked for and LibreOffice is not installed"),
     "pdf-failed": N_("LibreOffice could not turn a .docx into a PDF"),
     "cms-not-installed": N_("the web editor is enabled and its JavaScript is not installed"),

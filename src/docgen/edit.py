@@ -45,9 +45,12 @@ class FrontMatterEdit:
     body: str | None = None
 
     @classmethod
-    def open(cls, path: Path, rel: str) -> FrontMatterEdit:
-        """Read ``path`` for editing (a `DocgenError` if it does not parse)."""
-        raw = path.read_bytes()
+    def open(cls, path: Path, rel: str, raw: bytes | None = None) -> FrontMatterEdit:
+        """Read ``path`` for editing (a `DocgenError` if it does not parse).
+
+        ``raw`` is the file's content when it is not on disk yet (or not as it will be).
+        """
+        raw = path.read_bytes() if raw is None else raw
         try:
             text = decode(raw, rel)
             split_front_matter(text, rel)
@@ -66,6 +69,10 @@ class FrontMatterEdit:
                 msg("cannot edit %(rel)s: front matter is not a mapping", rel=self.rel)
             )
         return tree
+
+    def has(self, key: str) -> bool:
+        """Whether the front matter has the top-level ``key``, as edited so far."""
+        return key in self._tree()
 
     def set(
         self, keys: tuple[str | int, ...], value: Any, comment: tuple[str, str] | None = None

@@ -28,6 +28,12 @@ def file_status(path: str) -> bytes:
         return b"missing"
 
 
+def file_sha256(path: Path | str) -> str:
+    """The sha256 of a file's content, read in chunks (a scanned copy may be gigabytes)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def _status(st: os.stat_result) -> bytes:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode()
 

@@ -13,6 +13,7 @@ Which values a template reads is `docgen.render.templates.template_reads`.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import os
@@ -27,12 +28,16 @@ import yaml
 from pydantic import BaseModel
 
 from docgen.atomic import write_atomic
-from docgen.diagnostics import FileProblem, Location
+from docgen.diagnostics import Diagnostic, FileProblem, Location
+from docgen.edit import FrontMatterEdit
+from docgen.file_status import file_sha256
+from docgen.history import committed_copy
 from docgen.i18n import msg
-from docgen.load import Engagement
-from docgen.model import VERSION_PATTERN, version_key
-from docgen.paths import is_inside
+from docgen.load import Engagement, Sourced
+from docgen.model import VERSION_PATTERN, DocumentRecord, version_key
+from docgen.paths import is_inside, outside_error
 from docgen.source import parse_markdown, read_text
+from docgen.workspace import Workspace
 
 _NOTE = (
     "# The text of this document as it was {status}. docgen renders it from here, whatever\n"
@@ -301,3 +306,136 @@ def changed_values(
         old, new = before.get(path), after.get(path)
         if old != new:
             yield path, old, new
+
+
+def frozen_text_findings(
+    e: Engagement, doc_id: str, sourced: Sourced[DocumentRecord], root: Path
+) -> Iterator[Diagnostic]:
+    """Frozen texts of ``doc_id`` that differ from the sha256 their record keeps, or are gone.
+
+    The digest is written by ``approve``, ``sign`` and a render that freezes, so a hand
+    edit of a frozen file (or one through the web editor) is found whatever it changes,
+    the body included; a text frozen before digests were kept is said once, as a warning.
+    """
+    record = sourced.data
+    on_disk = {path.name: path for _, _, path in frozen_versions(e, doc_id)}
+    for name in record.frozen:
+        yield from recorded_text_findings(e, doc_id, sourced, name, root, on_disk.get(name))
+    for name in sorted(set(on_disk) - set(record.frozen)):
+        rel = _rel(root, on_disk[name])
+        yield Location(rel).diagnostic(
+            "warning",
+            "frozen-text-unrecorded",
+            msg(
+                "%(path)s keeps no sha256 of the frozen text %(rel)s, so a change to it "
+                "would go unnoticed",
+                path=sourced.path,
+                rel=rel,
+            ),
+            msg(
+                "check it against git (git log -p -- %(rel)s); docgen render then records it",
+                rel=rel,
+            ),
+        )
+
+
+def recorded_text_findings(
+    e: Engagement,
+    doc_id: str,
+    sourced: Sourced[DocumentRecord],
+    name: str,
+    root: Path,
+    path: Path | None,
+) -> list[Diagnostic]:
+    """Whether the frozen text ``name`` (at ``path``, None when gone) has its recorded sha256."""
+    rel = _rel(root, frozen_folder(e, doc_id) / name)
+    if path is None:
+        return [
+            sourced.at("frozen", name).diagnostic(
+                "error",
+                "frozen-text-missing",
+                msg("the frozen text %(rel)s is gone", rel=rel),
+                msg("restore it from git: git checkout -- %(rel)s", rel=rel),
+            )
+        ]
+    if not is_inside(root, path):
+        return list(outside_error(root, path, rel).diagnostics)
+    recorded = sourced.data.frozen[name]
+    try:
+        digest = file_sha256(path)
+    except OSError:
+        digest = ""
+    return [] if digest == recorded else [_tampered(root, rel, path, recorded, doc_id)]
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _tampered(root: Path, rel: str, path: Path, recorded: str, doc_id: str) -> Diagnostic:
+    """A changed frozen text: found at its first changed line when git has the original."""
+    line, detail = 1, ""
+    original = committed_copy(root, rel, recorded)
+    if original is not None:
+        before = original.decode("utf-8", "replace").splitlines()
+        after = path.read_bytes().decode("utf-8", "replace").splitlines()
+        diff = list(difflib.unified_diff(before, after, "frozen", "now", n=0, lineterm=""))
+        detail = "\n".join(diff[:20])
+        for opcode in difflib.SequenceMatcher(None, before, after).get_opcodes():
+            if opcode[0] != "equal":
+                line = min(opcode[3], len(after) - 1) + 1 if after else 1
+                break
+    return Location(rel, line).diagnostic(
+        "error",
+        "frozen-text-tampered",
+        msg(
+            "the frozen text of %(doc_id)s was changed after it was frozen: it no longer "
+            "matches the sha256 its record keeps",
+            doc_id=doc_id,
+        ),
+        msg(
+            "restore it from git (git checkout -- %(rel)s); a change needs a new version "
+            "or a 补充协议",
+            rel=rel,
+        ),
+        detail=detail,
+    )
+
+
+def record_digests(edit: FrontMatterEdit, record: DocumentRecord, digests: dict[str, str]) -> None:
+    """Write each frozen text's sha256 (by file name) into its record's ``frozen:`` mapping."""
+    fresh = {name: digest for name, digest in digests.items() if record.frozen.get(name) != digest}
+    if not fresh:
+        return
+    if not record.frozen:  # the first: a new mapping (or one written "frozen: {}")
+        if edit.has("frozen"):
+            edit.replace_key("frozen", fresh)
+        else:
+            edit.add_mapping("frozen", fresh)
+        return
+    for name, digest in fresh.items():
+        edit.set(("frozen", name), digest)
+
+
+def record_frozen_digests(e: Engagement, workspace: Workspace) -> list[str]:
+    """Record the sha256 of each frozen text whose record keeps none (render's freezing).
+
+    Returns the records written.  A recorded digest is never replaced here: a text that
+    no longer matches is `frozen-text-tampered`, never re-recorded.
+    """
+    written = []
+    for doc_id, sourced in sorted(e.documents.items()):
+        digests = {
+            path.name: file_sha256(path)
+            for _, _, path in frozen_versions(e, doc_id)
+            if path.name not in sourced.data.frozen and is_inside(workspace.root, path)
+        }
+        if digests:
+            edit = FrontMatterEdit.open(e.folder / "documents" / f"{doc_id}.md", sourced.path)
+            record_digests(edit, sourced.data, digests)
+            write_atomic(edit.path, edit.result(), root=workspace.root)
+            written.append(sourced.path)
+    return written

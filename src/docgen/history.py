@@ -7,6 +7,7 @@ the document's date in its core properties, so rendering never reads the clock.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from collections import defaultdict
 from collections.abc import Iterable
@@ -98,3 +99,33 @@ def _git_prefix(root: Path) -> str:
         check=False,
     )
     return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def committed_copy(root: Path, rel: str, sha256: str, depth: int = 50) -> bytes | None:
+    """The content ``rel`` had in one of its last ``depth`` commits whose sha256 is ``sha256``.
+
+    How a changed file is compared with what it was: None outside git, or when no
+    committed version has that digest.
+    """
+    try:
+        log = subprocess.run(
+            ["git", "log", "--format=%H", f"-n{depth}", "--", rel],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        for commit in log.stdout.split() if log.returncode == 0 else []:
+            shown = subprocess.run(
+                ["git", "show", f"{commit}:./{rel}"],
+                cwd=root,
+                capture_output=True,
+                check=False,
+                timeout=60,
+            )
+            if shown.returncode == 0 and hashlib.sha256(shown.stdout).hexdigest() == sha256:
+                return shown.stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return None

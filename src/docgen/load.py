@@ -11,13 +11,14 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from docgen.aliases import Aliases
+from docgen.atomic import TEMP_PATTERN
 from docgen.cache import Bundle, ParseCache, ResultCache, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.file_status import code_status, tree_status
@@ -131,8 +132,11 @@ class _FileLoader:
         bundle: Bundle,
         diagnostics: list[Diagnostic],
         aliases: Aliases | None = None,
+        overlay: Mapping[str, bytes] | None = None,
     ) -> None:
         self.workspace = workspace
+        #: files read from here instead of the disk, by workspace-relative path
+        self.overlay = overlay or {}
         self.aliases = aliases
         self.diagnostics = diagnostics
         self.max_bytes = workspace.config.max_file_kb * 1024
@@ -140,7 +144,9 @@ class _FileLoader:
         self.seen: set[str] = set()
 
     def _parse(self, file: Path, rel: str) -> tuple[SourceFile, str]:
-        raw = read_bytes(file, rel, max_bytes=self.max_bytes)
+        raw = self.overlay.get(rel)
+        if raw is None:
+            raw = read_bytes(file, rel, max_bytes=self.max_bytes)
         key = digest(raw)
         self.seen.add(rel)
         cached = self.bundle.get(rel, key)
@@ -185,13 +191,26 @@ def engagement_folders(workspace: Workspace) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def _listing(folder: Path, root: Path, rel: str, diagnostics: list[Diagnostic]) -> dict[str, bool]:
+def _listing(
+    folder: Path,
+    root: Path,
+    rel: str,
+    diagnostics: list[Diagnostic],
+    overlay: Mapping[str, bytes] | None = None,
+) -> dict[str, bool]:
     """Names in ``folder`` mapped to whether each is a directory (one scandir call).
 
     A symlink that leads out of the workspace is left out, with a diagnostic: its
-    target is never read.  Links inside the workspace are followed.
+    target is never read.  Links inside the workspace are followed.  Files of
+    ``overlay`` (not written yet) are listed as if they were there.
     """
     out: dict[str, bool] = {}
+    for path in overlay or ():
+        if path.startswith(rel + "/"):
+            first, *deeper = path[len(rel) + 1 :].split("/")
+            out[first] = bool(deeper)
+    if overlay and not folder.is_dir():
+        return out
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_symlink() and not is_inside(root, entry.path):
@@ -209,16 +228,21 @@ def load_engagement(
     process: Process,
     diagnostics: list[Diagnostic],
     bundle: Bundle | None = None,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> Engagement:
     """Load one engagement folder; problems go to ``diagnostics``.
 
     ``bundle`` holds the folder's cached parse results, and takes what is parsed anew.
+    ``overlay`` holds files (by workspace-relative path) read in place of the disk's, or
+    besides it: how an edit is checked before anything is written.
     """
-    loader = _FileLoader(workspace, bundle or Bundle(folder.name), diagnostics, process.aliases)
+    loader = _FileLoader(
+        workspace, bundle or Bundle(folder.name), diagnostics, process.aliases, overlay
+    )
     rel = workspace.rel(folder)
     engagement = Engagement(folder.name, folder, rel)
     stage_files = process.stage_by_file
-    listing = _listing(folder, workspace.root, rel, diagnostics)
+    listing = _listing(folder, workspace.root, rel, diagnostics, overlay)
     if "index.md" not in listing:
         diagnostics.append(
             Location(f"{rel}/index.md").diagnostic(
@@ -232,6 +256,9 @@ def load_engagement(
         if listing[name]:
             if name in ("meetings", "documents"):
                 _load_records(loader, engagement, name)
+            continue
+        if _TEMPORARY.match(name):
+            diagnostics.append(_stray(f"{rel}/{name}"))
             continue
         if not name.endswith(".md"):
             continue
@@ -262,6 +289,21 @@ def load_engagement(
     return engagement
 
 
+_TEMPORARY = re.compile(TEMP_PATTERN)
+
+
+def _stray(rel: str) -> Diagnostic:
+    return Location(rel).diagnostic(
+        "warning",
+        "stray-temp-file",
+        msg("%(rel)s was left by a write that did not finish (docgen was stopped)", rel=rel),
+        msg(
+            "the file it was writing is as it was before; docgen's next write in this "
+            "folder removes it, or delete it"
+        ),
+    )
+
+
 def _load_records(loader: _FileLoader, engagement: Engagement, sub: str) -> None:
     """Load meetings/*.md or documents/*.md."""
     model: type[Meeting] | type[DocumentRecord] = Meeting if sub == "meetings" else DocumentRecord
@@ -270,7 +312,10 @@ def _load_records(loader: _FileLoader, engagement: Engagement, sub: str) -> None
         loader.workspace.root,
         f"{engagement.rel}/{sub}",
         loader.diagnostics,
+        loader.overlay,
     )
+    for name in sorted(n for n, is_dir in listing.items() if _TEMPORARY.match(n)):
+        loader.diagnostics.append(_stray(f"{engagement.rel}/{sub}/{name}"))
     for name in sorted(n for n, is_dir in listing.items() if not is_dir and n.endswith(".md")):
         path, rel = engagement.folder / sub / name, f"{engagement.rel}/{sub}/{name}"
         record = loader.read(path, rel, model)

@@ -542,11 +542,16 @@ class RevisionEntry(Strict):
     changes: Text
 
 
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+#: the name of a frozen text in ``documents/<doc>/``: ``<version>.md`` or ``<version>.en.md``
+FrozenName = Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}(\.en)?\.md$")]
+
+
 class ExecutedCopy(Strict):
     """The scanned executed copy of a signed document, and the hash it had when recorded."""
 
     file: str
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    sha256: Sha256
 
 
 class Clause(Strict):
@@ -605,6 +610,8 @@ class DocumentRecord(Strict):
     period: DateRange | None = None
     #: the signed 补充协议 that changed this agreement since it was signed
     amended_by: list[AmendedBy] = []
+    #: the sha256 of each frozen text (``1.1.md``, ``1.1.en.md``), written when it is frozen
+    frozen: dict[FrozenName, Sha256] = {}
     visibility: Visibility | None = None
     confidential: bool = True
 

@@ -24,6 +24,7 @@ from docgen.paths import new_folder_mode
 from docgen.process import Process, default_process_text
 from docgen.schema import did_you_mean
 from docgen.templating import sandboxed
+from docgen.workspace import Workspace
 
 ENGAGEMENT_TEMPLATES = "engagement"
 DOCUMENT_TEMPLATES = "documents"
@@ -120,7 +121,7 @@ def stage_file_text(root: Path, process: Process, stage_id: str, owner: str) -> 
         raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
 
 
-def new_engagement(
+def plan_new_engagement(
     root: Path | None,
     engagement_id: str,
     *,
@@ -129,8 +130,11 @@ def new_engagement(
     mode: str,
     owner: str,
     code: str | None = None,
-) -> Path:
-    """Scaffold ``engagements/<id>/`` from ``templates/engagement/``; returns the folder."""
+) -> tuple[Workspace, Path, dict[str, str]]:
+    """The workspace, the folder of a new engagement and its files' texts by name.
+
+    Nothing is written; `new_engagement` writes them.
+    """
     if not SLUG.match(engagement_id):
         raise DocgenError(
             msg(
@@ -198,13 +202,30 @@ def new_engagement(
     except jinja2.TemplateError as exc:
         raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
     stage = stage_file_text(workspace.root, process, first.id, owner)
+    return workspace, folder, {"index.md": index, first.file: stage}
+
+
+def new_engagement(
+    root: Path | None,
+    engagement_id: str,
+    *,
+    title: str,
+    partner: str,
+    mode: str,
+    owner: str,
+    code: str | None = None,
+) -> Path:
+    """Scaffold ``engagements/<id>/`` from ``templates/engagement/``; returns the folder."""
+    workspace, folder, files = plan_new_engagement(
+        root, engagement_id, title=title, partner=partner, mode=mode, owner=owner, code=code
+    )
     workspace.engagements_dir.mkdir(parents=True, exist_ok=True)
     workspace.contain(workspace.engagements_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{engagement_id}.", dir=workspace.engagements_dir))
     try:
         os.chmod(staging, new_folder_mode())  # mkdtemp makes it 0700
-        write_atomic(staging / "index.md", index)
-        write_atomic(staging / first.file, stage)
+        for name, text in files.items():
+            write_atomic(staging / name, text)
         os.rename(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

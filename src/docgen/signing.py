@@ -18,12 +18,15 @@ from pathlib import Path
 
 from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
+from docgen.file_status import file_sha256
 from docgen.frozen import (
     PER_DOCUMENT,
     FrozenText,
     changed_values,
     frozen_file_text,
+    frozen_text_findings,
     read_frozen,
+    record_digests,
 )
 from docgen.i18n import msg
 from docgen.load import Engagement, Portfolio, Sourced
@@ -88,17 +91,23 @@ def _plan(
     unmet: list[Diagnostic],
 ) -> tuple[Transition, list[tuple[Path, FrozenText]]]:
     """The transition: new findings the change would cause, the record, the frozen texts."""
-    today = portfolio.workspace.today()
+    today, root = portfolio.workspace.today(), portfolio.workspace.root
     before = set(check_engagement(e, portfolio, today))
     unmet = unmet + [
         d for d in check_engagement(changed, portfolio, today) if d.is_error and d not in before
     ]
     texts, problems = texts_to_freeze(portfolio, changed, doc_id)
     unmet += [d for d in problems if d.is_error]
+    # a frozen text changed by hand is never approved or signed over
+    unmet += [d for d in frozen_text_findings(e, doc_id, e.documents[doc_id], root) if d.is_error]
     plan = Transition(e, summary, unmet)
-    plan.writes[edit.path] = edit.result()
+    digests = {}
     for path, text in texts:
-        plan.writes[path] = frozen_file_text(text).encode("utf-8")
+        data = frozen_file_text(text).encode("utf-8")
+        plan.writes[path] = data
+        digests[path.name] = hashlib.sha256(data).hexdigest()
+    record_digests(edit, e.documents[doc_id].data, digests)
+    plan.writes[edit.path] = edit.result()
     return plan, texts
 
 
@@ -285,7 +294,7 @@ def _executed_copy(e: Engagement, file: Path, root: Path) -> ExecutedCopy:
             )
         )
     rel = Path(path).resolve().relative_to(e.folder.resolve()).as_posix()
-    return ExecutedCopy(file=rel, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    return ExecutedCopy(file=rel, sha256=file_sha256(path))
 
 
 def _changed_since_approval(

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +28,7 @@ from docgen.load import (
     Sourced,
     engagement_codes,
     engagement_folders,
+    load_engagement,
     load_folders,
     load_portfolio,
     open_portfolio,
@@ -795,3 +796,23 @@ def _portfolio_checks(
                 "duplicate-id",
                 msg("engagement id '%(id)s' differs from another only in case", id=i),
             )
+
+
+def edit_findings(
+    portfolio: Portfolio, engagement_id: str, overlay: Mapping[str, bytes] | None = None
+) -> list[Diagnostic]:
+    """Every finding of one engagement as it would be with ``overlay``'s files written.
+
+    ``overlay`` maps workspace-relative paths to their new content (files of the
+    engagement, new or changed); nothing is written and no cache is used, so an edit
+    is checked before it reaches the disk.  Without one, the engagement as it stands.
+    """
+    workspace, process = portfolio.workspace, portfolio.process
+    folder = workspace.engagements_dir / engagement_id
+    found: list[Diagnostic] = []
+    e = load_engagement(folder, workspace, process, found, overlay=overlay)
+    today = workspace.today()
+    found += check_engagement(e, portfolio, today)
+    if e.index is not None and not e.broken:
+        found += DocumentCheck(workspace, process).check(e, today)
+    return found

@@ -10,6 +10,7 @@ change becomes one git commit, and files with uncommitted changes are refused un
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from docgen import vocabulary
-from docgen.atomic import write_atomic
+from docgen.atomic import stray_temporaries, write_all_atomic, write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
 from docgen.i18n import Message, msg
@@ -294,6 +295,21 @@ def uncommitted(root: Path, paths: list[Path]) -> list[str]:
     return [line[3:] for line in result.stdout.splitlines() if not line.startswith("??")]
 
 
+def _git_unlocked(root: Path) -> None:
+    """Refuse before writing anything when git's index is locked (a stale index.lock)."""
+    found = _git(root, "rev-parse", "--git-path", "index.lock").stdout.strip()
+    lock = Path(found) if os.path.isabs(found) else root / found
+    if found and lock.exists():
+        raise DocgenError(
+            msg(
+                "git's index is locked (%(lock)s exists): another git command is running, "
+                "or one was interrupted. Nothing was written; when no git command is "
+                "running, delete %(lock)s and run this again",
+                lock=lock,
+            )
+        )
+
+
 def apply(
     plan: Transition,
     root: Path,
@@ -329,8 +345,12 @@ def apply(
         )
     if commit and _git(root, "rev-parse", "--git-dir").returncode != 0:
         raise DocgenError(msg("--commit needs a git repository; %(root)s is not one", root=root))
-    for path, data in plan.writes.items():
-        write_atomic(path, data, root=root)
+    if commit:
+        _git_unlocked(root)
+    for folder in {p.parent for p in paths}:
+        for stray in stray_temporaries(folder):
+            stray.unlink(missing_ok=True)  # left by a write that was killed
+    write_all_atomic(plan.writes, root)
     for step in (plan.after, then):
         if step is not None:
             paths += step()

@@ -92,6 +92,10 @@ class CmsBackend(Strict):
     auth_type: Literal["pkce", "implicit"] | None = None
 
 
+#: what the editor may upload: documents and images, never a page, a script or an SVG
+UploadType = Literal["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "gif", "webp"]
+
+
 class CmsConfig(Strict):
     """``docgen cms``: the web editor, for people who do not use git."""
 
@@ -103,6 +107,8 @@ class CmsConfig(Strict):
     editorial_workflow: bool = True
     #: where uploads go, a folder of the workspace
     media_folder: str = "docs/uploads"
+    #: the kinds of file an upload may be (each checked by its content, too)
+    upload_types: list[UploadType] = ["pdf", "docx", "xlsx", "png", "jpg"]
     site_url: str | None = None
 
     @field_validator("media_folder")

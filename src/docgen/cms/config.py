@@ -20,6 +20,7 @@ from typing import Any
 
 from docgen.cms.fields import DATE, Choices, form_fields
 from docgen.cms.labels import FIELDS
+from docgen.cms.merge import BASE_KEY
 from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement, Portfolio
 from docgen.process import Process, Stage
@@ -83,6 +84,12 @@ def cms_config(
     }
     if local_backend:
         config["local_backend"] = {"url": local_backend}
+        # which version of which file a form was opened from, sent back with its save
+        hidden = {"name": BASE_KEY, "widget": "hidden", "required": False}
+        for collection in config["collections"]:
+            for form in [collection, *collection.get("files", [])]:
+                if "fields" in form:
+                    form["fields"] = [hidden, *form["fields"]]
     return {k: v for k, v in config.items() if v is not None}
 
 

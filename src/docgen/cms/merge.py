@@ -26,14 +26,26 @@ from docgen.source import SourceFile, parse_markdown
 _EMPTY: tuple[Any, ...] = ("", None, [], {})
 
 
-def merged(path: Path, rel: str, saved: str, *, additions_only: bool = False) -> bytes:
+#: the hidden field that carries which version of which file the editor loaded
+BASE_KEY = "docgen_base"
+
+
+def merged(
+    path: Path,
+    rel: str,
+    saved: str,
+    *,
+    additions_only: bool = False,
+    base: bytes | None = None,
+) -> bytes:
     """The bytes of ``path`` with the values ``saved`` (the editor's whole file) changed.
 
     ``additions_only``: what the form left empty keeps the file's value (a new
-    engagement's scaffold keeps its placeholders, comments and body).
+    engagement's scaffold keeps its placeholders, comments and body).  ``base`` is the
+    file's content when it is not on disk yet.
     """
     new = _read(saved, rel)
-    edit = FrontMatterEdit.open(path, rel)
+    edit = FrontMatterEdit.open(path, rel, base)
     old = parse_markdown(edit.raw.decode("utf-8-sig").replace("\r\n", "\n"), rel)
     for key in _changed_keys(old, new):
         before, after = old.data.get(key), _pruned(new.data.get(key))
@@ -60,11 +72,32 @@ def fresh(saved: str, rel: str) -> tuple[dict[str, Any], str]:
 def _read(saved: str, rel: str) -> SourceFile:
     """What the editor sent, read as docgen reads a file."""
     try:
-        return parse_markdown(saved.replace("\r\n", "\n"), rel)
+        source = parse_markdown(saved.replace("\r\n", "\n"), rel)
     except FileProblem as exc:
         raise DocgenError(
             msg("the editor sent %(rel)s in a form docgen cannot read", rel=rel), exc.diagnostics
         ) from exc
+    source.data.pop(BASE_KEY, None)  # the editor's bookkeeping, never the file's
+    return source
+
+
+def saved_base(saved: str, rel: str) -> str | None:
+    """The ``docgen_base`` token the editor sent back with a file, if any."""
+    try:
+        value = parse_markdown(saved.replace("\r\n", "\n"), rel).data.get(BASE_KEY)
+    except FileProblem:
+        return None
+    return str(value) if value else None
+
+
+def with_base(raw: bytes, token: str) -> str:
+    """The file's text as the editor gets it: ``docgen_base: <token>`` first in its front matter."""
+    text = raw.decode("utf-8", errors="replace")
+    first, newline, rest = text.partition("\n")
+    if first.lstrip("\ufeff").rstrip("\r") != "---" or not newline:
+        return text
+    ending = "\r\n" if first.endswith("\r") else "\n"
+    return f"{first}\n{BASE_KEY}: {token}{ending}{rest}"
 
 
 def _changed_keys(old: SourceFile, new: SourceFile) -> list[str]:

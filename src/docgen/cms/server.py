@@ -18,12 +18,13 @@ Node.js is needed only once, to fetch the editor (``docgen cms install``).
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
 import mimetypes
 import os
 import posixpath
-import shutil
+import secrets
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -33,15 +34,17 @@ from pathlib import Path
 from typing import Any
 
 from docgen import language
-from docgen.atomic import write_atomic
+from docgen.atomic import write_all_atomic
 from docgen.cms.admin import write_admin
-from docgen.cms.merge import fresh, merged
+from docgen.cms.merge import fresh, merged, saved_base, with_base
+from docgen.cms.uploads import upload_problem
 from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.i18n import Message, catalogue, msg
 from docgen.load import load_portfolio
 from docgen.paths import is_inside
-from docgen.scaffold import new_engagement
-from docgen.validate import validate
+from docgen.scaffold import plan_new_engagement
+from docgen.source import decode, parse_markdown
+from docgen.validate import edit_findings
 from docgen.workspace import Workspace, open_workspace
 
 #: the largest request body accepted (an uploaded image included)
@@ -57,48 +60,68 @@ class Refused(Exception):
 
 
 class EditorBackend:
-    """The workspace as Decap CMS's local backend sees it: paths from the root, '/'."""
+    """The workspace as Decap CMS's local backend sees it: paths from the root, '/'.
+
+    Every file the editor is given carries a token (`docgen.cms.merge.BASE_KEY`, a hidden
+    field of every form) naming the version it was given; a save must bring it back.  A
+    save made from a version that is no longer on disk (another window or git changed the
+    file since) or sent to another file than the one loaded is refused.  A save is
+    checked before anything is written, and all its files are written or none.
+    """
 
     def __init__(self, workspace: Workspace, on_saved: Callable[[list[str]], None]) -> None:
         self.workspace = workspace
         self.root = workspace.root.resolve()
         self.engagements = workspace.engagements_dir.resolve()
         self.media = (self.root / workspace.config.cms.media_folder).resolve()
+        self.uploads = list(workspace.config.cms.upload_types)
         self.on_saved = on_saved
         self.lock = threading.Lock()
         #: the editor's reasons for a refusal are in the workspace's language
         self.t = catalogue(language.chosen(None, self.root))
         #: what the editor sent for each file saved (its own serialisation, kept for tests)
         self.received: dict[str, str] = {}
+        #: each token given out: the file it was given for and the sha256 that file had
+        #: then (after a save with it, the sha256 the save wrote)
+        self.given: dict[str, tuple[str, str]] = {}
 
     def answer(self, action: str, params: dict[str, Any]) -> Any:
         """The JSON answer to one API call."""
         if action == "info":
             return {"repo": self.root.name, "publish_modes": ["simple"], "type": "local_fs"}
         if action == "entriesByFolder":
-            folder = self._inside(params.get("folder", ""))
+            folder = self._inside(str(params.get("folder", "")))
             depth = int(params.get("depth", 1))
-            return [self._entry(p) for p in _files(folder, params.get("extension", ""), depth)]
+            extension = str(params.get("extension", ""))
+            return [self._entry(p) for p in _files(folder, extension, depth)]
         if action == "entriesByFiles":
-            return [self._entry(self._inside(f["path"]), f.get("label")) for f in params["files"]]
+            return [
+                self._entry(self._inside(str(f["path"])), f.get("label")) for f in params["files"]
+            ]
         if action == "getEntry":
-            return self._entry(self._inside(params["path"]))
+            return self._entry(self._inside(str(params["path"])))
         if action == "persistEntry":
             files = params.get("dataFiles") or [params["entry"]]
             with self.lock:
-                saved = [self._persist(f) for f in files]
-                for asset in params.get("assets", []):
-                    self._write_media(asset)
+                writes, tokens = self._stage(files)
+                for asset in params.get("assets") or []:
+                    path, content = self._upload(asset)
+                    writes[path] = content
+                write_all_atomic(writes, self.root)
+                for token, (rel, path) in tokens.items():
+                    self.given[token] = (rel, hashlib.sha256(writes[path]).hexdigest())
+            saved = [self._rel(p) for p in writes if is_inside(self.engagements, p)]
             self.on_saved(saved)
             return {"message": "entry persisted"}
         if action == "getMedia":
-            folder = self._inside(params.get("mediaFolder", ""))
+            folder = self._inside(str(params.get("mediaFolder", "")))
             return [self._media(p) for p in _files(folder, "", 1)]
         if action == "getMediaFile":
-            return self._media(self._inside(params["path"]))
+            return self._media(self._inside(str(params["path"])))
         if action == "persistMedia":
             with self.lock:
-                path = self._write_media(params["asset"])
+                path, content = self._upload(params["asset"])
+                write_all_atomic({path: content}, self.root)
             return self._media(path)
         if action in ("deleteFile", "deleteFiles"):
             raise Refused(msg("docgen does not delete files from the editor; use git (git rm)"))
@@ -113,7 +136,10 @@ class EditorBackend:
         return path
 
     def _rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root).as_posix()
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.resolve().relative_to(self.root).as_posix()
 
     def _entry(self, path: Path, label: str | None = None) -> dict[str, Any]:
         rel = self._rel(path)
@@ -121,9 +147,11 @@ class EditorBackend:
             raw = path.read_bytes()
         except OSError:
             return {"data": None, "file": {"path": rel, "label": label, "id": None}}
-        data = raw.decode("utf-8", errors="replace")
         sha = hashlib.sha256(raw).hexdigest()
-        return {"data": data, "file": {"path": rel, "label": label, "id": sha}}
+        token = secrets.token_hex(12)
+        with self.lock:
+            self.given[token] = (rel, sha)
+        return {"data": with_base(raw, token), "file": {"path": rel, "label": label, "id": sha}}
 
     def _media(self, path: Path) -> dict[str, Any]:
         raw = path.read_bytes()
@@ -135,7 +163,40 @@ class EditorBackend:
             "name": path.name,
         }
 
-    def _persist(self, data_file: dict[str, Any]) -> str:
+    def _stage(
+        self, files: list[dict[str, Any]]
+    ) -> tuple[dict[Path, bytes], dict[str, tuple[str, Path]]]:
+        """The bytes each file of one save is to have, checked as a whole; nothing written.
+
+        Returns them with the tokens the save came with, to be moved on once written.
+        """
+        writes: dict[Path, bytes] = {}
+        tokens: dict[str, tuple[str, Path]] = {}
+        engagements = set()
+        for data_file in files:
+            rel, path = self._target(data_file)
+            raw = str(data_file["raw"])
+            self.received[rel] = raw
+            engagements.add(path.relative_to(self.engagements).parts[0])
+            token = saved_base(raw, rel)
+            if path.exists():
+                self._current(rel, path, token)
+                writes[path] = merged(path, rel, raw)
+                _keeps_seals(path, rel, writes[path])
+                if token is not None:
+                    tokens[token] = (rel, path)
+            elif token is not None:
+                raise Refused(msg("%(rel)s was deleted after the editor opened it", rel=rel))
+            else:
+                writes.update(self._create(path, rel, raw))
+        if len(engagements) != 1:
+            raise Refused(msg("one save changes the files of one engagement"))
+        engagement = engagements.pop()
+        self._check(engagement, {self._rel(p): data for p, data in writes.items()})
+        return writes, tokens
+
+    def _target(self, data_file: dict[str, Any]) -> tuple[str, Path]:
+        """The file a save names, if the editor may write it."""
         rel = str(data_file["path"])
         new_path = data_file.get("newPath")
         if new_path and new_path != rel:
@@ -145,57 +206,72 @@ class EditorBackend:
             raise Refused(
                 msg("%(rel)s: the editor writes only .md files in the engagements folder", rel=rel)
             )
-        raw = str(data_file["raw"])
-        self.received[rel] = raw
-        engagement = path.relative_to(self.engagements).parts[0]
-        before = self._errors(engagement)
-        old = path.read_bytes() if path.exists() else None
-        new_engagement = not (self.engagements / engagement).exists()
-        new_folder = not path.parent.exists()
-        if old is not None:
-            write_atomic(path, merged(path, rel, raw), root=self.root)
-        else:
-            self._create(path, rel, raw)
-        new_errors = [d for k, d in self._errors(engagement).items() if k not in before]
-        if new_errors:  # the save is undone: the file stays as it was
-            if old is not None:
-                write_atomic(path, old, root=self.root)
-            elif new_engagement:
-                shutil.rmtree(self.engagements / engagement, ignore_errors=True)
-            else:  # the new file, and a meetings/ folder made for it
-                path.unlink(missing_ok=True)
-                if new_folder:
-                    path.parent.rmdir()
-            said = "; ".join(d.format(self.t) for d in new_errors[:3])
-            raise Refused(msg("not saved: it would not validate: %(errors)s", errors=said))
-        return rel
-
-    def _errors(self, engagement: str) -> dict[tuple[str, str, str], Diagnostic]:
-        """The engagement's errors, by file, code and text (lines move as files change)."""
-        if not (self.engagements / engagement).is_dir():
-            return {}
-        found = validate(self.root, only=[engagement]).diagnostics
-        return {(d.path, d.code, str(d.message)): d for d in found if d.is_error}
-
-    def _create(self, path: Path, rel: str, raw: str) -> None:
         parts = path.relative_to(self.engagements).parts
-        if len(parts) == 2 and parts[1] == "index.md":
-            self._new_engagement(path, rel, raw)
-        elif len(parts) == 3 and parts[1] == "meetings" and path.parent.parent.is_dir():
-            _, text = fresh(raw, rel)
-            path.parent.mkdir(exist_ok=True)
-            write_atomic(path, text, root=self.root)
-        else:
+        if len(parts) > 3 or (len(parts) == 3 and parts[1] not in ("meetings", "documents")):
             raise Refused(
-                msg("%(rel)s: the editor makes new engagements and meetings only", rel=rel)
+                msg(
+                    "%(rel)s is not a file the editor writes: frozen texts and notes are "
+                    "changed only by docgen or git",
+                    rel=rel,
+                )
+            )
+        return self._rel(path), path
+
+    def _current(self, rel: str, path: Path, token: str | None) -> None:
+        """Refuse a save not made from the version of ``rel`` that is on disk now."""
+        given = self.given.get(token or "")
+        if given is None:
+            raise Refused(
+                msg(
+                    "%(rel)s: the editor did not say which version it changed; open it again",
+                    rel=rel,
+                )
+            )
+        if given[0] != rel:
+            raise Refused(
+                msg(
+                    "this form was opened for %(opened)s but was to be saved into %(rel)s; "
+                    "nothing was saved. Open %(rel)s from its list and edit it there",
+                    opened=given[0],
+                    rel=rel,
+                )
+            )
+        if given[1] != hashlib.sha256(path.read_bytes()).hexdigest():
+            raise Refused(
+                msg(
+                    "%(rel)s was changed after you opened it (in another window, or by git); "
+                    "nothing was saved. Open it again and make your change once more",
+                    rel=rel,
+                )
             )
 
-    def _new_engagement(self, path: Path, rel: str, raw: str) -> None:
-        """Scaffold the engagement as ``docgen new`` does, then set what the form gave."""
+    def _check(self, engagement: str, overlay: dict[str, bytes]) -> None:
+        """Refuse a save that would add a validation error, before anything is written."""
+        portfolio = load_portfolio(self.root, only=[])
+        exists = (self.engagements / engagement).is_dir()
+        before = _errors(edit_findings(portfolio, engagement)) if exists else {}
+        after = _errors(edit_findings(portfolio, engagement, overlay))
+        new_errors = [d for k, d in after.items() if k not in before]
+        if new_errors:
+            said = "; ".join(d.format(self.t) for d in new_errors[:3])
+            raise Refused(msg("not saved: it would not validate: %(errors)s", errors=said))
+
+    def _create(self, path: Path, rel: str, raw: str) -> dict[Path, bytes]:
+        """The files a new entry makes: an engagement's scaffold, or one meeting."""
+        parts = path.relative_to(self.engagements).parts
+        if len(parts) == 2 and parts[1] == "index.md":
+            return self._new_engagement(path, rel, raw)
+        if len(parts) == 3 and parts[1] == "meetings" and path.parent.parent.is_dir():
+            _, text = fresh(raw, rel)
+            return {path: text.encode("utf-8")}
+        raise Refused(msg("%(rel)s: the editor makes new engagements and meetings only", rel=rel))
+
+    def _new_engagement(self, path: Path, rel: str, raw: str) -> dict[Path, bytes]:
+        """The engagement as ``docgen new`` scaffolds it, with what the form gave set."""
         data, _ = fresh(raw, rel)
         partner = data.get("partner")
         code = data.get("code")
-        new_engagement(
+        _, _, files = plan_new_engagement(
             self.root,
             path.parent.name,
             title=str(data.get("title", "")),
@@ -204,10 +280,14 @@ class EditorBackend:
             owner=str(data.get("owner", "")),
             code=str(code) if code else None,
         )
-        write_atomic(path, merged(path, rel, raw, additions_only=True), root=self.root)
+        out = {path.parent / name: text.encode("utf-8") for name, text in files.items()}
+        scaffold = out[path]
+        out[path] = merged(path, rel, raw, additions_only=True, base=scaffold)
+        return out
 
-    def _write_media(self, asset: dict[str, Any]) -> Path:
-        path = self._inside(asset["path"])
+    def _upload(self, asset: dict[str, Any]) -> tuple[Path, bytes]:
+        """Where an upload goes and its bytes, once its place, kind and content are checked."""
+        path = self._inside(str(asset["path"]))
         if not is_inside(self.media, path):
             raise Refused(
                 msg(
@@ -216,27 +296,62 @@ class EditorBackend:
                     folder=self._rel(self.media),
                 )
             )
-        content = (
-            base64.b64decode(asset["content"])
-            if asset.get("encoding") == "base64"
-            else (str(asset["content"]).encode())
+        try:
+            content = (
+                base64.b64decode(str(asset["content"]), validate=True)
+                if asset.get("encoding") == "base64"
+                else str(asset["content"]).encode()
+            )
+        except binascii.Error:
+            raise Refused(
+                msg("%(path)s: the upload is not valid base64", path=asset["path"])
+            ) from None
+        problem = upload_problem(path.name, content, self.uploads)
+        if problem is not None:
+            raise Refused(problem)
+        return path, content
+
+
+#: what a document record keeps of its frozen texts and executed copy: docgen's to write
+_SEALS = ("frozen", "executed")
+
+
+def _keeps_seals(path: Path, rel: str, new: bytes) -> None:
+    """Refuse a save that changes a record's digests of its frozen texts or executed copy."""
+    if path.parent.name != "documents":
+        return
+    before = parse_markdown(decode(path.read_bytes(), rel), rel).data
+    after = parse_markdown(decode(new, rel), rel).data
+    changed = [key for key in _SEALS if before.get(key) != after.get(key)]
+    if changed:
+        raise Refused(
+            msg(
+                "%(rel)s: %(keys)s are written by docgen approve and sign, never by the editor",
+                rel=rel,
+                keys=", ".join(changed),
+            )
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, content, root=self.root)
-        return path
+
+
+def _errors(found: list[Diagnostic]) -> dict[tuple[str, str, str], Diagnostic]:
+    """Errors by file, code and text (lines move as files change)."""
+    return {(d.path, d.code, str(d.message)): d for d in found if d.is_error}
 
 
 def _files(folder: Path, extension: str, depth: int) -> list[Path]:
-    """Files under ``folder`` ending in ``extension``, ``depth`` levels down at most."""
+    """Files under ``folder`` ending in ``extension``, ``depth`` levels down at most.
+
+    Links are left out: the editor lists the workspace's own files only.
+    """
     if depth <= 0 or not folder.is_dir():
         return []
     found: list[Path] = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.is_symlink():
             continue
         if entry.is_dir(follow_symlinks=False):
             found += _files(Path(entry.path), extension, depth - 1)
-        elif entry.is_file() and entry.name.endswith(extension):
+        elif entry.is_file(follow_symlinks=False) and entry.name.endswith(extension):
             found.append(Path(entry.path))
     return found
 
@@ -308,19 +423,30 @@ def _server(port: int, backend: EditorBackend, admin: Path) -> ThreadingHTTPServ
                 return self._send(HTTPStatus.FORBIDDEN, b"forbidden", "text/plain")
             if "application/json" not in self.headers.get("Content-Type", ""):
                 return self._json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"error": "JSON only"})
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
+            length = self.headers.get("Content-Length", "")
+            if not length.isdigit():  # no length, a negative one, or not a number
+                self.close_connection = True
+                return self._json(HTTPStatus.LENGTH_REQUIRED, {"error": "Content-Length"})
+            if int(length) > MAX_BODY:
+                self.close_connection = True
                 return self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "too large"})
             try:
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = json.loads(self.rfile.read(int(length)) or b"{}")
+                if not isinstance(body, dict) or not isinstance(body.get("params", {}), dict):
+                    raise TypeError("the body is not an API call")
                 answer = backend.answer(str(body.get("action")), body.get("params") or {})
             except Refused as exc:
                 return self._json(HTTPStatus.FORBIDDEN, {"error": backend.t.say(exc.reason)})
             except DocgenError as exc:
                 said = backend.t.say(exc.message)
                 return self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": said})
-            except (ValueError, KeyError, TypeError) as exc:
-                return self._json(HTTPStatus.BAD_REQUEST, {"error": f"bad request: {exc}"})
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+                # a malformed call: said without echoing what it held
+                said = backend.t.say(msg("the editor sent a request docgen cannot read"))
+                return self._json(HTTPStatus.BAD_REQUEST, {"error": said})
+            except OSError as exc:
+                said = backend.t.say(msg("not saved: %(reason)s", reason=exc.strerror or exc))
+                return self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": said})
             return self._json(HTTPStatus.OK, answer)
 
         def _json(self, status: HTTPStatus, value: Any) -> None:

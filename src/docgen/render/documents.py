@@ -22,7 +22,14 @@ from typing import Any
 import jinja2
 
 from docgen.diagnostics import Diagnostic, DocgenError, Location
-from docgen.frozen import FrozenText, frozen_path, read_frozen, read_values, values_digest
+from docgen.frozen import (
+    FrozenText,
+    frozen_path,
+    read_frozen,
+    read_values,
+    recorded_text_findings,
+    values_digest,
+)
 from docgen.history import History, Revision
 from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
@@ -250,7 +257,21 @@ def render_text(
     frozen_file = None
     if doc.record.final and job.meeting is None:
         frozen_file = frozen_path(e, job.kind.id, doc.version, job.language)
-        if not fresh and os.path.lexists(frozen_file):
+        exists = os.path.lexists(frozen_file)
+        sourced = e.documents.get(job.kind.id)
+        if not fresh and sourced is not None and frozen_file.name in sourced.data.frozen:
+            # a text changed (or removed) since it was frozen is never made, nor made anew
+            found = recorded_text_findings(
+                e,
+                job.kind.id,
+                sourced,
+                frozen_file.name,
+                workspace.root,
+                frozen_file if exists else None,
+            )
+            if found:
+                return found
+        if not fresh and exists:
             return from_frozen(frozen_file, output, e, workspace)
     inputs = [e.index.path] + ([record.path] if record else [])
     if job.meeting is not None:

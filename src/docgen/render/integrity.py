@@ -23,17 +23,18 @@ a few dictionary lookups.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, DocgenError, Location, Severity
+from docgen.file_status import file_sha256
 from docgen.frozen import (
     FrozenText,
     changed_values,
     frozen_path,
+    frozen_text_findings,
     frozen_versions,
     read_frozen,
     read_values,
@@ -58,6 +59,7 @@ def record_findings(e: Engagement, workspace: Workspace) -> Iterator[Diagnostic]
     for doc_id, sourced in sorted(e.documents.items()):
         record = sourced.data
         yield from _approvals(sourced)
+        yield from frozen_text_findings(e, doc_id, sourced, workspace.root)
         if not record.final and record.version:
             for version, _, path in frozen_versions(e, doc_id):
                 if version == record.version:
@@ -146,7 +148,7 @@ def _executed(
     where = sourced.at("executed", "file")
     try:
         workspace.contain(path, where.path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = file_sha256(path)
     except DocgenError as exc:
         yield from exc.diagnostics
         return

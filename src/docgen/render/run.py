@@ -30,6 +30,7 @@ from docgen.file_status import folder_files
 from docgen.frozen import (
     frozen_versions,
     previous_version,
+    record_frozen_digests,
     redline_name,
     version_name,
     write_frozen,
@@ -171,6 +172,8 @@ class _Renderer:
                 self.redline_from_earlier(job, text, result, outputs[job.engagement.id])
         for e in engagements:
             self.earlier_versions(e, result, outputs[e.id])
+            if request.audience == "internal":
+                result.frozen += record_frozen_digests(e, workspace)
         for e in portfolio.engagements:
             # a render with errors is not remembered; its warnings are, to be said again
             found = [d for d in result.diagnostics if d.path.startswith(e.rel + "/")]
