@@ -191,3 +191,85 @@ def test_a_teams_own_sheet_with_a_column_mapping(repo: Path, run) -> None:  # ty
     assert "opened: 2026-11-02" in new.read_text("utf-8")
     bad = run("import", "xlsx", str(sheet), "--column", "项目名称=titel", "--root", str(repo))
     assert bad.exit_code == 2 and "did you mean 'title'?" in bad.err
+
+
+# --- hostile workbooks (issue 24) --------------------------------------------------------------
+
+
+def _refused(run, repo: Path, sheet: Path, *expected: str) -> str:  # type: ignore[no-untyped-def]
+    result = run("import", "xlsx", str(sheet), "--root", str(repo))
+    said = result.out + result.err
+    assert result.exit_code != 0 and "Traceback" not in said, said
+    assert f"{sheet.name}:1:1: error workbook-invalid" in said, said
+    for text in expected:
+        assert text in said, said
+    assert _git(repo, "status", "--porcelain") == ""  # nothing written
+    return said
+
+
+def test_a_zip_bomb_is_refused_unread(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    sheet = _export(run, repo)
+    with (
+        zipfile.ZipFile(sheet, "a", compression=zipfile.ZIP_DEFLATED) as z,
+        z.open("xl/bomb.bin", "w") as part,  # 200 MB of zeros: about 200 KB packed
+    ):
+        for _ in range(200):
+            part.write(bytes(1024 * 1024))
+    assert sheet.stat().st_size < 2 * 1024 * 1024
+    _refused(run, repo, sheet, "MB")
+
+
+def test_a_truncated_or_foreign_file_is_a_located_error(repo: Path, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sheet = _export(run, repo)
+    data = sheet.read_bytes()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(data[: len(data) // 2])
+    _refused(run, repo, cut)
+    text = tmp_path / "notes.xlsx"
+    text.write_text("项目,名称\n", "utf-8")
+    _refused(run, repo, text)
+
+
+def test_a_workbook_declaring_a_dtd_is_refused(repo: Path, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    sheet = _export(run, repo)
+    evil = tmp_path / "evil.xlsx"
+    with zipfile.ZipFile(sheet) as src, zipfile.ZipFile(evil, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                laughs = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+                data = laughs + data if b"?>" not in data else data.replace(b"?>", b"?>" + laughs, 1)
+            out.writestr(item, data)
+    _refused(run, repo, evil, "xl/workbook.xml", "DTD")
+
+
+def test_too_many_rows_are_refused(repo: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from docgen import tracking_import
+
+    monkeypatch.setattr(tracking_import, "MAX_ROWS", 100)
+    sheet = _export(run, repo)
+    book = load_workbook(sheet)
+    for i in range(120):
+        book["任务"].append(["2025-014-hengtong-logistics", "任务", f"X{i}", "多余的任务"])
+    book.save(sheet)
+    _refused(run, repo, sheet, "100")
+
+
+def test_thousands_of_new_rows_are_added_in_one_pass(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    sheet = _export(run, repo)
+    book = load_workbook(sheet)
+    for i in range(1500):
+        book["任务"].append(["2025-014-hengtong-logistics", "任务", f"B{i:04d}", f"第 {i} 项整改",
+                             "张伟", None, "2027-03-31", None, "待办", "整改报告"])
+    book.save(sheet)
+    result = run("import", "xlsx", str(sheet), "--root", str(repo))
+    assert result.exit_code == 0, result.out + result.err
+    plan = (repo / "engagements/2025-014-hengtong-logistics/plan.md").read_text("utf-8")
+    assert plan.count("第 ") >= 1500 and "id: B1499" in plan
+    # the items land at the list's end, in the sheet's order, and the file still validates
+    assert plan.index("id: B0000") < plan.index("id: B0001") < plan.index("id: B1499")
+    assert run("validate", "2025-014-hengtong-logistics", "--root", str(repo)).exit_code == 0

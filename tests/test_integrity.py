@@ -152,6 +152,14 @@ def test_approve_and_sign_freeze_the_text_and_record_the_executed_copy(ws: Path,
     refused = run("sign", BLUEWAVE, "cooperation-agreement", "--date", "2026-11-25", *root)
     assert refused.exit_code == 1 and "approval-stale" in refused.out
     assert "docgen approve" in refused.out
+    # an approval dated after today is refused as a signing is, and nothing is written
+    record_file = ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement.md"
+    untouched = record_file.read_bytes()
+    future = run("approve", BLUEWAVE, "cooperation-agreement", "--by", "周建国",
+                 "--role", "集团总经理", "--date", "2099-01-01", *root)
+    assert future.exit_code == 1 and "done-in-future" in future.out and "2099-01-01" in future.out
+    assert record_file.read_bytes() == untouched
+    assert not (ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement/0.3.md").exists()
     approved = run("approve", BLUEWAVE, "cooperation-agreement", "--by", "周建国",
                    "--role", "集团总经理", "--date", "2026-11-20", *root)
     assert approved.exit_code == 0, approved.out + approved.err

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -224,3 +225,145 @@ def test_secrets_are_never_read_from_mkdocs_yml(tmp_path: Path, run) -> None:  #
     config.write_text(config.read_text("utf-8").replace(leak, leak2), "utf-8")
     result = run("remind", "--root", str(root))
     assert result.exit_code == 2 and "unknown key" in result.err
+
+
+# --- a hostile or broken channel (issue 24) -------------------------------------------------
+
+KEY = "c0ffee-robot-key-9f3a"
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    """A robot that drips, redirects elsewhere, or answers 300 MB."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path.startswith("/drip"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            try:
+                for _ in range(40):  # bounded: at most 20 s if nobody hangs up
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+        elif self.path.startswith("/moved"):
+            self.send_response(302)
+            self.send_header("Location", "https://collector.example/steal")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path.startswith("/huge"):
+            self.send_response(200)
+            self.send_header("Content-Length", str(300 * 1024 * 1024))
+            self.end_headers()
+            sent = 0
+            try:
+                while sent < 300 * 1024 * 1024:
+                    self.wfile.write(b"0" * 65536)
+                    sent += 65536
+            except OSError:
+                pass
+            self.server.huge_sent = sent  # type: ignore[attr-defined]
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    server.huge_sent = 0  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_bad_webhook_urls_are_said_without_their_key_and_stop_nothing(
+    workspace: Path, robots: Robots, run, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    base = f"http://127.0.0.1:{robots.server_address[1]}"
+    for wecom, why in (
+        (f"{base}/wecom?key={KEY}\n{base}/x", "line break"),
+        (f"{base}/wecom?key= {KEY}", "space"),
+        (f"http://127.0.0.1:99999/wecom?key={KEY}", "port"),
+        (f"http://127.0.0.1:abc/wecom?key={KEY}", "port"),
+        (f"qyapi.weixin.qq.com/cgi-bin/webhook/send?key={KEY}", "https://"),
+        (f"http://qyapi.example/cgi-bin/webhook/send?key={KEY}", "unencrypted"),
+    ):
+        monkeypatch.setenv("T_WECOM", wecom)
+        robots.received.clear()
+        result = run("remind", "--send", "--root", str(workspace))
+        said = result.out + result.err
+        assert result.exit_code == 1 and "Traceback" not in said, said
+        assert KEY not in said and "key=" not in said, said
+        assert "企业微信: not sent: the URL in T_WECOM is not usable" in said and why in said, said
+        # the other robots were still sent to
+        assert len(_by_path(robots, "/dingtalk")) == 5 and len(_by_path(robots, "/feishu")) == 5
+        assert not _by_path(robots, "/wecom")
+        # and the preview says so too, before anything is sent
+        preview = run("remind", "--root", str(workspace))
+        assert "T_WECOM" in preview.err and KEY not in preview.out + preview.err
+
+
+def test_a_webhook_that_drips_redirects_or_floods_is_a_failure(
+    workspace: Path, hostile: ThreadingHTTPServer, run, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from docgen import delivery
+
+    monkeypatch.setattr(delivery, "TIMEOUT", 2)
+    base = f"http://127.0.0.1:{hostile.server_address[1]}"
+    monkeypatch.setenv("T_WECOM", f"{base}/drip?key={KEY}")
+    monkeypatch.setenv("T_DINGTALK", f"{base}/moved?access_token={KEY}")
+    monkeypatch.setenv("T_FEISHU", f"{base}/huge/{KEY}")
+    started = time.monotonic()
+    result = run("remind", "--send", "--root", str(workspace))
+    took = time.monotonic() - started
+    said = result.out + result.err
+    assert result.exit_code == 1 and KEY not in said, said
+    assert "企业微信: not sent to 刘洋: no complete answer within 2 s" in said
+    assert "钉钉: not sent to 刘洋: HTTP 302 Found: a redirect (not followed)" in said
+    assert "飞书招商群: not sent to 刘洋" in said and "飞书招商群: sent to 0 owner(s)" in said
+    assert took < 5 * 2 + 15, took  # five owners, each drip cut at 2 s
+    assert hostile.huge_sent < 50 * 1024 * 1024  # type: ignore[attr-defined]
+
+
+def test_a_failed_smtp_login_reports_nothing_sent(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)  # no AUTH offered
+    controller.start()
+    try:
+        root = copy_samples(tmp_path)
+        config = root / "mkdocs.yml"
+        mail = (
+            "\n      reminders:\n        channels:\n          - type: email\n"
+            f"            host: 127.0.0.1\n            port: {port}\n            security: none\n"
+            "            from: 招商部 <zs@example.com>\n            user_env: T_USER\n"
+            "            password_env: T_PASSWORD\n"
+            "            addresses: {刘洋: liuyang@example.com, 李娜: lina@example.com}\n"
+        )
+        config.write_text(
+            config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail),
+            "utf-8",
+        )
+        monkeypatch.setenv("T_USER", "zs@example.com")
+        monkeypatch.setenv("T_PASSWORD", "pa55-w0rd-secret")
+        monkeypatch.delenv("DOCGEN_LANG")
+        result = run("remind", "--send", "--root", str(root))
+    finally:
+        controller.stop()
+    said = result.out + result.err
+    assert result.exit_code == 1
+    assert "e-mail：已发送给 0 人" in said and "已发送给 2 人" not in said
+    assert "e-mail：未发送给 刘洋：" in said and "e-mail：未发送给 李娜：" in said
+    assert "pa55-w0rd-secret" not in said

@@ -157,6 +157,27 @@ def test_partner_build_holds_nothing_internal(tmp_path: Path, monkeypatch: pytes
     assert "对候选合作伙伴进行背景调查" not in (partner_site / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
 
 
+def test_a_partner_site_shows_no_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commit messages and authors are the team's own: a partner reads the 修订记录 only."""
+    import subprocess
+
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path)
+    author = f"内部{MARKER}"
+    git = ["git", "-c", f"user.name={author}", "-c", f"user.email={MARKER.lower()}@team.example"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", f"海芯底价 {MARKER} 不对外"], cwd=root, check=True)
+    internal = _all_text(built(root))
+    assert MARKER in internal and f"{MARKER.lower()}@team.example" not in internal
+    partner_site = built(root, "partner")
+    partner = _all_text(partner_site)
+    assert MARKER not in partner and MARKER.lower() not in partner and "team.example" not in partner
+    page = (partner_site / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
+    assert "合作协议：协议条款定稿，经法律顾问审核" in page and "陈思远" in page
+    assert "尽职调查报告定稿" not in page  # an internal document's history is not the partner's
+
+
 def test_partner_data_is_escaped_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)

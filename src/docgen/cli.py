@@ -382,6 +382,14 @@ def remind(due: str | None, send: bool, root: Path | None) -> None:
     if not send:
         for notice in notices:
             out.print(notice.markdown() + "\n", markup=False)
+        for channel in config.channels:
+            problem = delivery.channel_problem(channel, os.environ, t)
+            if problem:  # said before --send is tried, never with the URL
+                name = delivery.channel_name(channel)
+                err.print(
+                    t("%(channel)s: not sent: %(reason)s", channel=name, reason=problem),
+                    markup=False,
+                )
         err.print(
             t(
                 "%(count)s owner(s) to remind; --send sends to: %(channels)s",

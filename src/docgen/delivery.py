@@ -16,15 +16,17 @@ is reported with its reason and the others are still sent.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
+import http.client
 import json
 import smtplib
+import socket
 import ssl
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +42,10 @@ from docgen.workspace import Channel, EmailChannel, WebhookChannel
 PLATFORMS = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书", "email": "e-mail"}
 #: 企业微信 refuses markdown longer than 4,096 bytes; the others allow more
 _WECOM_LIMIT = 4096
+#: seconds a whole request may take, reply included
 TIMEOUT = 10
+#: bytes of a robot's reply read (its answer is a short JSON)
+REPLY_CAP = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ class Outcome:
 
 
 Post = Callable[[str, bytes], bytes]
-Mailer = Callable[[EmailChannel, Mapping[str, str], list[EmailMessage]], None]
+#: sends messages; returns the reason for each refused one, by its To header
+Mailer = Callable[[EmailChannel, Mapping[str, str], list[EmailMessage]], Mapping[str, str]]
 
 
 def channel_name(channel: Channel) -> str:
@@ -117,19 +123,92 @@ def deliver(
     post: Post | None = None,
     mail: Mailer | None = None,
 ) -> list[Outcome]:
-    """Send every notice to every channel; a failing channel never stops the others."""
+    """Send every notice to every channel; a failing channel never stops the others.
+
+    No reason reported holds a webhook's URL (its key), a secret or a password.
+    """
     outcomes = []
     for channel in channels:
         outcome = Outcome(channel_name(channel))
+        hidden = _secrets(channel, environ)
         try:
             if isinstance(channel, WebhookChannel):
                 _robot(channel, sent, environ, post or http_post, outcome, t)
             else:
                 _email(channel, sent, environ, mail or smtp_send, outcome, t)
-        except (OSError, smtplib.SMTPException, ValueError) as exc:
+        except Exception as exc:  # one channel's failure, whatever it is, is its own
             outcome.failed.append(("", _reason(exc)))
+        outcome.failed = [(owner, scrub(reason, hidden)) for owner, reason in outcome.failed]
         outcomes.append(outcome)
     return outcomes
+
+
+def _secrets(channel: Channel, environ: Mapping[str, str]) -> list[str]:
+    """What no output may show of ``channel``: its URL and every part of it, secrets."""
+    names = (
+        [channel.url_env, channel.secret_env]
+        if isinstance(channel, WebhookChannel)
+        else [channel.user_env, channel.password_env]
+    )
+    values = [environ.get(n, "") for n in names if n]
+    found = []
+    for value in values:
+        found.append(value)
+        found.append(value.strip())
+        parts = urllib.parse.urlsplit(value.strip()) if "://" in value else None
+        if parts is not None:  # the key may stand in the path or the query
+            found += [parts.path, parts.query, *parts.path.split("/"), *parts.query.split("&")]
+            found += [v for pair in parts.query.split("&") for v in pair.split("=")[1:]]
+    return sorted({v for v in found if len(v) >= 4}, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with each of ``secrets`` (longest first) replaced by ``***``."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def check_webhook_url(url: str, t: Catalogue) -> str | None:
+    """Why ``url`` cannot be a robot's webhook (None when it can); the URL is never quoted.
+
+    It must be one line of https (plain http only to this computer), name a host, and
+    have a numeric port if any.
+    """
+    if not url:
+        return t("it is empty")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return t("it holds a space, a line break or a control character")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # a port that is not a number raises
+    except ValueError:
+        return t("its port is not a number from 1 to 65535")
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return t("it is not an https:// URL")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        return t("it is http://, which sends the robot's key unencrypted; use https://")
+    return None
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def channel_problem(channel: Channel, environ: Mapping[str, str], t: Catalogue) -> str | None:
+    """Why ``channel`` cannot send as the environment stands (None when it can)."""
+    if not isinstance(channel, WebhookChannel):
+        return None
+    url = environ.get(channel.url_env, "").strip()
+    if not url:
+        return t("the environment variable %(name)s is not set", name=channel.url_env)
+    problem = check_webhook_url(url, t)
+    if problem:
+        return t(
+            "the URL in %(name)s is not usable: %(problem)s", name=channel.url_env, problem=problem
+        )
+    if channel.secret_env and not environ.get(channel.secret_env):
+        return t("the environment variable %(name)s is not set", name=channel.secret_env)
+    return None
 
 
 def _robot(
@@ -140,12 +219,11 @@ def _robot(
     outcome: Outcome,
     t: Catalogue,
 ) -> None:
-    url = environ.get(channel.url_env, "").strip()
-    if not url:
-        raise ValueError(t("the environment variable %(name)s is not set", name=channel.url_env))
+    problem = channel_problem(channel, environ, t)
+    if problem:
+        raise ValueError(problem)
+    url = environ[channel.url_env].strip()
     secret = environ.get(channel.secret_env, "") if channel.secret_env else ""
-    if channel.secret_env and not secret:
-        raise ValueError(t("the environment variable %(name)s is not set", name=channel.secret_env))
     for notice in sent:
         now = time.time()
         if channel.type == "wecom":
@@ -157,7 +235,7 @@ def _robot(
         try:
             answer = post(target, json.dumps(body, ensure_ascii=False).encode("utf-8"))
             problem = _refusal(channel.type, answer)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             problem = _reason(exc)
         if problem:
             outcome.failed.append((notice.owner, problem))
@@ -227,15 +305,65 @@ def _refusal(platform: str, answer: bytes) -> str:
     return f"{code}: {data.get('msg') or data.get('errmsg') or data.get('StatusMessage') or ''}"
 
 
-def http_post(url: str, body: bytes) -> bytes:
-    """POST JSON; an HTTP error status raises (its body is the reason)."""
-    if not url.startswith(("https://", "http://")):
-        raise ValueError(f"not an http(s) URL: {url[:40]}")
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
-    )
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-        return bytes(response.read())
+class Refused(OSError):
+    """A webhook's answer that is no acceptance: an error status or a redirect."""
+
+
+def http_post(url: str, body: bytes, timeout: float | None = None, cap: int = REPLY_CAP) -> bytes:
+    """POST JSON and return the reply, within ``timeout`` seconds in all.
+
+    A redirect is a failure (never followed: it could lead the key's message to another
+    host); an error status raises with its body as the reason; a reply is read up to
+    ``cap`` bytes.
+    """
+    timeout = TIMEOUT if timeout is None else timeout
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname or "", parts.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    elif parts.scheme == "http" and parts.hostname in _LOOPBACK:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    else:
+        raise ValueError("not an https URL")
+    expired = threading.Event()
+    sockets: list[socket.socket] = []  # the response keeps the socket the connection lets go
+
+    def _abort() -> None:  # a reply that drips in a byte at a time ends with the time
+        expired.set()
+        for sock in [*sockets, connection.sock]:
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(timeout, _abort)
+    timer.start()
+    try:
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        connection.request(
+            "POST", target, body, {"Content-Type": "application/json; charset=utf-8"}
+        )
+        if connection.sock is not None:
+            sockets.append(connection.sock)
+        response = connection.getresponse()
+        data = response.read(cap)
+        if expired.is_set():  # cut short by the time: an answer that never ended
+            raise TimeoutError
+        if 300 <= response.status < 400:
+            raise Refused(f"HTTP {response.status} {response.reason}: a redirect (not followed)")
+        if response.status >= 400:
+            reason = data[:200].decode("utf-8", "replace")
+            raise Refused(f"HTTP {response.status} {response.reason} {reason}".strip())
+        return data
+    except (OSError, http.client.HTTPException) as exc:
+        if expired.is_set():
+            raise TimeoutError(f"no complete answer within {timeout:g} s") from None
+        raise exc
+    finally:
+        timer.cancel()
+        connection.close()
 
 
 def _email(
@@ -246,7 +374,7 @@ def _email(
     outcome: Outcome,
     t: Catalogue,
 ) -> None:
-    messages = []
+    messages: dict[str, EmailMessage] = {}
     for notice in sent:
         address = channel.addresses.get(notice.owner)
         if not address:
@@ -260,16 +388,31 @@ def _email(
         message["To"] = formataddr((notice.owner, address))
         message["Message-ID"] = make_msgid(domain="docgen")
         message.set_content(notice.text())
-        messages.append(message)
-        outcome.sent.append(notice.owner)
-    if messages:
-        mail(channel, environ, messages)
+        messages[notice.owner] = message
+    if not messages:
+        return
+    try:
+        refused = mail(channel, environ, list(messages.values()))
+    except (OSError, smtplib.SMTPException, ValueError) as exc:
+        # nothing was delivered: the connection or the login failed
+        outcome.failed += [(owner, _reason(exc)) for owner in messages]
+        return
+    for owner, message in messages.items():
+        reason = refused.get(str(message["To"]))
+        if reason is None:
+            outcome.sent.append(owner)
+        else:
+            outcome.failed.append((owner, reason))
 
 
 def smtp_send(
     channel: EmailChannel, environ: Mapping[str, str], messages: list[EmailMessage]
-) -> None:
-    """Send ``messages`` over one SMTP connection (SSL, STARTTLS or plain, as configured)."""
+) -> dict[str, str]:
+    """Send ``messages`` over one SMTP connection (SSL, STARTTLS or plain, as configured).
+
+    Returns the reason for each message the server refused, by its To header; a failed
+    connection or login raises (then none was sent).
+    """
     context = ssl.create_default_context()
     server: smtplib.SMTP
     if channel.security == "ssl":
@@ -282,14 +425,14 @@ def smtp_send(
         user = environ.get(channel.user_env, "") if channel.user_env else ""
         if user:
             server.login(user, environ.get(channel.password_env or "", ""))
+        refused: dict[str, str] = {}
         for message in messages:
-            server.send_message(message)
+            try:
+                server.send_message(message)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                refused[str(message["To"])] = _reason(exc)
+        return refused
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, urllib.error.HTTPError):
-        body = exc.read()[:200].decode("utf-8", "replace")
-        return f"HTTP {exc.code} {exc.reason} {body}".strip()
-    if isinstance(exc, urllib.error.URLError):
-        return str(exc.reason)
     return str(exc) or type(exc).__name__

@@ -44,6 +44,9 @@ CODES: dict[str, str] = {
     "unsafe-slug": N_("engagement folder name is not an ASCII slug"),
     "unknown-file": N_("file in an engagement folder that docgen does not know"),
     "missing-file": N_("an engagement folder lacks index.md"),
+    "workbook-invalid": N_(
+        "an imported workbook is not a complete .xlsx, too large, or holds a DTD"
+    ),
     "stray-temp-file": N_("a temporary file left by a write that was interrupted"),
     "duplicate-id": N_("an id (engagement code, risk, KPI, task) is used twice"),
     # engagement content

@@ -43,6 +43,8 @@ class FrontMatterEdit:
     replaced: list[tuple[str, Any]] = field(default_factory=list)
     #: the markdown body, when it is to change
     body: str | None = None
+    #: the parsed front matter, while its lines are where it says (see `_moved`)
+    _parsed: CommentedMap | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, path: Path, rel: str, raw: bytes | None = None) -> FrontMatterEdit:
@@ -59,6 +61,20 @@ class FrontMatterEdit:
         return cls(path, rel, raw, text.split("\n"))
 
     def _tree(self) -> CommentedMap:
+        """The front matter with each key's line and column, parsed once while they hold.
+
+        A value rewritten on its own line moves nothing, so a sheet's thousand changed
+        cells cost one parse; lines added or removed, or a flow mapping's text spliced,
+        parse it again (`_moved`).
+        """
+        if self._parsed is None:
+            self._parsed = self._parse()
+        return self._parsed
+
+    def _moved(self) -> None:
+        self._parsed = None
+
+    def _parse(self) -> CommentedMap:
         yaml_text, _, _, _ = split_front_matter("\n".join(self.lines), self.rel)
         try:
             tree = YAML(typ="rt").load(yaml_text)
@@ -121,6 +137,12 @@ class FrontMatterEdit:
         The item is written in block style after the list's last item, indented as the
         list is; a missing key (or an empty ``[]``) becomes a new block list.
         """
+        self.extend(key, [item])
+
+    def extend(self, key: str, items: list[dict[str, Any]]) -> None:
+        """Add ``items`` to the top-level list ``key`` at once, as `append` adds one."""
+        if not items:
+            return
         tree = self._tree()
         end = split_front_matter("\n".join(self.lines), self.rel)[3] - 2  # closing '---'
         current = tree.get(key)
@@ -132,8 +154,9 @@ class FrontMatterEdit:
                 where = line_no + 1
             else:
                 where = end
-            block = [f"{key}:", *_item_lines(item, "  ")]
+            block = [f"{key}:", *(line for item in items for line in _item_lines(item, "  "))]
             self.lines[where:where] = block
+            self._moved()
         elif isinstance(current, CommentedSeq) and not current.fa.flow_style():
             line_no, col = current.lc.item(len(current) - 1)
             index = line_no + 1
@@ -146,7 +169,8 @@ class FrontMatterEdit:
                 and not self.lines[nxt].lstrip().startswith("- ")
             ):
                 nxt += 1
-            self.lines[nxt:nxt] = _item_lines(item, prefix)
+            self.lines[nxt:nxt] = [line for item in items for line in _item_lines(item, prefix)]
+            self._moved()
         else:
             raise DocgenError(
                 msg(
@@ -158,7 +182,7 @@ class FrontMatterEdit:
                     rel=self.rel,
                 )
             )
-        self.appended.append((key, item))
+        self.appended += [(key, item) for item in items]
 
     def replace_key(self, key: str, value: Any) -> None:
         """Write the top-level ``key`` anew, in block style (None: remove it).
@@ -180,6 +204,7 @@ class FrontMatterEdit:
             start = stop = end
         block = [] if value is None else _block({key: value})
         self.lines[start:stop] = block
+        self._moved()
         self.replaced.append((key, value))
 
     def add_mapping(self, key: str, mapping: dict[str, Any]) -> None:
@@ -192,6 +217,7 @@ class FrontMatterEdit:
         end = split_front_matter("\n".join(self.lines), self.rel)[3] - 2
         block = [f"{key}:", *(f"  {k}: {yaml_scalar(v)}" for k, v in mapping.items())]
         self.lines[end:end] = block
+        self._moved()
         self.changes.append(((key,), mapping))
 
     def _replace_value(
@@ -257,6 +283,7 @@ class FrontMatterEdit:
         while nxt - 1 > index and not self.lines[nxt - 1].strip():
             nxt -= 1  # keep blank lines after the mapping where they were
         self.lines.insert(nxt, f"{' ' * indent}{key}: {rendered}")
+        self._moved()
 
     def _text(self) -> str:
         return "\n".join(self.lines)
@@ -268,6 +295,7 @@ class FrontMatterEdit:
     def _splice(self, start: int, end: int, new: str) -> None:
         text = self._text()
         self.lines = (text[:start] + new + text[end:]).split("\n")
+        self._moved()
 
     def result(self) -> bytes:
         """The edited file's bytes, after checking the edit changed only what was asked."""

@@ -34,7 +34,7 @@ from docgen import language
 from docgen.audience import Audience, document_visible, for_audience
 from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
-from docgen.history import read_history
+from docgen.history import History, read_history
 from docgen.i18n import catalogue
 from docgen.load import Portfolio, load_portfolio
 from docgen.paths import is_inside
@@ -142,7 +142,12 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.site = Site(
             portfolio=self.portfolio,
             today=portfolio.workspace.today(),
-            history=read_history(self.root, self.settings.engagements),
+            # a partner's site shows no commit: its messages and authors are the team's own
+            history=(
+                read_history(self.root, self.settings.engagements)
+                if self.audience == "internal"
+                else History()
+            ),
             catalogue=catalogue(self.settings.language or portfolio.process.language),
             documents=self._documents,
             home="dashboard.md" if (docs / "index.md").is_file() else "index.md",

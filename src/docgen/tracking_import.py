@@ -16,6 +16,7 @@ of the 项目 sheet (`read_mapping`).
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,7 @@ from typing import Any
 
 from docgen import tracking, vocabulary
 from docgen.atomic import write_atomic
-from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
 from docgen.i18n import msg
 from docgen.load import SLUG, Engagement, Portfolio, Sourced
@@ -98,10 +99,15 @@ class ImportPlan:
             edit = edits.get(change.path) or FrontMatterEdit.open(change.path, change.rel)
             edits[change.path] = edit
             edit.set(change.keys, change.new)
-        for addition in self.additions:
-            edit = edits.get(addition.path) or FrontMatterEdit.open(addition.path, addition.rel)
-            edits[addition.path] = edit
-            edit.append(addition.key, addition.item)
+        grouped: dict[tuple[Path, str, str], list[dict[str, Any]]] = {}
+        for addition in self.additions:  # one insertion per list: linear in the rows
+            grouped.setdefault((addition.path, addition.rel, addition.key), []).append(
+                addition.item
+            )
+        for (path, rel, key), items in grouped.items():
+            edit = edits.get(path) or FrontMatterEdit.open(path, rel)
+            edits[path] = edit
+            edit.extend(key, items)
         return {path: edit.result() for path, edit in edits.items()}
 
 
@@ -146,12 +152,17 @@ def plan_import(
     """
     from openpyxl import load_workbook
 
+    check_workbook(workbook, source)
     try:
         book = load_workbook(workbook, data_only=False)
-    except (OSError, ValueError, KeyError) as exc:
-        raise DocgenError(
-            msg("%(file)s cannot be read as an .xlsx workbook (%(error)s)", file=source, error=exc)
-        ) from exc
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise _unreadable(source, str(exc)) from None
+    rows = max((sheet.max_row for sheet in book.worksheets), default=0)
+    if rows > MAX_ROWS:
+        raise _unreadable(
+            source,
+            msg("a sheet has %(rows)s rows; docgen reads at most %(max)s", rows=rows, max=MAX_ROWS),
+        )
     reader = _Reader(portfolio, ImportPlan(source))
     if mapping:
         sheet = book.worksheets[0]
@@ -179,6 +190,65 @@ def plan_import(
         else:
             reader.kpis(sheet, columns)
     return reader.plan
+
+
+#: what a workbook may hold, uncompressed: a tracking sheet of thousands of rows is a few MB
+MAX_UNCOMPRESSED = 64 * 1024 * 1024
+#: rows a sheet may have
+MAX_ROWS = 50_000
+
+
+def check_workbook(workbook: Path, source: str) -> None:
+    """Refuse a file that is no workbook, or one that would not fit in memory, unread.
+
+    A zip bomb's sizes are in its directory, and a DTD (entity expansion) stands in the
+    prolog of its XML parts: both are found before openpyxl parses anything.
+    """
+    try:
+        with zipfile.ZipFile(workbook) as archive:
+            entries = archive.infolist()
+            total = sum(e.file_size for e in entries)
+            if total > MAX_UNCOMPRESSED:
+                raise _unreadable(
+                    source,
+                    msg(
+                        "it unpacks to %(size)s MB; docgen reads workbooks up to %(max)s MB",
+                        size=total // 2**20,
+                        max=MAX_UNCOMPRESSED // 2**20,
+                    ),
+                )
+            for entry in entries:
+                if entry.filename.endswith((".xml", ".rels")):
+                    with archive.open(entry) as part:
+                        head = part.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise _unreadable(
+                            source,
+                            msg(
+                                "%(part)s declares a DTD, which a workbook never needs",
+                                part=entry.filename,
+                            ),
+                        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise _unreadable(
+            source, msg("it is not a complete .xlsx file (%(error)s)", error=exc)
+        ) from None
+
+
+def _unreadable(source: str, why: str) -> DocgenError:
+    return DocgenError(
+        msg("%(file)s cannot be read as an .xlsx workbook", file=source),
+        [
+            Location(source).diagnostic(
+                "error",
+                "workbook-invalid",
+                msg("%(file)s cannot be read as an .xlsx workbook: %(why)s", file=source, why=why),
+                msg(
+                    "export it again with docgen export xlsx, or save it from Excel or WPS as .xlsx"
+                ),
+            )
+        ],
+    )
 
 
 class _Reader(CellReader):

@@ -668,6 +668,13 @@ def _documents(e: Engagement, process: Process, today: date) -> Iterator[Diagnos
                 "done-in-future",
                 msg("signed date %(signed)s is after today", signed=doc.data.signed),
             )
+        for i, approval in enumerate(doc.data.approvals):
+            if approval.date > today:
+                yield doc.at("approvals", i, "date").diagnostic(
+                    "error",
+                    "done-in-future",
+                    msg("approval date %(day)s is after today", day=approval.date),
+                )
         if doc.data.status == "signed" and doc.data.signed is None:
             yield doc.at("status").diagnostic(
                 "error",

@@ -186,6 +186,8 @@ class EngagementPage:
     term_history: list[TermRow] = field(default_factory=list)
     #: the qualification review of the call's applicants (internal sites only)
     screening: ScreeningView | None = None
+    #: the history is the documents' 修订记录 (a partner's site), not git's commits
+    curated_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -421,16 +423,35 @@ def engagement_page(
         ],
         survey=_survey(e, process),
         documents=_documents(e, process, documents, t, hide_internal_items),
-        revisions=[
-            Revision(r.when.date(), r.author, r.summary, r.short)
-            for r in history.for_files(files_of(e), limit=15)
-        ],
+        revisions=(
+            _curated_revisions(e, process)
+            if hide_internal_items
+            else [
+                Revision(r.when.date(), r.author, r.summary, r.short)
+                for r in history.for_files(files_of(e), limit=15)
+            ]
+        ),
         notes=notes_html(e.index.body) if e.index.body.strip() else None,
         edit_url=edit_url(e.index.path),
         files=files_of(e),
         term_history=_term_history(data),
         screening=_screening(e, process, t),
+        curated_history=hide_internal_items,
     )
+
+
+def _curated_revisions(e: Engagement, process: Process) -> list[Revision]:
+    """What a partner reads as the history: the 修订记录 of the documents it may see.
+
+    Never git's commits, whose messages and authors are the team's own.
+    """
+    titles = {k.id: k.title for k in process.documents}
+    rows = [
+        Revision(r.date, r.by, f"{titles.get(doc_id, doc_id)}：{r.changes}", r.version)
+        for doc_id, sourced in e.documents.items()
+        for r in sourced.data.revisions
+    ]
+    return sorted(rows, key=lambda r: (r.when, r.summary), reverse=True)[:15]
 
 
 def _checklists(
