@@ -369,7 +369,6 @@ def test_redline_between_git_revisions_of_a_draft(ws: Path, run) -> None:
         (["--from", "0.9"], "was never frozen (frozen versions: 1.0)"),
         (["--from", "no-such-thing"], "neither a frozen version of cooperation-agreement nor"),
         (["--from", "--upload-pack=x"], "neither a frozen version"),
-        (["-o", "/tmp/outside.docx"], "outside"),
     ],
 )
 def test_redline_refuses_what_it_cannot_compare(ws: Path, run, args: list[str], says: str) -> None:
@@ -448,3 +447,43 @@ def test_libreoffice_accepts_and_rejects_to_either_version(ws: Path, run, tmp_pa
     assert marked["redlines"] >= 5
     assert marked["authors"] == ["李明"]
     assert marked["dates"] == ["2026-11-20"]  # the day 1.1 was signed
+
+
+def test_an_output_named_outside_the_workspace_is_the_users_choice(
+    ws: Path, run, tmp_path_factory: pytest.TempPathFactory  # type: ignore[no-untyped-def]
+) -> None:
+    new_version(ws)
+    elsewhere = tmp_path_factory.mktemp("for-the-lawyer") / "对照.docx"
+    result = run("redline", HENGTONG, "cooperation-agreement", "-o", str(elsewhere),
+                 "--root", str(ws))
+    assert result.exit_code == 0, result.out + result.err
+    assert zipfile.is_zipfile(elsewhere)
+    # …but not out through a link found inside the workspace: said with what was checked
+    outside = tmp_path_factory.mktemp("outside")
+    (ws / "build").mkdir(exist_ok=True)
+    (ws / "build" / "shared").symlink_to(outside, target_is_directory=True)
+    result = run("redline", HENGTONG, "cooperation-agreement", "-o",
+                 str(ws / "build" / "shared" / "x.docx"), "--root", str(ws))
+    said = result.out + result.err
+    assert result.exit_code != 0 and "Traceback" not in said
+    assert "build/shared" in said and str(outside) in said, said
+    assert not (outside / "x.docx").exists()
+
+
+def test_a_commit_with_a_link_leading_out_is_refused_with_a_message(
+    ws: Path, run, tmp_path_factory: pytest.TempPathFactory  # type: ignore[no-untyped-def]
+) -> None:
+    outside = tmp_path_factory.mktemp("secret")
+    (outside / "key.txt").write_text("secret", "utf-8")
+    link = ws / "engagements" / HENGTONG / "notes-link"
+    link.symlink_to(outside, target_is_directory=True)
+    git(ws, "add", "-A")
+    git(ws, "commit", "-qm", "a link")
+    link.unlink()
+    git(ws, "commit", "-qam", "link gone")
+    new_version(ws)
+    result = run("redline", HENGTONG, "cooperation-agreement", "--from", "HEAD~1",
+                 "--root", str(ws))
+    said = result.out + result.err
+    assert result.exit_code != 0 and "Traceback" not in said, said
+    assert "notes-link" in said and "outside the workspace" in said, said

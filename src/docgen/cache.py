@@ -22,6 +22,7 @@ cache that cannot be written only costs speed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -30,13 +31,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from docgen import source
+from docgen.file_status import code_version
 
 _NAMESPACE = hashlib.blake2b(
-    Path(source.__file__).read_bytes() + f"{sys.version_info[:2]} {yaml.__version__}".encode(),
-    digest_size=8,
+    f"{code_version()} {sys.version_info[:2]}".encode(), digest_size=8
 ).hexdigest()
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS bundles ("
@@ -140,6 +138,17 @@ class _Store:
             self.db = None
 
 
+@functools.cache
+def _forget_older_code() -> None:
+    """Remove parse caches that other code made (each code fingerprint names its own file)."""
+    root = cache_root()
+    if root is None:
+        return
+    for path in root.glob("parse-*.sqlite3*"):
+        if not path.name.startswith(f"parse-{_NAMESPACE}.sqlite3"):
+            path.unlink(missing_ok=True)
+
+
 class ParseCache(_Store):
     """The bundles of one workspace, read one engagement at a time and saved together."""
 
@@ -148,6 +157,7 @@ class ParseCache(_Store):
         self.db: sqlite3.Connection | None = None
         self.pending: list[tuple[str, str, bytes]] = []
         self.db = _connect(f"parse-{_NAMESPACE}.sqlite3", _SCHEMA)
+        _forget_older_code()
 
     def bundle(self, engagement: str) -> Bundle:
         """The engagement's cached bundle (empty on a miss or an unreadable row)."""

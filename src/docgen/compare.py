@@ -28,6 +28,7 @@ from docgen.history import read_history
 from docgen.i18n import msg
 from docgen.load import Engagement, Portfolio, load_portfolio
 from docgen.model import VERSION_PATTERN, version_key
+from docgen.paths import user_output
 from docgen.render.build import Redline, Side, build_redline, revision_author
 from docgen.render.documents import DocumentJob, RenderedText, from_frozen, plan_jobs, render_text
 from docgen.render.run import documents_dir, reference_path
@@ -67,8 +68,7 @@ def make_redline(
         out_dir = documents_dir(workspace, "internal")
         name = redline_name(e.id, job.file_name, old.label, new.label)
     else:
-        target = output if output.is_absolute() else Path.cwd() / output
-        workspace.contain(target.parent, str(output))
+        target = user_output(output, workspace.root)
         out_dir, name = target.parent, target.name
     author = request.author or revision_author(e, request.document, new.text) or new.text.author
     reference = Reference(reference_path(workspace))
@@ -260,5 +260,20 @@ def _checkout(portfolio: Portfolio, e: Engagement, tree: str, folder: Path) -> N
             f"{e.rel} is not in git at {tree.partition(':')[0][:8]}: "
             + archive.stderr.decode(errors="replace").strip()
         )
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(folder, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+    except tarfile.FilterError as exc:  # a link, at that commit, leading out of the workspace
+        name = exc.tarinfo.name
+        raise DocgenError(
+            msg(
+                "at %(commit)s, %(name)s is a link leading outside the workspace; docgen does "
+                "not follow it, so that version cannot be made",
+                commit=tree.partition(":")[0][:8],
+                name=name,
+            )
+        ) from None
+    except (tarfile.TarError, OSError) as exc:
+        raise DocgenError(
+            msg("git's copy of %(tree)s cannot be read: %(error)s", tree=tree[:8], error=exc)
+        ) from None

@@ -62,3 +62,8 @@ CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in VISIBLE) + "]")
 def show_controls(text: str) -> str:
     """``text`` with every control character replaced by its shown form."""
     return text.translate(VISIBLE) if CONTROL.search(text) else text
+
+
+#: The same for a line of output: line breaks and tabs too, so that a file named with
+#: one can never split a finding into two lines (or start a forged one).
+ONE_LINE: dict[int, str] = {**VISIBLE, 0x09: shown("\t"), 0x0A: shown("\n")}

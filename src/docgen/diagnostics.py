@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from docgen.control_chars import ONE_LINE
 from docgen.i18n import N_, Catalogue
 
 Severity = Literal["error", "warning"]
@@ -31,6 +32,7 @@ CODES: dict[str, str] = {
     "yaml-duplicate-key": N_("the same key appears twice in one mapping"),
     "yaml-key-type": N_("a mapping key is not a plain scalar"),
     "yaml-too-deep": N_("YAML nests deeper than docgen reads"),
+    "yaml-unsafe-tag": N_("mkdocs.yml holds a tag that would run code (!!python/object/apply …)"),
     # schema
     "unknown-key": N_("key not allowed here"),
     "missing-key": N_("required key is missing"),
@@ -126,7 +128,11 @@ class Diagnostic:
             text = (
                 f"{text}（{hint}）" if t is not None and t.language == "zh" else f"{text} ({hint})"
             )
-        return text + "".join(f"\n    {line}" for line in self.detail.splitlines())
+        # one finding, one line: a file name holding a line break or U+202E is shown escaped
+        text = text.translate(ONE_LINE)
+        return text + "".join(
+            f"\n    {line.translate(ONE_LINE)}" for line in self.detail.splitlines()
+        )
 
     @property
     def is_error(self) -> bool:

@@ -85,12 +85,38 @@ def tree_status(root: Path, folders: Iterable[Path], files: Iterable[Path] = ())
     return h.digest()
 
 
-# once a process: the code it runs does not change under it, and loading and checking ask
+#: the libraries whose versions change what docgen makes (checks, documents, pages, index)
+LIBRARIES = (
+    "pydantic",
+    "jinja2",
+    "pyyaml",
+    "ruamel.yaml",
+    "python-docx",
+    "lxml",
+    "markdown-it-py",
+    "openpyxl",
+    "babel",
+    "mkdocs",
+    "mkdocs-material",
+    "jieba",
+)
+
+
+# once a process: the code it runs does not change under it, and every cache asks
 @functools.cache
 def code_status() -> bytes:
-    """The status of docgen's own files and the versions of the libraries its checks use."""
-    versions = [f"{p}={_version(p)}" for p in ("pydantic", "jinja2", "pyyaml", "python-docx")]
+    """The status of docgen's own files and the versions of the libraries it uses."""
+    versions = [f"{p}={_version(p)}" for p in LIBRARIES]
     return tree_status(_PACKAGE, [_PACKAGE]) + "\0".join(versions).encode()
+
+
+def code_version() -> str:
+    """The one fingerprint of the code docgen's products are made by: every cache keys on it.
+
+    A module edited (and reverted: its files' change times still move), a library
+    upgraded: every cache is a miss, so nothing made by other code is served.
+    """
+    return hashlib.blake2b(code_status(), digest_size=16).hexdigest()
 
 
 def _version(package: str) -> str:

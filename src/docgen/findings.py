@@ -27,7 +27,7 @@ from datetime import date
 
 from docgen.cache import ResultCache
 from docgen.diagnostics import Diagnostic
-from docgen.file_status import code_status, file_status, tree_status
+from docgen.file_status import code_version, file_status, tree_status
 from docgen.load import Engagement
 from docgen.process import Process
 from docgen.workspace import Workspace
@@ -40,13 +40,15 @@ class FindingsCache:
         self, workspace: Workspace, process: Process, today: date, *, documents: bool
     ) -> None:
         templates = workspace.root / workspace.config.templates
-        h = hashlib.blake2b(code_status(), digest_size=16)
+        h = hashlib.blake2b(code_version().encode(), digest_size=16)
         h.update(tree_status(workspace.root, [templates], [workspace.process_file]))
         h.update(workspace.config.model_dump_json().encode())
         h.update(f"{today.isoformat()} documents={documents}".encode())
         self.shared = h.digest()
         self.workspace = workspace
-        self.store = ResultCache(workspace.root, "findings")
+        # validation (documents checked) and render (not) keep their findings apart: in
+        # one store each would push out the other's, and an edit be checked twice
+        self.store = ResultCache(workspace.root, "findings" if documents else "findings-rules")
 
     def key(self, e: Engagement) -> bytes:
         """The digest of everything the findings of ``e`` are made from."""

@@ -21,7 +21,7 @@ from docgen.aliases import Aliases
 from docgen.atomic import TEMP_PATTERN
 from docgen.cache import Bundle, ParseCache, ResultCache, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
-from docgen.file_status import code_status, tree_status
+from docgen.file_status import code_version, tree_status
 from docgen.i18n import msg
 from docgen.model import (
     FILE_KINDS,
@@ -444,7 +444,7 @@ def _shared_key(workspace: Workspace) -> bytes:
     `docgen.file_status`); loading one anew costs about a millisecond, most of it in
     checking its values against the models.
     """
-    h = hashlib.blake2b(code_status(), digest_size=16)
+    h = hashlib.blake2b(code_version().encode(), digest_size=16)
     h.update(tree_status(workspace.root, [], [workspace.process_file]))
     h.update(workspace.config.model_dump_json().encode())
     return h.digest()

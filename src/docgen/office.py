@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -87,6 +88,23 @@ def unavailable(where: str, count: int) -> Diagnostic:
     )
 
 
+#: the folders PDFs are made in, inside the output folder
+STAGING_PREFIX = ".docgen-office-"
+#: a staging folder older than this was left by a run that was killed
+LEFTOVER_SECONDS = 3600
+
+
+def _remove_leftovers(staging: Path) -> None:
+    """Remove the staging folders (profiles, half-made PDFs) of runs that were killed."""
+    limit = time.time() - LEFTOVER_SECONDS
+    for entry in staging.glob(STAGING_PREFIX + "*"):
+        try:
+            if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < limit:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def export_pdfs(pairs: list[tuple[Path, Path]], staging: Path, where: str) -> PdfReport:
     """Write each (docx, pdf) pair's PDF, replacing the old one only when the new is made.
 
@@ -97,13 +115,15 @@ def export_pdfs(pairs: list[tuple[Path, Path]], staging: Path, where: str) -> Pd
     report = PdfReport()
     if not pairs:
         return report
+    if staging.is_dir():
+        _remove_leftovers(staging)
     office = find_office()
     if office is None:
         report.diagnostics.append(unavailable(where, len(pairs)))
         return report
     script = Path(str(resources.files("docgen.data").joinpath("uno_export.py")))
     staging.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".docgen-office-", dir=staging.resolve()) as tmp:
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=staging.resolve()) as tmp:
         staged = {str(Path(tmp) / f"{i}.pdf"): target for i, (_, target) in enumerate(pairs)}
         request = {
             "soffice": office.soffice,
@@ -115,6 +135,8 @@ def export_pdfs(pairs: list[tuple[Path, Path]], staging: Path, where: str) -> Pd
         try:
             done = subprocess.run(
                 [office.python, str(script)],
+                # LibreOffice's own temporary files go in the folder removed after it
+                env={**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp},
                 input=json.dumps(request),
                 capture_output=True,
                 text=True,

@@ -91,6 +91,18 @@ def new_folder_mode() -> int:
     return 0o777 & ~current_umask()
 
 
+def user_output(path: Path, root: Path) -> Path:
+    """A file the user named on the command line (``-o``): anywhere they choose.
+
+    A path outside the workspace is theirs to name; one inside it must not lead out
+    through a link found there (`contain` says which link and where it leads).
+    """
+    target = Path(os.path.normpath(path.absolute()))
+    if target.is_relative_to(Path(os.path.abspath(root))):
+        contain(root, target, _rel(Path(os.path.abspath(root)), target))
+    return output_file(target, root)
+
+
 def output_file(path: Path, root: Path) -> Path:
     """``path`` for a file the user named on the command line (an export, a schema).
 

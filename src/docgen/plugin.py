@@ -44,7 +44,12 @@ from docgen.site.documents import DocumentFile, document_files
 from docgen.site.html import join_blocks, split_blocks
 from docgen.site.page_cache import PageCache
 from docgen.site.registry import Site, navigation, site_pages
-from docgen.site.search import add_to_index, fix_query_segmentation, user_dictionary
+from docgen.site.search import (
+    add_to_index,
+    fix_query_segmentation,
+    segmentation_key,
+    user_dictionary,
+)
 from docgen.templating import bytecode_cache
 from docgen.validate import validate_portfolio
 from docgen.workspace import WorkspaceConfig
@@ -305,6 +310,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             self.root / self.settings.output / f"search-cache-{self.audience}.json",
             kept=kept,
             before_segmenting=self._words,
+            cache_key=segmentation_key(self.portfolio) if self.portfolio is not None else "",
         )
         searching = any(name.split("/")[-1] == "search" for name in config.plugins)
         if not added and searching:

@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from docgen import vocabulary
+from docgen.control_chars import ONE_LINE
 from docgen.diagnostics import Diagnostic
 from docgen.i18n import N_, Catalogue, catalogue
 from docgen.process import Process
@@ -51,18 +52,20 @@ def print_diagnostics(
     line's machine-readable part (editors' problem matchers) and stay as they are.
     """
     for d in diagnostics:
+        # one finding, one line: a file name with a line break or U+202E is shown escaped
         line = Text()
-        line.append(f"{d.path}:{d.line}:{d.col}: ", style="bold")
+        line.append(f"{d.path}:{d.line}:{d.col}: ".translate(ONE_LINE), style="bold")
         line.append(d.severity, style=_SEVERITY_STYLE[d.severity])
         line.append(f" {d.code} ", style="dim")
-        line.append(t.say(d.message))
+        line.append(t.say(d.message).translate(ONE_LINE))
         if d.hint:
             space = "" if t.language == "zh" else " "  # （） carry their own space
-            line.append(space + t("(%(hint)s)", hint=t.say(d.hint)), style="dim")
+            hint = t("(%(hint)s)", hint=t.say(d.hint)).translate(ONE_LINE)
+            line.append(space + hint, style="dim")
         console.print(line, soft_wrap=True)
         for extra in d.detail.splitlines():
             style = "red" if extra.startswith("-") else "green" if extra.startswith("+") else "dim"
-            console.print(Text(f"    {extra}", style=style), soft_wrap=True)
+            console.print(Text(f"    {extra.translate(ONE_LINE)}", style=style), soft_wrap=True)
 
 
 def print_summary(

@@ -9,14 +9,18 @@ template whose file is a symlink leading out of the folder it was found in.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import re
+import signal
+import threading
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.cache import cache_root
+from docgen.file_status import code_version
 from docgen.paths import is_inside
 
 
@@ -74,17 +78,143 @@ class ContainedLoader(jinja2.FileSystemLoader):
         return sorted(set(names))
 
 
+#: characters one template may write (a long contract is a few hundred thousand)
+MAX_OUTPUT = 5_000_000
+#: the largest string or list one expression may make
+MAX_VALUE = 1_000_000
+#: seconds one template may take to render
+MAX_SECONDS = 20.0
+_WIDTH = re.compile(r"%[-+ #0]*(\d+)|\{[^{}]*:[^{}]*?(\d+)[^{}]*\}")
+
+
+class TemplateLimit(jinja2.TemplateError):
+    """A template that would run too long, or make or write too much."""
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox with bounds: no expression makes more than `MAX_VALUE` items.
+
+    The sandbox keeps a template from reaching Python; these bounds keep a hostile or
+    mistaken one (``{{ "x" * 300000000 }}``, ``"%999999999d" | format(1)``) from taking
+    the machine's memory.  `render_bounded` bounds the time and the output besides.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Refuse an operation whose result would be too large, then do it."""
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int):
+                    _bounded(len(seq) * times)
+        elif operator == "+" and isinstance(left, str | list | tuple):
+            if isinstance(right, str | list | tuple):
+                _bounded(len(left) + len(right))
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int):
+            if abs(left) > 1 and right > 10_000:
+                raise TemplateLimit(f"{left} ** {right} is too large a number")
+        elif operator == "%" and isinstance(left, str):
+            _widths(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Refuse a string method asked for more than `MAX_VALUE` characters, then call.
+
+        ``"x".ljust(10**9)`` and ``"{:>999999999}".format(1)`` are refused; any other
+        call (an amount of 150,000,000 included) goes through.
+        """
+        if isinstance(getattr(__obj, "__self__", None), str):
+            name = getattr(__obj, "__name__", "")
+            if name in _PADDING:
+                for value in (*args, *kwargs.values()):
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        _bounded(value)
+            elif name in ("format", "format_map"):
+                _widths(__obj.__self__)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _bounded(size: int) -> None:
+    if size > MAX_VALUE:
+        raise TemplateLimit(f"a value of {size:,} items is more than a document holds")
+
+
+def _widths(text: str) -> None:
+    for match in _WIDTH.finditer(text):
+        width = int(match[1] or match[2] or 0)
+        _bounded(width)
+
+
+_PADDING = ("ljust", "rjust", "center", "zfill", "expandtabs")
+
+
+def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    """``original`` refusing a width (or, for ``format``, a format) past `MAX_VALUE`."""
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if name == "format":
+            if args and isinstance(args[0], str):
+                _widths(args[0])
+        else:
+            for value in (*args[1:], *kwargs.values()):
+                if isinstance(value, int) and not isinstance(value, bool):
+                    _bounded(value)
+        return original(*args, **kwargs)
+
+    bounded.__name__ = name
+    for flag in ("jinja_pass_arg",):
+        if hasattr(original, flag):
+            setattr(bounded, flag, getattr(original, flag))
+    return bounded
+
+
+def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """``template`` rendered, or `TemplateLimit` when it writes or takes too much.
+
+    The output is gathered as it is made, so an endless loop that writes is stopped at
+    `MAX_OUTPUT`; one that writes nothing is stopped at `MAX_SECONDS` by an alarm (in a
+    process's main thread, where docgen renders).
+    """
+    alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    previous: Any = None
+    if alarm:
+
+        def _expired(signum: int, frame: Any) -> None:
+            raise TemplateLimit(f"rendering took more than {MAX_SECONDS:g} s")
+
+        previous = signal.signal(signal.SIGALRM, _expired)
+        signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    try:
+        parts: list[str] = []
+        written = 0
+        made = cast(Generator[str, None, None], template.generate(context))
+        for chunk in made:
+            written += len(chunk)
+            if written > MAX_OUTPUT:  # raised where the template writes: its line is named
+                made.throw(TemplateLimit(f"the text grew past {MAX_OUTPUT:,} characters"))
+            parts.append(chunk)
+        return "".join(parts)
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
 def sandboxed(
     folders: Sequence[Path],
     prefixed: dict[str, Sequence[Path]] | None = None,
     **options: Any,
 ) -> SandboxedEnvironment:
-    """A sandboxed Jinja environment loading templates from ``folders``, first match wins.
+    """A sandboxed, bounded Jinja environment loading from ``folders``, first match wins.
 
     ``prefixed``: folders for names with a given first part (see `ContainedLoader`).
     """
     loader = ContainedLoader([str(f) for f in folders], encoding="utf-8", prefixed=prefixed)
-    return SandboxedEnvironment(loader=loader, **options)
+    env = BoundedEnvironment(loader=loader, **options)
+    for name in ("center", "indent", "wordwrap", "format", "batch", "slice"):
+        if name in env.filters:
+            env.filters[name] = _bounded_filter(name, env.filters[name])
+    return env
 
 
 def bytecode_cache(*settings: object) -> jinja2.BytecodeCache | None:
@@ -99,7 +229,7 @@ def bytecode_cache(*settings: object) -> jinja2.BytecodeCache | None:
     root = cache_root()
     if root is None:
         return None
-    key = hashlib.blake2b(repr((jinja2.__version__, *settings)).encode(), digest_size=8)
+    key = hashlib.blake2b(repr((code_version(), *settings)).encode(), digest_size=8)
     folder = root / "templates" / key.hexdigest()
     try:
         folder.mkdir(parents=True, exist_ok=True)

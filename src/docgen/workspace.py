@@ -206,8 +206,25 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
+class UnsafeTag(yaml.YAMLError):
+    """A tag that makes MkDocs' own YAML loader run code: refused before MkDocs reads."""
+
+    def __init__(self, tag: str, mark: Any) -> None:
+        super().__init__(tag)
+        self.tag = tag
+        self.problem_mark = mark
+
+
+def _python_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    # ``!!python/name:`` names a function (the emoji extension's); ``object``, ``apply``,
+    # ``new`` and ``module`` would call or import code when MkDocs loads the file
+    if suffix.startswith("name:"):
+        return None
+    raise UnsafeTag(f"!!python/{suffix}", node.start_mark)
+
+
 _MkdocsLoader.add_multi_constructor("!", _ignore_tag)
-_MkdocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+_MkdocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _python_tag)
 
 
 def find_root(start: Path) -> Path:
@@ -249,6 +266,23 @@ def open_workspace(root: Path | None = None) -> Workspace:
         raise DocgenError(
             msg("cannot read %(config)s", config=CONFIG_FILE), exc.diagnostics
         ) from exc
+    except UnsafeTag as exc:
+        mark = exc.problem_mark
+        where = Location(CONFIG_FILE, mark.line + 1, mark.column + 1)
+        raise DocgenError(
+            msg("cannot read %(config)s", config=CONFIG_FILE),
+            [
+                where.diagnostic(
+                    "error",
+                    "yaml-unsafe-tag",
+                    msg(
+                        "the tag %(tag)s would run code when MkDocs reads this file; refused",
+                        tag=exc.tag,
+                    ),
+                    msg("remove it: mkdocs.yml needs no tag but !!python/name: and !ENV"),
+                )
+            ],
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = Location(CONFIG_FILE, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)

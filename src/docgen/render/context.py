@@ -443,13 +443,8 @@ def field_location(
         path = keys if root == "doc" else ("revisions", *keys)
         return record.at(*(int(k) if k.isdigit() else k for k in path))
     file, prefix = _HOMES.get(root, ("index.md", (root,)))
-    sourced: Any = {
-        "index.md": e.index,
-        "risks.md": e.risks,
-        "kpis.md": e.kpis,
-        "plan.md": e.plan,
-        "survey.md": e.survey,
-    }[file]
+    # each of an engagement's files is loaded into the attribute named as its stem
+    sourced: Any = getattr(e, file.removesuffix(".md"), None)
     if sourced is None:
         return Location(f"{e.rel}/{file}")
     return sourced.at(*prefix, *(int(k) if k.isdigit() else k for k in keys))  # type: ignore[no-any-return]

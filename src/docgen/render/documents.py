@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 
 from docgen.diagnostics import Diagnostic, DocgenError, Location
+from docgen.file_status import code_version
 from docgen.frozen import (
     FrozenText,
     frozen_path,
@@ -45,6 +46,7 @@ from docgen.render.templates import (
     load_template,
     template_reads,
 )
+from docgen.templating import TemplateLimit, render_bounded
 from docgen.word import EPOCH
 from docgen.workspace import Workspace
 
@@ -102,9 +104,10 @@ class RenderedText:
     freeze_path: Path | None = None
 
     def fingerprint(self, reference_digest: str) -> str:
-        """Everything the .docx depends on, hashed."""
+        """Everything the .docx depends on, hashed: the code that writes it too."""
         h = hashlib.sha256()
         for part in (
+            code_version(),
             reference_digest,
             self.markdown,
             self.title,
@@ -294,7 +297,15 @@ def render_text(
         return missing
     assert template.template is not None
     try:
-        markdown = template.template.render(context)
+        markdown = render_bounded(template.template, context)
+    except TemplateLimit as exc:
+        return [_template_problem(template, f"stopped: {exc}", e, workspace)]
+    except RecursionError:
+        return [_template_problem(template, "stopped: it calls itself without end", e, workspace)]
+    except MemoryError:
+        return [
+            _template_problem(template, "stopped: it needs more memory than there is", e, workspace)
+        ]
     except EmptyValue:
         return [
             _template_problem(template, "prints a value this engagement leaves empty", e, workspace)

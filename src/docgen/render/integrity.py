@@ -44,6 +44,7 @@ from docgen.frozen import (
 from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, version_key
+from docgen.paths import is_inside
 from docgen.render.context import DocView, document_context, field_location
 from docgen.render.documents import DocumentJob
 from docgen.workspace import Workspace
@@ -146,12 +147,20 @@ def _executed(
     assert executed is not None
     path = e.folder / executed.file
     where = sourced.at("executed", "file")
-    try:
-        workspace.contain(path, where.path)
-        digest = file_sha256(path)
-    except DocgenError as exc:
-        yield from exc.diagnostics
+    if not is_inside(workspace.root, path):  # named here, a link out: the copy is never read
+        yield where.diagnostic(
+            "error",
+            "outside-workspace",
+            msg(
+                "the executed copy %(file)s resolves to %(real)s, outside the workspace",
+                file=workspace.rel(path),
+                real=os.path.realpath(path),
+            ),
+            msg("keep the scanned copy itself in the engagement folder, not a link to it"),
+        )
         return
+    try:
+        digest = file_sha256(path)
     except OSError:
         yield where.diagnostic(
             "error",

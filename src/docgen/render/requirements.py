@@ -34,6 +34,7 @@ from docgen.render.templates import (
     load_template,
     template_dirs,
 )
+from docgen.templating import render_bounded
 from docgen.workspace import Workspace
 
 
@@ -113,6 +114,6 @@ class DocumentCheck:
             if plan is not None and plan.problems:
                 return None
         try:
-            return template.template.render(context)
+            return render_bounded(template.template, context)
         except Exception:  # whatever the template raises, its own check reports it
             return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import itertools
 import json
 import multiprocessing
@@ -26,7 +25,7 @@ from typing import Any, Literal
 from docgen.atomic import write_atomic
 from docgen.audience import Audience, document_visible, for_audience
 from docgen.diagnostics import Diagnostic, DocgenError, sort_key
-from docgen.file_status import folder_files
+from docgen.file_status import code_version, folder_files
 from docgen.frozen import (
     frozen_versions,
     previous_version,
@@ -549,7 +548,7 @@ def _context_digest(
     period: str | None = None,
 ) -> str:
     """What every engagement's documents depend on besides the engagement itself."""
-    h = hashlib.sha256(f"{_version()}|{docs}|{every}|{audience}|{period}".encode())
+    h = hashlib.sha256(f"{code_version()}|{docs}|{every}|{audience}|{period}".encode())
     templates = workspace.root / workspace.config.templates
     packaged = Path(str(resources.files("docgen.data")))
     files = [workspace.root / "mkdocs.yml", workspace.process_file, reference_path(workspace)]
@@ -564,13 +563,6 @@ def _context_digest(
         except OSError:
             h.update(b"\1missing")
     return h.hexdigest()
-
-
-def _version() -> str:
-    try:
-        return importlib.metadata.version("docgen")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _stat(file: Path | str) -> dict[str, Any]:

@@ -19,13 +19,13 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
 
 from docgen.atomic import write_atomic
+from docgen.file_status import code_version
 
 MANIFEST = "pages.json"
 
@@ -104,9 +104,7 @@ def page_key(*parts: object) -> str:
 
 def build_digest(root: Path, config_file: Path, extra: list[object]) -> str:
     """The digest of what every page depends on (see the module's docstring)."""
-    h = hashlib.sha1()
-    for package in ("docgen", "mkdocs", "mkdocs-material"):
-        h.update(f"{package}={_version(package)}\0".encode())
+    h = hashlib.sha1(code_version().encode())  # docgen's code and its libraries', MkDocs' too
     h.update(config_file.read_bytes())
     # docs/ pages give the nav its entries and titles, which every page carries
     docs = root / "docs"
@@ -116,13 +114,6 @@ def build_digest(root: Path, config_file: Path, extra: list[object]) -> str:
             h.update(path.read_bytes())
     h.update(json.dumps(extra, default=str, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 class DirtyBuildNotice(logging.Filter):

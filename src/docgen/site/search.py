@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.atomic import write_atomic
+from docgen.file_status import code_version
 from docgen.load import Engagement, Portfolio
 from docgen.process import Process
 
@@ -41,18 +42,28 @@ DOMAIN_TERMS = (
 )
 
 
+def dictionary_text(portfolio: Portfolio) -> str:
+    """The jieba user dictionary: the domain's terms and the partners' short names."""
+    words = dict.fromkeys(DOMAIN_TERMS)
+    for e in portfolio.engagements:
+        if e.index is not None and e.index.data.partner.short_name:
+            words[e.index.data.partner.short_name.strip()] = None
+    return "".join(f"{w} 20000 n\n" for w in words if w and " " not in w)
+
+
+def segmentation_key(portfolio: Portfolio) -> str:
+    """What a text's segmentation depends on besides the text: the dictionary and the code."""
+    data = f"{code_version()}\0{dictionary_text(portfolio)}".encode()
+    return hashlib.sha1(data).hexdigest()
+
+
 def user_dictionary(portfolio: Portfolio, path: Path) -> Path | None:
     """Write the jieba user dictionary to ``path`` and load it; None without jieba."""
     try:
         import jieba
     except ImportError:
         return None
-    words = dict.fromkeys(DOMAIN_TERMS)
-    for e in portfolio.engagements:
-        if e.index is not None and e.index.data.partner.short_name:
-            words[e.index.data.partner.short_name.strip()] = None
-    text = "".join(f"{w} 20000 n\n" for w in words if w and " " not in w)
-    write_atomic(path, text, durable=False)
+    write_atomic(path, dictionary_text(portfolio), durable=False)
     jieba.setLogLevel(logging.WARNING)
     jieba.load_userdict(str(path))
     return path
@@ -89,13 +100,15 @@ def add_to_index(
     cache_file: Path | None = None,
     kept: list[dict[str, Any]] = (),  # type: ignore[assignment]
     before_segmenting: Callable[[], None] = lambda: None,
+    cache_key: str = "",
 ) -> bool:
     """Append (location, title, text) entries to Material's search_index.json.
 
     Segmenting is most of the cost; ``cache_file`` keeps each text's segmentation by its
-    hash, so an unchanged engagement is not segmented again (``before_segmenting`` is
-    called before the first text that is).  ``kept``: entries of the last index, as they
-    were, for pages this build did not render.
+    hash, under ``cache_key`` (`segmentation_key`: a new dictionary or new code segments
+    every text anew), so an unchanged engagement is not segmented again
+    (``before_segmenting`` is called before the first text that is).  ``kept``: entries
+    of the last index, as they were, for pages this build did not render.
     """
     try:
         data = json.loads(index_file.read_text("utf-8"))
@@ -105,7 +118,9 @@ def add_to_index(
     if cache_file is not None:
         try:
             loaded = json.loads(cache_file.read_text("utf-8"))
-            cache = loaded if isinstance(loaded, dict) else {}
+            if isinstance(loaded, dict) and loaded.get("key") == cache_key:
+                texts = loaded.get("texts")
+                cache = texts if isinstance(texts, dict) else {}
         except (OSError, ValueError):
             cache = {}
     used: dict[str, str] = {}
@@ -128,7 +143,8 @@ def add_to_index(
         index_file, json.dumps(data, ensure_ascii=False, separators=(",", ":")), durable=False
     )
     if cache_file is not None:
-        write_atomic(cache_file, json.dumps(used, ensure_ascii=False), durable=False)
+        kept_texts = {"key": cache_key, "texts": used}
+        write_atomic(cache_file, json.dumps(kept_texts, ensure_ascii=False), durable=False)
     return True
 
 
