@@ -45,6 +45,8 @@ bench: $(BIN)/docgen
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/redline.py
+	$(BIN)/python bench/import_xlsx.py
+	$(BIN)/python bench/large_plan.py
 
 # re-extract the message ids (babel.cfg) and merge them into each language's .po
 LOCALE = src/docgen/data/locale
