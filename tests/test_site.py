@@ -403,3 +403,41 @@ def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(tmp_path: Pa
     assert not (partner / "engagements/2023-009-haixin-semiconductor").exists()
     assert not [p for p in partner.rglob("*") if "haixin" in p.as_posix()]
     assert sorted(os.listdir(root / "build/pages")) == ["internal", "partner"]
+
+
+def broken_links(site: Path) -> dict[str, list[str]]:
+    """Every relative link or source of every page of ``site`` that leads to no file."""
+    import html as markup
+    from urllib.parse import unquote, urlsplit
+
+    bad: dict[str, list[str]] = {}
+    for page in site.rglob("*.html"):
+        text = page.read_text("utf-8", errors="replace")
+        for ref in re.findall(r'(?:href|src)="([^"]*)"', text):
+            parts = urlsplit(markup.unescape(ref))
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another host (there are none: test_nothing_from_another_host), a fragment
+            path = unquote(parts.path)
+            target = site / path.lstrip("/") if path.startswith("/") else page.parent / path
+            found = (target / "index.html").is_file() if path.endswith("/") or target.is_dir() else target.is_file()
+            if not found:
+                bad.setdefault(page.relative_to(site).as_posix(), []).append(ref)
+    return bad
+
+
+def test_every_link_of_every_build_leads_somewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path)
+    internal = built(root)
+    pages = list(internal.rglob("*.html"))
+    assert len(pages) > 50
+    assert broken_links(internal) == {}
+    # the lists link each engagement: a stage page and a browse page, one and two levels down
+    stage = (internal / "engagements/stage-execution/index.html").read_text("utf-8")
+    assert 'href="../../engagements/2025-014-hengtong-logistics/"' in stage
+    assert broken_links(built(root, "partner")) == {}
+    offline = publish(root, offline=True, jobs=1)
+    assert offline.built and broken_links(offline.site_dir) == {}
+    assert 'href="2025-014-hengtong-logistics/index.html"' in (
+        offline.site_dir / "engagements/stage-execution.html"
+    ).read_text("utf-8")

@@ -44,6 +44,7 @@ from docgen.site.documents import DocumentFile, document_files
 from docgen.site.html import join_blocks, split_blocks
 from docgen.site.page_cache import PageCache
 from docgen.site.registry import Site, navigation, site_pages
+from docgen.site.links import with_file_urls
 from docgen.site.search import (
     add_to_index,
     fix_query_segmentation,
@@ -286,6 +287,9 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
         """Put a generated page's HTML blocks back in place of their placeholders."""
         blocks = self.blocks.pop(page.file.src_uri, None)
+        if blocks and not config.use_directory_urls:  # opened from disk: file names
+            pages = {f.src_uri for f in files.documentation_pages()}
+            blocks = [with_file_urls(b, page.file.src_uri, pages) for b in blocks]
         # control characters in a body show as ［U+XXXX］, as in the documents
         return show_controls(join_blocks(html, blocks) if blocks else html)
 

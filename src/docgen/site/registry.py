@@ -307,7 +307,18 @@ def site_pages(site: Site, templates: Path) -> Iterator[SitePage]:
 
 
 def _render(env: jinja2.Environment, template: str, path: str, view: Any) -> str:
-    return render(env, template, view=view, root="../" * path.count("/"))
+    return render(env, template, view=view, root=root_of(path))
+
+
+def root_of(path: str) -> str:
+    """The site's root relative to the page made from ``path``, served at a directory URL.
+
+    ``browse/index.md`` is served at ``browse/`` (one folder down) and
+    ``browse/mode-x.md`` at ``browse/mode-x/`` (two).  A site with file URLs (``publish
+    --offline``) has its links rewritten from these (`docgen.site.links`).
+    """
+    depth = path.count("/") + (0 if path == "index.md" or path.endswith("/index.md") else 1)
+    return "../" * depth
 
 
 def navigation(site: Site, docs: Path) -> list[Any]:
