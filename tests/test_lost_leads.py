@@ -61,3 +61,14 @@ def test_a_signed_cooperation_cannot_be_closed_as_lost(tmp_path: Path, run) -> N
     assert result.exit_code == 1
     assert "is signed: a signed cooperation ends with 'docgen terminate'" in result.out
     assert "status: active" in (root / "engagements" / HENGTONG / "index.md").read_text("utf-8")
+
+
+def test_a_lost_lead_has_nothing_overdue_anywhere(tmp_path: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = copy_samples(tmp_path)
+    stage = root / "engagements/2026-006-yunfan-shipping/negotiation.md"
+    assert "due: 2026-11-30" in stage.read_text("utf-8"), "an item the lost lead left open"
+    monkeypatch.setenv("DOCGEN_TODAY", "2026-12-20")
+    result = run("validate", "2026-006-yunfan-shipping", "--root", str(root))
+    assert "overdue" not in result.out, result.out
+    reminded = run("remind", "--root", str(root))
+    assert "云帆" not in reminded.out, reminded.out

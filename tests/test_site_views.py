@@ -100,3 +100,28 @@ def test_headings_become_markdown_with_its_specials_neutralised() -> None:
     assert "\n## 1. 合作&#42;洽谈&#95;&#91;a&#93;&#123;b&#125;\n" in page.text
     hidden = SitePage("q.md", "Q", "<h2>标题</h2>", hide=("toc",))
     assert "## " not in hidden.text and "<h2>标题</h2>" in hidden.text
+
+
+def test_a_closed_cooperation_has_nothing_overdue_and_its_risks_are_history(portfolio) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: 云帆 (lost) showed 逾期 1; 京华's (terminated) risk was a 高风险 on the dashboard."""
+    rows = views.portfolio_rows(portfolio)
+    by_id = {r.e.id: r for r in rows}
+    lost = by_id["2026-006-yunfan-shipping"]
+    assert lost.status.status == "lost" and lost.status.open_items == []
+    assert lost.status.overdue(TODAY) == [] and lost.status.next_due(TODAY) is None
+    view = views.dashboard(rows, portfolio.process, TODAY, catalogue("zh"), "")
+    live = [r for r in rows if r.status.status in ("active", "on-hold", "renewed")]
+    assert view.overdue == sum(len(r.status.overdue(TODAY)) for r in live)
+    threshold = portfolio.process.risk.high_threshold
+    expected_high = sum(
+        1 for r in live for risk in (r.e.risks.data.risks if r.e.risks else [])
+        if risk.status != "closed" and risk.score >= threshold
+    )
+    terminated = by_id["2024-003-jinghua-materials"]
+    assert terminated.e.risks and any(
+        k.status != "closed" and k.score >= threshold for k in terminated.e.risks.data.risks
+    ), "the sample keeps an open high risk of the terminated cooperation"
+    assert view.high_risks == expected_high
+    assert sum(view.heat.values()) == sum(
+        1 for r in live for risk in (r.e.risks.data.risks if r.e.risks else []) if risk.status != "closed"
+    )

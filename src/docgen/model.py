@@ -29,6 +29,10 @@ def _digits_as_text(value: object) -> object:
 CodeText = Annotated[str, BeforeValidator(_digits_as_text)]
 Visibility = Literal["internal", "partner", "public"]
 Status = Literal["active", "on-hold", "terminated", "completed", "renewed", "lost"]
+#: statuses of a cooperation still going on (renewed: in a later term)
+LIVE_STATUSES = ("active", "on-hold", "renewed")
+#: statuses of one that ended: nothing of it is due or overdue, its risks are history
+CLOSED_STATUSES = ("terminated", "completed", "lost")
 Period = Annotated[str, Field(pattern=r"^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?$")]
 #: A document version: "1.0", "2.1.3" (quoted in YAML, or 1.10 reads as 1.1).
 VERSION_PATTERN = r"^\d+(\.\d+){0,2}$"

@@ -42,9 +42,9 @@ from docgen.render.run import documents_dir
 from docgen.site import offline
 from docgen.site.documents import DocumentFile, document_files
 from docgen.site.html import join_blocks, split_blocks
+from docgen.site.links import with_file_urls
 from docgen.site.page_cache import PageCache
 from docgen.site.registry import Site, navigation, site_pages
-from docgen.site.links import with_file_urls
 from docgen.site.search import (
     add_to_index,
     fix_query_segmentation,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from docgen.i18n import Catalogue
 from docgen.load import Portfolio
+from docgen.model import LIVE_STATUSES
 from docgen.status import NOTICE, DueItem, engagement_status
 
 
@@ -54,7 +55,7 @@ def due_by_owner(portfolio: Portfolio, today: date, horizon_days: int) -> dict[s
     out: dict[str, list[Reminder]] = {}
     for e in portfolio.engagements:
         row = engagement_status(e, portfolio.process)
-        if row is None or row.status not in ("active", "on-hold"):
+        if row is None or row.status not in LIVE_STATUSES:
             continue
         for item in row.open_items:
             if item.due <= until and (item.kind != NOTICE or item.due >= today):

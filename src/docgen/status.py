@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from docgen.i18n import msg
 from docgen.load import Engagement, Portfolio
-from docgen.model import Risk
+from docgen.model import CLOSED_STATUSES, Risk
 from docgen.process import Process
 from docgen.rules import is_done, is_waived
 from docgen.terms import current_term
@@ -197,7 +197,8 @@ def engagement_status(
         status=data.status,
         owner=data.owner,
         progress=_progress(e, process),
-        open_items=_open_items(e, process),
+        # a cooperation that ended has nothing due: its open items are no one's to do
+        open_items=[] if data.status in CLOSED_STATUSES else _open_items(e, process),
         top_risk=top,
         checklist=_checklist(e, process) if detail else {},
         reason=data.lost_reason if data.status == "lost" else data.termination_reason,

@@ -34,7 +34,7 @@ from docgen.load import (
     open_portfolio,
     select_folders,
 )
-from docgen.model import ItemState, StageFile
+from docgen.model import CLOSED_STATUSES, ItemState, StageFile
 from docgen.process import Process, Rule
 from docgen.render.requirements import DocumentCheck
 from docgen.rules import Context, diagnose, is_done, is_waived
@@ -137,7 +137,18 @@ def validate_portfolio(
 
 
 def check_engagement(e: Engagement, portfolio: Portfolio, today: date) -> Iterator[Diagnostic]:
-    """Every check of one engagement."""
+    """Every check of one engagement.
+
+    A cooperation that ended (terminated, completed, lost) has nothing due: what it left
+    open is no one's to do, so nothing of it is reported overdue.
+    """
+    closed = e.index is not None and e.index.data.status in CLOSED_STATUSES
+    for found in _every_check(e, portfolio, today):
+        if not (closed and found.code == "overdue"):
+            yield found
+
+
+def _every_check(e: Engagement, portfolio: Portfolio, today: date) -> Iterator[Diagnostic]:
     process = portfolio.process
     if not SLUG.match(e.id):
         yield Location(f"{e.rel}/index.md").diagnostic(

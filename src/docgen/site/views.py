@@ -23,7 +23,7 @@ from markupsafe import Markup
 from docgen import amounts
 from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement, Portfolio
-from docgen.model import Money
+from docgen.model import LIVE_STATUSES, Money
 from docgen.process import Process
 from docgen.status import DueItem, EngagementStatus, engagement_status
 from docgen.vocabulary import (
@@ -289,7 +289,9 @@ def dashboard(
     )[:MILESTONES]
     heat: Counter[tuple[int, int]] = Counter()
     high = 0
-    for r in rows:
+    for r in rows:  # the risks of cooperations going on: an ended one's are history
+        if r.status.status not in LIVE_STATUSES:
+            continue
         for risk in r.e.risks.data.risks if r.e.risks else []:
             if risk.status != "closed":
                 heat[(risk.probability, risk.impact)] += 1
