@@ -125,3 +125,18 @@ def test_a_closed_cooperation_has_nothing_overdue_and_its_risks_are_history(port
     assert sum(view.heat.values()) == sum(
         1 for r in live for risk in (r.e.risks.data.risks if r.e.risks else []) if risk.status != "closed"
     )
+
+
+def test_a_renewed_cooperation_shows_the_term_in_force(portfolio) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: 海芯 showed its expired first term as 合作条款; the current one nowhere."""
+    rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
+    t = catalogue("zh")
+    page = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [], t)
+    terms = {t(k): str(v) for k, v in page.terms}
+    assert "第 2 期" in terms["合作期限"] and "2026-09-15" in terms["合作期限"]
+    assert "2029-09-14" in terms["合作期限"] and "2026-09-14" not in terms["合作期限"]
+    assert "车规级功率模块" in terms["合作范围"]
+    assert "3.5%" in terms["收益分配"] and "45%" in terms["收益分配"]
+    assert "提成比例由销售额的 4% 调整为 3.5%" in terms["续约变更"]
+    # the first term is history, in the 合作期次 table
+    assert [(r.number, str(r.end)) for r in page.term_history] == [(1, "2026-09-14"), (2, "2029-09-14")]

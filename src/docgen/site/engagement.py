@@ -25,7 +25,7 @@ from docgen.screening import rank
 from docgen.site.documents import DocumentFile
 from docgen.site.views import CLOSED, Row, amount, notes_html
 from docgen.status import EngagementStatus
-from docgen.terms import all_terms
+from docgen.terms import all_terms, current_term
 from docgen.vocabulary import (
     DISPUTE,
     DOC_STATUS,
@@ -316,31 +316,42 @@ def engagement_page(
     ]
     terms = data.terms
     dispute = terms.dispute_resolution
+    # the terms in force: a renewal's re-negotiated ones over the first agreement's
+    now = current_term(data)
+    renewal = data.renewal if now.number > 1 else None
+    scope = (renewal.scope if renewal else None) or terms.scope
+    investment = (renewal.investment if renewal else None) or terms.investment
+    split = (renewal.profit_split if renewal else None) or terms.profit_split
+    months = (renewal.term_months if renewal else None) or (None if renewal else terms.term_months)
     term_rows: list[tuple[str, Any]] = [
-        (N_("Scope"), terms.scope),
-        (N_("Our investment"), amount(terms.investment, t)),
+        (N_("Scope"), scope),
+        (N_("Our investment"), amount(investment, t)),
         (N_("Partner's investment"), amount(terms.partner_investment, t)),
         (
             N_("Profit split"),
             t(
                 "us %(us)s%% / partner %(partner)s%%",
-                us=f"{terms.profit_split.us:g}",
-                partner=f"{terms.profit_split.partner:g}",
+                us=f"{split.us:g}",
+                partner=f"{split.partner:g}",
             )
-            if terms.profit_split
+            + (f"（{split.note}）" if split.note else "")
+            if split
             else None,
         ),
         (
             N_("Term"),
-            t(
+            (t("Term %(n)s: ", n=now.number) if now.number > 1 else "")
+            + t(
                 "%(months)s months (%(start)s to %(end)s)",
-                months=terms.term_months,
-                start=terms.start or "—",
-                end=terms.end or "—",
+                months=months,
+                start=now.start or "—",
+                end=now.end or "—",
             )
-            if terms.term_months
+            if months or now.number > 1
             else None,
         ),
+        (N_("Changed at renewal"), "；".join(renewal.changes) if renewal else None),
+        (N_("Goals of this term"), "；".join(renewal.goals) if renewal else None),
         (N_("Exit mechanism"), terms.exit_mechanism),
         (
             N_("Dispute resolution"),
