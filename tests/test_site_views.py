@@ -140,3 +140,19 @@ def test_a_renewed_cooperation_shows_the_term_in_force(portfolio) -> None:  # ty
     assert "提成比例由销售额的 4% 调整为 3.5%" in terms["续约变更"]
     # the first term is history, in the 合作期次 table
     assert [(r.number, str(r.end)) for r in page.term_history] == [(1, "2026-09-14"), (2, "2029-09-14")]
+
+
+def test_the_procedure_page_says_what_ending_renewing_and_closing_need() -> None:
+    """Issue 27: 资源清算 was marked optional though terminating requires it."""
+    process = load_process(REPO / "src/docgen/data/process.yml", "process.yml")
+    view = procedure(process, catalogue("zh"))
+    items = {i.title: i for s in view.stages for step in s.steps for i in step.items}
+    settle = next(i for title, i in items.items() if "资源清算" in title)
+    assert not settle.required and settle.needed_for == ["终止合作"]
+    assert [tr.title for tr in view.transitions] == ["合作未达成", "终止合作", "续约"]
+    terminate = view.transitions[1]
+    assert any("资源清算" in g.checks and "债权债务" in g.checks for g in terminate.gates)
+    # every item a transition's rule names is marked, by the same rules the gates use
+    named = {i for tr in process.transitions.values() for r in tr.gate for i in getattr(r, "items", [])}
+    marked = sum(1 for i in items.values() if i.needed_for)
+    assert marked == len(named)

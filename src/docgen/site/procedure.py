@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docgen.i18n import Catalogue
 from docgen.process import Process
@@ -17,6 +17,8 @@ class ProcedureItem:
     title: str
     required: bool
     evidence: bool
+    #: the transitions (终止合作, 续约) whose rules need it done, though the stage may not
+    needed_for: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,20 @@ class ProcedureStage:
 
 
 @dataclass(frozen=True)
+class ProcedureTransition:
+    """A way a cooperation leaves its course (终止合作, 续约, 合作未达成) and what it needs."""
+
+    title: str
+    gates: list[Gate]
+
+
+@dataclass(frozen=True)
 class Procedure:
     """The procedure as the process file defines it."""
 
     title: str
     stages: list[ProcedureStage]
+    transitions: list[ProcedureTransition]
     modes: list[str]
     categories: list[str]
     high_threshold: int
@@ -65,6 +76,12 @@ def procedure(process: Process, t: Catalogue) -> Procedure:
     docs: dict[str, list[str]] = defaultdict(list)
     for kind in process.documents:
         docs[kind.stage].append(kind.title)
+    # the same rules the gates check: an item a transition needs is not optional there
+    needed: dict[str, list[str]] = defaultdict(list)
+    for transition in process.transitions.values():
+        for rule in transition.gate:
+            for item_id in getattr(rule, "items", []):
+                needed[item_id].append(transition.title)
     return Procedure(
         title=process.title,
         stages=[
@@ -75,7 +92,12 @@ def procedure(process: Process, t: Catalogue) -> Procedure:
                     ProcedureStep(
                         getattr(step, "phase", None),
                         step.title,
-                        [ProcedureItem(i.title, i.required, bool(i.evidence)) for i in step.items],
+                        [
+                            ProcedureItem(
+                                i.title, i.required, bool(i.evidence), needed[f"{step.id}.{i.id}"]
+                            )
+                            for i in step.items
+                        ],
                     )
                     for step in stage.steps
                 ],
@@ -84,6 +106,13 @@ def procedure(process: Process, t: Catalogue) -> Procedure:
                 [Gate(rule.message, describe_rule(rule, process, t)) for rule in stage.gate],
             )
             for number, stage in enumerate(process.stages, 1)
+        ],
+        transitions=[
+            ProcedureTransition(
+                transition.title,
+                [Gate(rule.message, describe_rule(rule, process, t)) for rule in transition.gate],
+            )
+            for transition in process.transitions.values()
         ],
         modes=[m.title for m in process.modes],
         categories=[c.title for c in process.risk.categories],
