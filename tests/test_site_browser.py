@@ -256,3 +256,22 @@ def test_offline_site_is_searched_from_disk(browser, tmp_path: Path, monkeypatch
     assert page.url.startswith((site / "procedure.html").as_uri())
     assert not [u for u in requests if not u.startswith("file://")], requests
     page.close()
+
+
+def test_a_link_to_a_section_opens_its_tab(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: ``…/2025-014-hengtong-logistics/#risks`` opened 概况, not 风险."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    visible = """() => [...document.querySelectorAll('.docgen-tabs .tabbed-block')]
+        .map(b => b.getBoundingClientRect().height > 0)"""
+    labels = None
+    for tab in ("risks", "kpis", "documents"):
+        page.goto(served + HENGTONG + f"#{tab}")
+        page.wait_for_timeout(200)
+        labels = page.eval_on_selector_all(".docgen-tabs .tabbed-labels label", "ls => ls.map(l => l.id)")
+        shown = page.evaluate(visible)
+        assert shown == [label == tab for label in labels], (tab, shown)
+    # choosing a tab puts it in the address, to be shared
+    assert labels is not None
+    page.click("label#plan")
+    assert page.url.endswith("#plan")
+    page.close()

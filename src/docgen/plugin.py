@@ -58,6 +58,7 @@ from docgen.workspace import WorkspaceConfig
 log = logging.getLogger("mkdocs.plugins.docgen")
 
 CSS = "assets/docgen.css"
+JS = "assets/docgen.js"
 
 
 # MkDocs needs a Config class naming the plugin's keys; it is made from
@@ -167,6 +168,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         # engagement pages are deliberately outside the navigation
         config.validation.nav.omitted_files = logging.DEBUG
         config.extra_css.append(CSS)
+        config.extra_javascript.append(JS)
         if self.offline:
             offline.configure(config)
         return config
@@ -249,6 +251,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.files = files
         css = resources.files("docgen.data").joinpath("site/docgen.css").read_text("utf-8")
         files.append(File.generated(config, CSS, content=css))
+        script = resources.files("docgen.data").joinpath("site/docgen.js").read_text("utf-8")
+        files.append(File.generated(config, JS, content=script))
         if self.offline:
             offline.add_files(files, config)
         rendered = str(documents_dir(portfolio.workspace, self.audience))
