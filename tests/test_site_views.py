@@ -156,3 +156,16 @@ def test_the_procedure_page_says_what_ending_renewing_and_closing_need() -> None
     named = {i for tr in process.transitions.values() for r in tr.gate for i in getattr(r, "items", [])}
     marked = sum(1 for i in items.values() if i.needed_for)
     assert marked == len(named)
+
+
+def test_a_term_target_is_charted_against_the_running_total(portfolio) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: 海芯's yearly sales were plotted against the term's 18,000 万元 target."""
+    rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
+    page = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [],
+                           catalogue("zh"))
+    sales = next(k for k in page.kpis if k.metric == "授权产品销售额")
+    assert sales.cumulative and sales.target == 18000
+    assert sales.periods == [("2024", 5200), ("2025", 14300), ("2026", 21200)]
+    assert sales.latest == 21200
+    yields = next(k for k in page.kpis if k.metric == "封装良率")  # a target each period meets
+    assert not yields.cumulative and yields.periods[-1] == ("2026-Q3", 97.6)

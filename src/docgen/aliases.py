@@ -31,12 +31,14 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "category": [("risks", ("risks", "*", "category"))],
     "frequency": [("kpis", ("kpis", "*", "frequency"))],
     "direction": [("kpis", ("kpis", "*", "direction"))],
+    "target_for": [("kpis", ("kpis", "*", "target_for"))],
 }
 _FIXED = {
     "status": vocabulary.STATUS,
     "size": vocabulary.SIZE,
     "frequency": vocabulary.FREQUENCY,
     "direction": vocabulary.DIRECTION,
+    "target_for": vocabulary.TARGET_FOR,
 }
 
 

@@ -423,6 +423,9 @@ class Kpi(Strict):
     metric: Text
     unit: str | None = None
     target: float | None = None
+    #: ``period``: each period's actual is held against the target; ``term``: their sum
+    #: over the term is (授权产品销售额 18,000 万元 over three years)
+    target_for: Literal["period", "term"] = "period"
     baseline: float | None = None
     direction: Literal["up", "down"] = "up"
     category: Literal["financial", "operational", "market", "social"] | None = None

@@ -52,6 +52,8 @@ FREQUENCY = {
     "yearly": N_("Yearly"),
 }
 DIRECTION = {"up": N_("Higher is better"), "down": N_("Lower is better")}
+#: what a KPI's target is measured against: each period's actual, or their sum over the term
+TARGET_FOR = {"period": N_("Each period"), "term": N_("The whole term")}
 SIZE = {
     "micro": N_("Micro enterprise"),
     "small": N_("Small enterprise"),
@@ -69,6 +71,7 @@ COLLOQUIAL = {
         "yearly": ["年", "年度", "按年", "每年度", "annual", "annually"],
     },
     "direction": {"up": ["上升", "越大越好", "提高"], "down": ["下降", "越小越好", "降低"]},
+    "target_for": {"period": ["每期", "按期"], "term": ["全期", "累计", "合计", "全期合计"]},
     "size": {
         "micro": ["微型"],
         "small": ["小型", "小微"],

@@ -61,6 +61,7 @@ FIELDS = {
     "deliverable": N_("Deliverable standard"),
     "depends_on": N_("Depends on"),
     "direction": N_("Direction"),
+    "target_for": N_("The target is for"),
     "dispute_resolution": N_("Dispute resolution"),
     "document": N_("Document"),
     "done": N_("Done on"),

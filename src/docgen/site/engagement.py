@@ -6,6 +6,7 @@ section is a field, left empty when the engagement has nothing for it.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -99,6 +100,8 @@ class KpiView:
     latest: float | None
     change: float | None
     direction: str
+    #: the target is the term's total: ``periods`` and ``latest`` are running totals
+    cumulative: bool = False
 
 
 @dataclass(frozen=True)
@@ -531,11 +534,22 @@ def _kpis(e: Engagement) -> list[KpiView]:
     out = []
     for k in e.kpis.data.kpis if e.kpis else []:
         periods = sorted(k.actuals.items())
+        if k.target_for == "term":  # a target for the whole term: the running total meets it
+            running = list(itertools.accumulate(v for _, v in periods))
+            periods = [(p, total) for (p, _), total in zip(periods, running, strict=True)]
         latest = periods[-1][1] if periods else None
         change = latest - k.baseline if latest is not None and k.baseline is not None else None
         out.append(
             KpiView(
-                k.metric, k.unit or "", periods, k.target, k.baseline, latest, change, k.direction
+                k.metric,
+                k.unit or "",
+                periods,
+                k.target,
+                k.baseline,
+                latest,
+                change,
+                k.direction,
+                k.target_for == "term",
             )
         )
     return out
