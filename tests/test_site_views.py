@@ -169,3 +169,29 @@ def test_a_term_target_is_charted_against_the_running_total(portfolio) -> None: 
     assert sales.latest == 21200
     yields = next(k for k in page.kpis if k.metric == "封装良率")  # a target each period meets
     assert not yields.cumulative and yields.periods[-1] == ("2026-Q3", 97.6)
+
+
+def test_an_engagement_page_opens_with_where_it_stands(portfolio) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: the page opened on registration facts, marked nothing overdue, named no one."""
+    later = date(2026, 12, 20)
+    rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
+    row = rows["2026-005-bluewave-biopharma"]
+    page = engagement_page(row, portfolio.process, History(), [], catalogue("zh"), today=later)
+    assert page.standing is not None
+    late = row.status.overdue(later)
+    assert len(page.standing.overdue) == len(late) > 0
+    assert page.standing.next_due is None or page.standing.next_due[0] >= later
+    rows_by_title = {r.title: r for c in page.checklists for r in c.rows}
+    flagged = [r for r in rows_by_title.values() if r.overdue]
+    assert flagged and all(r.state == "open" and r.due and r.due < later for r in flagged)
+    assert {d.ref for d in late if d.kind == "item"}  # the sample's 背景调查, due 2026-12-18
+    done = [r for r in rows_by_title.values() if r.state == "done"]
+    states = {i: st for f in row.e.stages.values() for i, st in f.data.checklist.items()}
+    assert any(r.by for r in done) and all(
+        r.by is None or r.by in {st.by for st in states.values() if st} for r in done
+    )
+    # a cooperation that ended has nothing overdue on its page either
+    lost = engagement_page(rows["2026-006-yunfan-shipping"], portfolio.process, History(), [],
+                           catalogue("zh"), today=later)
+    assert lost.standing is not None and lost.standing.overdue == []
+    assert not any(r.overdue for c in lost.checklists for r in c.rows)

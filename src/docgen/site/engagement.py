@@ -58,6 +58,10 @@ class ChecklistRow:
     done: date | None
     evidence: str | None
     note: str | None
+    #: who completed it
+    by: str | None = None
+    #: due and not done (never for a cooperation that ended)
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,17 @@ class EngagementPage:
     screening: ScreeningView | None = None
     #: the history is the documents' 修订记录 (a partner's site), not git's commits
     curated_history: bool = False
+    #: where it stands, said first: next due, what is overdue, the top risk
+    standing: Standing | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What an officer opens the page for: what is due next, what is late, the top risk."""
+
+    next_due: tuple[date, str] | None
+    overdue: list[tuple[date, str, str | None]]
+    top_risk: tuple[str, int] | None
 
 
 @dataclass(frozen=True)
@@ -273,8 +288,9 @@ def engagement_page(
     *,
     hide_internal_items: bool = False,
     edit_url: Callable[[str], str | None] = lambda path: None,
+    today: date | None = None,
 ) -> EngagementPage:
-    """The view of one engagement."""
+    """The view of one engagement; ``today`` dates what is overdue and due next."""
     e, s = row.e, row.status
     assert e.index is not None
     data = e.index.data
@@ -397,7 +413,8 @@ def engagement_page(
         negotiation_position=data.negotiation_position,
         internal_notes=data.internal_notes,
         due_diligence=due_diligence,
-        checklists=_checklists(e, s, process, t, current, closed, hide_internal_items),
+        checklists=_checklists(e, s, process, t, current, closed, hide_internal_items, today),
+        standing=_standing(s, today, t) if today else None,
         risks=_risks(e, process, t),
         heat=dict(
             Counter(
@@ -454,6 +471,16 @@ def engagement_page(
     )
 
 
+def _standing(s: EngagementStatus, today: date, t: Catalogue) -> Standing:
+    upcoming = s.next_due(today)
+    late = s.overdue(today)
+    return Standing(
+        (upcoming.due, t.say(upcoming.title)) if upcoming else None,
+        [(d.due, t.say(d.title), d.owner) for d in late],
+        (s.top_risk.title, s.top_risk.score) if s.top_risk else None,
+    )
+
+
 def _curated_revisions(e: Engagement, process: Process) -> list[Revision]:
     """What a partner reads as the history: the 修订记录 of the documents it may see.
 
@@ -476,8 +503,10 @@ def _checklists(
     current: int,
     closed: bool,
     hide_internal: bool,
+    today: date | None,
 ) -> list[Checklist]:
     progress = {p.stage_id: p for p in s.progress}
+    late = {d.ref for d in s.overdue(today) if d.kind == "item"} if today else set()
     out = []
     for i, stage in enumerate(process.stages):
         items = s.checklist.get(stage.id)
@@ -502,6 +531,8 @@ def _checklists(
                     "、".join([evidence] if isinstance(evidence, str) else list(evidence or []))
                     or None,
                     item.note,
+                    state.by if state and item.state == "done" else None,
+                    item.item_id in late,
                 )
             )
         pr = progress[stage.id]

@@ -219,6 +219,7 @@ def _engagements(site: Site) -> Made:
             site.catalogue,
             hide_internal_items=site.hide_internal_items,
             edit_url=site.edit_url,
+            today=site.today,
         )
         yield path, view.title, Fresh(view, key, search_text(row.e, site.process))
 
@@ -232,10 +233,18 @@ SECTIONS: tuple[Section, ...] = (
         _dashboard,
         hide=("toc",),
     ),
+    # lists have no headings to list: the table of contents' column goes to the table
     Section(
-        "engagements", N_("Engagements"), lambda s: "engagements/index.md", "list.html", _lists
+        "engagements",
+        N_("Engagements"),
+        lambda s: "engagements/index.md",
+        "list.html",
+        _lists,
+        hide=("toc",),
     ),
-    Section("browse", N_("Browse"), lambda s: "browse/index.md", "list.html", _browse),
+    Section(
+        "browse", N_("Browse"), lambda s: "browse/index.md", "list.html", _browse, hide=("toc",)
+    ),
     Section(
         "procedure",
         N_("Procedure"),
