@@ -29,6 +29,19 @@ def write_atomic(
     """
     if root is not None:
         contain(root, path)
+    tmp = _temporary(path, content, durable)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _temporary(path: Path, content: str | bytes, durable: bool) -> str:
+    """A temporary beside ``path`` holding ``content``, with the mode ``path`` will keep.
+
+    Removed again if writing it fails; the caller renames it over ``path``.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -43,10 +56,10 @@ def write_atomic(
         except FileNotFoundError:
             mode = new_file_mode()
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 #: the names `write_atomic` gives its temporary files: ``.<name>.<random>.tmp``
@@ -67,19 +80,7 @@ def write_all_atomic(files: Mapping[Path, str | bytes], root: Path) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for path, content in files.items():
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                mode = path.stat().st_mode & 0o7777
-            except FileNotFoundError:
-                mode = new_file_mode()
-            os.chmod(tmp, mode)
+            staged.append((_temporary(path, content, durable=True), path))
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
