@@ -204,7 +204,7 @@ def _search(page, query: str, base: str) -> list[str]:  # type: ignore[no-untype
     return [(a.get_attribute("href") or "").removeprefix(base) for a in links]
 
 
-def test_compound_chinese_queries_find_the_right_page_first(browser, served: str, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+def test_compound_chinese_queries_find_the_right_page_first(browser, served: str, workspace: Path, language: str) -> None:  # type: ignore[no-untyped-def]
     requests: list[str] = []
     page = browser.new_page()
     page.on("request", lambda r: requests.append(r.url))
@@ -229,6 +229,19 @@ def test_compound_chinese_queries_find_the_right_page_first(browser, served: str
     hits = _search(page, "仲裁", BASE)
     for engagement in ("2025-014-hengtong-logistics", "2023-009-haixin-semiconductor"):
         assert any(engagement in h for h in hits), hits
+    # 风险 finds 恒通's risks, each engagement's under its own 风险 section, which opens it
+    if language == "zh":
+        hits = _search(page, "风险", BASE)
+        risks = [h for h in hits if h.startswith(HENGTONG) and "#risks" in h]
+        assert risks, hits
+        titles = page.eval_on_selector_all(".md-search-result__link", "as => as.map(a => a.textContent)")
+        titles = [x.replace("\u200b", "") for x in titles]
+        assert any("恒通" in x and "区域电商物流需求下滑" in x for x in titles), titles
+        page.click(f".md-search-result__link[href$='{risks[0]}']")
+        page.wait_for_timeout(300)
+        shown = page.evaluate("""() => [...document.querySelectorAll('.docgen-tabs .tabbed-labels label')]
+            .filter(l => document.getElementById(l.htmlFor).checked).map(l => l.id)""")
+        assert shown == ["risks"], shown
     hosts = {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in requests if u.startswith("http")}
     assert hosts == {served.split("/")[2]}, hosts
     page.close()

@@ -226,12 +226,13 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
                 t = self.words
                 said = t("docs/%(page)s would hide a generated page; rename it", page=page.path)
                 raise PluginError(f"docgen: {said}")
-            if page.search_text:
-                location = page.path.removesuffix("index.md")
-                if not config.use_directory_urls:
-                    location = page.path.removesuffix(".md") + ".html"
-                text = show_controls(page.search_text)
-                self.search_entries.append((location, page.title, text))
+            location = page.path.removesuffix("index.md")
+            if not config.use_directory_urls:
+                location = page.path.removesuffix(".md") + ".html"
+            for anchor, section, words in page.search_text:  # a result per section (tab)
+                where = f"{location}#{anchor}" if anchor else location
+                title = f"{page.title} · {section}" if section else page.title
+                self.search_entries.append((where, title, show_controls(words)))
             if cache is not None and page.key:
                 if not page.kept:
                     cache.put(page.path, page.key, page.text, page.title, page.search_text)

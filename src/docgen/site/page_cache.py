@@ -36,7 +36,8 @@ class CachedPage:
 
     key: str
     title: str
-    search_text: str
+    #: (anchor, section title, words) of each search entry (`docgen.site.search`)
+    search_text: list[tuple[str, str, str]]
 
 
 class PageCache:
@@ -56,9 +57,14 @@ class PageCache:
             self.site_dir = str(manifest.get("site_dir", ""))
             pages = manifest.get("pages", {})
             self.pages = {
-                path: CachedPage(**entry)
+                path: CachedPage(
+                    entry["key"], entry["title"], [tuple(x) for x in entry["search_text"]]
+                )
                 for path, entry in (pages.items() if isinstance(pages, dict) else [])
-                if isinstance(entry, dict) and set(entry) == {"key", "title", "search_text"}
+                if isinstance(entry, dict)
+                and set(entry) == {"key", "title", "search_text"}
+                and isinstance(entry["search_text"], list)
+                and all(isinstance(x, list) and len(x) == 3 for x in entry["search_text"])
             }
 
     def built_into(self, site_dir: Path) -> bool:
@@ -73,7 +79,9 @@ class PageCache:
         self.used[path] = page
         return page
 
-    def put(self, path: str, key: str, text: str, title: str, search_text: str) -> None:
+    def put(
+        self, path: str, key: str, text: str, title: str, search_text: list[tuple[str, str, str]]
+    ) -> None:
         """Keep a page made afresh (its file is rewritten, so MkDocs renders it)."""
         write_atomic(self.folder / "src" / path, text, durable=False)
         self.used[path] = CachedPage(key, title, search_text)

@@ -27,7 +27,7 @@ from docgen.site import engagement, procedure, views
 from docgen.site.documents import DocumentFile
 from docgen.site.html import block
 from docgen.site.page_cache import CachedPage, PageCache, page_key
-from docgen.site.search import search_text
+from docgen.site.search import SearchSection, search_sections
 from docgen.site.templates import environment, render
 
 
@@ -64,8 +64,8 @@ class SitePage:
     title: str
     html: str
     search: bool = False
-    #: what search finds this page by, when not the whole page
-    search_text: str = ""
+    #: what search finds this page by, when not the whole page: a section each
+    search_text: list[SearchSection] = field(default_factory=list)
     #: parts of Material's layout this page hides (``toc``, ``navigation``)
     hide: tuple[str, ...] = ()
     #: the key of its inputs, for the page cache ("" when not cached)
@@ -189,7 +189,7 @@ class Fresh:
 
     view: engagement.EngagementPage
     key: str
-    search_text: str
+    search_text: list[SearchSection]
 
 
 def _engagements(site: Site) -> Made:
@@ -221,7 +221,8 @@ def _engagements(site: Site) -> Made:
             edit_url=site.edit_url,
             today=site.today,
         )
-        yield path, view.title, Fresh(view, key, search_text(row.e, site.process))
+        sections = search_sections(row.e, site.process, site.catalogue)
+        yield path, view.title, Fresh(view, key, sections)
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -292,7 +293,7 @@ def site_pages(site: Site, templates: Path) -> Iterator[SitePage]:
                     kept=True,
                 )
                 continue
-            key = words = ""
+            key, words = "", []
             if isinstance(view, Fresh):
                 key, words, view = view.key, view.search_text, view.view
             elif site.page_cache is not None:
@@ -301,7 +302,7 @@ def site_pages(site: Site, templates: Path) -> Iterator[SitePage]:
                 kept = site.page_cache.get(path, key)
                 if kept is not None:
                     yield SitePage(
-                        path, title, "", section.search, "", section.hide, key=key, kept=True
+                        path, title, "", section.search, [], section.hide, key=key, kept=True
                     )
                     continue
             yield SitePage(

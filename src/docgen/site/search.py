@@ -20,6 +20,7 @@ from typing import Any
 
 from docgen.atomic import write_atomic
 from docgen.file_status import code_version
+from docgen.i18n import Catalogue
 from docgen.load import Engagement, Portfolio
 from docgen.process import Process
 
@@ -189,12 +190,19 @@ def fix_query_segmentation(site: Path) -> bool:
     return bool(workers)
 
 
-def search_text(e: Engagement, process: Process) -> str:
-    """What people look an engagement up by: names, places, terms, risks, meetings, files.
+#: one search entry of an engagement: the anchor of its section (its tab), the section's
+#: title in the site's language ("" for the overview) and the words it is found by
+SearchSection = tuple[str, str, str]
+
+
+def search_sections(e: Engagement, process: Process, t: Catalogue) -> list[SearchSection]:
+    """What people look an engagement up by, section by section: a result per tab.
 
     Material's search would parse the whole page — tables, charts, the process's own
     checklist wording — which cost most of the build and bloated the index every reader
-    downloads; the engagement's own words are indexed instead, once.
+    downloads; the engagement's own words are indexed instead, once, each under the tab
+    that shows them, so a result names its section and its link opens it (风险 finds the
+    risks of 恒通 under 恒通 · 风险).
     """
     assert e.index is not None
     data = e.index.data
@@ -202,7 +210,7 @@ def search_text(e: Engagement, process: Process) -> str:
     terms = data.terms
     dispute = terms.dispute_resolution
     kinds = process.document_kinds
-    words: list[str | None] = [
+    overview: list[str | None] = [
         p.name,
         p.short_name,
         p.credit_code,
@@ -226,18 +234,36 @@ def search_text(e: Engagement, process: Process) -> str:
     ]
     if data.due_diligence:
         dd = data.due_diligence
-        words += [dd.credit, dd.legal, dd.team, dd.finance, dd.third_party, dd.conclusion]
+        overview += [dd.credit, dd.legal, dd.team, dd.finance, dd.third_party, dd.conclusion]
+    overview.append(e.index.body)  # the team's notes, as the page shows them
+    categories = {c.id: c.title for c in process.risk.categories}
+    risks: list[str | None] = []
     for r in e.risks.data.risks if e.risks else []:
-        words += [r.title, r.response, r.contingency, r.owner]
-    for k in e.kpis.data.kpis if e.kpis else []:
-        words.append(k.metric)
-    for t in e.plan.data.tasks if e.plan else []:
-        words += [t.title, t.owner]
+        risks += [r.title, categories.get(r.category, r.category), r.response, r.contingency]
+        risks.append(r.owner)
+    kpis: list[str | None] = [k.metric for k in (e.kpis.data.kpis if e.kpis else [])]
+    plan: list[str | None] = []
+    for task in e.plan.data.tasks if e.plan else []:
+        plan += [task.title, task.owner, task.deliverable]
+    plan += [m.title for m in (e.plan.data.milestones if e.plan else [])]
+    meetings: list[str | None] = []
     for m in e.meetings:
-        words += [m.data.title, *m.data.decisions, *(a.task for a in m.data.actions)]
-    words += [kinds[d].title if d in kinds else d for d in e.documents]
-    words.append(e.index.body)  # the team's notes, as the page shows them
-    return " ".join(w.strip() for w in words if w and w.strip())
+        meetings += [m.data.title, *m.data.decisions, *(a.task for a in m.data.actions)]
+    documents: list[str | None] = [kinds[d].title if d in kinds else d for d in e.documents]
+    sections: list[tuple[str, str, list[str | None]]] = [
+        ("", "", overview),
+        ("risks", t("Risks"), risks),
+        ("kpis", t("KPIs"), kpis),
+        ("plan", t("Plan"), plan),
+        ("meetings", t("Meetings"), meetings),
+        ("documents", t("Documents"), documents),
+    ]
+    out: list[SearchSection] = []
+    for anchor, title, words in sections:
+        text = " ".join(w.strip() for w in words if w and w.strip())
+        if text:
+            out.append((anchor, title, text))
+    return out
 
 
 #: the dispute-resolution method as people search it, in both languages
