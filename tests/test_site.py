@@ -441,3 +441,15 @@ def test_every_link_of_every_build_leads_somewhere(tmp_path: Path, monkeypatch: 
     assert 'href="2025-014-hengtong-logistics/index.html"' in (
         offline.site_dir / "engagements/stage-execution.html"
     ).read_text("utf-8")
+
+
+def test_a_partner_page_names_both_parties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27: the partner's own site called the park 我方."""
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path)
+    page = (built(root, "partner") / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
+    terms = page.split('id="overview"', 1)[-1]
+    assert "我方" not in page, "the partner reads its own site"
+    assert "海芯" in terms and ("江南高新" in terms or "集团" in terms)
+    internal = (built(root) / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
+    assert "我方" in internal  # the team's own site speaks for the team

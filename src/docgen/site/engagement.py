@@ -289,8 +289,13 @@ def engagement_page(
     hide_internal_items: bool = False,
     edit_url: Callable[[str], str | None] = lambda path: None,
     today: date | None = None,
+    us: str | None = None,
 ) -> EngagementPage:
-    """The view of one engagement; ``today`` dates what is overdue and due next."""
+    """The view of one engagement; ``today`` dates what is overdue and due next.
+
+    ``us``: our name, for a page the partner reads — there 我方 would be the partner
+    itself, so both sides are named.
+    """
     e, s = row.e, row.status
     assert e.index is not None
     data = e.index.data
@@ -342,16 +347,33 @@ def engagement_page(
     investment = (renewal.investment if renewal else None) or terms.investment
     split = (renewal.profit_split if renewal else None) or terms.profit_split
     months = (renewal.term_months if renewal else None) or (None if renewal else terms.term_months)
+    them = p.short_name or p.name
     term_rows: list[tuple[str, Any]] = [
         (N_("Scope"), scope),
-        (N_("Our investment"), amount(investment, t)),
-        (N_("Partner's investment"), amount(terms.partner_investment, t)),
+        (
+            t("Investment by %(party)s", party=us) if us else N_("Our investment"),
+            amount(investment, t),
+        ),
+        (
+            t("Investment by %(party)s", party=them) if us else N_("Partner's investment"),
+            amount(terms.partner_investment, t),
+        ),
         (
             N_("Profit split"),
-            t(
-                "us %(us)s%% / partner %(partner)s%%",
-                us=f"{split.us:g}",
-                partner=f"{split.partner:g}",
+            (
+                t(
+                    "%(us_name)s %(us)s%% / %(partner_name)s %(partner)s%%",
+                    us_name=us,
+                    us=f"{split.us:g}",
+                    partner_name=them,
+                    partner=f"{split.partner:g}",
+                )
+                if us
+                else t(
+                    "us %(us)s%% / partner %(partner)s%%",
+                    us=f"{split.us:g}",
+                    partner=f"{split.partner:g}",
+                )
             )
             + (f"（{split.note}）" if split.note else "")
             if split

@@ -55,6 +55,12 @@ class Site:
         """The workspace's process."""
         return self.portfolio.process
 
+    @property
+    def our_name(self) -> str:
+        """How our side is named where 我方 would not do (a partner's site)."""
+        organization = self.portfolio.workspace.config.organization
+        return organization.short_name or organization.name
+
 
 @dataclass(frozen=True)
 class SitePage:
@@ -220,6 +226,7 @@ def _engagements(site: Site) -> Made:
             hide_internal_items=site.hide_internal_items,
             edit_url=site.edit_url,
             today=site.today,
+            us=site.our_name if site.hide_internal_items else None,
         )
         sections = search_sections(row.e, site.process, site.catalogue)
         yield path, view.title, Fresh(view, key, sections)
