@@ -453,3 +453,24 @@ def test_a_partner_page_names_both_parties(tmp_path: Path, monkeypatch: pytest.M
     assert "海芯" in terms and ("江南高新" in terms or "集团" in terms)
     internal = (built(root) / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
     assert "我方" in internal  # the team's own site speaks for the team
+
+
+def test_a_long_history_is_folded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27: 修订历史 reached 10,258 px at 390 px: five rows show, the rest fold."""
+    import subprocess
+
+    monkeypatch.setenv("DOCGEN_TODAY", TODAY)
+    root = copy_samples(tmp_path)
+    git = ["git", "-c", "user.name=张伟", "-c", "user.email=zw@example.cn"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    index = root / "engagements/2025-014-hengtong-logistics/index.md"
+    for i in range(12):
+        index.write_text(index.read_text("utf-8") + f"\n第 {i} 次记录。\n", "utf-8")
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+        subprocess.run([*git, "commit", "-qm", f"记录 {i}"], cwd=root, check=True)
+    page = (built(root) / "engagements/2025-014-hengtong-logistics/index.html").read_text("utf-8")
+    before, folded = page.split('<details class="docgen-more">', 1)
+    shown = before.rsplit("<tbody>", 1)[1]  # the history's own table, just before the fold
+    assert shown.count("<tr><td>") == 5 and "更早的 7 条" in folded
+    hidden = folded.split("</details>", 1)[0]
+    assert all(f"记录 {i}<" in shown + hidden for i in range(12))  # (one second: any order)
