@@ -84,3 +84,29 @@ def test_writers_write_ids_and_keep_the_users_spelling_elsewhere(tmp_path: Path)
     changed = [(a, b) for a, b in zip(before.split("\n"), after.split("\n"), strict=True) if a != b]
     assert changed == [("stage: 合作洽谈", "stage: establishment")]
     assert "mode: 合资" in after
+
+
+def test_more_values_in_chinese(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: 仲裁, 首次洽谈 (a meeting kind), KPI categories and 合作方 visibility were refused."""
+    root = copy_samples(tmp_path, (HENGTONG, HUAXIN))
+    e = root / "engagements" / HENGTONG
+    _replace(e / "index.md", ("    method: arbitration", "    method: 仲裁"))
+    _replace(e / "meetings/2026-03-10-kickoff.md", ("kind: kickoff", "kind: 启动会"))
+    _replace(e / "meetings/2026-09-24-q3-review.md", ("kind: review", "kind: 项目评审会"))
+    kpis = (e / "kpis.md").read_text("utf-8")
+    _replace(e / "kpis.md", ("kpis:\n", "visibility: 合作方\nkpis:\n"))
+    if "category: " in kpis:
+        category = kpis.split("category: ", 1)[1].split(",", 1)[0].split("}", 1)[0].split("\n", 1)[0]
+        labels = {"financial": "财务", "operational": "运营", "market": "市场", "social": "社会效益"}
+        _replace(e / "kpis.md", (f"category: {category}", f"category: {labels[category.strip()]}"))
+    result = run("validate", HENGTONG, "--format", "json", "--root", str(root))
+    assert not [d for d in json.loads(result.out)["diagnostics"] if d["severity"] == "error"], result.out
+    loaded = load_portfolio(root).get(HENGTONG)
+    assert loaded.index is not None and loaded.kpis is not None
+    assert loaded.index.data.terms.dispute_resolution.method == "arbitration"  # type: ignore[union-attr]
+    assert {m.data.kind for m in loaded.meetings} >= {"kickoff", "review"}
+    assert loaded.kpis.data.visibility == "partner"
+    # an unknown one is told the titles it may be written as
+    _replace(e / "meetings/2026-03-10-kickoff.md", ("kind: 启动会", "kind: 闲聊会"))
+    said = run("validate", HENGTONG, "--root", str(root)).out
+    assert "启动会" in said or "kickoff" in said, said

@@ -676,3 +676,22 @@ def test_uploads_are_documents_and_images_only(editor: tuple[str, Any, Path]) ->
     assert upload("map.png", PNG)[0] == 200
     assert (root / "docs" / "uploads" / "map.png").read_bytes() == PNG
     assert upload("scan.PDF", b"%PDF-1.7\n...")[0] == 200
+
+
+def test_all_engagements_lists_each_engagement_once(editor: tuple[str, Any, Path]) -> None:
+    """Issue 27: 全部项目 listed about 40 blank rows (every stage file and record)."""
+    base, _, root = editor
+    status, entries = _call(base, "entriesByFolder", folder="engagements", extension="md", depth=2)
+    assert status == 200
+    paths = sorted(e["file"]["path"] for e in entries)
+    folders = sorted(p.name for p in (root / "engagements").iterdir() if (p / "index.md").is_file())
+    assert paths == [f"engagements/{f}/index.md" for f in folders]
+
+
+def test_visibility_and_kinds_are_offered_in_chinese(samples: Path) -> None:
+    config = cms_config(load_portfolio(samples), catalogue("zh"))
+    fields = {f["name"]: f for c in config["collections"] for f in c.get("fields", [])}
+    visibility = fields["visibility"]
+    assert {o["label"] for o in visibility["options"]} == {"内部", "合作方", "公开"}
+    kind = fields["kind"]
+    assert "启动会" in {o["label"] for o in kind["options"]}

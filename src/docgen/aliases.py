@@ -32,6 +32,16 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "frequency": [("kpis", ("kpis", "*", "frequency"))],
     "direction": [("kpis", ("kpis", "*", "direction"))],
     "target_for": [("kpis", ("kpis", "*", "target_for"))],
+    "visibility": [
+        ("index", ("visibility",)),
+        ("risks", ("visibility",)),
+        ("kpis", ("visibility",)),
+        ("meeting", ("visibility",)),
+        ("document", ("visibility",)),
+    ],
+    "kpi_category": [("kpis", ("kpis", "*", "category"))],
+    "meeting_kind": [("meeting", ("kind",))],
+    "dispute": [("index", ("terms", "dispute_resolution", "method"))],
 }
 _FIXED = {
     "status": vocabulary.STATUS,
@@ -39,6 +49,10 @@ _FIXED = {
     "frequency": vocabulary.FREQUENCY,
     "direction": vocabulary.DIRECTION,
     "target_for": vocabulary.TARGET_FOR,
+    "visibility": vocabulary.VISIBILITY,
+    "kpi_category": vocabulary.KPI_CATEGORY,
+    "meeting_kind": vocabulary.MEETING_KIND,
+    "dispute": vocabulary.DISPUTE,
 }
 
 

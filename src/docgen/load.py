@@ -120,7 +120,13 @@ class Portfolio:
 
 
 #: the file kinds whose values may be written as titles (`docgen.aliases`)
-_ALIASED: dict[type, str] = {EngagementIndex: "index", RisksFile: "risks", KpisFile: "kpis"}
+_ALIASED: dict[type, str] = {
+    EngagementIndex: "index",
+    RisksFile: "risks",
+    KpisFile: "kpis",
+    Meeting: "meeting",
+    DocumentRecord: "document",
+}
 
 
 class _FileLoader:

@@ -52,6 +52,21 @@ FREQUENCY = {
     "yearly": N_("Yearly"),
 }
 DIRECTION = {"up": N_("Higher is better"), "down": N_("Lower is better")}
+VISIBILITY = {"internal": N_("Internal"), "partner": N_("Partner"), "public": N_("Public")}
+KPI_CATEGORY = {
+    "financial": N_("Financial"),
+    "operational": N_("Operational"),
+    "market": N_("Market"),
+    "social": N_("Social"),
+}
+MEETING_KIND = {
+    "kickoff": N_("Kick-off meeting"),
+    "review": N_("Review meeting"),
+    "negotiation": N_("Negotiation meeting"),
+    "regular": N_("Regular meeting"),
+    "evaluation": N_("Evaluation meeting"),
+    "other": N_("Other meeting"),
+}
 #: what a KPI's target is measured against: each period's actual, or their sum over the term
 TARGET_FOR = {"period": N_("Each period"), "term": N_("The whole term")}
 SIZE = {
@@ -72,6 +87,31 @@ COLLOQUIAL = {
     },
     "direction": {"up": ["上升", "越大越好", "提高"], "down": ["下降", "越小越好", "降低"]},
     "target_for": {"period": ["每期", "按期"], "term": ["全期", "累计", "合计", "全期合计"]},
+    "visibility": {
+        "internal": ["内部", "仅内部"],
+        "partner": ["合作方", "对合作方"],
+        "public": ["公开"],
+    },
+    "kpi_category": {
+        "financial": ["财务"],
+        "operational": ["运营"],
+        "market": ["市场"],
+        "social": ["社会", "社会效益"],
+    },
+    "meeting_kind": {
+        "kickoff": ["启动会", "启动"],
+        "review": ["评审会", "评审", "项目评审会"],
+        "negotiation": ["洽谈会", "洽谈", "首次洽谈", "谈判", "谈判会"],
+        "regular": ["例会", "项目例会", "周会", "月会"],
+        "evaluation": ["评估会", "评估"],
+        "other": ["其他"],
+    },
+    "dispute": {
+        "negotiation": ["协商"],
+        "mediation": ["调解"],
+        "arbitration": ["仲裁"],
+        "litigation": ["诉讼"],
+    },
     "size": {
         "micro": ["微型"],
         "small": ["小型", "小微"],

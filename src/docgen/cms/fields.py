@@ -57,6 +57,10 @@ VALUE_LABELS: tuple[Mapping[str, str], ...] = (
     vocabulary.FREQUENCY,
     vocabulary.DIRECTION,
     vocabulary.SIZE,
+    vocabulary.VISIBILITY,
+    vocabulary.KPI_CATEGORY,
+    vocabulary.MEETING_KIND,
+    vocabulary.TARGET_FOR,
 )
 
 

@@ -93,7 +93,10 @@ class EditorBackend:
             folder = self._inside(str(params.get("folder", "")))
             depth = int(params.get("depth", 1))
             extension = str(params.get("extension", ""))
-            return [self._entry(p) for p in _files(folder, extension, depth)]
+            found = _files(folder, extension, depth)
+            if folder == self.engagements:  # 全部项目 lists engagements: their index.md only
+                found = [p for p in found if p.name == "index.md" and p.parent.parent == folder]
+            return [self._entry(p) for p in found]
         if action == "entriesByFiles":
             return [
                 self._entry(self._inside(str(f["path"])), f.get("label")) for f in params["files"]
