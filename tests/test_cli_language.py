@@ -91,3 +91,24 @@ def test_help_is_chinese_in_a_chinese_workspace(chinese: Path, run, monkeypatch:
     assert "终止合作的原因（记入 index.md）。" in sub and "覆盖尚未提交的修改。" in sub
     assert "Show this message" not in top + sub
     assert "Show this message and exit." in run("--lang", "en", "--help").out
+
+
+def test_statuses_and_document_names_are_said_in_chinese(tmp_path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: `状态是 draft；须为 signed` and `批准 … cooperation-plan 1.0` leaked English ids."""
+    from conftest import copy_samples
+
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    root = copy_samples(tmp_path)
+    record = root / "engagements/2026-005-bluewave-biopharma/documents/cooperation-agreement.md"
+    approved = run("approve", "2026-005-bluewave-biopharma", "cooperation-agreement", "--by", "周建国",
+                   "--date", "2026-11-20", "--dry-run", "--root", str(root))
+    said = approved.out + approved.err
+    assert "合作协议" in said and "cooperation-agreement 0" not in said, said
+    frozen_note = "本文件是该文件"
+    assert record.is_file()
+    applied = run("approve", "2026-005-bluewave-biopharma", "cooperation-agreement", "--by", "周建国",
+                  "--date", "2026-11-20", "--root", str(root))
+    assert applied.exit_code == 0, applied.out + applied.err
+    frozen = next((root / "engagements/2026-005-bluewave-biopharma/documents/cooperation-agreement").glob("*.md"))
+    head = frozen.read_text("utf-8").split("\n", 3)
+    assert head[1].startswith(f"# {frozen_note}已审批时的文本"), head[:3]

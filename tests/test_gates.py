@@ -114,7 +114,7 @@ def test_termination_needs_settlement(samples: Path) -> None:
 def test_renewal_needs_a_signed_renewal_agreement(samples: Path) -> None:
     edit(samples, "2023-009-haixin-semiconductor", "documents/renewal-agreement.md", "status: signed", "status: review")
     found = findings(samples, "2023-009-haixin-semiconductor")
-    assert any(c == "status-unmet" and "续约协议 is review" in m for c, _, _, m in found), found
+    assert any(c == "status-unmet" and "续约协议 is In review" in m for c, _, _, m in found), found
 
 
 def test_stage_in_the_future_of_its_checklist(samples: Path) -> None:

@@ -212,7 +212,7 @@ GATE_CASES = [
     ("items_before", "establishment.md", "    done: 2026-02-26\n", "    done: 2026-03-05\n",
      "was done later, on 2026-03-05"),
     ("document_status", "documents/cooperation-agreement.md", "status: signed\nsigned: 2026-03-02\n",
-     "status: review\n", "合作协议须已签署并存档: 合作协议 is review"),
+     "status: review\n", "合作协议须已签署并存档: 合作协议 is In review"),
     ("plan_with_owners", "plan.md", "    owner: 陈晨\n", "",
      "[entering 合作执行与监控] 执行阶段须有任务计划，每项任务明确负责人与完成时限: task 'T5'"),
     ("kpis_with_targets", "kpis.md", "    target: 75\n", "",

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import textwrap
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,21 +28,24 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from docgen import vocabulary
 from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, FileProblem, Location
 from docgen.edit import FrontMatterEdit
 from docgen.file_status import file_sha256
 from docgen.history import committed_copy
-from docgen.i18n import msg
+from docgen.i18n import N_, catalogue, msg
 from docgen.load import Engagement, Sourced
 from docgen.model import VERSION_PATTERN, DocumentRecord, version_key
 from docgen.paths import is_inside, outside_error
 from docgen.source import parse_markdown, read_text
 from docgen.workspace import Workspace
 
-_NOTE = (
-    "# The text of this document as it was {status}. docgen renders it from here, whatever\n"
-    "# later edits say; do not edit it. A change needs a new version (or a 补充协议).\n"
+#: the comment atop a frozen file, in the document's language
+_NOTE = N_(
+    "The text of this document as it was %(status)s. docgen renders it from here, whatever "
+    "later edits say; do not edit it (its sha256 is kept in the record). A change needs a "
+    "new version (or a 补充协议)."
 )
 _DIGEST_LINE = re.compile(rb"^digest: ([0-9a-f]{64})$", re.MULTILINE)
 _VALUE_KEY = re.compile(rb"^  ([A-Za-z_][\w.\-]*):", re.MULTILINE)
@@ -252,7 +256,11 @@ def frozen_file_text(text: FrozenText) -> str:
     }
     front = yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000)
     body = text.markdown if text.markdown.endswith("\n") else text.markdown + "\n"
-    return "---\n" + _NOTE.format(status=text.status) + front + "---\n" + body
+    t = catalogue(text.language)
+    status = t.label(vocabulary.DOC_STATUS, text.status)
+    status = status.lower() if t.language == "en" else status
+    note = "".join(f"# {line}\n" for line in textwrap.wrap(t(_NOTE, status=status), 80))
+    return "---\n" + note + front + "---\n" + body
 
 
 def read_frozen(path: Path, rel: str) -> FrozenText:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from docgen import vocabulary
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.i18n import Message, msg
 from docgen.load import Engagement, Sourced
@@ -327,8 +328,8 @@ def _document_status(rule: DocumentStatus, ctx: Context) -> Iterator[Unmet]:
             msg(
                 "%(title)s is %(status)s; it must be %(status2)s",
                 title=title,
-                status=doc.data.status,
-                status2=rule.status,
+                status=vocabulary.label(vocabulary.DOC_STATUS, doc.data.status),
+                status2=vocabulary.label(vocabulary.DOC_STATUS, rule.status),
             ),
         )
 

@@ -75,6 +75,12 @@ def _record(
     return e, sourced
 
 
+def _title(portfolio: Portfolio, doc_id: str) -> str:
+    """How the people the summary and the commit message speak to name the document."""
+    kind = portfolio.process.document_kinds.get(doc_id)
+    return kind.title if kind else doc_id
+
+
 def _with_record(
     e: Engagement, sourced: Sourced[DocumentRecord], record: DocumentRecord, doc_id: str
 ) -> Engagement:
@@ -167,7 +173,7 @@ def plan_approve(
         msg(
             "approve %(id)s %(doc)s %(version)s (%(by)s)",
             id=e.id,
-            doc=doc_id,
+            doc=_title(portfolio, doc_id),
             version=version,
             by=by,
         ),
@@ -235,7 +241,11 @@ def plan_sign(
     new = record.model_copy(update={"status": "signed", "signed": day, "executed": copy})
     changed = _with_record(e, sourced, new, doc_id)
     summary = msg(
-        "sign %(id)s %(doc)s %(version)s (%(day)s)", id=e.id, doc=doc_id, version=version, day=day
+        "sign %(id)s %(doc)s %(version)s (%(day)s)",
+        id=e.id,
+        doc=_title(portfolio, doc_id),
+        version=version,
+        day=day,
     )
     plan, texts = _plan(portfolio, e, changed, doc_id, edit, summary, unmet)
     plan.unmet += _changed_since_approval(e, doc_id, version, texts, portfolio.workspace.rel)
