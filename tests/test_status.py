@@ -36,3 +36,20 @@ def test_status_keeps_the_name_on_narrow_terminals(tmp_path: Path, monkeypatch: 
         names[-1] += cells[columns.index("名称")]
     titles = [e["title"] for e in json.loads(run("status", "--format", "json", "--root", str(root)).out)]
     assert [n.replace(" ", "") for n in names] == [t.replace(" ", "") for t in titles]
+
+
+def test_status_of_one_engagement_says_what_to_do_next(tmp_path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: `status ID` says the next gate's open requirements and the documents waiting."""
+    from conftest import copy_samples
+
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    root = copy_samples(tmp_path)
+    result = run("status", "2026-005-bluewave-biopharma", "--root", str(root))
+    said = result.out
+    steps = said.split("下一步", 1)[1]
+    assert "'agreement.legal-review'" in steps and "establishment.md:" in steps
+    assert "合作协议 0.3 待审批：docgen approve 2026-005-bluewave-biopharma cooperation-agreement" in steps
+    assert "合作方案" not in steps.split("待审批")[-1] or "待签署" not in steps  # a plan is never signed
+    # a lead that was lost has no next step
+    lost = run("status", "2026-006-yunfan-shipping", "--root", str(root))
+    assert "下一步" not in lost.out

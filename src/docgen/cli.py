@@ -345,12 +345,15 @@ def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | No
             t,
         )
     elif engagement_id:
+        from docgen.next_steps import next_steps
+
         row = engagement_status(portfolio.get(engagement_id), portfolio.process, detail=True)
         if row is None:
             raise DocgenError(
                 msg("%(id)s/index.md does not load; run docgen validate", id=engagement_id)
             )
         report.print_engagement(out, row, portfolio.process, today, t)
+        report.print_next_steps(out, next_steps(portfolio, engagement_id, today), t)
     else:
         report.print_portfolio(out, portfolio_status(portfolio), portfolio.process, today, t)
     broken = len(portfolio.diagnostics)

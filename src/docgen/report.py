@@ -29,6 +29,7 @@ from docgen import vocabulary
 from docgen.control_chars import ONE_LINE
 from docgen.diagnostics import Diagnostic
 from docgen.i18n import N_, Catalogue, catalogue
+from docgen.next_steps import Step
 from docgen.process import Process
 from docgen.reminders import Reminder, Stale, stale_note
 from docgen.screening import Ranked
@@ -298,6 +299,15 @@ def print_engagement(
         console.print(Text(t("%(count)s item(s) overdue", count=len(overdue)), style="bold red"))
         for d in overdue:
             console.print(Text(f"  {d.due}  {d.owner or '—'}  {d.title}  ({d.where})"))
+
+
+def print_next_steps(console: Console, steps: Sequence[Step], t: Catalogue = ENGLISH) -> None:
+    """What to do next, each with where it is written or the command that does it."""
+    if not steps:
+        return
+    console.print(Text(t("Next steps"), style="bold"))
+    for step in steps:
+        console.print(Text(f"  • {t.say(step.what)}  ").append(step.where, style="dim"))
 
 
 def print_reminders(
