@@ -309,3 +309,16 @@ def test_a_frozen_text_linked_from_outside_is_not_read(
     assert "outside-workspace" in result.out and result.exit_code == 1
     rendered = run("render", HENGTONG, "--root", str(ws), "--doc", "cooperation-agreement")
     assert "outside-workspace" in rendered.out
+
+
+def test_approve_makes_the_record_a_document_does_not_have_yet(ws: Path, run) -> None:
+    """Issue 26: approve refused a document without a record; now it makes one (1.0)."""
+    record = ws / "engagements" / HENGTONG / "documents" / "execution-plan.md"
+    assert not record.exists()
+    done = run("approve", HENGTONG, "execution-plan", "--by", "周建国", "--role", "集团总经理",
+               "--date", "2026-11-20", "--root", str(ws))
+    assert done.exit_code == 0, done.out + done.err
+    text = record.read_text("utf-8")
+    assert 'version: "1.0"' in text and "status: approved" in text and "周建国" in text
+    assert "# 执行计划" in text and (record.parent / "execution-plan" / "1.0.md").is_file()
+    assert "frozen:" in text and run("validate", HENGTONG, "--root", str(ws)).out.count("frozen-text") == 0

@@ -373,12 +373,14 @@ def _archived(rule: DocumentsArchived, ctx: Context) -> Iterator[Unmet]:
                 ctx.index_where("stage"),
                 msg(
                     (
-                        "stage '%(stage)s' is passed but documents/%(id)s.md "
-                        "(%(title)s) is not archived"
+                        "%(stage)s is passed but %(title)s (documents/%(id)s.md) is not "
+                        "archived: record its approval with docgen approve %(engagement)s "
+                        "%(id)s --by NAME"
                     ),
-                    stage=doc.stage,
+                    stage=ctx.process.stages[ctx.process.stage_index[doc.stage]].title,
                     id=doc.id,
                     title=doc.title,
+                    engagement=ctx.engagement.id,
                 ),
             )
 

@@ -29,16 +29,35 @@ from docgen.frozen import (
     record_digests,
 )
 from docgen.i18n import msg
-from docgen.load import Engagement, Portfolio, Sourced
+from docgen.load import Engagement, Portfolio, Sourced, load_engagement
 from docgen.model import AmendedBy, Approval, DocumentRecord, ExecutedCopy
 from docgen.paths import is_inside
 from docgen.render.freeze import texts_to_freeze
 from docgen.validate import check_engagement
 from docgen.workflow import Transition
 
+#: the record `approve` makes for a document the engagement keeps none of yet
+NEW_RECORD = (
+    "---\n"
+    "# {title}\n"
+    'version: "1.0"\n'
+    "status: draft\n"
+    "---\n"
+)
+
+
+def _with_new_record(portfolio: Portfolio, e: Engagement, doc_id: str) -> Engagement:
+    """``e`` as it would be with a new record of ``doc_id`` (version 1.0, draft), unwritten."""
+    kind = portfolio.process.document_kinds[doc_id]
+    rel = f"{e.rel}/documents/{doc_id}.md"
+    text = NEW_RECORD.format(title=kind.title).encode("utf-8")
+    found: list[Diagnostic] = []
+    workspace, process = portfolio.workspace, portfolio.process
+    return load_engagement(e.folder, workspace, process, found, overlay={rel: text})
+
 
 def _record(
-    portfolio: Portfolio, engagement_id: str, doc_id: str
+    portfolio: Portfolio, engagement_id: str, doc_id: str, *, create: bool = False
 ) -> tuple[Engagement, Sourced[DocumentRecord]]:
     e = portfolio.get(engagement_id)
     if e.index is None or e.broken:
@@ -55,6 +74,9 @@ def _record(
             )
         )
     sourced = e.documents.get(doc_id)
+    if sourced is None and create:
+        e = _with_new_record(portfolio, e, doc_id)
+        sourced = e.documents.get(doc_id)
     if sourced is None:
         raise DocgenError(
             msg(
@@ -126,7 +148,7 @@ def plan_approve(
     day: date | None = None,
 ) -> Transition:
     """Plan recording ``by``'s approval of the document's current version, and freezing it."""
-    e, sourced = _record(portfolio, engagement_id, doc_id)
+    e, sourced = _record(portfolio, engagement_id, doc_id, create=True)
     record = sourced.data
     version = record.version
     assert version is not None
@@ -156,7 +178,9 @@ def plan_approve(
         )
     day = day or portfolio.workspace.today()
     approval = Approval(by=by, role=role, date=day, version=version)
-    edit = FrontMatterEdit.open(e.folder / "documents" / f"{doc_id}.md", sourced.path)
+    path = e.folder / "documents" / f"{doc_id}.md"
+    made = None if path.exists() else NEW_RECORD.format(title=_title(portfolio, doc_id))
+    edit = FrontMatterEdit.open(path, sourced.path, made.encode("utf-8") if made else None)
     edit.append("approvals", approval.model_dump(exclude_none=True))
     if record.status != "approved":
         edit.set(("status",), "approved")
