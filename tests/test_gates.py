@@ -138,3 +138,29 @@ def test_policies_are_warnings(samples: Path, run) -> None:
     assert "warning policy [保持透明沟通" in result.out
     strict = run("validate", HENGTONG, "--root", str(samples), "--strict")
     assert strict.exit_code == 1
+
+
+def test_a_direct_lead_skips_the_calls_steps_and_documents(samples: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: a partner who came to us was walled in by the 招商公告's call.* fields."""
+    huaxin = "2026-008-huaxin-storage"
+    index = samples / "engagements" / huaxin / "index.md"
+    stage = samples / "engagements" / huaxin / "negotiation.md"
+    text = stage.read_text("utf-8")
+    for item in ("publish-call.requirements", "screening.qualification-review", "screening.shortlist"):
+        lines = text[text.index(f"  {item}:\n"):].split("\n")
+        n = 1
+        while lines[n].startswith("    "):  # the item's own lines
+            n += 1
+        text = text.replace("\n".join(lines[:n]) + "\n", "", 1)
+    stage.write_text(text, "utf-8")
+    root = ["--root", str(samples)]
+    direct = run("advance", huaxin, "--dry-run", *root)
+    assert "publish-call" not in direct.out + direct.err and "screening." not in direct.out + direct.err
+    rendered = run("render", huaxin, *root)
+    assert "call." not in rendered.out and not (samples / "build/documents" / huaxin / "call-for-partners.docx").exists()
+    # the same lead from a call: the call's steps are required and its 招商公告 is made
+    index.write_text(index.read_text("utf-8").replace("origin: direct", "origin: 公开招商"), "utf-8")
+    called = run("advance", huaxin, "--dry-run", *root)
+    said = called.out + called.err
+    assert "publish-call.publish-notice" in said and "screening.shortlist" in said, said
+    assert "call-for-partners" in run("render", huaxin, *root).out + run("render", huaxin, *root).err

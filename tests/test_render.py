@@ -42,10 +42,13 @@ EXPECTED = {
     ],
     "2026-005-bluewave-biopharma": [
         "call-for-partners", "cooperation-agreement", "cooperation-plan", "due-diligence-report",
-        "kickoff-plan", "letter-of-intent", "memorandum", "qualification-review",
+        "kickoff-plan", "letter-of-intent", "meeting-minutes-2026-11-13-dd-findings", "memorandum",
+        "qualification-review",
     ],
+    # a direct lead (origin: direct): no 招商公告
     "2026-008-huaxin-storage": [
-        "call-for-partners", "cooperation-plan", "letter-of-intent", "memorandum",
+        "cooperation-plan", "letter-of-intent", "meeting-minutes-2026-09-18-term-talks",
+        "memorandum",
     ],
     "2026-011-lingyun-robotics": ["cooperation-plan"],
 }
@@ -77,7 +80,7 @@ def test_every_sample_gets_its_documents(rendered: Path) -> None:
         made = sorted(p.name.removesuffix(".docx") for p in (rendered / engagement).glob("*.docx")) \
             if (rendered / engagement).exists() else []
         assert made == sorted(docs), engagement
-    assert sum(len(d) for d in EXPECTED.values()) == 55
+    assert sum(len(d) for d in EXPECTED.values()) == 56
 
 
 def test_text_matches_golden_files(rendered: Path) -> None:
@@ -154,19 +157,21 @@ def test_only_changed_documents_are_rebuilt(tmp_path: Path, monkeypatch: pytest.
     root = copy_samples(tmp_path)
     first = render_documents(root)
     # 54 documents, and of 恒通's two approved 合作方案 the earlier one and the redline
-    assert len(first.written) == 61 and not first.unchanged
+    assert len(first.written) == 62 and not first.unchanged
     assert "2025-014-hengtong-logistics/redlines/cooperation-plan-1.0-1.1.docx" in first.written
     assert "2025-014-hengtong-logistics/versions/cooperation-plan-1.0.docx" in first.written
     second = render_documents(root)
-    assert not second.written and len(second.unchanged) == 61
-    index = root / "engagements/2026-008-huaxin-storage/index.md"
-    index.write_text(index.read_text("utf-8").replace("一期年产能 2 GWh", "一期年产能 3 GWh"), "utf-8")
+    assert not second.written and len(second.unchanged) == 62
+    index = root / "engagements/2026-005-bluewave-biopharma/index.md"
+    index.write_text(index.read_text("utf-8").replace("总投资 12 亿元", "总投资 13 亿元"), "utf-8")
     (root / "build/documents/2024-003-jinghua-materials/memorandum.docx").unlink()
     third = render_documents(root)
-    assert sorted(third.written) == [
-        "2024-003-jinghua-materials/memorandum.docx",  # deleted: made again
-        "2026-008-huaxin-storage/call-for-partners.docx",  # it prints the summary
-    ]  # the cooperation plan prints it too, but it is approved: its frozen text stands
+    summary = [w for w in third.written if w.startswith("2026-005-bluewave-biopharma/")]
+    assert "2024-003-jinghua-materials/memorandum.docx" in third.written  # deleted: made again
+    assert summary and "2026-005-bluewave-biopharma/call-for-partners.docx" in summary
+    # the documents that print the summary, and nothing else; a frozen text stands
+    assert len(third.written) == 1 + len(summary)
+    assert "2026-005-bluewave-biopharma/cooperation-plan.docx" not in summary
 
 
 HOSTILE = "**<script>alert(1)</script>** {{ 7*7 }} {% if x %}[链接](http://x) & 😀 " + "长" * 300

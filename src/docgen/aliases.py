@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 #: where each kind of value stands in a file: (file kind, path); "*" is every list item
 PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "mode": [("index", ("mode",))],
+    "origin": [("index", ("origin",))],
     "stage": [("index", ("stage",))],
     "status": [("index", ("status",))],
     "size": [("index", ("partner", "size"))],
@@ -162,6 +163,8 @@ def aliases_for(process: Process) -> Aliases:
         add("mode", mode.id, [mode.title])
     for stage in process.stages:
         add("stage", stage.id, [stage.title])
+    for origin in process.origins:
+        add("origin", origin.id, [origin.title])
     for category in process.risk.categories:
         add("category", category.id, [category.title])
     for kind, labels in _FIXED.items():

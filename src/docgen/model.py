@@ -336,6 +336,8 @@ class EngagementIndex(Strict):
     code: CodeText | None = None
     partner: Partner
     mode: Text
+    #: how the lead came in, an origin of the process (公开招商, 定向招商 …; default: the first)
+    origin: Text | None = None
     stage: Text
     status: Status = "active"
     owner: Text

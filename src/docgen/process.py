@@ -165,6 +165,16 @@ class Step(Strict):
     phase: str | None = None
     documents: list[Id] = []
     items: list[Item]
+    #: the origins of a lead this step applies to (none: every lead); 发布招商信息 and
+    #: 筛选潜在合作伙伴 apply to a lead from a call, not to a partner who came to us
+    origins: list[Id] = []
+
+
+class Origin(Strict):
+    """How a lead came in (公开招商, 定向招商, 主动来访, 以商引商)."""
+
+    id: Id
+    title: str
 
 
 class Stage(Strict):
@@ -247,6 +257,8 @@ class DocumentKind(Strict):
     needs_file: str | None = None
     #: made for a period too (``render --period 2026-Q3``): the 评估报告, 每年或每季度
     periodic: bool = False
+    #: the origins of a lead it is made for (none: every lead): the 招商公告 for a call
+    origins: list[Id] = []
     #: the agreement this document changes once signed (补充协议 → 合作协议): signing it
     #: records the amendment on that agreement's record
     amends: Id | None = None
@@ -329,6 +341,22 @@ class Process(Strict):
     screening: Screening | None = None
     #: days before a term ends (``terms.end``, or ``renewal.end`` once renewed) to remind
     term_notice_days: list[int] = Field(default=[180, 90, 30])
+    #: how leads come in; an engagement's ``origin`` is one of them (the first by default)
+    origins: list[Origin] = [Origin(id="call", title="公开招商")]
+
+    def item_applies(self, item_id: str, origin: str | None) -> bool:
+        """Whether the item is part of the procedure for a lead of ``origin``."""
+        found = self.items.get(item_id)
+        return (
+            found is None
+            or not found[1].origins
+            or (origin or self.origins[0].id) in (found[1].origins)
+        )
+
+    def document_applies(self, doc_id: str, origin: str | None) -> bool:
+        """Whether the document is made for a lead of ``origin``."""
+        kind = self.document_kinds.get(doc_id)
+        return kind is None or not kind.origins or (origin or self.origins[0].id) in kind.origins
 
     def contract_clauses(self, mode: str) -> list[ContractClause]:
         """The articles of ``mode``'s contract, in order; none without a ``contract``."""

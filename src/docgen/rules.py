@@ -108,8 +108,9 @@ def _item_unmet(
 
 def _required_items(rule: RequiredItems, ctx: Context) -> Iterator[Unmet]:
     stage_id = rule.stage or ctx.stage_id
+    origin = ctx.engagement.index.data.origin if ctx.engagement.index else None
     for item_id in ctx.process.stage_items(stage_id):
-        if ctx.process.items[item_id][2].required:
+        if ctx.process.items[item_id][2].required and ctx.process.item_applies(item_id, origin):
             unmet = _item_unmet(
                 ctx.engagement, ctx.process, item_id, allow_waiver=True, this_term=ctx.this_term
             )

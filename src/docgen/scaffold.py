@@ -186,6 +186,7 @@ def plan_new_engagement(
     first = process.stages[0]
     env = _environment(workspace.root)
     context = {
+        "origins": "、".join(f"{o.id}（{o.title}）" for o in process.origins),
         "id": engagement_id,
         "title": title,
         "partner": partner,

@@ -37,13 +37,7 @@ from docgen.validate import check_engagement
 from docgen.workflow import Transition
 
 #: the record `approve` makes for a document the engagement keeps none of yet
-NEW_RECORD = (
-    "---\n"
-    "# {title}\n"
-    'version: "1.0"\n'
-    "status: draft\n"
-    "---\n"
-)
+NEW_RECORD = '---\n# {title}\nversion: "1.0"\nstatus: draft\n---\n'
 
 
 def _with_new_record(portfolio: Portfolio, e: Engagement, doc_id: str) -> Engagement:

@@ -141,9 +141,14 @@ def term_notices(e: Engagement, process: Process) -> list[DueItem]:
 
 def _progress(e: Engagement, process: Process) -> list[StageProgress]:
     out = []
+    origin = e.index.data.origin if e.index else None
     for stage in process.stages:
         checklist = e.stages[stage.id].data.checklist if stage.id in e.stages else {}
-        required = [i for i in process.stage_items(stage.id) if process.items[i][2].required]
+        required = [
+            i
+            for i in process.stage_items(stage.id)
+            if process.items[i][2].required and process.item_applies(i, origin)
+        ]
         settled = sum(
             1 for i in required if is_done(checklist.get(i)) or is_waived(checklist.get(i))
         )
@@ -153,10 +158,13 @@ def _progress(e: Engagement, process: Process) -> list[StageProgress]:
 
 def _checklist(e: Engagement, process: Process) -> dict[str, list[ItemRow]]:
     out: dict[str, list[ItemRow]] = {}
+    origin = e.index.data.origin if e.index else None
     for stage in process.stages:
         checklist = e.stages[stage.id].data.checklist if stage.id in e.stages else {}
         rows = []
         for item_id in process.stage_items(stage.id):
+            if not process.item_applies(item_id, origin) and item_id not in checklist:
+                continue  # not part of this lead's procedure (a call's items, for a direct one)
             item = process.items[item_id][2]
             st = checklist.get(item_id)
             state = "done" if is_done(st) else "waived" if is_waived(st) else "open"

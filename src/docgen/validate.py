@@ -194,6 +194,13 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             msg("unknown cooperation mode '%(mode)s'", mode=data.mode),
             process.aliases.hint("mode", data.mode),
         )
+    if data.origin is not None and data.origin not in {o.id for o in process.origins}:
+        yield idx.at("origin").diagnostic(
+            "error",
+            "invalid-value",
+            msg("unknown origin of a lead '%(origin)s'", origin=data.origin),
+            process.aliases.hint("origin", data.origin),
+        )
     if data.partner.credit_code:
         finding = check_credit_code(data.partner.credit_code)
         if finding:

@@ -166,11 +166,14 @@ def plan_jobs(
             if only and kind.id not in wanted:
                 continue
             explicit = bool(only) or every
+            # a meeting's minutes are made whenever it was held, 前期准备's meetings too
+            minutes = kind.id == "meeting-minutes" and bool(e.meetings)
             applies = kind.id in e.documents or (
-                stage_index[kind.stage] <= reached
+                (stage_index[kind.stage] <= reached or minutes)
                 and (kind.status is None or kind.status == index.status)
                 and not kind.on_record
                 and (kind.needs_file is None or _has_file(e, kind.needs_file))
+                and process.document_applies(kind.id, index.origin)
             )
             if not (explicit or applies):
                 continue
