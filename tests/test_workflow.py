@@ -65,7 +65,7 @@ def test_advance_blocked_then_allowed(repo: Path) -> None:
     blocked = plan_advance(load_portfolio(repo), HUAXIN, today=TODAY)
     assert not blocked.allowed
     assert [(d.code, d.path.rsplit("/", 1)[-1], d.line) for d in blocked.unmet] == [
-        ("gate-unmet", "negotiation.md", 20)
+        ("gate-unmet", "negotiation.md", 18)
     ]
     assert "owner 张伟" in blocked.unmet[0].hint
     with pytest.raises(DocgenError, match="refused"):
@@ -198,7 +198,7 @@ def test_flow_mappings_are_edited_in_place(tmp_path: Path) -> None:
 def test_cli_advance_prints_unmet_and_exits_1(repo: Path, run) -> None:
     result = run("advance", HUAXIN, "--root", str(repo))
     assert result.exit_code == 1
-    assert "negotiation.md:20:3: error gate-unmet" in result.out
+    assert "negotiation.md:18:3: error gate-unmet" in result.out
     assert "refused, 1 rule(s) unmet" in result.err
 
 
