@@ -505,6 +505,50 @@ def _run_transition(
     out.print(t("%(summary)s (committed)", summary=summary) if commit else summary, markup=False)
 
 
+@cli.group("add")
+def add_group() -> None:
+    """Add a risk, a KPI, a plan task, a meeting or a document record to an engagement."""
+
+
+def _add_command(kind: str) -> None:
+    """``docgen add KIND ID``, its options made from the kind's fields (`records.FIELDS`)."""
+    from docgen import records
+
+    fields = records.FIELDS[kind]
+
+    def run(engagement_id: str, dry_run: bool, commit: bool, force: bool, root: Path | None,
+            **values: Any) -> None:  # fmt: skip
+        t = words()
+        interactive = sys.stdin.isatty()
+        for f in fields:  # a person at a terminal is asked; a script passes flags
+            if f.required and values.get(f.key) in (None, "") and interactive:
+                values[f.key] = click.prompt(t(f.label))
+        portfolio = load_portfolio(root, [engagement_id])
+        today = portfolio.workspace.today()
+        plan = records.plan_add(portfolio, engagement_id, kind, values, today)
+        _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
+
+    params: list[click.Parameter] = [click.Argument(["engagement_id"], metavar="ID")]
+    if kind == "document":
+        params.append(click.Argument(["document"], metavar="DOC"))
+    else:
+        params.append(click.Option(["--id"], default=None, help="Its id (default: the next free)."))
+    for f in fields:
+        option = [f"--{f.key.replace('_', '-')}", f.key]
+        params.append(click.Option(option, default=None, help=f.label))
+    command = click.Command(
+        kind,
+        callback=run,
+        params=params,
+        help=f"Add a {records.KIND_TITLES[kind]} to engagement ID.",
+    )
+    add_group.add_command(_transition_options(command))
+
+
+for _kind in ("risk", "kpi", "task", "meeting", "document"):
+    _add_command(_kind)
+
+
 @cli.group("import")
 def import_group() -> None:
     """Bring the .xlsx 项目跟踪表 (or a team's own sheet) back into the files."""

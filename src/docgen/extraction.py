@@ -46,12 +46,23 @@ def extract_cli(
     import click
 
     from docgen.cli import cli
+    from docgen.voice import ORIGINAL_HELP
 
     yield from extract_python(fileobj, keywords, comment_tags, options)
 
     def walk(command: click.Command) -> Iterator[str]:
-        yield from (text for text in (command.help, command.short_help) if text)
-        yield from (p.help for p in command.params if isinstance(p, click.Option) and p.help)
+        # the English texts, even after a run in another language translated them in place
+        original = command.__dict__.get(ORIGINAL_HELP)
+        if original is not None:
+            yield from (text for text in (original["help"], original["short_help"]) if text)
+            yield from (
+                text
+                for p, text in zip(command.params, original["params"], strict=True)
+                if isinstance(p, click.Option) and text
+            )
+        else:
+            yield from (text for text in (command.help, command.short_help) if text)
+            yield from (p.help for p in command.params if isinstance(p, click.Option) and p.help)
         if isinstance(command, click.Group):
             for sub in command.commands.values():
                 yield from walk(sub)

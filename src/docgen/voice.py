@@ -58,7 +58,7 @@ CLICK_PHRASES = (
 )
 
 _CLICK_MODULES = ("core", "exceptions", "formatting", "decorators", "parser", "types", "termui")
-_ORIGINAL = "_docgen_original_help"
+ORIGINAL_HELP = "_docgen_original_help"
 
 
 def language_of(args: Sequence[str]) -> Language:
@@ -99,7 +99,7 @@ def speak(command: click.Command, words: Catalogue) -> None:
 
 def _translate(command: click.Command, words: Catalogue) -> None:
     originals = command.__dict__.setdefault(
-        _ORIGINAL,
+        ORIGINAL_HELP,
         {
             "help": command.help,
             "short_help": command.short_help,
