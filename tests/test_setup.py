@@ -95,3 +95,16 @@ def test_under_ci_a_skip_is_a_failure(
     result.assert_outcomes(**outcome)
     if ci:
         result.stdout.fnmatch_lines(["*skipped under CI=true*needs chromium*"])
+
+
+def test_init_makes_a_repository_and_says_what_to_do_next(tmp_path: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: init ran no git init and left the officer guessing the next command."""
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    target = tmp_path / "招商项目库"
+    result = run("init", str(target))
+    assert result.exit_code == 0
+    assert (target / ".git").is_dir() and "已把" in result.out and "git 仓库" in result.out
+    steps = result.out.split("下一步：", 1)[1]
+    assert f"cd {target}" in steps and "docgen new" in steps and "docgen validate" in steps
+    again = run("init", str(target))
+    assert "已在一个 git 仓库中" in again.out

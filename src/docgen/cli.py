@@ -82,6 +82,22 @@ def init(directory: Path, lang: str, hosts: tuple[ci_module.Host, ...]) -> None:
         out.print(t("wrote %(file)s", file=directory / rel), markup=False)
     for rel in result.kept:
         out.print(t("kept %(file)s (exists)", file=directory / rel), markup=False)
+    said = {
+        "made": t("made %(folder)s a git repository: commit your work as you go", folder=directory),
+        "exists": t("%(folder)s is in a git repository already", folder=directory),
+        "none": t(
+            "git is not installed: install it and run git init in %(folder)s", folder=directory
+        ),
+    }
+    out.print(said[result.git], markup=False)
+    out.print(t("Next:"), markup=False)
+    for step in (
+        f"cd {directory}",
+        t("docgen new 2026-001-example --title NAME --partner COMPANY --mode MODE --owner YOU"),
+        "docgen validate",
+        "docgen publish",
+    ):
+        out.print(f"  {step}", markup=False)
 
 
 @cli.command()

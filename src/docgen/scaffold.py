@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -43,6 +44,8 @@ class InitResult:
 
     written: list[str]
     kept: list[str]
+    #: the workspace's git repository: ``made`` by init, ``exists`` already, ``none`` (no git)
+    git: str = "none"
 
 
 def init_workspace(target: Path, language: str = "zh") -> InitResult:
@@ -80,7 +83,24 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
         else:
             write_atomic(path, text, root=root)
             written.append(rel)
-    return InitResult(written, kept)
+    return InitResult(written, kept, _git_repository(root))
+
+
+def _git_repository(root: Path) -> str:
+    """Make the workspace a git repository unless it is in one (the history is its record)."""
+    try:
+        inside = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+        if inside.returncode == 0:
+            return "exists"
+        made = subprocess.run(["git", "init", "-q"], cwd=root, capture_output=True, check=False)
+    except OSError:
+        return "none"
+    return "made" if made.returncode == 0 else "none"
 
 
 def yaml_scalar(value: object) -> str:
