@@ -322,3 +322,13 @@ def test_approve_makes_the_record_a_document_does_not_have_yet(ws: Path, run) ->
     assert 'version: "1.0"' in text and "status: approved" in text and "周建国" in text
     assert "# 执行计划" in text and (record.parent / "execution-plan" / "1.0.md").is_file()
     assert "frozen:" in text and run("validate", HENGTONG, "--root", str(ws)).out.count("frozen-text") == 0
+
+
+def test_a_dry_run_of_approve_shows_a_summary_not_the_whole_contract(ws: Path, run) -> None:
+    """Issue 26: approve --dry-run printed the 435-line contract."""
+    done = run("approve", BLUEWAVE, "cooperation-agreement", "--by", "周建国", "--date", "2026-11-20",
+               "--dry-run", "--root", str(ws))
+    assert done.exit_code == 0, done.out + done.err
+    assert len(done.out.splitlines()) < 60, len(done.out.splitlines())
+    assert "more lines (a new file)" in done.out and "approvals" in done.out
+    assert not (ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement/0.3.md").exists()

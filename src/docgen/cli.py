@@ -515,7 +515,7 @@ def _run_transition(
         )
         sys.exit(1)
     if dry_run:
-        click.echo(workflow.diff(plan, root), nl=False)
+        click.echo(workflow.diff(plan, root, t), nl=False)
         return
     workflow.apply(plan, root, commit=commit, force=force, message=summary)
     out.print(t("%(summary)s (committed)", summary=summary) if commit else summary, markup=False)

@@ -21,7 +21,7 @@ from docgen import vocabulary
 from docgen.atomic import stray_temporaries, write_all_atomic, write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError, Location
 from docgen.edit import FrontMatterEdit
-from docgen.i18n import Message, msg
+from docgen.i18n import Catalogue, Message, msg
 from docgen.load import Engagement, Portfolio
 from docgen.model import Applicant, EngagementIndex
 from docgen.process import Rule
@@ -264,16 +264,32 @@ def _start_new_term(
         plan.writes[path] = stage_edit.result()
 
 
-def diff(plan: Transition, root: Path) -> str:
-    """A unified diff of everything the transition would write."""
+#: lines of a new file a dry run shows (a frozen contract has hundreds)
+NEW_FILE_LINES = 12
+
+
+def diff(plan: Transition, root: Path, t: Catalogue | None = None) -> str:
+    """A unified diff of everything the transition would write.
+
+    A new file longer than `NEW_FILE_LINES` (a frozen text) shows its start and how many
+    lines more, in ``t``'s language: a dry run is read, not scrolled.
+    """
     out: list[str] = []
     for path, new in plan.writes.items():
         old = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
         rel = path.relative_to(root).as_posix()
+        lines = new.decode("utf-8-sig").splitlines(keepends=True)
+        if not old and len(lines) > NEW_FILE_LINES:
+            more = len(lines) - NEW_FILE_LINES
+            said = msg("… %(count)s more lines (a new file)", count=more)
+            out += [f"--- /dev/null\n+++ b/{rel}\n@@ -0,0 +1,{len(lines)} @@\n"]
+            out += [f"+{line}" for line in lines[:NEW_FILE_LINES]]
+            out.append(f"+{t.say(said) if t else said}\n")
+            continue
         out.extend(
             difflib.unified_diff(
                 old.splitlines(keepends=True),
-                new.decode("utf-8-sig").splitlines(keepends=True),
+                lines,
                 f"a/{rel}" if old else "/dev/null",
                 f"b/{rel}",
             )
