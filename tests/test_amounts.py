@@ -42,3 +42,13 @@ def test_english_and_figures() -> None:
     assert amounts.english(money) == "CNY 60,000,000.00"
     assert amounts.figures(money) == "人民币 60,000,000.00 元"
     assert amounts.count_zh(15) == "十五"
+
+
+def test_an_amount_of_nothing_is_never_written_as_zero_yuan() -> None:
+    """Issue 25: a royalty as a rate printed 人民币零元整."""
+    from docgen.amounts import contract_amount
+    from docgen.model import Money
+
+    assert contract_amount(Money(amount=0, note="按授权产品销售额的 4% 按季度结算")) == "按授权产品销售额的 4% 按季度结算"
+    assert "零元" not in contract_amount(Money(amount=0))
+    assert contract_amount(Money(amount=60_000_000)).startswith("人民币陆仟万元整")

@@ -164,3 +164,17 @@ def test_a_direct_lead_skips_the_calls_steps_and_documents(samples: Path, run) -
     said = called.out + called.err
     assert "publish-call.publish-notice" in said and "screening.shortlist" in said, said
     assert "call-for-partners" in run("render", huaxin, *root).out + run("render", huaxin, *root).err
+
+
+def test_a_split_that_differs_from_the_contributions_is_a_warning(samples: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 25: 6% against 8,000 万 of 128,000 万 is 6.25%."""
+    index = samples / "engagements" / "2025-014-hengtong-logistics" / "index.md"
+    text = index.read_text("utf-8")
+    assert "profit_split: {us: 40, partner: 60}" in text
+    index.write_text(text.replace("profit_split: {us: 40, partner: 60}", "profit_split: {us: 41, partner: 59}"), "utf-8")
+    said = run("validate", "2025-014-hengtong-logistics", "--root", str(samples)).out
+    assert "warning ratio-mismatch" in said and "40%" in said, said
+    # a split agreed otherwise says so, and is not warned of
+    index.write_text(text.replace("profit_split: {us: 40, partner: 60}",
+                                  "profit_split: {us: 41, partner: 59, note: 我方另行承担运营管理}"), "utf-8")
+    assert "ratio-mismatch" not in run("validate", "2025-014-hengtong-logistics", "--root", str(samples)).out

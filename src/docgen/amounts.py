@@ -32,7 +32,13 @@ _WAN = 10_000
 
 
 def contract_amount(value: Money) -> str:
-    """人民币陆仟万元整（¥60,000,000.00） — the amount in words, then in figures."""
+    """人民币陆仟万元整（¥60,000,000.00） — the amount in words, then in figures.
+
+    An amount of 0 is a fee that is not a sum (a royalty of 4% of sales): its ``note``
+    says it; a contract never reads 人民币零元整.
+    """
+    if value.amount == 0:
+        return value.note or "按本协议约定的方式计算"
     words = _cn2an().an2cn(f"{value.amount:.2f}", "rmb")
     return f"{CURRENCY_ZH[value.currency]}{words}（{SYMBOL[value.currency]}{value.amount:,.2f}）"
 

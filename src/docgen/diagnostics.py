@@ -69,6 +69,7 @@ CODES: dict[str, str] = {
     "evidence-missing": N_("an evidence link points to a file that does not exist"),
     "kpi-actual-missing": N_("a KPI has no actual for a period that has ended (its frequency)"),
     "credit-code": N_("统一社会信用代码 fails its check digit or form"),
+    "ratio-mismatch": N_("a profit split differs from the ratio of the contributions"),
     "credit-code-legacy": N_("code is not a current USCC but plausibly a legal early code"),
     "gate-unmet": N_("the engagement stands past a stage whose gate is not met"),
     "status-unmet": N_("the engagement's status needs conditions that are not met"),

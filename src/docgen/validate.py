@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen import periods, vocabulary
+from docgen import amounts, periods, vocabulary
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.findings import FindingsCache
@@ -194,6 +194,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             msg("unknown cooperation mode '%(mode)s'", mode=data.mode),
             process.aliases.hint("mode", data.mode),
         )
+    yield from _implied_ratio(e)
     if data.origin is not None and data.origin not in {o.id for o in process.origins}:
         yield idx.at("origin").diagnostic(
             "error",
@@ -699,6 +700,37 @@ def _documents(e: Engagement, process: Process, today: date) -> Iterator[Diagnos
                 "missing-key",
                 msg("status is signed but 'signed' (the signing date) is missing"),
             )
+
+
+def _implied_ratio(e: Engagement) -> Iterator[Diagnostic]:
+    """A profit split that differs from the contributions' ratio, with nothing saying why.
+
+    6% against 8,000 万 of 128,000 万 (6.25%) is a typo a lawyer would sign; a split that
+    is agreed otherwise says so in its ``note``.
+    """
+    assert e.index is not None
+    terms = e.index.data.terms
+    ours, theirs, split = terms.investment, terms.partner_investment, terms.profit_split
+    if not (ours and theirs and split) or split.note or ours.currency != theirs.currency:
+        return
+    total = ours.amount + theirs.amount
+    if not total:
+        return
+    implied = 100 * ours.amount / total
+    if abs(implied - split.us) > 0.005:
+        yield e.index.at("terms", "profit_split", "us").diagnostic(
+            "warning",
+            "ratio-mismatch",
+            msg(
+                "profit split %(us)s%% differs from the contributions' ratio %(implied)s%% "
+                "(%(ours)s of %(total)s)",
+                us=f"{split.us:g}",
+                implied=f"{implied:.2f}".rstrip("0").rstrip("."),
+                ours=amounts.short(ours),
+                total=amounts.short(ours.model_copy(update={"amount": total})),
+            ),
+            msg("correct one of them, or say in profit_split.note why the split differs"),
+        )
 
 
 def _survey(e: Engagement, process: Process) -> Iterator[Diagnostic]:
