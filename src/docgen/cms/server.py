@@ -27,6 +27,7 @@ import posixpath
 import secrets
 import threading
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +48,8 @@ from docgen.source import decode, parse_markdown
 from docgen.validate import edit_findings
 from docgen.workspace import Workspace, open_workspace
 
+#: version tokens remembered (each listing gives one per entry)
+TOKENS = 50_000
 #: the largest request body accepted (an uploaded image included)
 MAX_BODY = 20 * 1024 * 1024
 
@@ -82,8 +85,9 @@ class EditorBackend:
         #: what the editor sent for each file saved (its own serialisation, kept for tests)
         self.received: dict[str, str] = {}
         #: each token given out: the file it was given for and the sha256 that file had
-        #: then (after a save with it, the sha256 the save wrote)
-        self.given: dict[str, tuple[str, str]] = {}
+        #: then (after a save with it, the sha256 the save wrote); the oldest are forgotten
+        #: past `TOKENS` (a form that old is opened again)
+        self.given: OrderedDict[str, tuple[str, str]] = OrderedDict()
 
     def answer(self, action: str, params: dict[str, Any]) -> Any:
         """The JSON answer to one API call."""
@@ -154,6 +158,8 @@ class EditorBackend:
         token = secrets.token_hex(12)
         with self.lock:
             self.given[token] = (rel, sha)
+            while len(self.given) > TOKENS:
+                self.given.popitem(last=False)
         return {"data": with_base(raw, token), "file": {"path": rel, "label": label, "id": sha}}
 
     def _media(self, path: Path) -> dict[str, Any]:
