@@ -367,3 +367,13 @@ def test_a_failed_smtp_login_reports_nothing_sent(tmp_path: Path, run, monkeypat
     assert "e-mail：已发送给 0 人" in said and "已发送给 2 人" not in said
     assert "e-mail：未发送给 刘洋：" in said and "e-mail：未发送给 李娜：" in said
     assert "pa55-w0rd-secret" not in said
+
+
+def test_a_notice_says_what_the_owners_engagements_need_next(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: remind says what to do next, as `status ID` does."""
+    root = copy_samples(tmp_path)
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    said = run("remind", "--root", str(root)).out
+    notice = said.split("### docgen 提醒 陈思远", 1)[1].split("\n### ", 1)[0]
+    assert "#### 下一步：凌云机器人协作机械臂技术授权合作" in notice
+    assert "[离开前期准备]" in notice

@@ -35,11 +35,14 @@ from email.utils import formataddr, make_msgid
 
 from docgen.i18n import Catalogue
 from docgen.load import Portfolio
+from docgen.next_steps import next_steps
 from docgen.reminders import due_by_owner, stale, stale_note
 from docgen.workspace import Channel, EmailChannel, WebhookChannel
 
 #: the platforms' names, as reports name a channel without a ``name:``
 PLATFORMS = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书", "email": "e-mail"}
+#: next steps told per engagement an owner owns (the rest are in `docgen status ID`)
+NEXT_STEPS = 5
 #: 企业微信 refuses markdown longer than 4,096 bytes; the others allow more
 _WECOM_LIMIT = 4096
 #: seconds a whole request may take, reply included
@@ -82,6 +85,13 @@ def notices(portfolio: Portfolio, today: date, days: int, t: Catalogue) -> list[
         if mine:
             lines.append("#### " + t("Engagements not updated for long"))
             lines += [f"- {s.title} ({stale_note(s, today, t)})" for s in mine]
+        for e in portfolio.engagements:  # what the engagements they own need next
+            if e.index is None or e.index.data.owner != owner:
+                continue
+            steps = next_steps(portfolio, e.id, today)[:NEXT_STEPS]
+            if steps:
+                lines.append("#### " + t("Next steps: %(title)s", title=e.index.data.title))
+                lines += [f"- {t.say(step.what)}" for step in steps]
         title = t(
             "docgen reminder for %(owner)s: overdue, and due by %(until)s",
             owner=owner,
