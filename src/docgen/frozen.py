@@ -37,7 +37,7 @@ from docgen.history import committed_copy
 from docgen.i18n import N_, catalogue, msg
 from docgen.load import Engagement, Sourced
 from docgen.model import VERSION_PATTERN, DocumentRecord, version_key
-from docgen.paths import is_inside, outside_error
+from docgen.paths import is_inside, outside_error, relative
 from docgen.source import parse_markdown, read_text
 from docgen.workspace import Workspace
 
@@ -330,7 +330,7 @@ def frozen_text_findings(
     for name in record.frozen:
         yield from recorded_text_findings(e, doc_id, sourced, name, root, on_disk.get(name))
     for name in sorted(set(on_disk) - set(record.frozen)):
-        rel = _rel(root, on_disk[name])
+        rel = relative(root, on_disk[name])
         yield Location(rel).diagnostic(
             "warning",
             "frozen-text-unrecorded",
@@ -356,7 +356,7 @@ def recorded_text_findings(
     path: Path | None,
 ) -> list[Diagnostic]:
     """Whether the frozen text ``name`` (at ``path``, None when gone) has its recorded sha256."""
-    rel = _rel(root, frozen_folder(e, doc_id) / name)
+    rel = relative(root, frozen_folder(e, doc_id) / name)
     if path is None:
         return [
             sourced.at("frozen", name).diagnostic(
@@ -374,13 +374,6 @@ def recorded_text_findings(
     except OSError:
         digest = ""
     return [] if digest == recorded else [_tampered(root, rel, path, recorded, doc_id)]
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _tampered(root: Path, rel: str, path: Path, recorded: str, doc_id: str) -> Diagnostic:

@@ -56,11 +56,12 @@ def contain(root: Path, path: Path, rel: str | None = None) -> Path:
     while not os.path.lexists(probe) and probe != base and probe.parent != probe:
         probe = probe.parent
     if not probe.is_relative_to(base) or not is_inside(root, probe):
-        raise outside_error(root, probe, rel or _rel(root, path))
+        raise outside_error(root, probe, rel or relative(root, path))
     return path
 
 
-def _rel(root: Path, path: Path) -> str:
+def relative(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` with POSIX separators (as given, when outside it)."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -99,7 +100,7 @@ def user_output(path: Path, root: Path) -> Path:
     """
     target = Path(os.path.normpath(path.absolute()))
     if target.is_relative_to(Path(os.path.abspath(root))):
-        contain(root, target, _rel(Path(os.path.abspath(root)), target))
+        contain(root, target, relative(Path(os.path.abspath(root)), target))
     return output_file(target, root)
 
 

@@ -222,12 +222,20 @@ def _document(portfolio: Portfolio, e: Engagement, document: str) -> Transition:
     if path.exists():
         raise DocgenError(msg("%(rel)s exists already", rel=f"{e.rel}/documents/{doc_id}.md"))
     title = process.document_kinds[doc_id].title
+    summary = msg("add the record of %(doc)s to %(engagement)s", doc=title, engagement=e.id)
+    return _checked(portfolio, e, summary, {path: new_record_text(title)})
+
+
+def new_record_text(title: str) -> bytes:
+    """A new document record (version 1.0, a draft), its fields named in a comment.
+
+    What `add document` writes, and `approve` for a document with no record yet.
+    """
     text = (
         f"---\n# {title}：version 版本，status 状态（draft 草稿 → review 审阅中 → approved → "
         'signed），revisions 修订记录\nversion: "1.0"\nstatus: draft\n---\n'
     )
-    summary = msg("add the record of %(doc)s to %(engagement)s", doc=title, engagement=e.id)
-    return _checked(portfolio, e, summary, {path: text.encode("utf-8")})
+    return text.encode("utf-8")
 
 
 def _checked(

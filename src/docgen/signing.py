@@ -32,19 +32,16 @@ from docgen.i18n import msg
 from docgen.load import Engagement, Portfolio, Sourced, load_engagement
 from docgen.model import AmendedBy, Approval, DocumentRecord, ExecutedCopy
 from docgen.paths import is_inside
+from docgen.records import new_record_text
 from docgen.render.freeze import texts_to_freeze
 from docgen.validate import check_engagement
 from docgen.workflow import Transition
 
-#: the record `approve` makes for a document the engagement keeps none of yet
-NEW_RECORD = '---\n# {title}\nversion: "1.0"\nstatus: draft\n---\n'
-
 
 def _with_new_record(portfolio: Portfolio, e: Engagement, doc_id: str) -> Engagement:
     """``e`` as it would be with a new record of ``doc_id`` (version 1.0, draft), unwritten."""
-    kind = portfolio.process.document_kinds[doc_id]
     rel = f"{e.rel}/documents/{doc_id}.md"
-    text = NEW_RECORD.format(title=kind.title).encode("utf-8")
+    text = new_record_text(_title(portfolio, doc_id))
     found: list[Diagnostic] = []
     workspace, process = portfolio.workspace, portfolio.process
     return load_engagement(e.folder, workspace, process, found, overlay={rel: text})
@@ -173,8 +170,8 @@ def plan_approve(
     day = day or portfolio.workspace.today()
     approval = Approval(by=by, role=role, date=day, version=version)
     path = e.folder / "documents" / f"{doc_id}.md"
-    made = None if path.exists() else NEW_RECORD.format(title=_title(portfolio, doc_id))
-    edit = FrontMatterEdit.open(path, sourced.path, made.encode("utf-8") if made else None)
+    made = None if path.exists() else new_record_text(_title(portfolio, doc_id))
+    edit = FrontMatterEdit.open(path, sourced.path, made)
     edit.append("approvals", approval.model_dump(exclude_none=True))
     if record.status != "approved":
         edit.set(("status",), "approved")
