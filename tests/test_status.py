@@ -47,8 +47,9 @@ def test_status_of_one_engagement_says_what_to_do_next(tmp_path, run, monkeypatc
     result = run("status", "2026-005-bluewave-biopharma", "--root", str(root))
     said = result.out
     steps = said.split("下一步", 1)[1]
-    assert "'agreement.legal-review'" in steps and "establishment.md:" in steps
-    assert "合作协议 0.3 待审批：docgen approve 2026-005-bluewave-biopharma cooperation-agreement" in steps
+    assert "协议需经法律顾问审核" in steps and "establishment.md:" in steps
+    assert "agreement.legal-review" not in steps  # the item as people name it, not its id
+    assert "合作协议 0.3 待审批：docgen approve 2026-005-bluewave-biopharma 合作协议" in steps
     assert "合作方案" not in steps.split("待审批")[-1] or "待签署" not in steps  # a plan is never signed
     # a lead that was lost has no next step
     lost = run("status", "2026-006-yunfan-shipping", "--root", str(root))

@@ -61,7 +61,8 @@ def _matches(path: tuple[str, ...], loc: tuple[str | int, ...]) -> bool:
     return len(path) == len(loc) and all(p in ("*", q) for p, q in zip(path, loc, strict=True))
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """``text`` as compared with the names: spaces collapsed, case folded."""
     return " ".join(text.split()).casefold()
 
 
@@ -77,7 +78,7 @@ class Aliases:
         """The id ``value`` stands for (None when it is no known spelling)."""
         if not isinstance(value, str):
             return None
-        return self.table.get(kind, {}).get(_fold(value))
+        return self.table.get(kind, {}).get(fold(value))
 
     def suggest(self, file_kind: str, loc: tuple[str | int, ...], value: object) -> str | None:
         """A hint for an unknown value at ``loc`` of a ``file_kind`` file.
@@ -154,8 +155,8 @@ def aliases_for(process: Process) -> Aliases:
         spellings = table.setdefault(kind, {})
         known = titles.setdefault(kind, {}).setdefault(id_, [])
         for name in (id_, *names):
-            if name and name.strip() and _fold(name) not in spellings:
-                spellings[_fold(name)] = id_
+            if name and name.strip() and fold(name) not in spellings:
+                spellings[fold(name)] = id_
                 if name != id_:
                     known.append(name.strip())
 

@@ -107,6 +107,11 @@ def init(directory: Path, lang: str, hosts: tuple[ci_module.Host, ...]) -> None:
 @click.option("--mode", help="Cooperation mode id or title (合资, agency …).")
 @click.option("--owner", help="Who owns the engagement.")
 @click.option("--code", default=None, help="Project number, e.g. ZS-2026-007.")
+@click.option(
+    "--origin",
+    default=None,
+    help="How the lead came in (公开招商, 定向招商, 主动来访, 以商引商; default: the first).",
+)
 @root_option
 def new(
     engagement_id: str | None,
@@ -115,10 +120,11 @@ def new(
     mode: str | None,
     owner: str | None,
     code: str | None,
+    origin: str | None,
     root: Path | None,
 ) -> None:
     """Scaffold engagements/ID from templates/engagement/ (on a terminal, asks what is missing)."""
-    given = prompts.NewEngagement(engagement_id, title, partner, mode, owner, code)
+    given = prompts.NewEngagement(engagement_id, title, partner, mode, owner, code, origin)
     if given.missing():
         if not prompts.interactive():
             t = words()
@@ -133,6 +139,7 @@ def new(
         mode=given.mode or "",
         owner=given.owner or "",
         code=given.code,
+        origin=given.origin,
     )
     t = words()
     _console().print(t("created %(folder)s", folder=folder), markup=False)
@@ -563,6 +570,49 @@ def _add_command(kind: str) -> None:
 
 for _kind in ("risk", "kpi", "task", "meeting", "document"):
     _add_command(_kind)
+
+
+@cli.command()
+@click.argument("engagement_id", metavar="ID")
+@click.argument("items", nargs=-1, required=True, metavar="ITEM...")
+@click.option("--by", default=None, help="Who did it (default: the item's owner).")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today."
+)
+@click.option(
+    "--evidence",
+    default=None,
+    help="The file that shows it was done (or a document's name, e.g. 合作方案).",
+)
+@click.option("--waive", default=None, metavar="REASON", help="Waive the items, for REASON.")
+@_transition_options
+def done(
+    engagement_id: str,
+    items: tuple[str, ...],
+    by: str | None,
+    day: datetime | None,
+    evidence: str | None,
+    waive: str | None,
+    dry_run: bool,
+    commit: bool,
+    force: bool,
+    root: Path | None,
+) -> None:
+    """Mark checklist items done (ITEM: an item's or a step's title or id)."""
+    from docgen.checkoff import plan_done
+
+    portfolio = load_portfolio(root, [engagement_id])
+    plan = plan_done(
+        portfolio,
+        engagement_id,
+        list(items),
+        portfolio.workspace.today(),
+        by=by,
+        on=day.date() if day else None,
+        evidence=evidence,
+        waive=waive,
+    )
+    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
 
 
 @cli.group("import")

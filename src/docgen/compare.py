@@ -60,6 +60,7 @@ def make_redline(
     The default output is ``<output>/documents/<id>/redlines/<doc>-<from>-<to>.docx``.
     """
     workspace = portfolio.workspace
+    request = replace(request, document=portfolio.process.document_id(request.document))
     e = portfolio.get(request.engagement)
     job = _job(portfolio, e, request)
     old = _side(portfolio, e, job, request.start, start=True)

@@ -230,7 +230,9 @@ def xlsx(portfolio: Portfolio, out: Path) -> None:
                     [
                         e.id,
                         tracking.CHECKLIST_ITEM if item.kind == "item" else tracking.MEETING_ACTION,
-                        item.ref,
+                        process.item_numbers.get(item.ref, item.ref)
+                        if item.kind == "item"
+                        else item.ref,
                         item.title,
                         item.owner,
                         None,

@@ -39,12 +39,16 @@ def next_steps(portfolio: Portfolio, engagement_id: str, today: date) -> list[St
             plan = plan_advance(portfolio, engagement_id, today=today)
         except DocgenError:
             plan = None
-        for d in plan.unmet if plan is not None else []:  # each says which gate it is
+        unmet = plan.unmet if plan is not None else []
+        for d in unmet:  # each says which gate it is
             steps.append(Step(d.message, f"{d.path}:{d.line}"))
+        if any(d.path.endswith(tuple(s.file for s in process.stages)) for d in unmet):
+            steps.append(Step(msg("mark an item done: docgen done %(id)s ITEM", id=e.id), ""))
     kinds = process.document_kinds
     for doc_id, sourced in sorted(e.documents.items()):
         record = sourced.data
         title = kinds[doc_id].title if doc_id in kinds else doc_id
+        name = title if title.split() == [title] else doc_id  # what the command line takes
         command: Message | None = None
         if record.status == "review":
             command = msg(
@@ -52,7 +56,7 @@ def next_steps(portfolio: Portfolio, engagement_id: str, today: date) -> list[St
                 title=title,
                 version=record.version or "",
                 id=e.id,
-                doc=doc_id,
+                doc=name,
             )
         elif record.status == "approved" and doc_id in kinds and kinds[doc_id].binding:
             command = msg(
@@ -60,7 +64,7 @@ def next_steps(portfolio: Portfolio, engagement_id: str, today: date) -> list[St
                 title=title,
                 version=record.version or "",
                 id=e.id,
-                doc=doc_id,
+                doc=name,
             )
         if command is not None:
             steps.append(Step(command, sourced.path))

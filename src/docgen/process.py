@@ -383,6 +383,26 @@ class Process(Strict):
             for item in step.items
         }
 
+    def document_id(self, ref: str) -> str:
+        """The id of the document ``ref`` names by id or by title (合作协议); else ``ref``."""
+        for kind in self.documents:
+            if ref == kind.id or " ".join(ref.split()) == kind.title:
+                return kind.id
+        return ref
+
+    @cached_property
+    def item_numbers(self) -> dict[str, str]:
+        """Each item's number as the procedure counts (stage.step.item: ``1.2.3``).
+
+        What the 项目跟踪表 shows in place of an id; `import xlsx` reads it back.
+        """
+        return {
+            f"{step.id}.{item.id}": f"{s}.{t}.{i}"
+            for s, stage in enumerate(self.stages, 1)
+            for t, step in enumerate(stage.steps, 1)
+            for i, item in enumerate(step.items, 1)
+        }
+
     @cached_property
     def stage_index(self) -> dict[str, int]:
         """Position of each stage id in the procedure."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class NewEngagement:
     mode: str | None
     owner: str | None
     code: str | None
+    origin: str | None = None
 
     def missing(self) -> list[str]:
         """The options still missing, as the command line names them."""
@@ -60,11 +62,24 @@ def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) ->
         out(t("Cooperation modes:"))
         for i, m in enumerate(modes, 1):
             out(f"  {i}. {m.title} ({m.id})")
-        choices = [str(i) for i in range(1, len(modes) + 1)]
-        answer = click.prompt(
-            t("Cooperation mode (number)"), type=click.Choice(choices), show_choices=False
+        given.mode = _choice(
+            t("Cooperation mode (number or name)"),
+            [m.id for m in modes],
+            lambda answer: portfolio.process.aliases.id_of("mode", answer),
+            t,
         )
-        given.mode = modes[int(answer) - 1].id
+    if given.origin is None:
+        origins = portfolio.process.origins
+        out(t("How the lead came in:"))
+        for i, o in enumerate(origins, 1):
+            out(f"  {i}. {o.title} ({o.id})")
+        given.origin = _choice(
+            t("Origin (number or name)"),
+            [o.id for o in origins],
+            lambda answer: portfolio.process.aliases.id_of("origin", answer),
+            t,
+            default="1",
+        )
     if given.owner is None:
         owners = _owners(portfolio)
         if owners:
@@ -91,6 +106,24 @@ def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) ->
                 break
             out(t("'%(id)s' is not a valid folder name", id=answer))
     return given
+
+
+def _choice(
+    question: str,
+    ids: list[str],
+    named: Callable[[str], str | None],
+    t: Catalogue,
+    default: str | None = None,
+) -> str:
+    """Ask until the answer is a number of the list, an id or a title (合资)."""
+    while True:
+        answer = _text(question, default=default)
+        if answer.isdigit() and 1 <= int(answer) <= len(ids):
+            return ids[int(answer) - 1]
+        found = named(answer)
+        if found in ids:
+            return found
+        click.echo(t("'%(answer)s' is not one of them", answer=answer))
 
 
 def _text(question: str, default: str | None = None) -> str:

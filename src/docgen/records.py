@@ -130,7 +130,7 @@ def plan_add(
         id=entry["id"],
         engagement=e.id,
     )
-    return _checked(portfolio, e, summary, {path: edit.result()})
+    return checked_transition(portfolio, e, summary, {path: edit.result()})
 
 
 def _entries(e: Engagement, kind: str) -> list[Any]:
@@ -203,7 +203,7 @@ def _meeting(portfolio: Portfolio, e: Engagement, entry: dict[str, Any]) -> Tran
             lines.append(f"{key}: {yaml_scalar(value)}")
     lines += ["decisions: []", "actions: []", "---", ""]
     summary = msg("add meeting %(file)s to %(engagement)s", file=path.name, engagement=e.id)
-    return _checked(portfolio, e, summary, {path: "\n".join(lines).encode("utf-8")})
+    return checked_transition(portfolio, e, summary, {path: "\n".join(lines).encode("utf-8")})
 
 
 def _document(portfolio: Portfolio, e: Engagement, document: str) -> Transition:
@@ -223,7 +223,7 @@ def _document(portfolio: Portfolio, e: Engagement, document: str) -> Transition:
         raise DocgenError(msg("%(rel)s exists already", rel=f"{e.rel}/documents/{doc_id}.md"))
     title = process.document_kinds[doc_id].title
     summary = msg("add the record of %(doc)s to %(engagement)s", doc=title, engagement=e.id)
-    return _checked(portfolio, e, summary, {path: new_record_text(title)})
+    return checked_transition(portfolio, e, summary, {path: new_record_text(title)})
 
 
 def new_record_text(title: str) -> bytes:
@@ -238,10 +238,10 @@ def new_record_text(title: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _checked(
+def checked_transition(
     portfolio: Portfolio, e: Engagement, summary: str, writes: dict[Path, bytes]
 ) -> Transition:
-    """The transition, refused with the errors the new files would bring."""
+    """The transition writing ``writes``, refused with the errors the new files would bring."""
     root = portfolio.workspace.root
     overlay = {p.relative_to(root).as_posix(): data for p, data in writes.items()}
     now = edit_findings(portfolio, e.id)

@@ -275,17 +275,20 @@ def print_engagement(
             title_justify="left",
             header_style="bold",
         )
-        for name in ("", N_("Item"), N_("What"), N_("Owner"), N_("Due"), N_("Done / note")):
+        for name in ("", N_("Step"), N_("Item"), N_("Owner"), N_("Due"), N_("Done / note")):
             table.add_column(t(name) if name else "")
+        last_step = None
         for item in row.checklist[stage.id]:
+            step = process.items[item.item_id][1].title
+            step_cell, last_step = ("" if step == last_step else step), step
             mark, style = _STATE_MARK[item.state]
             late = item.state == "open" and item.due is not None and item.due < today
             due = Text(str(item.due or ""), style="bold red" if late else "")
-            extra = str(item.done) if item.done else (item.note or "")
+            extra = f"{item.done} {item.by or ''}".rstrip() if item.done else (item.note or "")
             title = item.title if item.required else t("%(item)s (optional)", item=item.title)
             table.add_row(
                 Text(mark, style=style),
-                item.item_id,
+                Text(step_cell),
                 Text(title, style="" if item.required else "dim"),
                 Text(item.owner or ""),
                 due,

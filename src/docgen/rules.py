@@ -101,7 +101,7 @@ def _item_unmet(
         why = msg("is not done")
     return Unmet(
         _item_where(engagement, process, item_id),
-        msg("'%(item_id)s' (%(title)s) %(why)s", item_id=item_id, title=item.title, why=why),
+        msg("'%(title)s' %(why)s", title=item.title, why=why),
         state.owner if state else None,
     )
 
@@ -157,9 +157,8 @@ def _items_before(rule: ItemsBefore, ctx: Context) -> Iterator[Unmet]:
             yield Unmet(
                 where,
                 msg(
-                    "signed on %(when)s but '%(item_id)s' (%(title)s) is not done",
+                    "signed on %(when)s but '%(title)s' is not done",
                     when=when,
-                    item_id=item_id,
                     title=title,
                 ),
             )
@@ -167,12 +166,8 @@ def _items_before(rule: ItemsBefore, ctx: Context) -> Iterator[Unmet]:
             yield Unmet(
                 where,
                 msg(
-                    (
-                        "signed on %(when)s but '%(item_id)s' (%(title)s) was done "
-                        "later, on %(done)s"
-                    ),
+                    ("signed on %(when)s but '%(title)s' was done later, on %(done)s"),
                     when=when,
-                    item_id=item_id,
                     title=title,
                     done=state.done,
                 ),

@@ -150,6 +150,7 @@ def plan_new_engagement(
     mode: str,
     owner: str,
     code: str | None = None,
+    origin: str | None = None,
 ) -> tuple[Workspace, Path, dict[str, str]]:
     """The workspace, the folder of a new engagement and its files' texts by name.
 
@@ -190,8 +191,7 @@ def plan_new_engagement(
                 )
             )
     modes = process.mode_titles
-    titles = {m.title: m.id for m in process.modes}
-    mode = titles.get(mode, mode)
+    mode = process.aliases.id_of("mode", mode) or mode
     if mode not in modes:
         raise DocgenError(
             msg(
@@ -200,6 +200,17 @@ def plan_new_engagement(
                 hint=did_you_mean(mode, modes),
             )
         )
+    origins = {o.id: o.title for o in process.origins}
+    if origin is not None:
+        origin = process.aliases.id_of("origin", origin) or origin
+        if origin not in origins:
+            raise DocgenError(
+                msg(
+                    "unknown origin '%(origin)s'; origins: %(known)s",
+                    origin=origin,
+                    known="、".join(f"{k}（{v}）" for k, v in origins.items()),
+                )
+            )
     for label, value in (("--title", title), ("--partner", partner), ("--owner", owner)):
         if not value.strip():
             raise DocgenError(msg("%(label)s must not be empty", label=label))
@@ -212,6 +223,8 @@ def plan_new_engagement(
         "partner": partner,
         "mode": mode,
         "mode_title": modes[mode],
+        "origin": origin,
+        "origin_title": origins.get(origin or "", ""),
         "owner": owner,
         "code": code,
         "stage": first.id,
@@ -235,10 +248,22 @@ def new_engagement(
     mode: str,
     owner: str,
     code: str | None = None,
+    origin: str | None = None,
 ) -> Path:
-    """Scaffold ``engagements/<id>/`` from ``templates/engagement/``; returns the folder."""
+    """Scaffold ``engagements/<id>/`` from ``templates/engagement/``; returns the folder.
+
+    ``mode`` and ``origin`` are ids or titles (合资, 定向招商); without ``origin`` the
+    file leaves it out, which means the process's first (a lead from a 招商公告).
+    """
     workspace, folder, files = plan_new_engagement(
-        root, engagement_id, title=title, partner=partner, mode=mode, owner=owner, code=code
+        root,
+        engagement_id,
+        title=title,
+        partner=partner,
+        mode=mode,
+        owner=owner,
+        code=code,
+        origin=origin,
     )
     workspace.engagements_dir.mkdir(parents=True, exist_ok=True)
     workspace.contain(workspace.engagements_dir)

@@ -55,6 +55,7 @@ def _record(
         raise DocgenError(
             msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
         )
+    doc_id = portfolio.process.document_id(doc_id)
     known = {k.id for k in portfolio.process.documents}
     if doc_id not in known:
         raise DocgenError(
@@ -139,6 +140,7 @@ def plan_approve(
     day: date | None = None,
 ) -> Transition:
     """Plan recording ``by``'s approval of the document's current version, and freezing it."""
+    doc_id = portfolio.process.document_id(doc_id)
     e, sourced = _record(portfolio, engagement_id, doc_id, create=True)
     record = sourced.data
     version = record.version
@@ -209,6 +211,7 @@ def plan_sign(
     ``executed`` is the scanned executed copy, a file in the engagement folder; its
     sha256 is recorded so that a later change to it is reported.
     """
+    doc_id = portfolio.process.document_id(doc_id)
     e, sourced = _record(portfolio, engagement_id, doc_id)
     record = sourced.data
     version = record.version

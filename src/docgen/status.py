@@ -55,6 +55,7 @@ class ItemRow:
     due: date | None
     done: date | None
     note: str | None
+    by: str | None = None
 
 
 @dataclass(slots=True)
@@ -178,6 +179,7 @@ def _checklist(e: Engagement, process: Process) -> dict[str, list[ItemRow]]:
                     st.due if st else None,
                     st.done if st else None,
                     (st.waived if is_waived(st) else st.note) if st else None,  # type: ignore[arg-type]
+                    st.by if st else None,
                 )
             )
         out[stage.id] = rows

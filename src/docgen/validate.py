@@ -328,17 +328,16 @@ def _checklist(
                 msg("move it to %(file)s", file=known[0].file),
             )
         if state is not None:
-            yield from _item(stage_file, item_id, state, today, e, root)
+            yield from _item(stage_file, item_id, known[2].title, state, today, e, root)
             if known[2].evidence and is_done(state) and not state.evidence:
                 yield stage_file.at("checklist", item_id, "done").diagnostic(
                     "error",
                     "evidence-missing",
                     msg(
                         (
-                            "'%(item_id)s' (%(title)s) is done without evidence; the "
-                            "process requires evidence for it"
+                            "'%(title)s' is done without evidence; the process requires "
+                            "evidence for it"
                         ),
-                        item_id=item_id,
                         title=known[2].title,
                     ),
                     msg(
@@ -351,6 +350,7 @@ def _checklist(
 def _item(
     stage_file: Sourced[StageFile],
     item_id: str,
+    title: str,
     state: ItemState,
     today: date,
     e: Engagement,
@@ -398,8 +398,8 @@ def _item(
             "warning",
             "overdue",
             msg(
-                "'%(item_id)s' was due %(due)s and is not done%(owner)s",
-                item_id=item_id,
+                "'%(title)s' was due %(due)s and is not done%(owner)s",
+                title=title,
                 due=state.due,
                 owner=owner,
             ),

@@ -392,6 +392,7 @@ def missing_fields(
         where = field_location(root, keys, e, workspace, meeting_source, context["doc"].id)
         name = where.path.rsplit("/", 1)[-1]
         exists = (workspace.root / where.path).exists()
+        field = rest if root == "engagement" and rest else path  # as the key stands in index.md
         found.append(
             where.diagnostic(
                 "error",
@@ -399,13 +400,13 @@ def missing_fields(
                 msg(
                     "%(document)s needs %(field)s, which this file does not give",
                     document=template.header.title or template.name,
-                    field=path,
+                    field=field,
                 )
                 if exists
                 else msg(
                     "%(document)s needs %(field)s, but %(file)s does not exist",
                     document=template.header.title or template.name,
-                    field=path,
+                    field=field,
                     file=name,
                 ),
                 (

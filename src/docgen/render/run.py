@@ -48,7 +48,6 @@ from docgen.render.documents import (
     render_text,
 )
 from docgen.render.templates import DocumentTemplate, environment, template_dirs
-from docgen.schema import did_you_mean
 from docgen.validate import validate_portfolio
 from docgen.workspace import Workspace
 
@@ -379,17 +378,27 @@ def reference_path(workspace: Workspace) -> Path:
     return Path(str(resources.files("docgen.data").joinpath("reference.docx")))
 
 
-def _check_doc_names(process: Process, docs: list[str] | None) -> None:
+def _doc_names(process: Process, docs: list[str] | None) -> list[str] | None:
+    """``docs`` as ids (a title such as 合作协议 names its document), each one checked."""
+    if docs is None:
+        return None
     known = sorted(k.id for k in process.documents)
-    for name in docs or []:
-        kind, _, language = name.partition(".")
+    out = []
+    for name in docs:
+        kind, dot, language = name.partition(".")
+        kind = process.document_id(kind)
         if kind not in known:
-            hint = did_you_mean(kind, known)
             raise DocgenError(
-                f"no document '{name}' in the process" + (f"; {hint}" if hint else "")
+                msg(
+                    "no document '%(doc)s' in the process; documents: %(known)s",
+                    doc=name,
+                    known="、".join(f"{k.id}（{k.title}）" for k in process.documents),
+                )
             )
         if language and language not in ("zh", "en"):
             raise DocgenError(msg("'%(name)s': the language after the dot is zh or en", name=name))
+        out.append(kind + dot + language)
+    return out
 
 
 def render_documents(
@@ -422,7 +431,7 @@ def render_documents(
             msg("'%(period)s' is no period: write 2026, 2026-H1, 2026-Q3 or 2026-08", period=period)
         )
     workspace, process = open_portfolio(root)
-    _check_doc_names(process, docs)
+    docs = _doc_names(process, docs)
     folders = select_folders(workspace, only)
     out = (out_dir or documents_dir(workspace, audience)).resolve()
     manifest_file = out / MANIFEST

@@ -1,0 +1,93 @@
+"""docgen done, new --origin, and documents named by title: the officer never types an id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_samples
+
+LEAD = "2026-101-dianqu"
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> Path:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    root = copy_samples(tmp_path, ())
+    made = run("new", LEAD, "--title", "电驱产线合资项目", "--partner", "苏州恒驰电驱科技有限公司",
+               "--mode", "合资", "--owner", "王磊", "--origin", "定向招商", "--root", str(root))
+    assert made.exit_code == 0, made.out + made.err
+    return root
+
+
+def test_new_takes_the_origin_by_its_chinese_name(ws: Path, run) -> None:  # type: ignore[no-untyped-def]
+    index = (ws / "engagements" / LEAD / "index.md").read_text("utf-8")
+    assert "\norigin: direct  # 定向招商" in index and "\nmode: joint-venture  # 合资" in index
+    bad = run("new", "2026-102-x", "--title", "x", "--partner", "y", "--mode", "合资", "--owner", "z",
+              "--origin", "路边", "--root", str(ws))
+    assert bad.exit_code == 2 and "未知的线索来源「路边」" in bad.err and "定向招商" in bad.err
+    assert not (ws / "engagements" / "2026-102-x").exists()
+
+
+def test_items_are_marked_by_step_title_or_part_of_a_title(ws: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = ["--root", str(ws)]
+    stage = ws / "engagements" / LEAD / "preparation.md"
+    step = run("done", LEAD, "市场调研与分析", *root)
+    assert step.exit_code == 0, step.out + step.err
+    assert "「收集目标行业及潜在合作伙伴的信息」、「分析市场需求" in step.out and "已完成（王磊，2026-" in step.out
+    one = run("done", LEAD, "明确合作模式", "--by", "李娜", "--date", "2026-11-20", *root)
+    assert one.exit_code == 0, one.out + one.err
+    text = stage.read_text("utf-8")
+    assert "  plan-design.choose-mode:\n    owner: 王磊\n    done: 2026-11-20\n    by: 李娜\n" in text
+    assert text.count("done: ") == 4 and text.startswith("---\n# 前期准备")  # comments kept
+
+    # an item that needs evidence is refused without it, and nothing is written
+    before = stage.read_bytes()
+    refused = run("done", LEAD, "准备合作方案初稿", *root)
+    assert refused.exit_code == 1 and "没有佐证" in refused.out and stage.read_bytes() == before
+    # a document named by its title is its record (made once the plan's fields are filled)
+    index = ws / "engagements" / LEAD / "index.md"
+    text = index.read_text("utf-8")
+    for key, value in (("summary", "合资设立电驱产线公司"), ("  scope", "电驱总成的生产与销售"),
+                       ("  profit_split", "{us: 40, partner: 60}"),
+                       ("  exit_mechanism", "五年后乙方可按评估价回购甲方股权")):
+        text = text.replace(f"\n{key}:", f"\n{key}: {value}", 1)
+    index.write_text(text, "utf-8")
+    added = run("add", "document", LEAD, "合作方案", *root)
+    assert added.exit_code == 0, added.out + added.err
+    ok = run("done", LEAD, "准备合作方案初稿", "--evidence", "合作方案", *root)
+    assert ok.exit_code == 0, ok.out + ok.err
+    assert "evidence: documents/cooperation-plan.md" in stage.read_text("utf-8")
+
+    waived = run("done", LEAD, "制定利益分配机制与退出机制", "--waive", "合资章程另行约定", *root)
+    assert waived.exit_code == 0 and "已豁免（合资章程另行约定）" in waived.out
+    status = run("status", LEAD, *root).out
+    assert "市场调研与分析" in status and "market-research" not in status
+
+
+def test_what_cannot_be_marked_is_said_in_words(ws: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = ["--root", str(ws)]
+    unknown = run("done", LEAD, "喝茶", *root)
+    assert unknown.exit_code == 2 and "没有名为「喝茶」的检查项或步骤" in unknown.err
+    ahead = run("done", LEAD, "尽职调查", *root)
+    assert ahead.exit_code == 2 and "属于合作确立阶段" in ahead.err and "前期准备" in ahead.err
+    future = run("done", LEAD, "市场调研与分析", "--date", "2099-01-01", *root)
+    assert future.exit_code == 2 and "晚于今天" in future.err
+    run("done", LEAD, "市场调研与分析", *root)
+    again = run("done", LEAD, "市场调研与分析", *root)
+    assert again.exit_code == 2 and "无需标记" in again.err
+
+
+def test_documents_are_named_by_title_on_the_command_line(tmp_path: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DOCGEN_LANG", "zh")
+    root = copy_samples(tmp_path, ("2026-005-bluewave-biopharma",))
+    out = tmp_path / "out"
+    made = run("render", "2026-005-bluewave-biopharma", "--doc", "合作方案", "--out", str(out),
+               "--root", str(root))
+    assert made.exit_code == 0, made.out + made.err
+    made_names = [p.name for p in (out / "2026-005-bluewave-biopharma").glob("*.docx")]
+    assert made_names and all(n.startswith("cooperation-plan") for n in made_names), made_names
+    unknown = run("render", "2026-005-bluewave-biopharma", "--doc", "情书", "--root", str(root))
+    assert unknown.exit_code == 2 and "情书" in unknown.err
+    assert "合作协议" in unknown.err  # the documents, by title
