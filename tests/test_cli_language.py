@@ -30,7 +30,7 @@ def test_a_refused_advance_says_why_in_chinese(chinese: Path, run) -> None:  # t
     result = run("advance", LINGYUN, "--root", str(chinese))
     assert result.exit_code == 1
     assert f"推进 {LINGYUN}：前期准备 → 合作洽谈：已拒绝，4 条规则未满足" in result.err
-    assert "gate-unmet [离开前期准备] 'plan-design.draft-plan'（准备合作方案初稿" in result.out
+    assert "gate-unmet [离开前期准备] 「准备合作方案初稿" in result.out
     assert "尚未完成（负责人 刘畅）" in result.out
     assert "refused" not in result.err and "not done" not in result.out
 

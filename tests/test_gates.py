@@ -106,7 +106,7 @@ def test_termination_needs_settlement(samples: Path) -> None:
     )
     found = findings(samples, JINGHUA)
     assert any(
-        c == "status-unmet" and "termination.debt-settlement" in m and "完成债权债务处理" in m
+        c == "status-unmet" and "'完成债权债务处理' is not done" in m
         for c, _, _, m in found
     ), found
 
@@ -121,7 +121,7 @@ def test_stage_in_the_future_of_its_checklist(samples: Path) -> None:
     edit(samples, "2026-011-lingyun-robotics", "index.md", "stage: preparation", "stage: negotiation")
     found = findings(samples, "2026-011-lingyun-robotics")
     unmet = [m for c, _, _, m in found if c == "gate-unmet"]
-    assert any("plan-design.draft-plan" in m and "[leaving 前期准备]" in m for m in unmet)
+    assert any("'准备合作方案初稿" in m and "[leaving 前期准备]" in m for m in unmet)
 
 
 def test_overdue_is_a_warning_with_owner(samples: Path) -> None:
@@ -162,7 +162,8 @@ def test_a_direct_lead_skips_the_calls_steps_and_documents(samples: Path, run) -
     index.write_text(index.read_text("utf-8").replace("origin: direct", "origin: 公开招商"), "utf-8")
     called = run("advance", huaxin, "--dry-run", *root)
     said = called.out + called.err
-    assert "publish-call.publish-notice" in said and "screening.shortlist" in said, said
+    assert "'通过行业网站、展会、宣传资料等渠道发布招商公告' is not done" in said, said
+    assert "'筛选出符合基本条件的候选企业' is not done" in said, said
     assert "call-for-partners" in run("render", huaxin, *root).out + run("render", huaxin, *root).err
 
 

@@ -56,7 +56,8 @@ def test_new_asks_on_a_terminal(tmp_path: Path) -> None:
         [
             ("项目名称", "星河新能源储能电站合作"),
             ("合作方全称", "星河新能源科技有限公司"),
-            ("合作模式（编号）", "2"),
+            ("合作模式（序号或名称）", "代理"),  # a name is an answer, as a number is
+            ("线索来源（序号或名称）", "主动来访"),
             ("负责人", ""),  # the default: the owner already in the portfolio
             ("项目编号", "ZS-2026-031"),
             ("文件夹名", "2026-031-xinghe-energy"),
@@ -66,6 +67,7 @@ def test_new_asks_on_a_terminal(tmp_path: Path) -> None:
     assert "张伟" in seen  # the owners so far are offered
     index = (root / "engagements/2026-031-xinghe-energy/index.md").read_text("utf-8")
     assert "title: 星河新能源储能电站合作" in index and "mode: agency" in index
+    assert "\norigin: visit  # 主动来访" in index
     assert "owner: 张伟" in index and "ZS-2026-031" in index
     done = subprocess.run([sys.executable, "-m", "docgen", "validate", "--root", str(root)],
                           capture_output=True, text=True, env={**os.environ, "DOCGEN_TODAY": TODAY})

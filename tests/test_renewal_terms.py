@@ -77,7 +77,7 @@ def test_renew_twice_then_terminate(tmp_path: Path, run, monkeypatch: pytest.Mon
     _sub(e / "index.md", r"^  start: 2029-09-15\n  end: 2032-09-14\n  scope: SiC", "  start: 2032-09-15\n  end: 2035-09-14\n  scope: SiC")
     again = run("renew", HAIXIN, "--root", str(root))
     assert again.exit_code == 1
-    assert "'renewal.sign-new'" in again.out and "is not done" in again.out
+    assert "'谈判达成一致后，签署新的合作协议' is not done" in again.out
     assert "was signed for an earlier term (2029-08-20)" in again.out
     _sub(e / "index.md", r"^  start: 2032-09-15\n  end: 2035-09-14\n  scope: SiC", "  start: 2029-09-15\n  end: 2032-09-14\n  scope: SiC")
     for item in ("start", "reassess-terms", "sign-new"):

@@ -41,7 +41,7 @@ def test_status_prints_the_portfolio(run) -> None:
 def test_status_of_one_engagement_lists_checklist(run) -> None:
     result = run("--lang", "zh", "status", "2026-005-bluewave-biopharma", "--root", str(REPO))
     assert result.exit_code == 0
-    assert "agreement.legal-review" in result.out
+    assert "签订合作协议" in result.out and "agreement.legal-review" not in result.out  # steps, not ids
     assert "协议需经法律顾问审核" in result.out
     assert "赵磊" in result.out and "2026-12-25" in result.out
 

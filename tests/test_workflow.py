@@ -96,8 +96,8 @@ def test_terminate_gate_and_edit(repo: Path) -> None:
     plan = plan_terminate(load_portfolio(repo), HENGTONG, "对方转产", today=TODAY)
     assert not plan.allowed
     assert {d.message.split("'")[1] for d in plan.unmet} == {
-        "termination.per-agreement", "termination.resource-settlement",
-        "termination.debt-settlement", "termination.no-disputes",
+        "如决定终止合作，按协议约定执行", "完成资源清算",
+        "完成债权债务处理", "确保双方无遗留争议，达成和解",
     }
     evaluation = repo / "engagements" / HENGTONG / "evaluation.md"
     evaluation.write_text(
@@ -137,10 +137,19 @@ def test_uncommitted_changes_are_refused_unless_forced(repo: Path) -> None:
     index = repo / "engagements" / HUAXIN / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("# ", "#  ", 1), encoding="utf-8")
     plan = plan_advance(load_portfolio(repo), HUAXIN, today=TODAY)
-    with pytest.raises(DocgenError, match="uncommitted"):
-        apply(plan, repo)
-    apply(plan, repo, force=True)
+    with pytest.raises(DocgenError, match="uncommitted"):  # the commit would take them
+        apply(plan, repo, commit=True)
+    apply(plan, repo, force=True, commit=True)
     assert "stage: establishment" in index.read_text(encoding="utf-8")
+
+
+def test_without_a_commit_a_changed_file_is_edited_as_it_stands(repo: Path) -> None:
+    settle_adjust_terms(repo)
+    index = repo / "engagements" / HUAXIN / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("# ", "#  ", 1), encoding="utf-8")
+    apply(plan_advance(load_portfolio(repo), HUAXIN, today=TODAY), repo)
+    text = index.read_text(encoding="utf-8")
+    assert "stage: establishment" in text and "#  " in text  # the hand change is kept
 
 
 def test_failure_before_rename_leaves_the_original(repo: Path, monkeypatch) -> None:
@@ -206,9 +215,9 @@ def test_cli_advance_prints_unmet_and_exits_1(repo: Path, run) -> None:
 # The execution sample, put back one stage, meets every rule; each case breaks one.
 GATE_CASES = [
     ("required_items", "establishment.md", "  launch-prep.resources: {done: 2026-03-06, by: 刘洋}\n",
-     "  launch-prep.resources: {owner: 刘洋, due: 2026-12-01}\n", "'launch-prep.resources' (安排合作所需的资源"),
+     "  launch-prep.resources: {owner: 刘洋, due: 2026-12-01}\n", "'安排合作所需的资源（如资金、技术、场地等）对接' is not done"),
     ("items_done", "establishment.md", "    done: 2026-02-26\n    by: 集团法务部 何律师\n",
-     "    waived: 对方已自行审核\n", "协议须在尽职调查与法律顾问审核完成后签署: 'agreement.legal-review'"),
+     "    waived: 对方已自行审核\n", "协议须在尽职调查与法律顾问审核完成后签署: '协议需经法律顾问审核，确保条款合法合规' is waived"),
     ("items_before", "establishment.md", "    done: 2026-02-26\n", "    done: 2026-03-05\n",
      "was done later, on 2026-03-05"),
     ("document_status", "documents/cooperation-agreement.md", "status: signed\nsigned: 2026-03-02\n",

@@ -78,10 +78,12 @@ def init(directory: Path, lang: str, hosts: tuple[ci_module.Host, ...]) -> None:
             rel, written = ci_module.write(directory.resolve(), host, settings)
             (result.written if written else result.kept).append(rel)
     out, t = _console(), words()
-    for rel in result.written:
-        out.print(t("wrote %(file)s", file=directory / rel), markup=False)
-    for rel in result.kept:
-        out.print(t("kept %(file)s (exists)", file=directory / rel), markup=False)
+    for rel, count in _grouped(result.written):
+        line = t("wrote %(file)s", file=directory / rel)
+        out.print(line + (t(" (%(count)s files)", count=count) if count > 1 else ""), markup=False)
+    for rel, count in _grouped(result.kept):
+        line = t("kept %(file)s (exists)", file=directory / rel)
+        out.print(line + (t(" (%(count)s files)", count=count) if count > 1 else ""), markup=False)
     said = {
         "made": t("made %(folder)s a git repository: commit your work as you go", folder=directory),
         "exists": t("%(folder)s is in a git repository already", folder=directory),
@@ -98,6 +100,21 @@ def init(directory: Path, lang: str, hosts: tuple[ci_module.Host, ...]) -> None:
         "docgen publish",
     ):
         out.print(f"  {step}", markup=False)
+
+
+def _grouped(paths: list[str]) -> list[tuple[str, int]]:
+    """``paths`` with each folder of more than three of them said once, with its count."""
+    folders: dict[str, int] = {}
+    for rel in paths:
+        folders[rel.rpartition("/")[0]] = folders.get(rel.rpartition("/")[0], 0) + 1
+    out: list[tuple[str, int]] = []
+    for rel in paths:
+        folder = rel.rpartition("/")[0]
+        if folders[folder] <= 3:
+            out.append((rel, 1))
+        elif (folder + "/", folders[folder]) not in out:
+            out.append((folder + "/", folders[folder]))
+    return out
 
 
 @cli.command()
@@ -519,13 +536,15 @@ def _run_transition(
                 count=len(plan.unmet),
             ),
             markup=False,
+            soft_wrap=True,
         )
         sys.exit(1)
     if dry_run:
         click.echo(workflow.diff(plan, root, t), nl=False)
         return
     workflow.apply(plan, root, commit=commit, force=force, message=summary)
-    out.print(t("%(summary)s (committed)", summary=summary) if commit else summary, markup=False)
+    said = t("%(summary)s (committed)", summary=summary) if commit else summary
+    out.print(said, markup=False, soft_wrap=True)
 
 
 @cli.group("add")
@@ -907,6 +926,7 @@ def redline(
             count=made.revisions,
         ),
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -1028,7 +1048,7 @@ def main() -> None:
     except DocgenError as exc:
         err = _console(err=True)
         report.print_diagnostics(err, exc.diagnostics, t)
-        err.print(f"docgen: {t.say(exc.message)}", markup=False)
+        err.print(f"docgen: {t.say(exc.message)}", markup=False, soft_wrap=True)
         sys.exit(exc.exit_code)
 
 

@@ -384,11 +384,16 @@ class Process(Strict):
         }
 
     def document_id(self, ref: str) -> str:
-        """The id of the document ``ref`` names by id or by title (合作协议); else ``ref``."""
+        """The id of the document ``ref`` names: id, title or part of one title; else ``ref``.
+
+        合作协议 is its title; 意向书 is a part of one title only (合作意向书).
+        """
+        said = " ".join(ref.split())
         for kind in self.documents:
-            if ref == kind.id or " ".join(ref.split()) == kind.title:
+            if said in (kind.id, kind.title):
                 return kind.id
-        return ref
+        within = [k.id for k in self.documents if said and said in k.title]
+        return within[0] if len(within) == 1 else ref  # 意向书 for 合作意向书
 
     @cached_property
     def item_numbers(self) -> dict[str, str]:

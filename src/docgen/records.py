@@ -194,7 +194,8 @@ def _meeting(portfolio: Portfolio, e: Engagement, entry: dict[str, Any]) -> Tran
     lines = [
         "---",
         "# 会议纪要：title 会议名称，date 日期，kind 类型，location 地点，chair 主持人，"
-        "recorder 记录人，agenda 议题，attendees 参会人员，decisions 会议决定，actions 行动项",
+        "recorder 记录人，agenda 议题，attendees 参会人员，decisions 会议决定，actions 行动项"
+        "（每项：task 事项、owner 负责人、due 时限）",
     ]
     for key, value in entry.items():  # quoted where YAML needs it: user text is never YAML
         if isinstance(value, list):
@@ -208,8 +209,7 @@ def _meeting(portfolio: Portfolio, e: Engagement, entry: dict[str, Any]) -> Tran
 
 def _document(portfolio: Portfolio, e: Engagement, document: str) -> Transition:
     process = portfolio.process
-    titles = {k.title: k.id for k in process.documents}
-    doc_id = titles.get(document, document)
+    doc_id = process.document_id(document)
     if doc_id not in process.document_kinds:
         raise DocgenError(
             msg(

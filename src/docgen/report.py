@@ -310,7 +310,8 @@ def print_next_steps(console: Console, steps: Sequence[Step], t: Catalogue = ENG
         return
     console.print(Text(t("Next steps"), style="bold"))
     for step in steps:
-        console.print(Text(f"  • {t.say(step.what)}  ").append(step.where, style="dim"))
+        line = Text(f"  • {t.say(step.what)}  ").append(step.where, style="dim")
+        console.print(line, soft_wrap=True)
 
 
 def print_reminders(

@@ -63,6 +63,10 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
         "engagements/.gitkeep": "",
         ".gitignore": GITIGNORE,
     }
+    if language == "zh":  # the 用户手册 is written in Chinese
+        for entry in sorted(data.joinpath("workspace/docs/manual").iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".md"):
+                files[f"docs/manual/{entry.name}"] = entry.read_text("utf-8")
     for name in ("index.md.j2", "stage.md.j2"):
         files[f"templates/{ENGAGEMENT_TEMPLATES}/{name}"] = data.joinpath(
             f"{ENGAGEMENT_TEMPLATES}/{name}"
@@ -127,12 +131,15 @@ def _environment(root: Path) -> jinja2.Environment:
     return env
 
 
-def stage_file_text(root: Path, process: Process, stage_id: str, owner: str) -> str:
-    """A new stage file listing the stage's items, each owned by ``owner``."""
+def stage_file_text(
+    root: Path, process: Process, stage_id: str, owner: str, origin: str | None = None
+) -> str:
+    """A new stage file listing the stage's items for a lead of ``origin``, owned by ``owner``."""
     stage = process.stage(stage_id)
     items = [
         {"id": i, "title": process.items[i][2].title, "required": process.items[i][2].required}
         for i in process.stage_items(stage_id)
+        if process.item_applies(i, origin)
     ]
     context = {"stage_title": stage.title, "owner": owner, "items": items}
     try:
@@ -235,7 +242,7 @@ def plan_new_engagement(
         index = env.get_template("index.md.j2").render(context)
     except jinja2.TemplateError as exc:
         raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
-    stage = stage_file_text(workspace.root, process, first.id, owner)
+    stage = stage_file_text(workspace.root, process, first.id, owner, origin)
     return workspace, folder, {"index.md": index, first.file: stage}
 
 

@@ -11,7 +11,7 @@ that ``make messages`` keeps them in the .po.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +93,19 @@ def speak(command: click.Command, words: Catalogue) -> None:
         if hasattr(module, "_"):
             module._ = words.translations.gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
-            module.ngettext = words.translations.ngettext  # type: ignore[attr-defined]
+            module.ngettext = _ngettext(words)  # type: ignore[attr-defined]
     _translate(command, words)
+
+
+def _ngettext(words: Catalogue) -> Callable[[str, str, int], str]:
+    """Click's ngettext: a plural the catalogue holds as a message of its own is found too."""
+    translations = words.translations
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        said = translations.ngettext(singular, plural, n)
+        return translations.gettext(said) if said in (singular, plural) else said
+
+    return ngettext
 
 
 def _translate(command: click.Command, words: Catalogue) -> None:

@@ -143,7 +143,9 @@ def plan_advance(
     plan.writes[edit.path] = edit.result()
     stage_path = e.folder / new_stage.file
     if not stage_path.exists():
-        text = stage_file_text(portfolio.workspace.root, process, new_stage.id, data.owner)
+        text = stage_file_text(
+            portfolio.workspace.root, process, new_stage.id, data.owner, data.origin
+        )
         plan.writes[stage_path] = text.encode("utf-8")
     return plan
 
@@ -337,6 +339,8 @@ def apply(
 ) -> None:
     """Write the transition's files atomically; optionally commit them.
 
+    A file with uncommitted changes is edited as it stands; with ``commit`` it is refused
+    (unless ``force``), so that the commit holds docgen's change only.
     ``message`` is the commit's, by default the plan's summary.  ``then`` runs after the
     writes and makes more files (an import's new engagements); what it returns is
     committed too.
@@ -351,7 +355,9 @@ def apply(
             plan.unmet,
         )
     paths = list(plan.writes)
-    dirty = uncommitted(root, [p for p in paths if p.exists()])
+    # the edits are made on the files as they are, hand changes kept; only a commit of
+    # them would sweep the person's uncommitted changes into docgen's commit
+    dirty = uncommitted(root, [p for p in paths if p.exists()]) if commit else []
     if dirty and not force:
         raise DocgenError(
             msg(
