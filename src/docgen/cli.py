@@ -9,6 +9,7 @@ import atexit
 import contextlib
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -104,17 +105,15 @@ def init(directory: Path, lang: str, hosts: tuple[ci_module.Host, ...]) -> None:
 
 def _grouped(paths: list[str]) -> list[tuple[str, int]]:
     """``paths`` with each folder of more than three of them said once, with its count."""
-    folders: dict[str, int] = {}
-    for rel in paths:
-        folders[rel.rpartition("/")[0]] = folders.get(rel.rpartition("/")[0], 0) + 1
-    out: list[tuple[str, int]] = []
+    counts = Counter(rel.rpartition("/")[0] for rel in paths)
+    out: dict[str, int] = {}
     for rel in paths:
         folder = rel.rpartition("/")[0]
-        if folders[folder] <= 3:
-            out.append((rel, 1))
-        elif (folder + "/", folders[folder]) not in out:
-            out.append((folder + "/", folders[folder]))
-    return out
+        if counts[folder] > 3:
+            out[folder + "/"] = counts[folder]
+        else:
+            out[rel] = 1
+    return list(out.items())
 
 
 @cli.command()

@@ -60,7 +60,7 @@ def make_redline(
     The default output is ``<output>/documents/<id>/redlines/<doc>-<from>-<to>.docx``.
     """
     workspace = portfolio.workspace
-    request = replace(request, document=portfolio.process.document_id(request.document))
+    request = replace(request, document=portfolio.process.document_named(request.document))
     e = portfolio.get(request.engagement)
     job = _job(portfolio, e, request)
     old = _side(portfolio, e, job, request.start, start=True)
@@ -81,15 +81,6 @@ def _job(portfolio: Portfolio, e: Engagement, request: RedlineRequest) -> Docume
     if e.index is None or e.broken:
         raise DocgenError(
             msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
-        )
-    known = {k.id for k in portfolio.process.documents}
-    if request.document not in known:
-        raise DocgenError(
-            msg(
-                ("no document '%(document)s' in the process; documents: %(known)s"),
-                document=request.document,
-                known=", ".join(sorted(known)),
-            )
         )
     if request.document == "meeting-minutes":
         raise DocgenError(msg("meeting minutes have no versions to compare"))

@@ -42,7 +42,7 @@ def next_steps(portfolio: Portfolio, engagement_id: str, today: date) -> list[St
         unmet = plan.unmet if plan is not None else []
         for d in unmet:  # each says which gate it is
             steps.append(Step(d.message, f"{d.path}:{d.line}"))
-        if any(d.path.endswith(tuple(s.file for s in process.stages)) for d in unmet):
+        if any(d.path.endswith(tuple(process.stage_by_file)) for d in unmet):  # an item
             steps.append(Step(msg("mark an item done: docgen done %(id)s ITEM", id=e.id), ""))
     kinds = process.document_kinds
     for doc_id, sourced in sorted(e.documents.items()):

@@ -395,6 +395,19 @@ class Process(Strict):
         within = [k.id for k in self.documents if said and said in k.title]
         return within[0] if len(within) == 1 else ref  # 意向书 for 合作意向书
 
+    def document_named(self, ref: str) -> str:
+        """The id of the document ``ref`` names (see `document_id`); a `DocgenError` if none."""
+        doc_id = self.document_id(ref)
+        if doc_id not in self.document_kinds:
+            raise DocgenError(
+                msg(
+                    "no document '%(doc)s' in the process; documents: %(known)s",
+                    doc=ref,
+                    known="、".join(f"{k.id}（{k.title}）" for k in self.documents),
+                )
+            )
+        return doc_id
+
     @cached_property
     def item_numbers(self) -> dict[str, str]:
         """Each item's number as the procedure counts (stage.step.item: ``1.2.3``).
@@ -407,6 +420,13 @@ class Process(Strict):
             for t, step in enumerate(stage.steps, 1)
             for i, item in enumerate(step.items, 1)
         }
+
+    @cached_property
+    def item_by_reference(self) -> dict[str, str]:
+        """Each item's full id by its number (1.2.3), its title, and the id itself."""
+        found = {item.title: item_id for item_id, (_, _, item) in self.items.items()}
+        found |= {number: item_id for item_id, number in self.item_numbers.items()}
+        return found | {item_id: item_id for item_id in self.items}
 
     @cached_property
     def stage_index(self) -> dict[str, int]:

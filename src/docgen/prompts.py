@@ -57,26 +57,21 @@ def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) ->
         given.title = _text(t("Name of the engagement (in Chinese)"))
     if given.partner is None:
         given.partner = _text(t("Partner's full registered name"))
+    process = portfolio.process
     if given.mode is None:
-        modes = portfolio.process.modes
-        out(t("Cooperation modes:"))
-        for i, m in enumerate(modes, 1):
-            out(f"  {i}. {m.title} ({m.id})")
         given.mode = _choice(
+            t("Cooperation modes:"),
+            [(m.id, m.title) for m in process.modes],
             t("Cooperation mode (number or name)"),
-            [m.id for m in modes],
-            lambda answer: portfolio.process.aliases.id_of("mode", answer),
+            lambda answer: process.aliases.id_of("mode", answer),
             t,
         )
     if given.origin is None:
-        origins = portfolio.process.origins
-        out(t("How the lead came in:"))
-        for i, o in enumerate(origins, 1):
-            out(f"  {i}. {o.title} ({o.id})")
         given.origin = _choice(
+            t("How the lead came in:"),
+            [(o.id, o.title) for o in process.origins],
             t("Origin (number or name)"),
-            [o.id for o in origins],
-            lambda answer: portfolio.process.aliases.id_of("origin", answer),
+            lambda answer: process.aliases.id_of("origin", answer),
             t,
             default="1",
         )
@@ -109,13 +104,18 @@ def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) ->
 
 
 def _choice(
+    heading: str,
+    choices: list[tuple[str, str]],
     question: str,
-    ids: list[str],
     named: Callable[[str], str | None],
     t: Catalogue,
     default: str | None = None,
 ) -> str:
-    """Ask until the answer is a number of the list, an id or a title (合资)."""
+    """List ``choices`` (id, title), then ask until the answer is a number, an id or a title."""
+    click.echo(heading)
+    for i, (id_, title) in enumerate(choices, 1):
+        click.echo(f"  {i}. {title} ({id_})")
+    ids = [id_ for id_, _ in choices]
     while True:
         answer = _text(question, default=default)
         if answer.isdigit() and 1 <= int(answer) <= len(ids):

@@ -209,15 +209,7 @@ def _meeting(portfolio: Portfolio, e: Engagement, entry: dict[str, Any]) -> Tran
 
 def _document(portfolio: Portfolio, e: Engagement, document: str) -> Transition:
     process = portfolio.process
-    doc_id = process.document_id(document)
-    if doc_id not in process.document_kinds:
-        raise DocgenError(
-            msg(
-                "no document '%(doc)s' in the process; documents: %(known)s",
-                doc=document,
-                known="、".join(f"{k.id}（{k.title}）" for k in process.documents),
-            )
-        )
+    doc_id = process.document_named(document)
     path = e.folder / "documents" / f"{doc_id}.md"
     if path.exists():
         raise DocgenError(msg("%(rel)s exists already", rel=f"{e.rel}/documents/{doc_id}.md"))

@@ -50,20 +50,11 @@ def _with_new_record(portfolio: Portfolio, e: Engagement, doc_id: str) -> Engage
 def _record(
     portfolio: Portfolio, engagement_id: str, doc_id: str, *, create: bool = False
 ) -> tuple[Engagement, Sourced[DocumentRecord]]:
+    """The engagement and its record of ``doc_id`` (an id, as `Process.document_named` gives)."""
     e = portfolio.get(engagement_id)
     if e.index is None or e.broken:
         raise DocgenError(
             msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
-        )
-    doc_id = portfolio.process.document_id(doc_id)
-    known = {k.id for k in portfolio.process.documents}
-    if doc_id not in known:
-        raise DocgenError(
-            msg(
-                ("no document '%(doc_id)s' in the process; documents: %(known)s"),
-                doc_id=doc_id,
-                known=", ".join(sorted(known)),
-            )
         )
     sourced = e.documents.get(doc_id)
     if sourced is None and create:
@@ -140,7 +131,7 @@ def plan_approve(
     day: date | None = None,
 ) -> Transition:
     """Plan recording ``by``'s approval of the document's current version, and freezing it."""
-    doc_id = portfolio.process.document_id(doc_id)
+    doc_id = portfolio.process.document_named(doc_id)
     e, sourced = _record(portfolio, engagement_id, doc_id, create=True)
     record = sourced.data
     version = record.version
@@ -211,7 +202,7 @@ def plan_sign(
     ``executed`` is the scanned executed copy, a file in the engagement folder; its
     sha256 is recorded so that a later change to it is reported.
     """
-    doc_id = portfolio.process.document_id(doc_id)
+    doc_id = portfolio.process.document_named(doc_id)
     e, sourced = _record(portfolio, engagement_id, doc_id)
     record = sourced.data
     version = record.version

@@ -527,9 +527,7 @@ class _Reader(CellReader):
         )
 
     def _checklist_item(self, row: Row, e: Engagement, ref: str) -> None:
-        numbered = {n: i for i, n in self.process.item_numbers.items()}
-        titled = {item.title: i for i, (_, _, item) in self.process.items.items()}
-        item_id = numbered.get(ref) or titled.get(ref) or ref  # 1.2.3, its title, or its id
+        item_id = self.process.item_by_reference.get(ref, ref)  # 1.2.3, its title, or its id
         found = self.process.items.get(item_id)
         if found is None:
             self.finding(

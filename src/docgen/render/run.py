@@ -382,19 +382,10 @@ def _doc_names(process: Process, docs: list[str] | None) -> list[str] | None:
     """``docs`` as ids (a title such as 合作协议 names its document), each one checked."""
     if docs is None:
         return None
-    known = sorted(k.id for k in process.documents)
     out = []
     for name in docs:
         kind, dot, language = name.partition(".")
-        kind = process.document_id(kind)
-        if kind not in known:
-            raise DocgenError(
-                msg(
-                    "no document '%(doc)s' in the process; documents: %(known)s",
-                    doc=name,
-                    known="、".join(f"{k.id}（{k.title}）" for k in process.documents),
-                )
-            )
+        kind = process.document_named(kind)
         if language and language not in ("zh", "en"):
             raise DocgenError(msg("'%(name)s': the language after the dot is zh or en", name=name))
         out.append(kind + dot + language)
