@@ -52,3 +52,20 @@ def test_an_amount_of_nothing_is_never_written_as_zero_yuan() -> None:
     assert contract_amount(Money(amount=0, note="按授权产品销售额的 4% 按季度结算")) == "按授权产品销售额的 4% 按季度结算"
     assert "零元" not in contract_amount(Money(amount=0))
     assert contract_amount(Money(amount=60_000_000)).startswith("人民币陆仟万元整")
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [("8000万", 80_000_000), ("1.2亿", 120_000_000), ("1.56 亿元", 156_000_000),
+     ("3,000,000 元", 3_000_000), ("¥500", 500), (4200, 4200)],
+)  # fmt: skip
+def test_an_amount_is_read_as_people_write_it(written: object, amount: float) -> None:
+    """Issue 26: a 万/亿 amount in index.md is read in 元, exactly (1.56亿 is not 155,999,999.99)."""
+    assert Money(amount=written).amount == amount  # type: ignore[arg-type]
+
+
+def test_what_is_not_an_amount_is_still_refused() -> None:
+    with pytest.raises(ValueError):
+        Money(amount="八千万")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Money(amount="-5万")  # type: ignore[arg-type]

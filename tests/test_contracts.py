@@ -285,3 +285,14 @@ def test_a_clause_the_process_names_without_a_template_is_an_error(tmp_path: Pat
     )
     assert run("render", "--root", str(root), "--doc", "cooperation-agreement").exit_code == 0
     assert articles(root, "agency")[-1] == "资金监管"
+
+
+def test_a_users_list_item_is_one_sentence_in_a_contract() -> None:
+    """Issue 26: obligations typed without 。 get one; typed with one, or with ；, get exactly one."""
+    from docgen.render.filters import sentence, unclosed
+
+    assert sentence("按期足额缴付出资") == "按期足额缴付出资。"
+    assert sentence("按期足额缴付出资。") == "按期足额缴付出资。"
+    assert sentence("按期足额缴付出资；") == "按期足额缴付出资。"
+    assert sentence("是否按期？") == "是否按期？"
+    assert unclosed("合资公司负责电驱总成的研发、生产与销售。") == "合资公司负责电驱总成的研发、生产与销售"

@@ -79,10 +79,18 @@ def guide_steps() -> list[Step]:
 
 
 def fill_front_matter(path: Path, snippet: str) -> None:
-    """Fill ``snippet``'s keys into the front matter of ``path`` as an editor would."""
+    """Fill ``snippet``'s keys into ``path`` (its front matter, or a .yml file) as an editor would."""
     yaml = YAML()
     yaml.preserve_quotes = True
     text = path.read_text("utf-8")
+    if path.suffix == ".yml":
+        yaml.indent(mapping=2, sequence=4, offset=2)
+        tree = yaml.load(text)
+        _merge(tree, yaml.load(snippet))
+        out = io.StringIO()
+        yaml.dump(tree, out)
+        path.write_text(out.getvalue(), "utf-8")
+        return
     _, head, body = text.split("---\n", 2)
     tree = yaml.load(head)
     _merge(tree, yaml.load(snippet))
@@ -95,8 +103,17 @@ def _merge(tree: CommentedMap, new: Any) -> None:
     for key, value in new.items():
         if isinstance(value, dict) and isinstance(tree.get(key), dict):
             _merge(tree[key], value)
+        elif isinstance(value, list) and isinstance(tree.get(key), list) and _keyed(value):
+            for entry in value:  # mkdocs.yml's plugins: the entry named by the same key
+                name = next(iter(entry))
+                mine = next(e for e in tree[key] if isinstance(e, dict) and name in e)
+                _merge(mine, entry)
         else:
             tree[key] = value
+
+
+def _keyed(entries: list[Any]) -> bool:
+    return all(isinstance(e, dict) and len(e) == 1 for e in entries)
 
 
 def test_the_guide_has_a_page_per_task() -> None:

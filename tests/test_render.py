@@ -300,5 +300,5 @@ def test_missing_organisation_field_points_into_mkdocs_yml(tmp_path: Path, monke
     line = next(i for i, t in enumerate(config.read_text("utf-8").splitlines(), 1) if "organization:" in t)
     # a contract still in review: a signed one is made from its frozen text
     report = render_documents(root, ["2026-005-bluewave-biopharma"], docs=["cooperation-agreement"])
-    found = [d for d in report.diagnostics if "org.credit_code" in d.message]
+    found = [d for d in report.diagnostics if "organization.credit_code" in d.message]
     assert found and all((d.path, d.line, d.severity) == ("mkdocs.yml", line, "error") for d in found)

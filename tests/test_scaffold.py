@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -105,3 +106,67 @@ def test_no_workspace_is_exit_2(tmp_path: Path, run, monkeypatch) -> None:
 
 def test_usage_error_is_exit_2(run) -> None:
     assert run("validate", "--format", "xml").exit_code == 2
+
+
+def test_init_names_the_site_and_our_side(tmp_path: Path, run) -> None:
+    """Issue 26: the site's name heads its home page; our organisation is every contract's 甲方."""
+    ws = tmp_path / "ws"
+    said = run("init", str(ws), "--name", "苏州工业园区招商项目库", "--organization", "苏州工业园区产业投资有限公司")
+    assert said.exit_code == 0, said.err
+    config = yaml.safe_load((ws / "mkdocs.yml").read_text("utf-8"))
+    assert config["site_name"] == "苏州工业园区招商项目库"
+    assert config["theme"]["name"] == "material"
+    docgen = next(p["docgen"] for p in config["plugins"] if isinstance(p, dict) and "docgen" in p)
+    assert docgen["organization"]["name"] == "苏州工业园区产业投资有限公司"
+    assert (ws / "docs/guide.md").read_text("utf-8").startswith("# 苏州工业园区招商项目库\n")
+    # the keys a contract needs of us stand ready, commented, with an example that validates
+    text = (ws / "mkdocs.yml").read_text("utf-8")
+    assert "# credit_code:" in text and "# address:" in text
+
+
+def test_a_new_engagement_offers_its_modes_contract_keys(tmp_path: Path, run) -> None:
+    """Issue 26: 合资 asks for both sides' contributions and the term, with Chinese examples;
+    a lead that came in without a call has no 招商公告 block; the examples validate as written."""
+    ws = tmp_path / "ws"
+    run("init", str(ws))
+    for slug, mode, origin in (("2026-001-jv", "合资", "主动来访"), ("2026-002-agent", "代理", "公开招商")):
+        assert run("new", slug, "--title", "示例", "--partner", "示例有限公司", "--mode", mode,
+                   "--owner", "王磊", "--origin", origin, "--root", str(ws)).exit_code == 0  # fmt: skip
+    jv = (ws / "engagements/2026-001-jv/index.md").read_text("utf-8")
+    agent = (ws / "engagements/2026-002-agent/index.md").read_text("utf-8")
+    assert "  investment:" in jv and "  partner_investment:" in jv and "  term_months:" in jv
+    assert "  investment:" not in agent and "call:" in agent and "call:" not in jv
+    assert "due_diligence:" in jv and "method: 仲裁" in jv and "payer: 乙方" in jv
+    # each example of the terms, filled in as its comment shows, is accepted
+    examples = {
+        m[1]: m[2].split("（或")[0].strip() for m in re.finditer(r"^  (\w+):[^#\n]*#[^\n]*?例：(.*)$", jv, re.M)
+    }
+    assert {"investment", "partner_investment", "payments", "dispute_resolution"} <= set(examples)
+    filled = jv
+    for key in ("investment", "partner_investment", "payments", "dispute_resolution", "term_months"):
+        filled = "\n".join(
+            f"  {key}: {examples[key]}" if line.startswith(f"  {key}:") else line for line in filled.split("\n")
+        )
+    (ws / "engagements/2026-001-jv/index.md").write_text(filled, "utf-8")
+    said = run("validate", "--root", str(ws), "--format", "json")
+    errors = [d for d in json.loads(said.out)["diagnostics"] if d["severity"] == "error"]
+    assert not errors, errors
+    from docgen.load import load_portfolio
+
+    terms = load_portfolio(ws).get("2026-001-jv").index.data.terms  # type: ignore[union-attr]
+    assert terms.investment.amount == 80_000_000 and terms.partner_investment.amount == 120_000_000
+    assert terms.payments[0].payer == "partner" and terms.dispute_resolution.method == "arbitration"
+
+
+def test_add_says_the_values_an_option_takes(tmp_path: Path, run) -> None:
+    ws = tmp_path / "ws"
+    run("init", str(ws))
+    import os
+
+    here = os.getcwd()
+    os.chdir(ws)
+    try:
+        shown = run("add", "risk", "--help").out
+    finally:
+        os.chdir(here)
+    assert "技术风险" in shown and "外部市场风险" in shown

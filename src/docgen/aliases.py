@@ -12,7 +12,7 @@ the user's spelling elsewhere.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "kpi_category": [("kpis", ("kpis", "*", "category"))],
     "meeting_kind": [("meeting", ("kind",))],
     "dispute": [("index", ("terms", "dispute_resolution", "method"))],
+    "party": [("index", ("terms", "payments", "*", "payer"))],
 }
 _FIXED = {
     "status": vocabulary.STATUS,
@@ -54,6 +55,7 @@ _FIXED = {
     "kpi_category": vocabulary.KPI_CATEGORY,
     "meeting_kind": vocabulary.MEETING_KIND,
     "dispute": vocabulary.DISPUTE,
+    "party": vocabulary.PARTY,
 }
 
 
@@ -141,6 +143,19 @@ class Aliases:
         copy = dict(data)
         copy[head] = value
         return copy
+
+
+def choices(process: Process, kind: str, t: Callable[[Any], str]) -> list[tuple[str, str]]:
+    """The values of ``kind`` as a person chooses among them: (id, title in ``t``'s language)."""
+    if kind in _FIXED:
+        return [(id_, t(label)) for id_, label in _FIXED[kind].items()]
+    places: dict[str, list[Any]] = {
+        "mode": process.modes,
+        "stage": process.stages,
+        "origin": process.origins,
+        "category": process.risk.categories,
+    }
+    return [(entry.id, entry.title) for entry in places[kind]]
 
 
 def aliases_for(process: Process) -> Aliases:

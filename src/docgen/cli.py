@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import sys
 from collections import Counter
@@ -18,12 +19,12 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from docgen import aliases, prompts, reminders, report, schemas, workflow
 from docgen import ci as ci_module
-from docgen import prompts, reminders, report, schemas, workflow
 from docgen import survey as survey_module
 from docgen.diagnostics import DocgenError, sort_key, to_codequality, to_github, to_json
 from docgen.i18n import LANGUAGES, catalogue, msg
-from docgen.load import load_portfolio
+from docgen.load import load_portfolio, open_portfolio
 from docgen.scaffold import init_workspace, new_engagement
 from docgen.status import engagement_status, portfolio_status
 from docgen.validate import validate as run_validate
@@ -70,9 +71,21 @@ def cli(lang: str | None) -> None:
     multiple=True,
     help="Also a CI workflow for this git host (validate, publish, remind); repeatable.",
 )
-def init(directory: Path, lang: str, hosts: tuple[ci_module.Host, ...]) -> None:
+@click.option("--name", default=None, help="The site's name (e.g. 苏州工业园区招商项目库).")
+@click.option(
+    "--organization",
+    default=None,
+    help="Your organisation's registered name: our side of every agreement.",
+)
+def init(
+    directory: Path,
+    lang: str,
+    hosts: tuple[ci_module.Host, ...],
+    name: str | None,
+    organization: str | None,
+) -> None:
     """Make a workspace in DIRECTORY (existing files are kept)."""
-    result = init_workspace(directory, lang)
+    result = init_workspace(directory, lang, site_name=name, organization=organization)
     if hosts:
         settings = ci_module.settings(directory.resolve())
         for host in hosts:
@@ -546,6 +559,27 @@ def _run_transition(
     out.print(said, markup=False, soft_wrap=True)
 
 
+class _ValueOption(click.Option):
+    """An option whose help lists the values it takes, as the workspace names them."""
+
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The option's help, with its values (技术风险、市场风险…) when it has a list."""
+        record = super().get_help_record(ctx)
+        if record is None or self.kind is None:
+            return record
+        try:
+            _, process = open_portfolio()
+        except DocgenError:
+            return record  # outside a workspace: no list to show
+        t = words()
+        titles = "、".join(title for _, title in aliases.choices(process, self.kind, t))
+        return record[0], t("%(what)s: %(choices)s", what=record[1], choices=titles)
+
+
 @cli.group("add")
 def add_group() -> None:
     """Add a risk, a KPI, a plan task, a meeting or a document record to an engagement."""
@@ -561,10 +595,21 @@ def _add_command(kind: str) -> None:
             **values: Any) -> None:  # fmt: skip
         t = words()
         interactive = sys.stdin.isatty()
-        for f in fields:  # a person at a terminal is asked; a script passes flags
-            if f.required and values.get(f.key) in (None, "") and interactive:
-                values[f.key] = click.prompt(t(f.label))
         portfolio = load_portfolio(root, [engagement_id])
+        process = portfolio.process
+        for f in fields:  # a person at a terminal is asked; a script passes flags
+            if not (f.required and values.get(f.key) in (None, "") and interactive):
+                continue
+            if f.kind in aliases.PLACES:
+                values[f.key] = prompts.choose(
+                    t("%(what)s:", what=t(f.label)),
+                    aliases.choices(process, f.kind, t),
+                    t("%(what)s (number or name)", what=t(f.label)),
+                    functools.partial(process.aliases.id_of, f.kind),
+                    t,
+                )
+            else:
+                values[f.key] = click.prompt(t(f.label))
         today = portfolio.workspace.today()
         plan = records.plan_add(portfolio, engagement_id, kind, values, today)
         _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
@@ -576,7 +621,8 @@ def _add_command(kind: str) -> None:
         params.append(click.Option(["--id"], default=None, help="Its id (default: the next free)."))
     for f in fields:
         option = [f"--{f.key.replace('_', '-')}", f.key]
-        params.append(click.Option(option, default=None, help=f.label))
+        listed = f.kind if f.kind in aliases.PLACES else None
+        params.append(_ValueOption(option, default=None, help=f.label, kind=listed))
     command = click.Command(
         kind,
         callback=run,

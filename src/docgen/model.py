@@ -7,7 +7,9 @@ document kinds) is checked against the process file in `docgen.validate`, not he
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -25,6 +27,23 @@ def _digits_as_text(value: object) -> object:
     return value
 
 
+_AMOUNT = re.compile(r"^[¥￥]?\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万|亿)?\s*元?$")
+_UNIT = {None: 1, "万": 10_000, "亿": 100_000_000}
+
+
+def _amount_as_written(value: object) -> object:
+    # An amount as people write it: 8000万, 1.2 亿元, 3,000,000 元, ¥500 (in 元).
+    if not isinstance(value, str):
+        return value
+    found = _AMOUNT.match(value.strip())
+    if found is None:
+        return value  # not an amount: the schema says so
+    figure = Decimal(found[1].replace(",", "").replace("，", ""))
+    return float(figure * _UNIT[found[2]])
+
+
+#: An amount in the currency's unit (元), also written 8000万 or 1.2亿.
+Amount = Annotated[float, BeforeValidator(_amount_as_written), Field(ge=0)]
 #: Identifiers that may be written unquoted though they are all digits.
 CodeText = Annotated[str, BeforeValidator(_digits_as_text)]
 Visibility = Literal["internal", "partner", "public"]
@@ -71,7 +90,7 @@ class Partner(Strict):
 class Money(Strict):
     """An amount with its currency; ``due``: by when it is paid in (出资期限, 付款期限)."""
 
-    amount: float = Field(ge=0)
+    amount: Amount
     currency: Literal["CNY", "USD", "EUR", "HKD", "JPY", "GBP"] = "CNY"
     note: str | None = None
     due: date | None = None

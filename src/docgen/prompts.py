@@ -59,7 +59,7 @@ def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) ->
         given.partner = _text(t("Partner's full registered name"))
     process = portfolio.process
     if given.mode is None:
-        given.mode = _choice(
+        given.mode = choose(
             t("Cooperation modes:"),
             [(m.id, m.title) for m in process.modes],
             t("Cooperation mode (number or name)"),
@@ -67,7 +67,7 @@ def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) ->
             t,
         )
     if given.origin is None:
-        given.origin = _choice(
+        given.origin = choose(
             t("How the lead came in:"),
             [(o.id, o.title) for o in process.origins],
             t("Origin (number or name)"),
@@ -103,7 +103,7 @@ def ask_new_engagement(given: NewEngagement, root: Path | None, t: Catalogue) ->
     return given
 
 
-def _choice(
+def choose(
     heading: str,
     choices: list[tuple[str, str]],
     question: str,

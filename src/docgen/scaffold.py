@@ -18,7 +18,7 @@ import jinja2
 import yaml
 
 from docgen.atomic import write_atomic
-from docgen.diagnostics import DocgenError
+from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.i18n import msg
 from docgen.load import SLUG, engagement_codes, engagement_folders, load_portfolio
 from docgen.paths import new_folder_mode
@@ -38,6 +38,13 @@ GITIGNORE = """\
 """
 
 
+#: the values the packaged mkdocs.yml leaves for ``init --name/--organization`` to fill
+_PLACEHOLDERS = {
+    "site_name": ("招商合作项目库", "Partnership portfolio"),
+    "name": ("（本单位名称）", "(your organisation)"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class InitResult:
     """What ``init`` wrote and what it left alone because it existed."""
@@ -48,8 +55,18 @@ class InitResult:
     git: str = "none"
 
 
-def init_workspace(target: Path, language: str = "zh") -> InitResult:
-    """Make a workspace in ``target``: mkdocs.yml, process, scaffold, docs, engagements/."""
+def init_workspace(
+    target: Path,
+    language: str = "zh",
+    *,
+    site_name: str | None = None,
+    organization: str | None = None,
+) -> InitResult:
+    """Make a workspace in ``target``: mkdocs.yml, process, scaffold, docs, engagements/.
+
+    ``site_name`` names the site (and heads its home page); ``organization`` is our side
+    of every agreement.  Without them, the placeholders stand for the team to fill in.
+    """
     if language not in ("zh", "en"):
         raise DocgenError(
             msg("unknown process language '%(language)s' (zh or en)", language=language)
@@ -63,6 +80,12 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
         "engagements/.gitkeep": "",
         ".gitignore": GITIGNORE,
     }
+    for given, key in ((site_name, "site_name"), (organization, "name")):
+        if given is not None and given.strip():
+            files["mkdocs.yml"] = _with_value(files["mkdocs.yml"], key, given.strip())
+    if site_name and site_name.strip():
+        heading = files["docs/guide.md"].split("\n", 1)
+        files["docs/guide.md"] = f"# {site_name.strip()}\n{heading[1]}"
     if language == "zh":  # the 用户手册 is written in Chinese
         for entry in sorted(data.joinpath("workspace/docs/manual").iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".md"):
@@ -88,6 +111,18 @@ def init_workspace(target: Path, language: str = "zh") -> InitResult:
             write_atomic(path, text, root=root)
             written.append(rel)
     return InitResult(written, kept, _git_repository(root))
+
+
+def _with_value(config: str, key: str, value: str) -> str:
+    """``config`` with the value of the line ``key: <placeholder>`` replaced, comment kept."""
+    lines = config.split("\n")
+    for i, line in enumerate(lines):
+        head, sep, rest = line.partition(f"{key}: ")
+        if sep and not head.strip() and rest.split("  #")[0].strip() in _PLACEHOLDERS[key]:
+            _, hash_, comment = rest.partition("  #")
+            lines[i] = f"{head}{key}: {yaml_scalar(value)}" + (f"  #{comment}" if hash_ else "")
+            return "\n".join(lines)
+    raise AssertionError(f"no {key} in the packaged mkdocs.yml")
 
 
 def _git_repository(root: Path) -> str:
@@ -146,6 +181,23 @@ def stage_file_text(
         return _environment(root).get_template("stage.md.j2").render(context)
     except jinja2.TemplateError as exc:
         raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
+
+
+def contract_needs(workspace: Workspace, process: Process, mode: str) -> set[str]:
+    """The values (``terms.investment`` …) the articles of a ``mode`` contract require.
+
+    A new engagement's index.md offers a key, with an example, for each of them.
+    """
+    from docgen.render.clauses import clause_template
+    from docgen.render.requirements import DocumentCheck
+
+    check = DocumentCheck(workspace, process)
+    needs: set[str] = set()
+    for clause in process.contract_clauses(mode):
+        spec = check.spec(clause_template(clause.id, "zh"))
+        if not isinstance(spec, Diagnostic):
+            needs.update(path for path, _ in spec.requirements)
+    return needs
 
 
 def plan_new_engagement(
@@ -237,6 +289,8 @@ def plan_new_engagement(
         "stage": first.id,
         "stage_title": first.title,
         "today": workspace.today().isoformat(),
+        "needs": contract_needs(workspace, process, mode),
+        "documents": {k.id for k in process.documents if process.document_applies(k.id, origin)},
     }
     try:
         index = env.get_template("index.md.j2").render(context)

@@ -67,6 +67,8 @@ MEETING_KIND = {
     "evaluation": N_("Evaluation meeting"),
     "other": N_("Other meeting"),
 }
+#: the two sides of an agreement, as a payment names its payer
+PARTY = {"us": N_("Our side"), "partner": N_("The partner")}
 #: what a KPI's target is measured against: each period's actual, or their sum over the term
 TARGET_FOR = {"period": N_("Each period"), "term": N_("The whole term")}
 SIZE = {
@@ -105,6 +107,10 @@ COLLOQUIAL = {
         "regular": ["例会", "项目例会", "周会", "月会"],
         "evaluation": ["评估会", "评估"],
         "other": ["其他"],
+    },
+    "party": {
+        "us": ["我方", "本方", "甲方", "us", "we"],
+        "partner": ["合作方", "对方", "乙方"],
     },
     "dispute": {
         "negotiation": ["协商"],

@@ -392,7 +392,7 @@ def missing_fields(
         where = field_location(root, keys, e, workspace, meeting_source, context["doc"].id)
         name = where.path.rsplit("/", 1)[-1]
         exists = (workspace.root / where.path).exists()
-        field = rest if root == "engagement" and rest else path  # as the key stands in index.md
+        field = _as_written(root, keys) or path
         found.append(
             where.diagnostic(
                 "error",
@@ -422,6 +422,15 @@ def missing_fields(
             )
         )
     return found
+
+
+def _as_written(root: str, keys: tuple[str, ...]) -> str:
+    """The value ``root.keys…`` named as its key stands in its file (``organization.address``)."""
+    if root == "org":
+        return ".".join(("organization", *keys))
+    if root not in _HOMES:
+        return ""
+    return ".".join((*_HOMES[root][1], *keys))
 
 
 def field_location(

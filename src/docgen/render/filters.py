@@ -106,6 +106,24 @@ def join_zh(values: Iterable[Any], sep: str = "、") -> str:
     return sep.join(str(v) for v in values)
 
 
+#: marks that end a Chinese sentence as it stands, and marks a closing 。 replaces
+_FULL_STOPS = tuple("。！？!?…")
+_OPEN_ENDS = tuple("；;，,、.：:")
+
+
+def sentence(value: object) -> str:
+    """``value`` as one sentence of a contract: ended by 。 once (按期缴付出资 → 按期缴付出资。)."""
+    text = str(value).rstrip()
+    if text.endswith(_FULL_STOPS):
+        return text
+    return text.rstrip("".join(_OPEN_ENDS)) + "。"
+
+
+def unclosed(value: object) -> str:
+    """``value`` without its closing mark, for a template sentence that goes on after it."""
+    return str(value).rstrip().rstrip("".join(_OPEN_ENDS) + "。")
+
+
 FILTERS = {
     "cn_date": cn_date,
     "en_date": en_date,
@@ -118,4 +136,6 @@ FILTERS = {
     "months_zh": months_zh,
     "months_en": months_en,
     "join_zh": join_zh,
+    "sentence": sentence,
+    "unclosed": unclosed,
 }
