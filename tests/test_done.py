@@ -69,7 +69,7 @@ def test_items_are_marked_by_step_title_or_part_of_a_title(ws: Path, run) -> Non
 def test_what_cannot_be_marked_is_said_in_words(ws: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = ["--root", str(ws)]
     unknown = run("done", LEAD, "喝茶", *root)
-    assert unknown.exit_code == 2 and "没有名为「喝茶」的检查项或步骤" in unknown.err
+    assert unknown.exit_code == 2 and "没有名为「喝茶」的检查项、步骤、计划任务、里程碑或会议行动项" in unknown.err
     ahead = run("done", LEAD, "尽职调查", *root)
     assert ahead.exit_code == 2 and "属于合作确立阶段" in ahead.err and "前期准备" in ahead.err
     future = run("done", LEAD, "市场调研与分析", "--date", "2099-01-01", *root)
@@ -91,3 +91,33 @@ def test_documents_are_named_by_title_on_the_command_line(tmp_path: Path, run, m
     unknown = run("render", "2026-005-bluewave-biopharma", "--doc", "情书", "--root", str(root))
     assert unknown.exit_code == 2 and "情书" in unknown.err
     assert "合作协议" in unknown.err  # the documents, by title
+
+
+def test_tasks_milestones_and_meeting_actions_are_marked_by_title(ws: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: an overdue action or task was closed only by editing YAML by hand."""
+    import yaml
+
+    root = ["--root", str(ws)]
+    folder = ws / "engagements" / LEAD
+    for argv in (["task", LEAD, "--title", "合资公司工商注册", "--owner", "李娜", "--due", "2026-11-20"],
+                 ["milestone", LEAD, "--title", "合资公司成立", "--due", "2026-11-25"],
+                 ["meeting", LEAD, "--date", "2026-11-10", "--title", "首次洽谈", "--kind", "洽谈会", "--attendees", "王磊、陈立"]):  # fmt: skip
+        assert run("add", *argv, *root).exit_code == 0
+    minutes = next((folder / "meetings").glob("*.md"))
+    minutes.write_text(minutes.read_text("utf-8").replace(
+        "actions: []", "actions:\n  - {task: 提供近三年审计报告, owner: 陈立, due: 2026-11-15}", 1), "utf-8")
+    before = run("status", LEAD, *root).out
+    assert "提供近三年审计报告" in before and "合资公司工商注册" in before  # overdue
+    said = run("done", LEAD, "审计报告", "工商注册", "合资公司成立", "--date", "2026-11-18", *root)
+    assert said.exit_code == 0, said.out + said.err
+    assert "「提供近三年审计报告」、「合资公司工商注册」、「合资公司成立」" in said.out and "陈立、李娜" in said.out
+    plan = yaml.safe_load((folder / "plan.md").read_text("utf-8").split("---")[1])
+    assert plan["tasks"][0]["status"] == "done" and str(plan["tasks"][0]["done"]) == "2026-11-18"
+    assert str(plan["milestones"][0]["done"]) == "2026-11-18"
+    assert "done: 2026-11-18}" in minutes.read_text("utf-8")  # the flow mapping kept its style
+    after = run("status", LEAD, *root).out
+    assert "提供近三年审计报告" not in after and "合资公司工商注册" not in after
+    again = run("done", LEAD, "合资公司成立", *root)
+    assert again.exit_code == 2 and "「合资公司成立」" in again.err
+    waive = run("done", LEAD, "合资公司工商注册", "--waive", "不需要", *root)
+    assert waive.exit_code == 2 and "只有检查项可以豁免" in waive.err

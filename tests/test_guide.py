@@ -9,7 +9,9 @@ trip, page after page. Each ``console`` block is run as written:
 - the lines after a command are what the user sees: each must appear, in order, in what
   the command printed (``…`` stands for lines the page leaves out);
 - a ``yaml`` block whose first line is ``# 文件：PATH`` is what the officer types into
-  PATH's front matter: its keys are filled in, nothing else changes.
+  PATH's front matter (or mkdocs.yml): its keys are filled in, nothing else changes;
+- ``<!-- 手册中的今天：DATE -->`` moves the trip's day on: the commands after it run on
+  DATE (the trip starts on `GUIDE_TODAY`).
 
 A page that drifts from the tool fails here, naming the page and the command. The trip's
 figures (commands, refusals, refusals whose message named the fix) are printed.
@@ -38,7 +40,11 @@ REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "src" / "docgen" / "data" / "workspace" / "docs" / "manual"
 #: the day the guide's trip happens (commands without --date record it)
 GUIDE_TODAY = "2026-12-04"
-FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.M | re.S)
+#: a fenced block, or the marker that moves the trip's day on (the page's "today")
+BLOCK = re.compile(
+    r"^```(?P<lang>\w+)\n(?P<body>.*?)^```$|^<!-- 手册中的今天：(?P<today>\d{4}-\d\d-\d\d) -->$",
+    re.M | re.S,
+)
 EXIT = re.compile(r"#\s*退出码\s*(\d)")
 #: English ids that must never reach the officer in Chinese output
 ENGLISH_IDS = re.compile(
@@ -53,7 +59,7 @@ class Step:
     """One thing the guide has the officer do."""
 
     page: str
-    kind: str  # "command" or "edit"
+    kind: str  # "command", "edit" or "today"
     text: str
     expected: list[str] = field(default_factory=list)
     status: int = 0
@@ -63,7 +69,11 @@ def guide_steps() -> list[Step]:
     """Every command and edit of the guide, in reading order."""
     steps: list[Step] = []
     for page in sorted(GUIDE.glob("[0-9]*.md")):
-        for lang, body in FENCE.findall(page.read_text("utf-8")):
+        for found in BLOCK.finditer(page.read_text("utf-8")):
+            if found["today"]:
+                steps.append(Step(page.name, "today", found["today"]))
+                continue
+            lang, body = found["lang"], found["body"]
             if lang == "console":
                 for line in body.splitlines():
                     if line.startswith("$ "):
@@ -91,6 +101,7 @@ def fill_front_matter(path: Path, snippet: str) -> None:
         yaml.dump(tree, out)
         path.write_text(out.getvalue(), "utf-8")
         return
+    yaml.width = 4096  # an editor does not fold the officer's long lines
     _, head, body = text.split("---\n", 2)
     tree = yaml.load(head)
     _merge(tree, yaml.load(snippet))
@@ -137,8 +148,13 @@ def test_every_command_in_the_guide_runs_as_it_says(
         monkeypatch.setenv(key, value)
     steps = guide_steps()
     commands = refusals = explained = 0
+    today = GUIDE_TODAY
     for step in steps:
-        monkeypatch.setenv("DOCGEN_TODAY", GUIDE_TODAY)  # `run` fixes its own day
+        if step.kind == "today":
+            assert step.text >= today, f"{step.page}: the guide's days go forward"
+            today = step.text
+            continue
+        monkeypatch.setenv("DOCGEN_TODAY", today)  # `run` fixes its own day
         where = f"{step.page}: {step.text.splitlines()[0]}"
         if step.kind == "edit":
             target = step.text.splitlines()[0].removeprefix("# 文件：").strip()

@@ -1,5 +1,7 @@
 """``docgen done``: mark checklist items done (or waived), named as people name them.
 
+Plan tasks, milestones and meetings' actions are marked done the same way, by title.
+
 An officer knows an item by its title (收集目标行业及潜在合作伙伴的信息) or its step
 (市场调研与分析), not by the id the stage file keys it by. `resolve` reads any of them;
 `plan_done` writes ``done``/``by``/``evidence`` (or ``waived``) into the item's stage
@@ -10,14 +12,16 @@ would be before anything is written.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from docgen.aliases import fold
 from docgen.diagnostics import DocgenError
 from docgen.edit import FrontMatterEdit
 from docgen.i18n import msg
-from docgen.load import Engagement, Portfolio
+from docgen.load import Engagement, Portfolio, Sourced
 from docgen.process import Process
 from docgen.records import checked_transition
 from docgen.rules import is_done, is_waived, item_state
@@ -47,11 +51,56 @@ def resolve(process: Process, ref: str, origin: str | None = None) -> list[str]:
         return within
     raise DocgenError(
         msg(
-            "no checklist item or step '%(ref)s'; write an item's or a step's title as "
-            "'docgen status ID' shows it",
+            "no checklist item, step, plan task, milestone or meeting action '%(ref)s'; "
+            "write its title as 'docgen status ID' shows it",
             ref=ref,
         )
     )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A plan task, a milestone or a meeting's action: something else an officer marks done."""
+
+    file: Sourced[Any]
+    #: where it stands in its file: ``("tasks", 2)``
+    keys: tuple[str | int, ...]
+    title: str
+    owner: str | None
+    done: bool
+
+
+def entries(e: Engagement) -> list[Entry]:
+    """The engagement's plan tasks and milestones, and its meetings' actions."""
+    found: list[Entry] = []
+    if e.plan is not None:
+        for i, task in enumerate(e.plan.data.tasks):
+            closed = task.done is not None or task.status in ("done", "cancelled")
+            found.append(Entry(e.plan, ("tasks", i), task.title, task.owner, closed))
+        for i, stone in enumerate(e.plan.data.milestones):
+            done = bool(stone.done)
+            found.append(Entry(e.plan, ("milestones", i), stone.title, stone.owner, done))
+    for meeting in e.meetings:
+        for i, act in enumerate(meeting.data.actions):
+            found.append(Entry(meeting, ("actions", i), act.task, act.owner, bool(act.done)))
+    return found
+
+
+def find_entry(e: Engagement, ref: str) -> Entry | None:
+    """The task, milestone or action ``ref`` names: its id or title, or a part of one open title."""
+    want = fold(ref)
+    everything = entries(e)
+    for entry in everything:
+        data = _data(entry)
+        if want in (fold(entry.title), fold(str(getattr(data, "id", "")))):
+            return entry
+    within = [x for x in everything if not x.done and want in fold(x.title)]
+    return within[0] if len(within) == 1 else None
+
+
+def _data(entry: Entry) -> Any:
+    key, index = entry.keys
+    return getattr(entry.file.data, str(key))[int(index)]
 
 
 def plan_done(
@@ -82,11 +131,34 @@ def plan_done(
         raise DocgenError(msg("--date %(date)s is after today", date=day.isoformat()))
     data = e.index.data
     ids: list[str] = []
+    others: list[Entry] = []
     for ref in refs:
-        ids += [i for i in resolve(process, ref, data.origin) if i not in ids]
+        try:
+            ids += [i for i in resolve(process, ref, data.origin) if i not in ids]
+        except DocgenError:
+            entry = find_entry(e, ref)
+            if entry is None:
+                raise
+            others += [entry] if entry not in others else []
     edits: dict[Path, FrontMatterEdit] = {}
     marked: list[str] = []
     whom: list[str] = []
+    for entry in others:
+        if waive:
+            raise DocgenError(
+                msg("only checklist items are waived; '%(title)s' is not one", title=entry.title)
+            )
+        if entry.done:
+            continue
+        path = portfolio.workspace.root / entry.file.path
+        edit = edits.get(path) or FrontMatterEdit.open(path, entry.file.path)
+        edits[path] = edit
+        edit.set((*entry.keys, "done"), day)
+        if entry.keys[0] == "tasks":
+            edit.set((*entry.keys, "status"), "done")
+        who = by or entry.owner or data.owner
+        whom += [who] if who not in whom else []
+        marked.append(entry.title)
     for item_id in ids:
         stage, _, item = process.items[item_id]
         file, state = item_state(e, process, item_id, this_term=True)
@@ -121,7 +193,9 @@ def plan_done(
                 edit.set(("checklist", item_id, key), value)
         marked.append(item.title)
     if not marked:
-        done_already = "、".join(f"「{process.items[i][2].title}」" for i in ids)
+        done_already = "、".join(
+            [f"「{process.items[i][2].title}」" for i in ids] + [f"「{x.title}」" for x in others]
+        )
         raise DocgenError(msg("nothing to mark: %(items)s done already", items=done_already))
     titles = "、".join(f"「{title}」" for title in marked)
     if waive:

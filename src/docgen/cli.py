@@ -582,7 +582,7 @@ class _ValueOption(click.Option):
 
 @cli.group("add")
 def add_group() -> None:
-    """Add a risk, a KPI, a plan task, a meeting or a document record to an engagement."""
+    """Add a risk, a KPI, a plan task or milestone, a meeting or a document record."""
 
 
 def _add_command(kind: str) -> None:
@@ -632,7 +632,7 @@ def _add_command(kind: str) -> None:
     add_group.add_command(_transition_options(command))
 
 
-for _kind in ("risk", "kpi", "task", "meeting", "document"):
+for _kind in ("risk", "kpi", "task", "milestone", "meeting", "document"):
     _add_command(_kind)
 
 

@@ -1,4 +1,4 @@
-"""``docgen add``: a risk, a KPI, a plan task, a meeting or a document record, by command.
+"""``docgen add``: a risk, a KPI, a task or milestone, a meeting or a document record.
 
 An officer should not need the README's field names to record a risk: each kind says
 which values it needs (`FIELDS`), takes them as flags or prompts, accepts the titles
@@ -65,6 +65,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("due", N_("Due"), False, "date"),
         Field("deliverable", N_("Deliverable standard")),
     ),
+    "milestone": (
+        Field("title", N_("Milestone"), True),
+        Field("due", N_("Due"), True, "date"),
+        Field("owner", N_("Owner")),
+    ),
     "meeting": (
         Field("date", N_("Date"), True, "date"),
         Field("title", N_("Title"), True),
@@ -79,12 +84,14 @@ KIND_TITLES = {
     "risk": N_("risk"),
     "kpi": N_("KPI"),
     "task": N_("task"),
+    "milestone": N_("milestone"),
     "meeting": N_("meeting"),
     "document": N_("document record"),
 }
 #: where the entries of a kind stand: (file, list key, id prefix)
 _PLACE = {"risk": ("risks.md", "risks", "R"), "kpi": ("kpis.md", "kpis", "K"),
-          "task": ("plan.md", "tasks", "T")}  # fmt: skip
+          "task": ("plan.md", "tasks", "T"),
+          "milestone": ("plan.md", "milestones", "M")}  # fmt: skip
 #: the comment atop a file `add` makes, naming its fields
 _HEADERS = {
     "risks.md": "# 风险登记：id 编号，title 风险，category 类别，probability 概率 1–5，"
@@ -93,7 +100,8 @@ _HEADERS = {
     "kpis.md": "# 关键绩效指标：id 编号，metric 指标，unit 单位，target 目标，"
     "baseline 基线，direction 方向，frequency 监控频率，actuals 各期实际值（如 2026-Q3: 48）",
     "plan.md": "# 执行计划：tasks 任务（id、title、owner 负责人、start、due 完成时限、"
-    "deliverable 交付标准、buffer_days 缓冲天数、status 状态），milestones 里程碑",
+    "deliverable 交付标准、buffer_days 缓冲天数、status 状态），"
+    "milestones 里程碑（id、title、due 日期、owner 负责人）",
 }
 
 
