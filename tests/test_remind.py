@@ -200,6 +200,7 @@ def test_mail_reaches_each_owner_through_smtp(tmp_path: Path, run, monkeypatch: 
     finally:
         controller.stop()
     assert result.exit_code == 1  # three owners have no address: said, not silently skipped
+    assert "注意：赵磊：没有渠道能联系到" in result.err  # said before sending
     assert "e-mail：已发送给 2 人" in result.err
     assert "e-mail：未发送给 赵磊：addresses: 中没有 赵磊 的地址" in result.err
     assert sorted(to for to, _ in inbox.mails) == [["lina@example.com"], ["liuyang@example.com"]]
@@ -377,3 +378,31 @@ def test_a_notice_says_what_the_owners_engagements_need_next(tmp_path: Path, run
     notice = said.split("### docgen 提醒 陈思远", 1)[1].split("\n### ", 1)[0]
     assert "#### 下一步：凌云机器人协作机械臂技术授权合作" in notice
     assert "[离开前期准备]" in notice
+
+
+def test_a_partner_contact_who_owns_an_action_is_said_to_be_out_of_reach(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: remind warns when an owner or a contact has no way to be reached."""
+    root = copy_samples(tmp_path)
+    config = root / "mkdocs.yml"
+    mail = (
+        "\n      reminders:\n        channels:\n          - type: email\n"
+        "            host: 127.0.0.1\n            from: zs@example.com\n"
+        "            addresses: {刘洋: liuyang@example.com}\n"
+    )
+    config.write_text(
+        config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail),
+        "utf-8",
+    )
+    from docgen.load import load_portfolio
+
+    portfolio = load_portfolio(root)
+    contact = next(c.name for e in portfolio.engagements if e.index for c in e.index.data.partner.contacts)
+    e = next(e for e in portfolio.engagements if e.plan and e.index and e.index.data.status == "active")
+    plan = root / e.rel / "plan.md"
+    body = plan.read_text("utf-8")
+    plan.write_text(body.replace("tasks:\n", f"tasks:\n  - {{id: TX, title: 提交季度报表, owner: {contact}, due: 2026-11-20}}\n", 1), "utf-8")
+    monkeypatch.delenv("DOCGEN_LANG")
+    result = run("remind", "--root", str(root))
+    assert result.exit_code == 0, result.err
+    assert f"注意：{contact} 是" in result.err and "的联系人：请自行告知" in result.err
+    assert "注意：刘洋" not in result.err  # the one with an address is reachable

@@ -434,6 +434,22 @@ def remind(due: str | None, send: bool, root: Path | None) -> None:
     notices = delivery.notices(portfolio, portfolio.workspace.today(), days, t)
     out, err = _console(), _console(err=True)
     names = [delivery.channel_name(c) for c in config.channels]
+    if config.channels:  # said before anything is sent: whom no channel will reach
+        theirs = delivery.partner_contacts(portfolio)
+        for owner in delivery.unreachable(notices, config.channels):
+            if owner in theirs:
+                why = t(
+                    "%(owner)s is a contact at %(partner)s: tell them yourself",
+                    owner=owner,
+                    partner=theirs[owner],
+                )
+            else:
+                why = t(
+                    "%(owner)s: no channel reaches them "
+                    "(no group robot, no e-mail address under addresses:)",
+                    owner=owner,
+                )
+            err.print(t("warning: %(what)s", what=why), markup=False, soft_wrap=True)
     if not send:
         for notice in notices:
             out.print(notice.markdown() + "\n", markup=False)

@@ -101,6 +101,27 @@ def notices(portfolio: Portfolio, today: date, days: int, t: Catalogue) -> list[
     return out
 
 
+def unreachable(sent: list[Notice], channels: list[Channel]) -> list[str]:
+    """The owners of ``sent`` no channel reaches: no group robot, and no e-mail address.
+
+    A group robot reaches its whole group; e-mail only the owners it has an address for.
+    """
+    if any(c.type != "email" for c in channels):
+        return []
+    known = {owner for c in channels if isinstance(c, EmailChannel) for owner in c.addresses}
+    return [n.owner for n in sent if n.owner not in known]
+
+
+def partner_contacts(portfolio: Portfolio) -> dict[str, str]:
+    """Each partner contact's name → the partner's name (someone a reminder cannot reach)."""
+    found: dict[str, str] = {}
+    for e in portfolio.engagements:
+        if e.index is not None:
+            for contact in e.index.data.partner.contacts:
+                found.setdefault(contact.name, e.index.data.partner.name)
+    return found
+
+
 @dataclass
 class Outcome:
     """What one channel did: whom it reached, what failed and why."""
