@@ -110,3 +110,19 @@ def test_more_values_in_chinese(tmp_path: Path, run) -> None:  # type: ignore[no
     _replace(e / "meetings/2026-03-10-kickoff.md", ("kind: 启动会", "kind: 闲聊会"))
     said = run("validate", HENGTONG, "--root", str(root)).out
     assert "启动会" in said or "kickoff" in said, said
+
+
+def test_payers_and_document_statuses_in_chinese(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: payer 甲方 and a record's status 已批准 were refused."""
+    root = copy_samples(tmp_path, (HENGTONG, HUAXIN))
+    _replace(root / "engagements" / HENGTONG / "index.md",
+             ("payer: us, amount: {amount: 45000000}", "payer: 甲方, amount: {amount: 4500万}"),
+             ("payer: partner, amount: {amount: 50000000}", "payer: 乙方, amount: {amount: 5000万}"))  # fmt: skip
+    _replace(root / "engagements" / HUAXIN / "documents" / "cooperation-plan.md", ("status: approved", "status: 已批准"))
+    said = run("validate", "--format", "json", "--root", str(root))
+    errors = [d for d in json.loads(said.out)["diagnostics"] if d["severity"] == "error"]
+    assert not errors, errors
+    loaded = load_portfolio(root)
+    payments = loaded.get(HENGTONG).index.data.terms.payments  # type: ignore[union-attr]
+    assert [(p.payer, p.amount.amount) for p in payments[:1]] == [("us", 45_000_000)]
+    assert loaded.get(HUAXIN).documents["cooperation-plan"].data.status == "approved"

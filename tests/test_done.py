@@ -121,3 +121,36 @@ def test_tasks_milestones_and_meeting_actions_are_marked_by_title(ws: Path, run)
     assert again.exit_code == 2 and "「合资公司成立」" in again.err
     waive = run("done", LEAD, "合资公司工商注册", "--waive", "不需要", *root)
     assert waive.exit_code == 2 and "只有检查项可以豁免" in waive.err
+
+
+def test_a_task_that_carries_out_an_item_is_done_with_it(ws: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: a checklist item and a plan task that are the same job cannot disagree."""
+    import json
+
+    import yaml
+
+    root = ["--root", str(ws)]
+    folder = ws / "engagements" / LEAD
+    add = run("add", "task", LEAD, "--title", "完成行业与竞品调研", "--owner", "李娜", "--item", "分析市场需求", *root)
+    assert add.exit_code == 0, add.out + add.err
+    plan = yaml.safe_load((folder / "plan.md").read_text("utf-8").split("---")[1])
+    assert plan["tasks"][0]["item"] == "market-research.analyse-market"  # written as the id
+    # the task marked: its item with it, the plan as the evidence
+    said = run("done", LEAD, "完成行业与竞品调研", "--date", "2026-11-20", *root)
+    assert said.exit_code == 0, said.out + said.err
+    assert "「完成行业与竞品调研」" in said.out and "「分析市场需求、竞争格局及潜在风险」" in said.out
+    stage = yaml.safe_load((folder / "preparation.md").read_text("utf-8").split("---")[1])
+    assert stage["checklist"]["market-research.analyse-market"]["evidence"] == "plan.md"
+    # the item marked: its task with it
+    run("add", "task", LEAD, "--title", "整理潜在伙伴名单", "--item", "收集目标行业", *root)
+    both = run("done", LEAD, "收集目标行业及潜在合作伙伴的信息", "--date", "2026-11-21", *root)
+    assert both.exit_code == 0 and "「整理潜在伙伴名单」" in both.out, both.out + both.err
+    # a hand edit that makes them disagree is said
+    text = (folder / "plan.md").read_text("utf-8")
+    (folder / "plan.md").write_text(text.replace("status: done", "status: doing", 1), "utf-8")
+    (folder / "plan.md").write_text(
+        (folder / "plan.md").read_text("utf-8").replace("    done: 2026-11-20\n", "", 1), "utf-8")
+    found = json.loads(run("validate", LEAD, "--format", "json", *root).out)["diagnostics"]
+    assert [d for d in found if d["code"] == "linked-disagree" and d["path"].endswith("plan.md")], found
+    bad = run("add", "task", LEAD, "--title", "喝茶", "--item", "不存在的检查项", *root)
+    assert bad.exit_code == 1 and "不存在的检查项" in bad.out, bad.out + bad.err

@@ -164,7 +164,9 @@ def test_accepting_gives_the_new_text_and_rejecting_the_old(tmp_path: Path) -> N
     assert len(marks) == count > 0
     for mark in marks:
         assert mark.get(qn("w:author")) == "李律师"
-        assert mark.get(qn("w:date")) == "2026-03-02T00:00:00Z"
+        # a block inserted or deleted whole two minutes on: LibreOffice never joins it
+        # to a change at the end of the paragraph before it
+        assert mark.get(qn("w:date")) in ("2026-03-02T00:00:00Z", "2026-03-02T00:02:00Z")
     assert len({m.get(qn("w:id")) for m in marks}) == len(marks)  # ids are unique
 
 

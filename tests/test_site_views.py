@@ -195,3 +195,24 @@ def test_an_engagement_page_opens_with_where_it_stands(portfolio) -> None:  # ty
                            catalogue("zh"), today=later)
     assert lost.standing is not None and lost.standing.overdue == []
     assert not any(r.overdue for c in lost.checklists for r in c.rows)
+
+
+def test_evidence_and_minutes_are_named_as_people_name_them(portfolio, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: the page showed documents/cooperation-agreement.md and 会议纪要（2026-03-10-kickoff）."""
+    from docgen.site.documents import document_files
+
+    rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
+    page = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [],
+                           catalogue("zh"))
+    evidence = {r.title[:6]: r.evidence for c in page.checklists for r in c.rows if r.evidence}
+    assert evidence["双方签字盖章"] == "合作协议" and evidence["对候选合作伙"] == "尽职调查报告"
+    assert evidence["组织双方团队"] == "首期合作复盘暨续约启动会（2026-09-30）"
+    assert evidence["协议需经法律"] == "legal-review-opinion.md"  # a file of the team's own: its name
+    assert not [v for v in evidence.values() if "/" in v]
+    e = next(x for x in portfolio.engagements if x.meetings)
+    meeting = e.meetings[0]
+    stem = meeting.path.rsplit("/", 1)[1].removesuffix(".md")
+    (tmp_path / e.id).mkdir()
+    (tmp_path / e.id / f"meeting-minutes-{stem}.docx").write_bytes(b"")
+    [minutes] = document_files(tmp_path, e)
+    assert minutes.label == f"{meeting.data.date} {meeting.data.title}"

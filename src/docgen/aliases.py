@@ -44,6 +44,7 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "meeting_kind": [("meeting", ("kind",))],
     "dispute": [("index", ("terms", "dispute_resolution", "method"))],
     "party": [("index", ("terms", "payments", "*", "payer"))],
+    "doc_status": [("document", ("status",))],
 }
 _FIXED = {
     "status": vocabulary.STATUS,
@@ -56,6 +57,7 @@ _FIXED = {
     "meeting_kind": vocabulary.MEETING_KIND,
     "dispute": vocabulary.DISPUTE,
     "party": vocabulary.PARTY,
+    "doc_status": vocabulary.DOC_STATUS,
 }
 
 

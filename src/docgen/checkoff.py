@@ -29,26 +29,10 @@ from docgen.workflow import Transition
 
 
 def resolve(process: Process, ref: str, origin: str | None = None) -> list[str]:
-    """The full ids of the items ``ref`` names: an item's id or title, or a step's.
-
-    A step stands for those of its items that apply to a lead of ``origin``. A bare item
-    id (``collect-info``), or a part of one title, is accepted where it names one item.
-    """
-    want = fold(ref)
-    for item_id, (_, _, item) in process.items.items():
-        if want in (fold(item_id), fold(item.title)):
-            return [item_id]
-    for stage in process.stages:
-        for step in stage.steps:
-            if want in (fold(step.id), fold(step.title)):
-                ids = [f"{step.id}.{i.id}" for i in step.items]
-                return [i for i in ids if process.item_applies(i, origin)] or ids
-    short = [i for i in process.items if fold(i.split(".", 1)[1]) == want]
-    if len(short) == 1:
-        return short
-    within = [i for i, (_, _, item) in process.items.items() if want in fold(item.title)]
-    if len(within) == 1:  # 明确合作模式 for 明确合作模式（如合资、代理、技术授权等）
-        return within
+    """The full ids of the items ``ref`` names (`Process.items_named`), or why none."""
+    found = process.items_named(ref, origin)
+    if found:
+        return found
     raise DocgenError(
         msg(
             "no checklist item, step, plan task, milestone or meeting action '%(ref)s'; "
@@ -84,6 +68,32 @@ def entries(e: Engagement) -> list[Entry]:
         for i, act in enumerate(meeting.data.actions):
             found.append(Entry(meeting, ("actions", i), act.task, act.owner, bool(act.done)))
     return found
+
+
+def _linked(
+    process: Process, e: Engagement, ids: list[str], others: list[Entry]
+) -> dict[str, str | None]:
+    """The checklist items the tasks among ``others`` carry out, beyond ``ids``.
+
+    Each comes with the owner of its task: who did the job.
+    """
+    origin = e.index.data.origin if e.index is not None else None
+    found: dict[str, str | None] = {}
+    for entry in others:
+        item = getattr(_data(entry), "item", None) if entry.keys[0] == "tasks" else None
+        for item_id in process.items_named(item, origin) if item else []:
+            if item_id not in ids:
+                found.setdefault(item_id, entry.owner)
+    return found
+
+
+def _carries_out(process: Process, e: Engagement, entry: Entry, ids: list[str]) -> bool:
+    """Whether ``entry`` is an open task that carries out one of the items ``ids``."""
+    if entry.done or entry.keys[0] != "tasks":
+        return False
+    item = _data(entry).item
+    origin = e.index.data.origin if e.index is not None else None
+    return bool(item) and any(i in ids for i in process.items_named(item, origin))
 
 
 def find_entry(e: Engagement, ref: str) -> Entry | None:
@@ -140,6 +150,9 @@ def plan_done(
             if entry is None:
                 raise
             others += [entry] if entry not in others else []
+    linked = _linked(process, e, ids, others)
+    ids += [i for i in linked if i not in ids]
+    others += [x for x in entries(e) if x not in others and _carries_out(process, e, x, ids)]
     edits: dict[Path, FrontMatterEdit] = {}
     marked: list[str] = []
     whom: list[str] = []
@@ -162,6 +175,8 @@ def plan_done(
     for item_id in ids:
         stage, _, item = process.items[item_id]
         file, state = item_state(e, process, item_id, this_term=True)
+        if file is None and item_id in linked:
+            continue  # a task done early: its item is marked when its stage is reached
         if file is None:
             raise DocgenError(
                 msg(
@@ -173,7 +188,7 @@ def plan_done(
                     current=process.stages[process.stage_index[data.stage]].title,
                 )
             )
-        if is_done(state) or (waive and is_waived(state)):
+        if is_done(state) or ((waive or item_id in linked) and is_waived(state)):
             continue
         path = portfolio.workspace.root / file.path
         edit = edits.get(path) or FrontMatterEdit.open(path, file.path)
@@ -181,11 +196,15 @@ def plan_done(
         if waive:
             values: dict[str, object] = {"waived": waive}
         else:
-            who = by or (state.owner if state and state.owner else data.owner)
+            who = (
+                by or linked.get(item_id) or (state.owner if state and state.owner else data.owner)
+            )
             values = {"done": day, "by": who}
             whom += [who] if who not in whom else []
             if evidence:
                 values["evidence"] = _evidence_link(process, e, evidence)
+            elif item_id in linked:
+                values["evidence"] = "plan.md"  # the task it carries out, done there
         if state is None:
             edit.set(("checklist", item_id), values)
         else:

@@ -475,6 +475,13 @@ class Task(Strict):
     buffer_days: int = Field(0, ge=0)
     depends_on: list[Text] = []
     status: Literal["todo", "doing", "done", "blocked", "cancelled"] = "todo"
+    #: the checklist item (or step) this task carries out, by id or title: marked done with it
+    item: str | None = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether the task is done or cancelled."""
+        return self.done is not None or self.status in ("done", "cancelled")
 
 
 class Milestone(Strict):

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from docgen.aliases import Aliases, aliases_for
+from docgen.aliases import Aliases, aliases_for, fold
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem
 from docgen.i18n import msg
 from docgen.schema import Strict, validate_model
@@ -382,6 +382,28 @@ class Process(Strict):
             for step in stage.steps
             for item in step.items
         }
+
+    def items_named(self, ref: str, origin: str | None = None) -> list[str]:
+        """The full ids of the items ``ref`` names: an item's id or title, or a step's.
+
+        A step stands for those of its items that apply to a lead of ``origin``. A bare
+        item id (``collect-info``), or a part of one title, is accepted where it names one
+        item. Nothing named: an empty list.
+        """
+        want = fold(ref)
+        for item_id, (_, _, item) in self.items.items():
+            if want in (fold(item_id), fold(item.title)):
+                return [item_id]
+        for stage in self.stages:
+            for step in stage.steps:
+                if want in (fold(step.id), fold(step.title)):
+                    ids = [f"{step.id}.{i.id}" for i in step.items]
+                    return [i for i in ids if self.item_applies(i, origin)] or ids
+        short = [i for i in self.items if fold(i.split(".", 1)[1]) == want]
+        if len(short) == 1:
+            return short
+        within = [i for i, (_, _, item) in self.items.items() if want in fold(item.title)]
+        return within if len(within) == 1 else []  # 明确合作模式 for 明确合作模式（如合资…）
 
     def document_id(self, ref: str) -> str:
         """The id of the document ``ref`` names: id, title or part of one title; else ``ref``.

@@ -64,6 +64,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("start", N_("Start"), False, "date"),
         Field("due", N_("Due"), False, "date"),
         Field("deliverable", N_("Deliverable standard")),
+        Field("item", N_("The checklist item it carries out"), False, "item"),
     ),
     "milestone": (
         Field("title", N_("Milestone"), True),
@@ -183,6 +184,9 @@ def _read(portfolio: Portfolio, kind: str, values: dict[str, Any]) -> dict[str, 
             elif f.kind == "list":
                 parts = re.split(r"[,，、]", value) if isinstance(value, str) else list(value)
                 value = [v.strip() for v in parts if v.strip()]
+            elif f.kind == "item":  # written as its id; a title not known: validate says
+                named = portfolio.process.items_named(str(value))
+                value = named[0] if len(named) == 1 else value
             elif f.kind != "text":
                 value = aliases.id_of(f.kind, value) or value  # an unknown one: validate says
         except ValueError:
@@ -232,8 +236,9 @@ def new_record_text(title: str) -> bytes:
     What `add document` writes, and `approve` for a document with no record yet.
     """
     text = (
-        f"---\n# {title}：version 版本，status 状态（draft 草稿 → review 审阅中 → approved → "
-        'signed），revisions 修订记录\nversion: "1.0"\nstatus: draft\n---\n'
+        f"---\n# {title}：version 版本，status 状态（draft 草稿 → review 审核中 → approved "
+        "已审批 → signed 已签署，可写中文），revisions 修订记录（version、date、by、changes）\n"
+        'version: "1.0"\nstatus: draft\n---\n'
     )
     return text.encode("utf-8")
 

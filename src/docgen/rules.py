@@ -295,10 +295,10 @@ def _document_status(rule: DocumentStatus, ctx: Context) -> Iterator[Unmet]:
         yield Unmet(
             ctx.index_where("stage"),
             msg(
-                ("documents/%(document)s.md (%(title)s) is missing; it must be %(status)s"),
+                "%(title)s has no record yet (documents/%(document)s.md); it must be %(status)s",
                 document=rule.document,
                 title=title,
-                status=rule.status,
+                status=vocabulary.label(vocabulary.DOC_STATUS, rule.status),
             ),
         )
     elif (
@@ -371,7 +371,7 @@ def _archived(rule: DocumentsArchived, ctx: Context) -> Iterator[Unmet]:
                     (
                         "%(stage)s is passed but %(title)s (documents/%(id)s.md) is not "
                         "archived: record its approval with docgen approve %(engagement)s "
-                        "%(id)s --by NAME"
+                        "%(title)s --by NAME"
                     ),
                     stage=ctx.process.stages[ctx.process.stage_index[doc.stage]].title,
                     id=doc.id,

@@ -34,10 +34,10 @@ from docgen.load import (
     open_portfolio,
     select_folders,
 )
-from docgen.model import CLOSED_STATUSES, ItemState, StageFile
+from docgen.model import CLOSED_STATUSES, ItemState, PlanFile, StageFile
 from docgen.process import Process, Rule
 from docgen.render.requirements import DocumentCheck
-from docgen.rules import Context, diagnose, is_done, is_waived
+from docgen.rules import Context, diagnose, is_done, is_waived, item_state
 from docgen.schema import did_you_mean
 
 _FULLWIDTH_SEPARATOR = re.compile("[，、；]")
@@ -167,7 +167,7 @@ def _every_check(e: Engagement, portfolio: Portfolio, today: date) -> Iterator[D
     yield from _risks(e, process)
     yield from _kpis(e, today)
     yield from _applicants(e, process)
-    yield from _plan(e, today)
+    yield from _plan(e, process, today)
     yield from _meetings(e, today)
     yield from _documents(e, process, today)
     yield from _survey(e, process)
@@ -341,8 +341,18 @@ def _checklist(
                         title=known[2].title,
                     ),
                     msg(
-                        "add evidence: the path of the signed file or minutes, e.g. "
-                        "evidence: documents/意向书-签署版.pdf"
+                        "name it: docgen done %(engagement)s '%(title)s' --evidence %(example)s "
+                        "(a document's name, or a file's path)",
+                        engagement=e.id,
+                        title=known[2].title,
+                        example=next(
+                            (
+                                process.document_kinds[d].title
+                                for d in known[1].documents
+                                if d in process.document_kinds
+                            ),
+                            "documents/…pdf",
+                        ),
                     ),
                 )
 
@@ -555,11 +565,62 @@ def _kpis(e: Engagement, today: date) -> Iterator[Diagnostic]:
             )
 
 
-def _plan(e: Engagement, today: date) -> Iterator[Diagnostic]:
+def _linked_items(e: Engagement, process: Process, plan: Sourced[PlanFile]) -> Iterator[Diagnostic]:
+    """A task that carries out a checklist item agrees with it: both done, or neither."""
+    origin = e.index.data.origin if e.index is not None else None
+    for i, task in enumerate(plan.data.tasks):
+        if task.item is None:
+            continue
+        ids = process.items_named(task.item, origin)
+        if not ids:
+            yield plan.at("tasks", i, "item").diagnostic(
+                "error",
+                "unknown-reference",
+                msg(
+                    "task '%(id)s' carries out checklist item '%(item)s', which the process "
+                    "does not have",
+                    id=task.id,
+                    item=task.item,
+                ),
+                msg("write an item's or a step's title as 'docgen status ID' shows it"),
+            )
+            continue
+        for item_id in ids:
+            file, state = item_state(e, process, item_id)
+            if file is None:
+                continue  # its stage is not reached yet
+            item_closed = is_done(state) or is_waived(state)
+            if task.closed == item_closed:
+                continue
+            title = process.items[item_id][2].title
+            yield plan.at("tasks", i, "status" if task.closed else "item").diagnostic(
+                "warning",
+                "linked-disagree",
+                msg(
+                    "task '%(id)s' is done but the item it carries out, '%(item)s', is not",
+                    id=task.id,
+                    item=title,
+                )
+                if task.closed
+                else msg(
+                    "'%(item)s' is done but task '%(id)s', which carries it out, is not",
+                    id=task.id,
+                    item=title,
+                ),
+                msg(
+                    "mark both with 'docgen done %(engagement)s %(title)s'",
+                    engagement=e.id,
+                    title=task.title,
+                ),
+            )
+
+
+def _plan(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]:
     plan = e.plan
     if plan is None:
         return
     tasks = plan.data.tasks
+    yield from _linked_items(e, process, plan)
     yield from _duplicates([t.id for t in tasks], plan, "tasks", "task")
     yield from _duplicates([m.id for m in plan.data.milestones], plan, "milestones", "milestone")
     ids = {t.id for t in tasks}

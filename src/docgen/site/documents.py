@@ -20,7 +20,7 @@ class DocumentFile(NamedTuple):
     """A rendered document of an engagement, as the files beside each other in the output."""
 
     doc_id: str
-    label: str  # "" for the Chinese text, "English", or a meeting's date
+    label: str  # "" for the Chinese text, "English", or a meeting's date and title
     docx: str
     pdf: str  # "" without a PDF (only approved and signed documents get one)
     redline: str  # "redlines/…docx" from the previous frozen version to this one, or ""
@@ -43,6 +43,7 @@ def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
         "redlines": {f"redlines/{n}" for n in _listing(folder / "redlines")},
     }
     frozen: dict[str, list[tuple[str, str]]] = {}
+    meetings = {Path(m.path).stem: f"{m.data.date} {m.data.title}" for m in e.meetings}
     found = []
     for name in sorted(n for n in names if n.endswith(".docx")):
         stem, _, language = name.removesuffix(".docx").partition(".")
@@ -51,6 +52,7 @@ def document_files(out_dir: Path, e: Engagement) -> list[DocumentFile]:
         doc_id = stem
         if stem.startswith("meeting-minutes-"):
             doc_id, suffix = "meeting-minutes", stem.removeprefix("meeting-minutes-")
+            suffix = meetings.get(suffix, suffix)  # the meeting as people know it
         elif (periodic := _PERIODIC.match(stem)) is not None:  # evaluation-report-2026-Q3
             doc_id, suffix = periodic.group(1), periodic.group(2)
         if doc_id not in frozen:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
@@ -550,7 +550,7 @@ def _checklists(
                     item.owner,
                     item.due,
                     item.done,
-                    "、".join([evidence] if isinstance(evidence, str) else list(evidence or []))
+                    "、".join(evidence_name(link, e, process, t) for link in _links(evidence))
                     or None,
                     item.note,
                     state.by if state and item.state == "done" else None,
@@ -560,6 +560,28 @@ def _checklists(
         pr = progress[stage.id]
         out.append(Checklist(stage.title, i < current or closed, pr.settled, pr.required, rows))
     return out
+
+
+def _links(evidence: str | list[str] | None) -> list[str]:
+    return [evidence] if isinstance(evidence, str) else list(evidence or [])
+
+
+def evidence_name(link: str, e: Engagement, process: Process, t: Catalogue) -> str:
+    """What a checklist item's evidence is, as people call it: 合作方案, 首次洽谈（2026-11-30）.
+
+    A document record is named by its document's title, a meeting by its title and date,
+    the plan as the plan; any other file by its name.
+    """
+    path = PurePosixPath(link)
+    if path.parent.name == "documents" and path.stem in process.document_kinds:
+        return process.document_kinds[path.stem].title
+    if path.parent.name == "meetings":
+        meeting = next((m for m in e.meetings if PurePosixPath(m.path).name == path.name), None)
+        if meeting is not None:
+            return t("%(title)s (%(date)s)", title=meeting.data.title, date=meeting.data.date)
+    if link == "plan.md":
+        return t("Plan")
+    return path.name
 
 
 def _risks(e: Engagement, process: Process, t: Catalogue) -> list[RiskRow]:

@@ -14,7 +14,8 @@ old and new body, keeps what is equal, and marks what changed:
   way, recursively.
 
 Accepting every revision gives the new text, rejecting every one the old text.  Every
-revision carries the author and date given.
+revision carries the author and date given (a block inserted or deleted whole, two
+minutes after it: see `merge_bodies`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 
 from docx.document import Document
@@ -74,6 +75,8 @@ class _Sides:
     old: Document
     new: Document
     revisions: _Revisions
+    #: the revisions of blocks inserted or deleted whole (see `merge_bodies`)
+    whole: _Revisions
     related: dict[str, str] = field(default_factory=dict)  # old → new relationship id
     #: old list numbering instance → the new one the same list uses
     lists: dict[str, str] = field(default_factory=dict)
@@ -88,7 +91,13 @@ def merge_bodies(old: Document, new: Document, *, author: str, when: datetime) -
     properties; images in deleted text are carried over from ``old``.
     """
     revisions = _Revisions(author, when.strftime("%Y-%m-%dT%H:%M:%SZ"), itertools.count(1))
-    sides = _Sides(old, new, revisions)
+    # LibreOffice joins adjacent revisions of one author dated within a minute of each
+    # other into one: a 。 added at a paragraph's end and the paragraph inserted after it
+    # become one insertion, and rejecting it also removes the first paragraph's break.
+    # Whole blocks are dated two minutes later, so that no such pair is ever one revision.
+    whole = _Revisions(author, (when + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       revisions.ids)  # fmt: skip
+    sides = _Sides(old, new, revisions, whole)
     body = new.element.body
     old_blocks = [c for c in old.element.body if c.tag != _SECTPR]
     new_blocks = [c for c in body if c.tag != _SECTPR]
@@ -292,9 +301,9 @@ def _whole(block: etree._Element, how: str, sides: _Sides) -> etree._Element:
         _carry_over(block, sides)
         sides.from_old.append(block)
     for row in block.iter(_TR):
-        _mark_row(row, how, sides.revisions)
+        _mark_row(row, how, sides.whole)
     for paragraph in list(block.iter(_P)):
-        _mark_paragraph(paragraph, how, sides.revisions)
+        _mark_paragraph(paragraph, how, sides.whole)
     return block
 
 
