@@ -9,7 +9,9 @@ trip, page after page. Each ``console`` block is run as written:
 - the lines after a command are what the user sees: each must appear, in order, in what
   the command printed (``…`` stands for lines the page leaves out);
 - a ``yaml`` block whose first line is ``# 文件：PATH`` is what the officer types into
-  PATH's front matter (or mkdocs.yml): its keys are filled in, nothing else changes;
+  PATH's front matter (or mkdocs.yml): its keys are filled in, nothing else changes.
+  Each of its keys must stand in the file already, as a key or in a comment: the officer
+  never guesses a field name;
 - ``<!-- 手册中的今天：DATE -->`` moves the trip's day on: the commands after it run on
   DATE (the trip starts on `GUIDE_TODAY`).
 
@@ -123,6 +125,16 @@ def _merge(tree: CommentedMap, new: Any) -> None:
             tree[key] = value
 
 
+def _keys(tree: Any) -> set[str]:
+    """Every mapping key in ``tree``: what the officer had to know to write it."""
+    if isinstance(tree, dict):  # a period (2027-Q1: 0.8) is data, not a field name
+        own = {str(k) for k in tree if not re.match(r"\d{4}", str(k))}
+        return own | {k for value in tree.values() for k in _keys(value)}
+    if isinstance(tree, list):
+        return {k for value in tree for k in _keys(value)}
+    return set()
+
+
 def _keyed(entries: list[Any]) -> bool:
     return all(isinstance(e, dict) and len(e) == 1 for e in entries)
 
@@ -158,6 +170,9 @@ def test_every_command_in_the_guide_runs_as_it_says(
         where = f"{step.page}: {step.text.splitlines()[0]}"
         if step.kind == "edit":
             target = step.text.splitlines()[0].removeprefix("# 文件：").strip()
+            before = (Path.cwd() / target).read_text("utf-8")
+            guessed = [key for key in _keys(YAML().load(step.text)) if key not in before]
+            assert not guessed, f"{where}: keys neither in the file nor in its comments: {guessed}"
             fill_front_matter(Path.cwd() / target, step.text)
             continue
         commands += 1

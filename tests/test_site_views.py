@@ -209,6 +209,9 @@ def test_evidence_and_minutes_are_named_as_people_name_them(portfolio, tmp_path)
     assert evidence["组织双方团队"] == "首期合作复盘暨续约启动会（2026-09-30）"
     assert evidence["协议需经法律"] == "legal-review-opinion.md"  # a file of the team's own: its name
     assert not [v for v in evidence.values() if "/" in v]
+    partner = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [],
+                              catalogue("zh"), hide_internal_items=True)
+    assert not [r for c in partner.checklists for r in c.rows if r.evidence]  # our files stay ours
     e = next(x for x in portfolio.engagements if x.meetings)
     meeting = e.meetings[0]
     stem = meeting.path.rsplit("/", 1)[1].removesuffix(".md")

@@ -550,7 +550,10 @@ def _checklists(
                     item.owner,
                     item.due,
                     item.done,
-                    "、".join(evidence_name(link, e, process, t) for link in _links(evidence))
+                    # the partner sees that an item is done, not our files behind it
+                    None
+                    if hide_internal
+                    else "、".join(evidence_name(link, e, process, t) for link in _links(evidence))
                     or None,
                     item.note,
                     state.by if state and item.state == "done" else None,
