@@ -296,3 +296,109 @@ def test_a_users_list_item_is_one_sentence_in_a_contract() -> None:
     assert sentence("按期足额缴付出资；") == "按期足额缴付出资。"
     assert sentence("是否按期？") == "是否按期？"
     assert unclosed("合资公司负责电驱总成的研发、生产与销售。") == "合资公司负责电驱总成的研发、生产与销售"
+
+
+MONEY_TERMS = """\
+  payments:
+    - {milestone: 首期许可费, kind: 许可使用费, payer: 乙方, amount: {amount: 300万}, due: 2027-03-31}
+    - {milestone: 销售提成, kind: 提成, payer: 乙方, rate: {percent: 4, basis: 授权产品销售额, period: 季度, minimum: {amount: 50万}, within_days: 15}}
+    - {milestone: 履约保证金, kind: 保证金, payer: 乙方, amount: {amount: 100万}}
+    - {milestone: 甲方出资, kind: 出资, payer: 甲方, amount: {amount: 6000万}, due: 2027-06-30}
+"""
+
+
+def test_every_payment_names_its_payee_and_is_invoiced_as_what_it_is(tmp_path: Path, run) -> None:
+    """Issue 25: who pays whom; a royalty as a rate; no VAT invoice for a contribution or a deposit."""
+    root = workspace(tmp_path, ["technology-licensing", "joint-venture"])
+    for mode in ("technology-licensing", "joint-venture"):
+        index = root / "engagements" / mode / "index.md"
+        text = index.read_text("utf-8")
+        start = text.index("  payments:")
+        end = text.index("  bank_accounts:")
+        index.write_text(text[:start] + MONEY_TERMS + text[end:], "utf-8")
+    result = run("render", "--doc", "cooperation-agreement", "--root", str(root))
+    assert result.exit_code == 0, result.out + result.err
+    text = docx_text(root / "build/documents/joint-venture/cooperation-agreement.docx")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| 付款节点 | 付款方 | 收款方 | 金额 | 付款期限 | 付款条件 |"
+    assert "| 首期许可费 | 乙方 | 甲方 | 人民币叁佰万元整（¥3,000,000.00） | 2027年3月31日 | — |" in rows
+    assert ("| 销售提成 | 乙方 | 甲方 | 按授权产品销售额的 4% 按季度结算，每季度不低于人民币伍拾万元整"
+            "（¥500,000.00），于每季度结束后15日内支付 | — | — |") in rows  # fmt: skip
+    assert "| 甲方出资 | 甲方 | 合资公司 |" in text  # a contribution goes to the company
+    assert "零元" not in text
+    assert "就首期许可费、销售提成款项，收款方应在收到每笔款项后10个工作日内" in text
+    assert "履约保证金、甲方出资不属于销售款项，不开具发票：出资款由合资公司出具出资证明书，其他款项由收款方出具收据。" in text
+    assert "甲方收款账户" in text and "乙方收款账户" not in text  # only a party that is paid
+    licensing = docx_text(root / "build/documents/technology-licensing/cooperation-agreement.docx")
+    assert "| 甲方出资 | 甲方 | 项目公司 |" in licensing
+
+
+def test_a_payment_is_a_sum_or_a_rate_and_not_paid_to_its_payer() -> None:
+    from pydantic import ValidationError
+
+    from docgen.model import Payment
+
+    with pytest.raises(ValidationError):
+        Payment.model_validate({"milestone": "提成", "payer": "partner"})
+    with pytest.raises(ValidationError):
+        Payment.model_validate({"milestone": "x", "payer": "us", "payee": "us", "amount": {"amount": 1}})
+    fee = Payment.model_validate({"milestone": "服务费", "payer": "us", "amount": {"amount": 1}})
+    assert fee.receiver == "partner" and fee.invoiced
+    stake = Payment.model_validate({"milestone": "出资", "kind": "contribution", "payer": "us",
+                                    "amount": {"amount": 1}})  # fmt: skip
+    assert stake.receiver == "company" and not stake.invoiced
+
+
+def test_every_modes_english_contract_has_the_chinese_articles_in_order(tmp_path: Path, run) -> None:
+    """Issue 25: the English contract is the Chinese one article for article, in every mode."""
+    root = workspace(tmp_path, MODES, extra=EN)
+    result = run("render", "--root", str(root), "--doc", "cooperation-agreement")
+    assert result.exit_code == 0, result.out + result.err
+    for mode in MODES:
+        english = docx_text(root / "build/documents" / mode / "cooperation-agreement.en.docx")
+        en_articles = [x for x in english.splitlines() if x.startswith("[Article] ")]
+        assert len(en_articles) == len(articles(root, mode)), mode
+
+
+INTENT = """\
+intent: {exclusivity_days: 90, confidentiality_years: 5}
+"""
+
+
+def test_the_letter_of_intent_carries_its_binding_terms_in_both_languages(tmp_path: Path, run) -> None:
+    """Issue 25: 排他期 and 保密期限 reach the text; its binding parts have a law and a forum."""
+    root = workspace(tmp_path, ["joint-venture"], extra=EN + INTENT)
+    result = run("render", "--root", str(root), "--doc", "letter-of-intent")
+    assert result.exit_code == 0, result.out + result.err
+    made = root / "build/documents/joint-venture"
+    zh = docx_text(made / "letter-of-intent.docx")
+    assert "九十日内（排他期）" in zh and "期限至本意向书签署后五年" in zh
+    assert "适用中华人民共和国法律" in zh and "提交苏州仲裁委员会按照其届时有效的仲裁规则进行仲裁" in zh
+    assert "“适用法律与争议解决”及本部分外" in zh
+    en = docx_text(made / "letter-of-intent.en.docx")
+    assert "For 90 days" in en and "binds for 5 years" in en and "Suzhou Arbitration Commission" in en
+    headings = [x for x in zh.splitlines() if x.startswith("[Heading 1]")]
+    en_headings = [x for x in en.splitlines() if x.startswith("[Heading 1]")]
+    assert len(headings) == len(en_headings) == 7, (headings, en_headings)  # the same sections
+    assert "[Normal] Party B: Suzhou Example Technology Co., Ltd., 1 Example Road, Suzhou\n" in en
+
+
+def test_the_modes_own_data_is_asked_for_while_negotiating(tmp_path: Path, run) -> None:
+    """Issue 25: a 合资's contributions were first asked for when the contract was drafted."""
+    import json
+
+    root = workspace(tmp_path, ["joint-venture"])
+    index = root / "engagements/joint-venture/index.md"
+    text = index.read_text("utf-8")
+    lines = [x for x in text.split("\n") if not x.startswith(("  investment:", "  partner_investment:"))]
+    index.write_text("\n".join(lines), "utf-8")
+
+    def asked() -> list[dict]:
+        said = run("validate", "joint-venture", "--format", "json", "--root", str(root))
+        return [d for d in json.loads(said.out)["diagnostics"] if "terms.investment" in d["message"]]
+
+    assert asked() == []  # 前期准备: too early
+    index.write_text(index.read_text("utf-8").replace("stage: preparation", "stage: negotiation"), "utf-8")
+    found = asked()
+    assert found and all(d["severity"] == "warning" for d in found), found
+    assert "合作确立" in found[0]["hint"] and found[0]["path"].endswith("index.md")

@@ -332,3 +332,17 @@ def test_a_dry_run_of_approve_shows_a_summary_not_the_whole_contract(ws: Path, r
     assert len(done.out.splitlines()) < 60, len(done.out.splitlines())
     assert "more lines (a new file)" in done.out and "approvals" in done.out
     assert not (ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement/0.3.md").exists()
+
+
+def test_an_edit_the_signed_text_does_not_print_is_no_change(ws: Path, run) -> None:
+    """Issue 25: a 出资期限 added while negotiating was an error against the signed 意向书,
+    which prints the contributions but not their deadlines."""
+    huaxin = "2026-008-huaxin-storage"
+    edit(ws, f"{huaxin}/index.md", "due: 2027-06-30}", "due: 2027-09-30}")
+    said = run("validate", huaxin, "--root", str(ws))
+    assert "signed-document-changed" not in said.out, said.out
+    # a value it prints is still an edit of the signed text
+    edit(ws, f"{huaxin}/index.md", "investment: {amount: 150000000", "investment: {amount: 160000000")
+    said = run("validate", huaxin, "--root", str(ws))
+    assert said.exit_code == 1 and "signed-document-changed" in said.out
+    assert "terms.investment.amount: 150000000 → 160000000" in said.out

@@ -30,7 +30,10 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "status": [("index", ("status",))],
     "size": [("index", ("partner", "size"))],
     "category": [("risks", ("risks", "*", "category"))],
-    "frequency": [("kpis", ("kpis", "*", "frequency"))],
+    "frequency": [
+        ("kpis", ("kpis", "*", "frequency")),
+        ("index", ("terms", "payments", "*", "rate", "period")),
+    ],
     "direction": [("kpis", ("kpis", "*", "direction"))],
     "target_for": [("kpis", ("kpis", "*", "target_for"))],
     "visibility": [
@@ -43,7 +46,11 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "kpi_category": [("kpis", ("kpis", "*", "category"))],
     "meeting_kind": [("meeting", ("kind",))],
     "dispute": [("index", ("terms", "dispute_resolution", "method"))],
-    "party": [("index", ("terms", "payments", "*", "payer"))],
+    "party": [
+        ("index", ("terms", "payments", "*", "payer")),
+        ("index", ("terms", "payments", "*", "payee")),
+    ],
+    "payment_kind": [("index", ("terms", "payments", "*", "kind"))],
     "doc_status": [("document", ("status",))],
 }
 _FIXED = {
@@ -57,6 +64,7 @@ _FIXED = {
     "meeting_kind": vocabulary.MEETING_KIND,
     "dispute": vocabulary.DISPUTE,
     "party": vocabulary.PARTY,
+    "payment_kind": vocabulary.PAYMENT_KIND,
     "doc_status": vocabulary.DOC_STATUS,
 }
 

@@ -96,14 +96,68 @@ class Money(Strict):
     due: date | None = None
 
 
+#: what a payment is for: the payee invoices a fee, a price or a royalty (a sale of a
+#: service, goods or a licence); a contribution to the company's capital, a deposit, a
+#: subsidy or a reimbursement is not a sale and gets no invoice
+PaymentKind = Literal[
+    "fee", "price", "royalty", "contribution", "deposit", "subsidy", "reimbursement"
+]
+INVOICED = ("fee", "price", "royalty")
+#: who pays and who is paid: our side, the partner, or the company the parties set up
+#: (合资公司, 项目公司) that receives their contributions
+Side = Literal["us", "partner", "company"]
+
+
+class Rate(Strict):
+    """A fee that is a share of something (提成、佣金、许可使用费): 4% of 授权产品销售额."""
+
+    percent: float = Field(gt=0, le=100)
+    #: what the percentage is of: 授权产品销售额, 代理区域内的销售回款
+    basis: Text
+    #: how often it is settled
+    period: Literal["monthly", "quarterly", "yearly"] = "quarterly"
+    #: the least paid for each period, whatever the basis comes to (最低提成)
+    minimum: Money | None = None
+    #: days after each period's end the payment is due
+    within_days: int | None = Field(None, ge=0, le=365)
+
+
 class Payment(Strict):
-    """One 付款节点 of the payment schedule: who pays what, when, on what condition."""
+    """One 付款节点: who pays whom, what (a sum or a rate), for what, when, on what condition."""
 
     milestone: Text
+    kind: PaymentKind = "fee"
     payer: Literal["us", "partner"] = "partner"
-    amount: Money
+    #: who is paid (default: the company for a contribution, else the other party)
+    payee: Side | None = None
+    amount: Money | None = None
+    rate: Rate | None = None
     due: date | None = None
     condition: str | None = None
+
+    @model_validator(mode="after")
+    def _a_sum_or_a_rate(self) -> Payment:
+        if (self.amount is None) == (self.rate is None):
+            raise ValueError(
+                msg("a payment is an amount or a rate (rate: {percent: 4, basis: 销售额})")
+            )
+        if self.payee == self.payer:
+            raise ValueError(msg("a payment's payee is not its payer"))
+        return self
+
+    @property
+    def receiver(self) -> Side:
+        """Who is paid: as written, else the company for a contribution, else the other side."""
+        if self.payee is not None:
+            return self.payee
+        if self.kind == "contribution":
+            return "company"
+        return "partner" if self.payer == "us" else "us"
+
+    @property
+    def invoiced(self) -> bool:
+        """Whether the payee invoices it (a sale), rather than a receipt or 出资证明书."""
+        return self.kind in INVOICED
 
 
 class BankAccount(Strict):
@@ -204,6 +258,13 @@ class Terms(Strict):
     signing_place: str | None = None
     copies: int = Field(4, ge=1, le=20)
 
+    @property
+    def paid_parties(self) -> list[str]:
+        """The parties (``us``, ``partner``) a payment goes to: their accounts are needed."""
+        return [
+            side for side in ("us", "partner") if any(p.receiver == side for p in self.payments)
+        ]
+
 
 class Communication(Strict):
     """How the two sides keep each other informed (保持透明沟通)."""
@@ -228,6 +289,8 @@ class Intent(Strict):
     exclusivity_days: int | None = Field(None, ge=1, le=730)
     costs: str | None = None
     valid_months: int = Field(6, ge=1, le=36)
+    #: 保密期限: years the confidentiality binds after signing
+    confidentiality_years: int = Field(3, ge=1, le=30)
 
 
 class CallForPartners(Strict):
@@ -346,6 +409,8 @@ class EnglishText(Strict):
     arbitration_rules: str | None = None
     seat: str | None = None
     governing_law: str | None = None
+    #: the letter of intent's 费用承担, in English (without it, each Party bears its own)
+    intent_costs: str | None = None
 
 
 class EngagementIndex(Strict):

@@ -68,7 +68,21 @@ MEETING_KIND = {
     "other": N_("Other meeting"),
 }
 #: the two sides of an agreement, as a payment names its payer
-PARTY = {"us": N_("Our side"), "partner": N_("The partner")}
+PARTY = {
+    "us": N_("Our side"),
+    "partner": N_("The partner"),
+    "company": N_("The company the parties set up"),
+}
+#: what a payment is for (`docgen.model.PaymentKind`)
+PAYMENT_KIND = {
+    "fee": N_("Fee"),
+    "price": N_("Price"),
+    "royalty": N_("Royalty or commission"),
+    "contribution": N_("Capital contribution"),
+    "deposit": N_("Deposit"),
+    "subsidy": N_("Subsidy or award"),
+    "reimbursement": N_("Reimbursement"),
+}
 #: what a KPI's target is measured against: each period's actual, or their sum over the term
 TARGET_FOR = {"period": N_("Each period"), "term": N_("The whole term")}
 SIZE = {
@@ -117,6 +131,16 @@ COLLOQUIAL = {
     "party": {
         "us": ["我方", "本方", "甲方", "us", "we"],
         "partner": ["合作方", "对方", "乙方"],
+        "company": ["合资公司", "项目公司", "公司"],
+    },
+    "payment_kind": {
+        "fee": ["费用", "服务费", "咨询费"],
+        "price": ["价款", "货款", "转让价款"],
+        "royalty": ["许可使用费", "使用费", "提成", "佣金", "分成", "特许经营费", "加盟费"],
+        "contribution": ["出资", "出资款", "注册资本"],
+        "deposit": ["保证金", "押金", "履约保证金"],
+        "subsidy": ["扶持资金", "奖励", "补贴", "返还"],
+        "reimbursement": ["代垫费用", "报销"],
     },
     "dispute": {
         "negotiation": ["协商"],

@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
 from docgen.diagnostics import Diagnostic, DocgenError, Location, Severity
 from docgen.file_status import file_sha256
 from docgen.frozen import (
@@ -260,7 +262,59 @@ def frozen_findings(
     text = render(job, document_context(context, doc, doc_date=frozen.when.date()))
     if text is not None and text == frozen.markdown:
         return
+    # today's template may word the text otherwise than the frozen one: what counts is
+    # whether the edit shows in the text, so the text is made again from the old values
+    before = _with_values(context, [(path, old) for path, old, _ in changes])
+    when = frozen.when.date()
+    if before is not None and text is not None and (
+        render(job, document_context(before, doc, doc_date=when)) == text
+    ):
+        return  # a value the text does not print (a 出资期限 a 意向书 leaves out)
     yield from _changed(job, doc, record, frozen, text, changes, workspace)
+
+
+def _with_values(context: dict[str, Any], values: list[tuple[str, Any]]) -> dict[str, Any] | None:
+    """``context`` with each path's value put back as it was (None when one cannot be).
+
+    The old values are plain data (`docgen.frozen.plain`); each is read back into the
+    type of the model field it stands in.
+    """
+    out: Any = dict(context)
+    for path, value in values:
+        out = _put(out, path.split("."), value)
+        if out is None:
+            return None
+    return dict(out)
+
+
+def _put(owner: Any, parts: list[str], value: Any) -> Any:
+    key, rest = parts[0], parts[1:]
+    try:
+        if isinstance(owner, BaseModel):
+            field = type(owner).model_fields.get(key)
+            if field is None or field.annotation is None:
+                return None
+            new = (
+                TypeAdapter(field.annotation).validate_python(value)
+                if not rest
+                else _put(getattr(owner, key), rest, value)
+            )
+            return None if new is None and rest else owner.model_copy(update={key: new})
+        if isinstance(owner, dict) and rest and key in owner:
+            new = _put(owner[key], rest, value)
+            return None if new is None else {**owner, key: new}
+        if isinstance(owner, list) and key.isdigit() and int(key) < len(owner):
+            item = owner[int(key)]
+            if rest:
+                new = _put(item, rest, value)
+            elif isinstance(item, BaseModel):
+                new = type(item).model_validate(value)
+            else:
+                return None
+            return None if new is None else [*owner[: int(key)], new, *owner[int(key) + 1 :]]
+    except (ValidationError, TypeError, ValueError):
+        return None
+    return None  # a view or a root value: the edit is judged on the text alone
 
 
 def _changed(

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.frozen import frozen_path
+from docgen.i18n import msg
 from docgen.load import Engagement
 from docgen.process import Process
-from docgen.render.context import document_context, document_view, engagement_context
+from docgen.render.clauses import clause_template
+from docgen.render.context import (
+    document_context,
+    document_view,
+    engagement_context,
+    missing_fields,
+)
 from docgen.render.documents import (
     DocumentJob,
     article_plan,
@@ -63,6 +71,7 @@ class DocumentCheck:
         if e.index is None:
             return
         yield from record_findings(e, self.workspace)
+        yield from self._mode_terms_ahead(e, today)
         base: dict[str, Any] | None = None
         shared: dict[str, tuple[str, Any]] = {}
         for job in plan_jobs([e], self.process):
@@ -97,6 +106,41 @@ class DocumentCheck:
                     compare=compare,
                     shared=shared,
                 )
+
+    def _mode_terms_ahead(self, e: Engagement, today: date) -> Iterator[Diagnostic]:
+        """What the mode's own articles need, asked for the stage before the contract's.
+
+        The negotiations (合作洽谈) settle a 合资's contributions or a licence's scope;
+        saying so only when the contract is drafted is late.  Warnings, as the stage
+        under way's own documents get.
+        """
+        assert e.index is not None
+        index = e.index.data
+        stages = self.process.stage_index
+        mode = next((m for m in self.process.modes if m.id == index.mode), None)
+        contracts = [k for k in self.process.documents if k.binding and not k.on_record
+                     and k.status is None and k.id not in e.documents]  # fmt: skip
+        for kind in contracts:
+            if stages[kind.stage] != stages.get(index.stage, -2) + 1 or mode is None:
+                continue
+            base = engagement_context(self.workspace, self.process, e)
+            doc, _ = document_view(e, self.process, kind.id, kind.title)
+            context = document_context(base, doc, doc_date=today)
+            said: set[str] = set()
+            for clause in mode.clauses:
+                spec = self.spec(clause_template(clause.rstrip("?"), "zh"))
+                if isinstance(spec, Diagnostic):
+                    continue
+                for found in missing_fields(spec, context, e, self.workspace, said=said):
+                    yield replace(
+                        found,
+                        severity="warning",
+                        hint=msg(
+                            "the %(document)s of %(stage)s needs it: settle it in these talks",
+                            document=kind.title,
+                            stage=self.process.stages[stages[kind.stage]].title,
+                        ),
+                    )
 
     def render(self, job: DocumentJob, context: dict[str, Any]) -> str | None:
         """The job's markdown from ``context``, or None when it cannot be made."""
