@@ -402,3 +402,41 @@ def test_the_modes_own_data_is_asked_for_while_negotiating(tmp_path: Path, run) 
     found = asked()
     assert found and all(d["severity"] == "warning" for d in found), found
     assert "合作确立" in found[0]["hint"] and found[0]["path"].endswith("index.md")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_each_mode_is_rendered_from_either_side(tmp_path: Path, run, mode: str) -> None:
+    """Issue 25: 甲方 was always us; the park is as often the licensee, franchisee or agent."""
+    roles = {"technology-licensing": ("许可方", "被许可方"), "agency": ("委托方", "代理方"),
+             "franchise": ("特许人", "被特许人")}.get(mode)  # fmt: skip
+    we_are = roles[1] if roles else "乙方"
+    root = workspace(tmp_path, [mode], extra=f"  we_are: {we_are}\n")
+    index = root / "engagements" / mode / "index.md"
+    text = index.read_text("utf-8").replace(
+        "    us: {name: 示例集团, bank: 示例银行, account: \"6222000011112222\"}",
+        "    us: {name: 示例集团, bank: 示例银行, account: \"6222000011112222\"}\n"
+        "    partner: {name: 苏州示例科技有限公司, bank: 招商银行苏州分行, account: \"5120001\"}")
+    index.write_text(text, "utf-8")
+    result = run("render", "--doc", "cooperation-agreement", "--root", str(root))
+    assert result.exit_code == 0, result.out + result.err
+    made = docx_text(root / "build/documents" / mode / "cooperation-agreement.docx")
+    a_role = f"（{roles[0]}）" if roles else ""
+    b_role = f"（{roles[1]}）" if roles else ""
+    # the partner is 甲方 now, in the party blocks, the definitions and the signatures
+    assert f"甲方{a_role}：苏州示例科技有限公司" in made and f"乙方{b_role}：江南高新技术产业开发区发展集团有限公司" in made
+    if roles:
+        assert f"“{roles[0]}”：指甲方苏州示例科技有限公司；“{roles[1]}”：指乙方江南高新技术产业开发区" in made
+    lines = made.splitlines()
+    a_articles = lines.index("[条] 甲方的权利和义务")
+    assert lines[a_articles + 1] == "[款] 导入产线。"  # 甲方's obligations are the partner's
+    assert lines[lines.index("[条] 乙方的权利和义务") + 1] == "[款] 提供场地。"
+    assert "乙方已对甲方的主体资格" in made  # we did the due diligence, as 乙方
+    # 首期款 is paid by the partner, 甲方 now, to us, 乙方: our account is printed as 乙方's
+    assert "| 首期款 | 甲方 | 乙方 |" in made and "乙方收款账户：户名 示例集团" in made
+    assert "| 苏州示例科技有限公司 | 江南高新技术产业开发区发展集团有限公司 |" in made  # signatures
+
+
+def test_a_side_the_mode_does_not_have_is_refused(tmp_path: Path, run) -> None:
+    root = workspace(tmp_path, ["agency"], extra="  we_are: 被许可方\n")
+    said = run("validate", "agency", "--root", str(root))
+    assert said.exit_code == 1 and "we_are" in said.out and "委托方" in said.out, said.out

@@ -227,7 +227,12 @@ class DisputeResolution(Strict):
 class Terms(Strict):
     """Commercial terms the documents need."""
 
+    #: which side of the agreement we are: 甲方 (default), 乙方, or a role of the mode
+    #: (被许可方, 代理方, 被特许人 …): 甲方 is the mode's first role
+    we_are: str | None = None
     scope: str | None = None
+    #: where the cooperation holds: the 代理区域, the licensed 地域范围
+    territory: str | None = None
     investment: Money | None = None
     partner_investment: Money | None = None
     profit_split: ProfitSplit | None = None

@@ -201,8 +201,14 @@ class Mode(Strict):
 
     id: Id
     title: str
+    #: how the English contract names it ("cooperate by way of a joint venture")
+    title_en: str | None = None
     #: the articles only this mode's contract has, put where ``contract.clauses`` says mode
     clauses: list[ClauseRef] = []
+    #: what the two sides are called (许可方, 被许可方): 甲方 is the first
+    roles: list[str] = Field(default=[], max_length=2)
+    #: the same in the English contract (Licensor, Licensee)
+    roles_en: list[str] = Field(default=[], max_length=2)
 
 
 class Contract(Strict):

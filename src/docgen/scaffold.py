@@ -290,6 +290,7 @@ def plan_new_engagement(
         "stage_title": first.title,
         "today": workspace.today().isoformat(),
         "needs": contract_needs(workspace, process, mode),
+        "roles": next((m.roles for m in process.modes if m.id == mode), []),
         "documents": {k.id for k in process.documents if process.document_applies(k.id, origin)},
     }
     try:

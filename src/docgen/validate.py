@@ -36,6 +36,7 @@ from docgen.load import (
 )
 from docgen.model import CLOSED_STATUSES, ItemState, PlanFile, StageFile
 from docgen.process import Process, Rule
+from docgen.render.parties import known_sides
 from docgen.render.requirements import DocumentCheck
 from docgen.rules import Context, diagnose, is_done, is_waived, item_state
 from docgen.schema import did_you_mean
@@ -195,6 +196,16 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             process.aliases.hint("mode", data.mode),
         )
     yield from _implied_ratio(e)
+    sides = known_sides(data, process)
+    if data.terms.we_are is not None and data.terms.we_are.strip().casefold() not in {
+        s.casefold() for s in [*sides, "a", "b", "party a", "party b"]
+    }:
+        yield idx.at("terms", "we_are").diagnostic(
+            "error",
+            "invalid-value",
+            msg("we_are: '%(side)s' is not a side of this agreement", side=data.terms.we_are),
+            msg("expected one of: %(choices)s", choices="、".join(sides)),
+        )
     if data.origin is not None and data.origin not in {o.id for o in process.origins}:
         yield idx.at("origin").diagnostic(
             "error",

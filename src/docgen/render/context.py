@@ -25,6 +25,7 @@ from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Kpi, Meeting, Risk, version_key
 from docgen.periods import bounds
 from docgen.process import Process
+from docgen.render.parties import parties
 from docgen.render.templates import Markdown, TemplateSpec
 from docgen.screening import rank
 from docgen.workspace import Workspace
@@ -269,6 +270,8 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
     survey = e.survey.data.surveys[-1] if e.survey and e.survey.data.surveys else None
     return {
         "org": workspace.config.organization,
+        #: party_a, party_b, us, them, side: who is who in an agreement
+        **parties(workspace.config.organization, index, process),
         "engagement": index,
         "partner": index.partner,
         "terms": index.terms,
@@ -281,7 +284,11 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "supplement": index.supplement,
         "retrospective": index.retrospective,
         "major_event": index.major_event,
-        "mode": {"id": index.mode, "title": modes.get(index.mode, index.mode)},
+        "mode": {
+            "id": index.mode,
+            "title": modes.get(index.mode, index.mode),
+            "title_en": next((m.title_en for m in process.modes if m.id == index.mode), None),
+        },
         "stages": _Lazy(lambda: checklists.views[0]),
         "items": _Lazy(lambda: checklists.views[1]),
         "risks": _risk_views(e, process),

@@ -49,6 +49,7 @@ from docgen.model import DocumentRecord, version_key
 from docgen.paths import is_inside
 from docgen.render.context import DocView, document_context, field_location
 from docgen.render.documents import DocumentJob
+from docgen.render.parties import parties_again
 from docgen.workspace import Workspace
 
 #: Diff lines shown under a changed frozen text; the rest is counted.
@@ -266,8 +267,10 @@ def frozen_findings(
     # whether the edit shows in the text, so the text is made again from the old values
     before = _with_values(context, [(path, old) for path, old, _ in changes])
     when = frozen.when.date()
-    if before is not None and text is not None and (
-        render(job, document_context(before, doc, doc_date=when)) == text
+    if (
+        before is not None
+        and text is not None
+        and (render(job, document_context(before, doc, doc_date=when)) == text)
     ):
         return  # a value the text does not print (a 出资期限 a 意向书 leaves out)
     yield from _changed(job, doc, record, frozen, text, changes, workspace)
@@ -284,6 +287,8 @@ def _with_values(context: dict[str, Any], values: list[tuple[str, Any]]) -> dict
         out = _put(out, path.split("."), value)
         if out is None:
             return None
+    if "party_a" in out:  # the sides are made from the values: made again from the old
+        out.update(parties_again(out))
     return dict(out)
 
 
