@@ -33,6 +33,10 @@ terms:
   conditions_precedent: [甲方董事会批准]
   annexes: [{title: 许可技术清单}]
   signing_place: 江苏省苏州市
+  project:
+    land: {location: 示例产业园 A-01 地块, area_mu: 100, acquisition: 出让, years: 50}
+    fixed_assets: {amount: 4亿}
+    schedule: {start: 2027-06-30, production: 2028-12-31}
 """
 
 INDEX = """\
@@ -440,3 +444,35 @@ def test_a_side_the_mode_does_not_have_is_refused(tmp_path: Path, run) -> None:
     root = workspace(tmp_path, ["agency"], extra="  we_are: 被许可方\n")
     said = run("validate", "agency", "--root", str(root))
     assert said.exit_code == 1 and "we_are" in said.out and "委托方" in said.out, said.out
+
+
+def test_an_investment_agreement_says_land_intensity_schedule_yield_support_and_shortfall(
+    tmp_path: Path, run
+) -> None:
+    """Issue 25: the core 招商引资 agreement had none of its substance."""
+    root = copy_samples(tmp_path)
+    result = run("render", "2026-005-bluewave-biopharma", "--doc", "合作协议", "--root", str(root))
+    assert result.exit_code == 0, result.out + result.err
+    text = docx_text(root / "build/documents/2026-005-bluewave-biopharma/cooperation-agreement.docx")
+    article = text[text.index("[条] 项目投资与落地"):]
+    article = article[: article.index("[条]", 5)]
+    for needed in ("B-07 地块使用项目用地约 120 亩，用途为工业用地，以出让方式取得国有建设用地使用权，年限五十年",
+                   "出让价款为人民币叁仟陆佰万元整", "固定资产投资强度不低于每亩 450 万元",
+                   "2027年6月30日前开工", "2030年12月31日前达产", "年纳税额不低于人民币壹亿贰仟万元整",
+                   "固定资产投资补助：人民币叁仟万元整（¥30,000,000.00）；兑现条件：一期固定资产投资达到 5 亿元并经审计确认；",
+                   "代建价款为人民币壹亿陆仟万元整", "返还已兑现的扶持资金", "收回土地使用权"):  # fmt: skip
+        assert needed in article, (needed, article)
+
+
+def test_an_investment_projects_figures_are_checked(tmp_path: Path, run) -> None:
+    import json
+
+    root = copy_samples(tmp_path)
+    index = root / "engagements/2026-005-bluewave-biopharma/index.md"
+    text = index.read_text("utf-8").replace("intensity: 450", "intensity: 600").replace(
+        "completion: 2028-12-31", "completion: 2027-01-31")
+    index.write_text(text, "utf-8")
+    said = run("validate", "2026-005-bluewave-biopharma", "--format", "json", "--root", str(root))
+    found = {d["code"]: d for d in json.loads(said.out)["diagnostics"]}
+    assert "600 万元 a 亩" in found["ratio-mismatch"]["message"] and "(500 万元 a 亩" in found["ratio-mismatch"]["message"]
+    assert found["date-order"]["severity"] == "error" and "completion" in found["date-order"]["message"]

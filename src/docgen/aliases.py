@@ -51,6 +51,7 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("index", ("terms", "payments", "*", "payee")),
     ],
     "payment_kind": [("index", ("terms", "payments", "*", "kind"))],
+    "acquisition": [("index", ("terms", "project", "land", "acquisition"))],
     "doc_status": [("document", ("status",))],
 }
 _FIXED = {
@@ -65,6 +66,7 @@ _FIXED = {
     "dispute": vocabulary.DISPUTE,
     "party": vocabulary.PARTY,
     "payment_kind": vocabulary.PAYMENT_KIND,
+    "acquisition": vocabulary.ACQUISITION,
     "doc_status": vocabulary.DOC_STATUS,
 }
 

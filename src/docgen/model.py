@@ -224,6 +224,74 @@ class DisputeResolution(Strict):
     governing_law: str | None = None
 
 
+class Land(Strict):
+    """项目用地: where, how large, for what, how it is obtained and at what price."""
+
+    location: Text
+    #: 面积, in 亩
+    area_mu: float = Field(gt=0)
+    use: Text = "工业用地"
+    #: 取得方式: 出让 (transfer of the land use right), 租赁 (lease), 代建 (built for the company)
+    acquisition: Literal["transfer", "lease", "build-to-suit"] = "transfer"
+    price: Money | None = None
+    #: 出让年限 or 租期, in years
+    years: int | None = Field(None, ge=1, le=70)
+
+
+class Schedule(Strict):
+    """建设进度: 开工, 竣工, 投产, 达产."""
+
+    start: date
+    completion: date | None = None
+    production: date | None = None
+    full_production: date | None = None
+
+
+class Incentive(Strict):
+    """One 扶持政策, paid only on its condition."""
+
+    policy: Text
+    amount: Money | None = None
+    condition: Text
+
+
+class Construction(Strict):
+    """代建: what we build for the company, at what price, on what terms."""
+
+    scope: Text
+    price: Money
+    terms: str | None = None
+
+
+class Project(Strict):
+    """投资落地: land, investment and intensity, schedule, yield, support, shortfall.
+
+    The support (扶持政策) is paid only on each policy's condition, and what a shortfall
+    costs the company (返还、收回) is said.
+    """
+
+    land: Land
+    #: 固定资产投资 (the 投资强度 is it over the land's 亩); the total is partner_investment
+    fixed_assets: Money | None = None
+    #: 投资强度 committed, in 万元 a 亩 (at most what fixed_assets / area gives)
+    intensity: float | None = Field(None, gt=0)
+    schedule: Schedule
+    #: 达产后年产值 and 年纳税额
+    output_value: Money | None = None
+    tax: Money | None = None
+    incentives: list[Incentive] = []
+    #: what happens when the company falls short (返还、收回); a default is printed without it
+    shortfall: str | None = None
+    construction: Construction | None = None
+
+    @property
+    def fixed_intensity(self) -> float | None:
+        """The 投资强度 the fixed assets make, in 万元 a 亩 (None without them)."""
+        if self.fixed_assets is None:
+            return None
+        return self.fixed_assets.amount / 10_000 / self.land.area_mu
+
+
 class Terms(Strict):
     """Commercial terms the documents need."""
 
@@ -233,6 +301,8 @@ class Terms(Strict):
     scope: str | None = None
     #: where the cooperation holds: the 代理区域, the licensed 地域范围
     territory: str | None = None
+    #: 投资落地: the project's land, schedule, yield and support
+    project: Project | None = None
     investment: Money | None = None
     partner_investment: Money | None = None
     profit_split: ProfitSplit | None = None

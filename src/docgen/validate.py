@@ -196,6 +196,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
             process.aliases.hint("mode", data.mode),
         )
     yield from _implied_ratio(e)
+    yield from _project(e)
     sides = known_sides(data, process)
     if data.terms.we_are is not None and data.terms.we_are.strip().casefold() not in {
         s.casefold() for s in [*sides, "a", "b", "party a", "party b"]
@@ -802,6 +803,44 @@ def _implied_ratio(e: Engagement) -> Iterator[Diagnostic]:
                 total=amounts.short(ours.model_copy(update={"amount": total})),
             ),
             msg("correct one of them, or say in profit_split.note why the split differs"),
+        )
+
+
+def _project(e: Engagement) -> Iterator[Diagnostic]:
+    """A 投资落地 project's figures agree: the schedule in order, the intensity reachable."""
+    assert e.index is not None
+    project = e.index.data.terms.project
+    if project is None:
+        return
+    steps = [(k, getattr(project.schedule, k)) for k in
+             ("start", "completion", "production", "full_production")]  # fmt: skip
+    dated = [(k, d) for k, d in steps if d is not None]
+    for (before, early), (key, late) in itertools.pairwise(dated):
+        if late < early:
+            yield e.index.at("terms", "project", "schedule", key).diagnostic(
+                "error",
+                "date-order",
+                msg(
+                    "schedule: %(key)s (%(late)s) comes before %(before)s (%(early)s)",
+                    key=key,
+                    late=late,
+                    before=before,
+                    early=early,
+                ),
+            )
+    reached = project.fixed_intensity
+    if project.intensity is not None and reached is not None and project.intensity > reached:
+        yield e.index.at("terms", "project", "intensity").diagnostic(
+            "warning",
+            "ratio-mismatch",
+            msg(
+                "an intensity of %(intensity)s 万元 a 亩 needs more than the fixed assets "
+                "give (%(reached)s 万元 a 亩 on %(area)s 亩)",
+                intensity=f"{project.intensity:g}",
+                reached=f"{reached:.0f}",
+                area=f"{project.land.area_mu:g}",
+            ),
+            msg("correct the fixed assets, the land's area or the intensity"),
         )
 
 

@@ -73,6 +73,12 @@ PARTY = {
     "partner": N_("The partner"),
     "company": N_("The company the parties set up"),
 }
+#: how a project obtains its land (`docgen.model.Land`)
+ACQUISITION = {
+    "transfer": N_("Transfer of the land use right"),
+    "lease": N_("Lease"),
+    "build-to-suit": N_("Built for the company"),
+}
 #: what a payment is for (`docgen.model.PaymentKind`)
 PAYMENT_KIND = {
     "fee": N_("Fee"),
@@ -132,6 +138,11 @@ COLLOQUIAL = {
         "us": ["我方", "本方", "甲方", "us", "we"],
         "partner": ["合作方", "对方", "乙方"],
         "company": ["合资公司", "项目公司", "公司"],
+    },
+    "acquisition": {
+        "transfer": ["出让", "挂牌出让", "招拍挂"],
+        "lease": ["租赁", "租用"],
+        "build-to-suit": ["代建", "定制厂房"],
     },
     "payment_kind": {
         "fee": ["费用", "服务费", "咨询费"],
