@@ -37,6 +37,10 @@ terms:
     land: {location: 示例产业园 A-01 地块, area_mu: 100, acquisition: 出让, years: 50}
     fixed_assets: {amount: 4亿}
     schedule: {start: 2027-06-30, production: 2028-12-31}
+  territory: 长三角地区
+  licence: {technology: 高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X）, type: 排他, field: 储能电池正极材料, annex: 许可技术清单}
+  agency: {direction: 新能源汽车零部件项目, exclusive: true, targets: [每年引进签约项目不少于 3 个]}
+  franchise: {resources: [“示例”注册商标, 门店运营手册], disclosed: 2026-12-01, cooling_off_days: 10}
 """
 
 INDEX = """\
@@ -476,3 +480,49 @@ def test_an_investment_projects_figures_are_checked(tmp_path: Path, run) -> None
     found = {d["code"]: d for d in json.loads(said.out)["diagnostics"]}
     assert "600 万元 a 亩" in found["ratio-mismatch"]["message"] and "(500 万元 a 亩" in found["ratio-mismatch"]["message"]
     assert found["date-order"]["severity"] == "error" and "completion" in found["date-order"]["message"]
+
+
+def test_each_mode_prints_its_own_substance(rendered: Path) -> None:
+    """Issue 25: licence type, field and territory; agency direction, exclusivity, targets;
+    the 《商业特许经营管理条例》 disclosures, cooling-off and filing, and no clause that forbids
+    the franchisee the licensed marks."""
+    def text(mode: str) -> str:
+        return docx_text(rendered / "build/documents" / mode / "cooperation-agreement.docx")
+
+    licence = text("technology-licensing")
+    assert "许可技术：高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X），其内容、技术指标与技术资料清单详见附件一《许可技术清单》。" in licence
+    assert "许可方式：排他许可，即在许可地域和使用领域内，许可方不得许可任何第三方实施许可技术，但可以自行实施。" in licence
+    assert "使用领域：储能电池正极材料；许可地域：长三角地区" in licence
+    assert "以及被许可方依本协议实施许可技术所必需的除外" in licence
+    agency = text("agency")
+    assert "就新能源汽车零部件项目开展招商与推介事务" in agency and "代理方为委托方在代理区域内的独家代理" in agency
+    assert "代理方的工作目标：每年引进签约项目不少于 3 个。" in agency and "“代理区域”：指长三角地区" in agency
+    franchise = text("franchise")
+    assert "特许人已于2026年12月1日依照《商业特许经营管理条例》第二十一条、第二十二条的规定" in franchise
+    assert "被特许人可以在本协议订立后十日内单方解除本协议" in franchise
+    assert "十五日内依法向商务主管部门备案" in franchise
+    assert "以及被特许人依本协议使用特许人经营资源的除外" in franchise
+
+
+def test_a_licences_technology_annex_is_attached(tmp_path: Path, run) -> None:
+    import json
+
+    root = workspace(tmp_path, ["technology-licensing"])
+    index = root / "engagements/technology-licensing/index.md"
+
+    def codes() -> dict[str, dict]:
+        said = run("validate", "technology-licensing", "--format", "json", "--root", str(root))
+        return {d["code"]: d for d in json.loads(said.out)["diagnostics"] if d["code"] == "annex-not-attached"
+                or d["code"] == "unknown-reference"}
+
+    assert codes()["annex-not-attached"]["severity"] == "warning"  # named, no file
+    text = index.read_text("utf-8")
+    index.write_text(text.replace("annexes: [{title: 许可技术清单}]", "annexes: [{title: 许可技术清单, file: ../../../etc/passwd}]"), "utf-8")
+    assert "outside" in codes()["annex-not-attached"]["message"]
+    index.write_text(text.replace("annexes: [{title: 许可技术清单}]", "annexes: [{title: 许可技术清单, file: documents/技术清单.pdf}]"), "utf-8")
+    assert codes()["annex-not-attached"]["severity"] == "error"
+    (index.parent / "documents").mkdir(exist_ok=True)
+    (index.parent / "documents/技术清单.pdf").write_bytes(b"%PDF-1.4")
+    assert codes() == {}
+    index.write_text(text.replace("annex: 许可技术清单", "annex: 技术附件"), "utf-8")
+    assert "技术附件" in codes()["unknown-reference"]["message"]

@@ -52,6 +52,7 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     "payment_kind": [("index", ("terms", "payments", "*", "kind"))],
     "acquisition": [("index", ("terms", "project", "land", "acquisition"))],
+    "licence_type": [("index", ("terms", "licence", "type"))],
     "doc_status": [("document", ("status",))],
 }
 _FIXED = {
@@ -67,6 +68,7 @@ _FIXED = {
     "party": vocabulary.PARTY,
     "payment_kind": vocabulary.PAYMENT_KIND,
     "acquisition": vocabulary.ACQUISITION,
+    "licence_type": vocabulary.LICENCE_TYPE,
     "doc_status": vocabulary.DOC_STATUS,
 }
 

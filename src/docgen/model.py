@@ -292,6 +292,45 @@ class Project(Strict):
         return self.fixed_assets.amount / 10_000 / self.land.area_mu
 
 
+class Licence(Strict):
+    """技术许可: what is licensed, how (独占/排他/普通), for what field, and improvements."""
+
+    #: the licensed technology, by name and (for a patent) number
+    technology: Text
+    #: 独占 exclusive (not even the licensor uses it), 排他 sole (no third party), 普通 ordinary
+    type: Literal["exclusive", "sole", "ordinary"] = "ordinary"
+    #: 使用领域; the 地域 is terms.territory
+    field: Text
+    #: the title of the annex that describes the technology (one of terms.annexes)
+    annex: Text
+    #: who owns improvements, and what the other side gets; a default is printed without it
+    improvements: str | None = None
+    sublicense: bool = False
+
+
+class Agency(Strict):
+    """代理: the agent's direction, whether it is the only one, and its targets."""
+
+    #: 招商方向: the industries or kinds of project it brings in
+    direction: Text
+    exclusive: bool = False
+    #: 代理目标: 每年引进签约项目不少于 3 个 …
+    targets: list[Text] = []
+
+
+class Franchise(Strict):
+    """特许经营, as 《商业特许经营管理条例》 requires it."""
+
+    #: the 经营资源 licensed (注册商标、企业标志、专利、专有技术)
+    resources: list[Text] = Field(min_length=1)
+    #: when the franchisor gave its 信息披露 in writing (at least 30 days before signing)
+    disclosed: date
+    #: days after signing in which the franchisee may rescind (冷静期)
+    cooling_off_days: int = Field(7, ge=1, le=90)
+    #: the number of its 备案 with the commerce authority, once it has one
+    filing: str | None = None
+
+
 class Terms(Strict):
     """Commercial terms the documents need."""
 
@@ -303,6 +342,10 @@ class Terms(Strict):
     territory: str | None = None
     #: 投资落地: the project's land, schedule, yield and support
     project: Project | None = None
+    #: 技术许可, 代理, 特许经营: each mode's own terms
+    licence: Licence | None = None
+    agency: Agency | None = None
+    franchise: Franchise | None = None
     investment: Money | None = None
     partner_investment: Money | None = None
     profit_split: ProfitSplit | None = None

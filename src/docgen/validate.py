@@ -35,6 +35,7 @@ from docgen.load import (
     select_folders,
 )
 from docgen.model import CLOSED_STATUSES, ItemState, PlanFile, StageFile
+from docgen.paths import is_inside
 from docgen.process import Process, Rule
 from docgen.render.parties import known_sides
 from docgen.render.requirements import DocumentCheck
@@ -197,6 +198,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
         )
     yield from _implied_ratio(e)
     yield from _project(e)
+    yield from _licence_annex(e)
     sides = known_sides(data, process)
     if data.terms.we_are is not None and data.terms.we_are.strip().casefold() not in {
         s.casefold() for s in [*sides, "a", "b", "party a", "party b"]
@@ -841,6 +843,47 @@ def _project(e: Engagement) -> Iterator[Diagnostic]:
                 area=f"{project.land.area_mu:g}",
             ),
             msg("correct the fixed assets, the land's area or the intensity"),
+        )
+
+
+def _licence_annex(e: Engagement) -> Iterator[Diagnostic]:
+    """A licence's technology annex is one of the agreement's annexes, and attached."""
+    assert e.index is not None
+    terms = e.index.data.terms
+    if terms.licence is None:
+        return
+    annex = next((a for a in terms.annexes if a.title == terms.licence.annex), None)
+    if annex is None:
+        yield e.index.at("terms", "licence", "annex").diagnostic(
+            "error",
+            "unknown-reference",
+            msg(
+                "the licence's annex '%(annex)s' is not among terms.annexes",
+                annex=terms.licence.annex,
+            ),
+            msg("add {title: %(annex)s, file: …} to terms.annexes", annex=terms.licence.annex),
+        )
+        return
+    i = terms.annexes.index(annex)
+    if not annex.file:
+        yield e.index.at("terms", "annexes", i).diagnostic(
+            "warning",
+            "annex-not-attached",
+            msg("the licensed technology's annex '%(annex)s' has no file", annex=annex.title),
+            msg("keep it in the engagement folder and name it: file: documents/…pdf"),
+        )
+    elif not is_inside(e.folder, e.folder / annex.file):
+        yield e.index.at("terms", "annexes", i, "file").diagnostic(
+            "error",
+            "annex-not-attached",
+            msg("the annex file %(file)s lies outside the engagement's folder", file=annex.file),
+        )
+    elif not (e.folder / annex.file).is_file():
+        yield e.index.at("terms", "annexes", i, "file").diagnostic(
+            "error",
+            "annex-not-attached",
+            msg("the annex file %(file)s does not exist", file=annex.file),
+            msg("paths are relative to %(rel)s/", rel=e.rel),
         )
 
 

@@ -73,6 +73,12 @@ PARTY = {
     "partner": N_("The partner"),
     "company": N_("The company the parties set up"),
 }
+#: how a technology is licensed (`docgen.model.Licence`)
+LICENCE_TYPE = {
+    "exclusive": N_("Exclusive licence"),
+    "sole": N_("Sole licence"),
+    "ordinary": N_("Ordinary licence"),
+}
 #: how a project obtains its land (`docgen.model.Land`)
 ACQUISITION = {
     "transfer": N_("Transfer of the land use right"),
@@ -138,6 +144,11 @@ COLLOQUIAL = {
         "us": ["我方", "本方", "甲方", "us", "we"],
         "partner": ["合作方", "对方", "乙方"],
         "company": ["合资公司", "项目公司", "公司"],
+    },
+    "licence_type": {
+        "exclusive": ["独占", "独占许可"],
+        "sole": ["排他", "排他许可", "独家"],
+        "ordinary": ["普通", "普通许可"],
     },
     "acquisition": {
         "transfer": ["出让", "挂牌出让", "招拍挂"],

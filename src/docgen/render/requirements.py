@@ -19,6 +19,7 @@ from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.frozen import frozen_path
 from docgen.i18n import msg
 from docgen.load import Engagement
+from docgen.model import CLOSED_STATUSES
 from docgen.process import Process
 from docgen.render.clauses import clause_template
 from docgen.render.context import (
@@ -116,6 +117,8 @@ class DocumentCheck:
         """
         assert e.index is not None
         index = e.index.data
+        if index.status in CLOSED_STATUSES:
+            return  # a lead that was lost will never have the contract
         stages = self.process.stage_index
         mode = next((m for m in self.process.modes if m.id == index.mode), None)
         contracts = [k for k in self.process.documents if k.binding and not k.on_record
