@@ -37,6 +37,7 @@ terms:
     land: {location: 示例产业园 A-01 地块, area_mu: 100, acquisition: 出让, years: 50}
     fixed_assets: {amount: 4亿}
     schedule: {start: 2027-06-30, production: 2028-12-31}
+  joint_venture: {company: 示例合资科技有限公司, registered_capital: {amount: 1.5亿}, board: {seats: 5, ours: 2}, lock_up_years: 3}
   territory: 长三角地区
   licence: {technology: 高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X）, type: 排他, field: 储能电池正极材料, annex: 许可技术清单}
   agency: {direction: 新能源汽车零部件项目, exclusive: true, targets: [每年引进签约项目不少于 3 个]}
@@ -526,3 +527,28 @@ def test_a_licences_technology_annex_is_attached(tmp_path: Path, run) -> None:
     assert codes() == {}
     index.write_text(text.replace("annex: 许可技术清单", "annex: 技术附件"), "utf-8")
     assert "技术附件" in codes()["unknown-reference"]["message"]
+
+
+def test_a_joint_venture_says_its_company_capital_governance_profits_deadlock_and_exit(rendered: Path) -> None:
+    """Issue 25: 合资: company name, registered capital, each share, governance, profits, deadlock."""
+    text = docx_text(rendered / "build/documents/joint-venture/cooperation-agreement.docx")
+    article = text[text.index("[条] 合资公司"):]
+    article = article[: article.index("[条]", 5)]
+    for needed in ("共同出资设立示例合资科技有限公司（以下简称“合资公司”", "注册资本为人民币壹亿伍仟万元整",
+                   "甲方认缴出资人民币陆仟万元整（¥60,000,000.00），占注册资本的 40%，出资方式：现金出资，于2027年6月30日前缴足",
+                   "乙方认缴出资人民币玖仟万元整（¥90,000,000.00），占注册资本的 60%",
+                   "董事会由五名董事组成，其中甲方提名二名，乙方提名三名", "总经理由乙方提名",
+                   "按双方实缴出资比例分配", "连续两次未能形成决议", "合资公司成立之日起三年内"):  # fmt: skip
+        assert needed in article, (needed, article)
+
+
+def test_a_capital_that_is_not_the_contributions_sum_is_said(tmp_path: Path, run) -> None:
+    import json
+
+    root = workspace(tmp_path, ["joint-venture"])
+    index = root / "engagements/joint-venture/index.md"
+    index.write_text(index.read_text("utf-8").replace("registered_capital: {amount: 1.5亿}",
+                                                      "registered_capital: {amount: 2亿}"), "utf-8")  # fmt: skip
+    said = run("validate", "joint-venture", "--format", "json", "--root", str(root))
+    found = [d for d in json.loads(said.out)["diagnostics"] if d["code"] == "ratio-mismatch"]
+    assert found and "2 亿元" in found[0]["message"] and "1.5 亿元" in found[0]["message"], found

@@ -292,6 +292,41 @@ class Project(Strict):
         return self.fixed_assets.amount / 10_000 / self.land.area_mu
 
 
+class Board(Strict):
+    """合资公司's 董事会: its seats, ours among them, and who nominates its officers."""
+
+    seats: int = Field(ge=1, le=19)
+    #: the seats our side nominates
+    ours: int = Field(ge=0, le=19)
+    #: who nominates the chair (董事长), the general manager and the finance head
+    chair: Literal["us", "partner"] = "us"
+    general_manager: Literal["us", "partner"] = "partner"
+    finance_head: Literal["us", "partner"] = "us"
+
+
+class JointVenture(Strict):
+    """合资: the company, its capital, how it is governed, shares profit and is left."""
+
+    #: 合资公司名称 (暂定名 until registered)
+    company: Text
+    registered_capital: Money
+    board: Board | None = None
+    #: 监事: how many, and who nominates them
+    supervisors: str | None = None
+    #: how profits are distributed (default: in proportion to paid-in capital)
+    distribution: str | None = None
+    #: what breaks a deadlock (董事会或股东会连续两次不能形成决议 …)
+    deadlock: str | None = None
+    #: years after registration in which neither side transfers its stake
+    lock_up_years: int | None = Field(None, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _seats(self) -> JointVenture:
+        if self.board is not None and self.board.ours > self.board.seats:
+            raise ValueError(msg("board: ours is more than the seats"))
+        return self
+
+
 class Licence(Strict):
     """技术许可: what is licensed, how (独占/排他/普通), for what field, and improvements."""
 
@@ -342,7 +377,8 @@ class Terms(Strict):
     territory: str | None = None
     #: 投资落地: the project's land, schedule, yield and support
     project: Project | None = None
-    #: 技术许可, 代理, 特许经营: each mode's own terms
+    #: 合资, 技术许可, 代理, 特许经营: each mode's own terms
+    joint_venture: JointVenture | None = None
     licence: Licence | None = None
     agency: Agency | None = None
     franchise: Franchise | None = None
@@ -529,6 +565,9 @@ class EnglishText(Strict):
     governing_law: str | None = None
     #: the letter of intent's 费用承担, in English (without it, each Party bears its own)
     intent_costs: str | None = None
+    #: the joint venture's profit distribution and deadlock rule, where the Chinese has its own
+    jv_distribution: str | None = None
+    jv_deadlock: str | None = None
 
 
 class EngagementIndex(Strict):

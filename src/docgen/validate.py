@@ -199,6 +199,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
     yield from _implied_ratio(e)
     yield from _project(e)
     yield from _licence_annex(e)
+    yield from _registered_capital(e)
     sides = known_sides(data, process)
     if data.terms.we_are is not None and data.terms.we_are.strip().casefold() not in {
         s.casefold() for s in [*sides, "a", "b", "party a", "party b"]
@@ -843,6 +844,31 @@ def _project(e: Engagement) -> Iterator[Diagnostic]:
                 area=f"{project.land.area_mu:g}",
             ),
             msg("correct the fixed assets, the land's area or the intensity"),
+        )
+
+
+def _registered_capital(e: Engagement) -> Iterator[Diagnostic]:
+    """A joint venture's registered capital is what the two sides subscribe."""
+    assert e.index is not None
+    terms = e.index.data.terms
+    jv, ours, theirs = terms.joint_venture, terms.investment, terms.partner_investment
+    if jv is None or ours is None or theirs is None:
+        return
+    capital = jv.registered_capital
+    if {ours.currency, theirs.currency} != {capital.currency}:
+        return
+    if abs(ours.amount + theirs.amount - capital.amount) > 0.005:
+        yield e.index.at("terms", "joint_venture", "registered_capital").diagnostic(
+            "warning",
+            "ratio-mismatch",
+            msg(
+                "the registered capital %(capital)s is not the contributions' sum %(sum)s",
+                capital=amounts.short(capital),
+                sum=amounts.short(
+                    capital.model_copy(update={"amount": ours.amount + theirs.amount})
+                ),
+            ),
+            msg("correct the capital or a contribution (investment, partner_investment)"),
         )
 
 
