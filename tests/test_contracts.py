@@ -552,3 +552,34 @@ def test_a_capital_that_is_not_the_contributions_sum_is_said(tmp_path: Path, run
     said = run("validate", "joint-venture", "--format", "json", "--root", str(root))
     found = [d for d in json.loads(said.out)["diagnostics"] if d["code"] == "ratio-mismatch"]
     assert found and "2 亿元" in found[0]["message"] and "1.5 亿元" in found[0]["message"], found
+
+
+def test_a_termination_sets_off_the_accounts_and_prints_the_net_in_words(tmp_path: Path, run) -> None:
+    """Issue 25: each side's claims, the set-off and the net amount in figures and 大写; a
+    buy-back at its price; 保密, 知识产权 and 争议解决 survive."""
+    root = copy_samples(tmp_path)
+    folder = root / "engagements/2024-003-jinghua-materials"
+    record = folder / "documents/termination-agreement.md"  # a new version, in draft
+    record.write_text(record.read_text("utf-8").replace('version: "1.0"\nstatus: signed\nsigned: 2026-06-30\n',
+                                                        'version: "1.1"\nstatus: draft\n'), "utf-8")  # fmt: skip
+    index = folder / "index.md"
+    text = index.read_text("utf-8")
+    start, end = text.index("  debts:\n"), text.index("  claims:\n")
+    accounts = (
+        "  buy_back:\n"
+        "    - {what: 展示仓库存碳纤维及预浸料 12.6 吨, buyer: partner, price: {amount: 218.4万}, due: 2026-06-20}\n"
+        "  accounts:\n"
+        "    - {item: 截至终止日的代销货款, owed_by: us, amount: {amount: 864000}}\n"
+        "    - {item: 二季度代理佣金, owed_by: partner, amount: {amount: 421000}}\n"
+        "  settle_by: 2026-07-15\n"
+    )
+    index.write_text(text[:start] + accounts + text[end:], "utf-8")
+    said = run("render", "2024-003-jinghua-materials", "--doc", "终止协议", "--root", str(root))
+    assert said.exit_code == 0, said.out + said.err
+    made = docx_text(folder.parent.parent / "build/documents/2024-003-jinghua-materials/termination-agreement.docx")
+    assert "乙方以人民币贰佰壹拾捌万肆仟元整（¥2,184,000.00）回购展示仓库存碳纤维及预浸料 12.6 吨，于2026年6月20日前完成交割并付清价款。" in made
+    assert "| 截至终止日的代销货款 | 甲方 | 乙方 | 人民币捌拾陆万肆仟元整（¥864,000.00） |" in made
+    assert "| 二季度代理佣金 | 乙方 | 甲方 | 人民币肆拾贰万壹仟元整（¥421,000.00） |" in made
+    assert ("上述款项相互抵销后，甲方应向乙方支付人民币肆拾肆万叁仟元整（¥443,000.00），"
+            "于2026年7月15日前付清") in made  # fmt: skip
+    assert "原协议中的保密、知识产权、争议解决条款在原协议终止后继续有效。" in made

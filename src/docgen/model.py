@@ -468,14 +468,55 @@ class DueDiligence(Strict):
     conclusion: str | None = None
 
 
+class Owed(Strict):
+    """One amount a side owes the other when the cooperation ends (a 债权债务 item)."""
+
+    item: Text
+    owed_by: Literal["us", "partner"]
+    amount: Money
+
+
+class BuyBack(Strict):
+    """A 回购 at the wind-up: what is bought back, by whom, at what price, by when."""
+
+    what: Text
+    buyer: Literal["us", "partner"]
+    price: Money
+    due: date | None = None
+
+
 class Settlement(Strict):
     """How a terminated cooperation is wound up (资源清算、债权债务处理)."""
 
     effective: date | None = None
     resources: list[Text] = []
+    #: what is bought back, each at its price
+    buy_back: list[BuyBack] = []
+    #: each amount owed, by which side: set off against each other, the net is paid
+    accounts: list[Owed] = []
+    #: by when the net amount is paid
+    settle_by: date | None = None
     debts: list[Text] = []
     claims: list[Text] = []
     surviving: list[Text] = []
+
+    @model_validator(mode="after")
+    def _one_currency(self) -> Settlement:
+        if len({o.amount.currency for o in self.accounts}) > 1:
+            raise ValueError(msg("settlement.accounts: set-off needs one currency"))
+        return self
+
+    @property
+    def net(self) -> tuple[str, Money] | None:
+        """Who pays the other what once the accounts are set off (None when they cancel)."""
+        if not self.accounts:
+            return None
+        balance = sum(o.amount.amount * (1 if o.owed_by == "us" else -1) for o in self.accounts)
+        currency = self.accounts[0].amount.currency
+        if abs(balance) < 0.005:
+            return None
+        payer = "us" if balance > 0 else "partner"
+        return payer, Money(amount=round(abs(balance), 2), currency=currency)
 
 
 class Term(Strict):
