@@ -583,3 +583,21 @@ def test_a_termination_sets_off_the_accounts_and_prints_the_net_in_words(tmp_pat
     assert ("上述款项相互抵销后，甲方应向乙方支付人民币肆拾肆万叁仟元整（¥443,000.00），"
             "于2026年7月15日前付清") in made  # fmt: skip
     assert "原协议中的保密、知识产权、争议解决条款在原协议终止后继续有效。" in made
+
+
+def test_a_notice_cites_only_articles_the_signed_agreement_has(tmp_path: Path, run) -> None:
+    """Issue 25: 重大事项告知函 cites the signed contract's articles by their numbers there."""
+    import json
+
+    root = copy_samples(tmp_path)
+    hengtong = "2025-014-hengtong-logistics"
+    said = run("render", hengtong, "--doc", "重大事项告知函", "--root", str(root))
+    assert said.exit_code == 0, said.out + said.err
+    text = docx_text(root / "build/documents" / hengtong / "major-event-notice.docx")
+    assert "签署的《合作协议》第二条（合资公司）、第九条（合作调整）关于" in text
+    assert "江南高新技术产业开发区发展集团有限公司（盖章）" in text and "请联系：招商二部 张伟 0512-6688-1002。" in text
+    index = root / "engagements" / hengtong / "index.md"
+    index.write_text(index.read_text("utf-8").replace("articles: [合作调整, 合资公司]", "articles: [合作调整, 通知与送达]"), "utf-8")
+    found = json.loads(run("validate", hengtong, "--format", "json", "--root", str(root)).out)["diagnostics"]
+    wrong = [d for d in found if d["code"] == "unknown-reference"]
+    assert wrong and "通知与送达" in wrong[0]["message"] and "合作调整" in wrong[0]["hint"], found

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from docgen import vocabulary
 from docgen.atomic import write_atomic
-from docgen.diagnostics import Diagnostic, FileProblem, Location
+from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.edit import FrontMatterEdit
 from docgen.file_status import file_sha256
 from docgen.history import committed_copy
@@ -75,6 +75,24 @@ class FrozenText:
     markdown: str
     #: the file line each value path is written on (for locating changes)
     lines: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def signed_articles(e: Engagement, doc_id: str = "cooperation-agreement") -> list[str] | None:
+    """The article titles of the signed text of ``doc_id``, in order (None unless signed).
+
+    Article N of the list is 第N条: a letter citing the agreement cites these numbers.
+    """
+    record = e.documents.get(doc_id)
+    if record is None or record.data.status != "signed" or not record.data.version:
+        return None
+    path = frozen_path(e, doc_id, record.data.version, "zh")
+    if not path.is_file():
+        return None
+    try:
+        text = read_frozen(path, f"{e.rel}/documents/{doc_id}/{path.name}").markdown
+    except (FileProblem, DocgenError):
+        return None
+    return [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
 
 
 def frozen_folder(e: Engagement, doc_id: str) -> Path:

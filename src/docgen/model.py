@@ -585,6 +585,11 @@ class MajorEvent(Strict):
     impact: str | None = None
     measures: list[Text] = []
     reply_by: date | None = None
+    #: the articles of the signed 合作协议 the letter relies on, by title (合作调整 …):
+    #: cited by their numbers there (第十六条)
+    articles: list[Text] = []
+    #: whom the partner answers, and how (default: the engagement's owner)
+    contact: str | None = None
 
 
 class EnglishText(Strict):

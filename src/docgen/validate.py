@@ -19,6 +19,7 @@ from docgen import amounts, periods, vocabulary
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.findings import FindingsCache
+from docgen.frozen import signed_articles
 from docgen.i18n import msg
 from docgen.load import (
     SLUG,
@@ -200,6 +201,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
     yield from _project(e)
     yield from _licence_annex(e)
     yield from _registered_capital(e)
+    yield from _cited_articles(e)
     sides = known_sides(data, process)
     if data.terms.we_are is not None and data.terms.we_are.strip().casefold() not in {
         s.casefold() for s in [*sides, "a", "b", "party a", "party b"]
@@ -870,6 +872,29 @@ def _registered_capital(e: Engagement) -> Iterator[Diagnostic]:
             ),
             msg("correct the capital or a contribution (investment, partner_investment)"),
         )
+
+
+def _cited_articles(e: Engagement) -> Iterator[Diagnostic]:
+    """A 重大事项告知函 cites only articles the signed agreement has."""
+    assert e.index is not None
+    event = e.index.data.major_event
+    if event is None or not event.articles:
+        return
+    articles = signed_articles(e)
+    for i, title in enumerate(event.articles):
+        if articles is None:
+            yield e.index.at("major_event", "articles", i).diagnostic(
+                "error",
+                "unknown-reference",
+                msg("'%(title)s': there is no signed 合作协议 to cite", title=title),
+            )
+        elif title not in articles:
+            yield e.index.at("major_event", "articles", i).diagnostic(
+                "error",
+                "unknown-reference",
+                msg("the signed 合作协议 has no article '%(title)s'", title=title),
+                msg("its articles: %(known)s", known="、".join(articles)),
+            )
 
 
 def _licence_annex(e: Engagement) -> Iterator[Diagnostic]:

@@ -19,7 +19,9 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from docgen.amounts import count_zh
 from docgen.diagnostics import Diagnostic, Location
+from docgen.frozen import signed_articles
 from docgen.i18n import catalogue, msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord, Kpi, Meeting, Risk, version_key
@@ -305,7 +307,21 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "loi_signed": _signed(e, "letter-of-intent"),
         #: when the 合作协议 was signed (a 补充协议 cites it), or None
         "agreement_signed": _signed(e, "cooperation-agreement"),
+        #: the 重大事项告知函's articles as the signed agreement numbers them (第十六条（合作调整）)
+        "cited_articles": _cited(e, index.major_event.articles) if index.major_event else [],
     }
+
+
+def _cited(e: Engagement, titles: list[str]) -> list[str]:
+    """第N条（title） for each of ``titles`` the signed agreement has, in its order.
+
+    A title it lacks is left out here; validate says so.
+    """
+    if not titles:
+        return []
+    articles = signed_articles(e) or []
+    found = sorted(articles.index(title) for title in titles if title in articles)
+    return [f"第{count_zh(n + 1)}条（{articles[n]}）" for n in found]
 
 
 def _signed(e: Engagement, doc_id: str) -> date | None:
