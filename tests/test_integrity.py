@@ -47,6 +47,9 @@ def test_a_signed_contract_does_not_change_and_the_edit_is_an_error(ws: Path, ru
     # its text cannot be made again to show the diff
     for old, new in (("现金出资}", "现金出资, due: 2026-06-30}"), ("系统出资}", "系统出资, due: 2026-12-31}")):
         edit(ws, f"{HENGTONG}/index.md", old, new)
+    # and the company's name and capital (issue 25)
+    edit(ws, f"{HENGTONG}/index.md", "  profit_split: {us: 50, partner: 50}",
+         "  profit_split: {us: 50, partner: 50}\n  joint_venture: {company: 恒通智慧物流有限公司, registered_capital: {amount: 1.5亿}}")
     index = ws / "engagements" / HENGTONG / "index.md"
     result = run("validate", HENGTONG, "--root", str(ws), "--strict")
     assert result.exit_code == 1
