@@ -296,6 +296,9 @@ NEW_VERSION = [
     # the contract now sets 出资期限 (a new version of a 合资 contract needs them)
     ("index.md", "现金出资}", "现金出资, due: 2026-06-30}"),
     ("index.md", "系统出资}", "系统出资, due: 2026-12-31}"),
+    # and names the company and its capital (issue 25)
+    ("index.md", "profit_split: {us: 45, partner: 55}",
+     "profit_split: {us: 45, partner: 55}\n  joint_venture: {company: 恒通智慧物流有限公司, registered_capital: {amount: 1.5亿}}"),
     (
         "documents/cooperation-agreement.md",
         'version: "1.0"\nstatus: signed\nsigned: 2026-03-02',

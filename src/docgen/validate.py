@@ -881,6 +881,9 @@ def _cited_articles(e: Engagement) -> Iterator[Diagnostic]:
     if event is None or not event.articles:
         return
     articles = signed_articles(e)
+    record = e.documents.get("cooperation-agreement")
+    if articles is None and record is not None and record.data.status == "signed":
+        return  # signed, its text not frozen yet: render freezes it (document-not-frozen)
     for i, title in enumerate(event.articles):
         if articles is None:
             yield e.index.at("major_event", "articles", i).diagnostic(
