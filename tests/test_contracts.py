@@ -601,3 +601,41 @@ def test_a_notice_cites_only_articles_the_signed_agreement_has(tmp_path: Path, r
     found = json.loads(run("validate", hengtong, "--format", "json", "--root", str(root)).out)["diagnostics"]
     wrong = [d for d in found if d["code"] == "unknown-reference"]
     assert wrong and "通知与送达" in wrong[0]["message"] and "合作调整" in wrong[0]["hint"], found
+
+
+def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
+    """Issue 25: 补充协议 amends 第六条第（二）款, adds 一款, cites the signed numbers, and never
+    rewrites a whole article by accident."""
+    import json
+
+    root = copy_samples(tmp_path)
+    hengtong = "2025-014-hengtong-logistics"
+    index = root / "engagements" / hengtong / "index.md"
+    text = index.read_text("utf-8")
+    start, end = text.index("  changes:\n"), text.index("  effective: 2027-01-01")
+    changes = (
+        "  changes:\n"
+        "    - {article: 投入与收益分配, clause: 3, text: 收益分配：甲方 45%，乙方 55%}\n"
+        "    - {article: 合作调整, action: 增加, text: 园区入驻率连续两个季度低于 45% 的，任何一方可提议启动二期建设延期程序}\n"
+        "    - {article: 保密, action: 删除, clause: 2}\n"
+    )
+    index.write_text(text[:start] + changes + text[end:], "utf-8")
+    said = run("render", hengtong, "--doc", "补充协议", "--root", str(root))
+    assert said.exit_code == 0, said.out + said.err
+    made = docx_text(root / "build/documents" / hengtong / "supplementary-agreement.docx")
+    assert "[款] 原协议第六条（投入与收益分配）第（三）款修改为：收益分配：甲方 45%，乙方 55%。" in made
+    assert "[款] 原协议第九条（合作调整）增加一款，作为第（三）款：园区入驻率连续两个季度低于 45% 的" in made
+    assert "[款] 删除原协议第七条（保密）第（二）款。" in made
+
+    def refused(change: str) -> list[dict]:
+        index.write_text(text[:start] + "  changes:\n" + change + text[end:], "utf-8")
+        out = run("validate", hengtong, "--format", "json", "--root", str(root)).out
+        return [d for d in json.loads(out)["diagnostics"] if d["severity"] == "error"]
+
+    whole = refused("    - {article: 合作调整, text: 新的条文}\n")
+    assert whole and whole[0]["code"] == "amendment-unplaced", whole
+    assert refused("    - {article: 合作调整, text: 新的条文, whole: true}\n") == []
+    missing = refused("    - {article: 通知与送达, clause: 1, text: 新的条文}\n")
+    assert missing and "通知与送达" in missing[0]["message"] and "合作调整" in missing[0]["hint"]
+    beyond = refused("    - {article: 合作调整, clause: 5, text: 新的条文}\n")
+    assert beyond and "5" in beyond[0]["message"]

@@ -53,6 +53,7 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "payment_kind": [("index", ("terms", "payments", "*", "kind"))],
     "acquisition": [("index", ("terms", "project", "land", "acquisition"))],
     "licence_type": [("index", ("terms", "licence", "type"))],
+    "amendment": [("index", ("supplement", "changes", "*", "action"))],
     "doc_status": [("document", ("status",))],
 }
 _FIXED = {
@@ -69,6 +70,7 @@ _FIXED = {
     "payment_kind": vocabulary.PAYMENT_KIND,
     "acquisition": vocabulary.ACQUISITION,
     "licence_type": vocabulary.LICENCE_TYPE,
+    "amendment": vocabulary.AMENDMENT,
     "doc_status": vocabulary.DOC_STATUS,
 }
 

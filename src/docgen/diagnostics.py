@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "unknown-document": N_("document id not in the process"),
     "unknown-reference": N_("reference to a task or milestone that does not exist"),
     "linked-disagree": N_("a task and the checklist item it carries out disagree"),
+    "amendment-unplaced": N_("a 补充协议's change names no 款 and would rewrite a whole article"),
     "annex-not-attached": N_("an annex the agreement relies on has no file, or no such file"),
     "item-wrong-stage": N_("checklist item belongs to another stage's file"),
     "item-state": N_(

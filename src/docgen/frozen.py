@@ -82,6 +82,14 @@ def signed_articles(e: Engagement, doc_id: str = "cooperation-agreement") -> lis
 
     Article N of the list is 第N条: a letter citing the agreement cites these numbers.
     """
+    found = signed_structure(e, doc_id)
+    return None if found is None else [title for title, _ in found]
+
+
+def signed_structure(
+    e: Engagement, doc_id: str = "cooperation-agreement"
+) -> list[tuple[str, int]] | None:
+    """Each article of the signed text of ``doc_id``: its title and how many 款 it has."""
     record = e.documents.get(doc_id)
     if record is None or record.data.status != "signed" or not record.data.version:
         return None
@@ -92,7 +100,14 @@ def signed_articles(e: Engagement, doc_id: str = "cooperation-agreement") -> lis
         text = read_frozen(path, f"{e.rel}/documents/{doc_id}/{path.name}").markdown
     except (FileProblem, DocgenError):
         return None
-    return [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
+    structure: list[tuple[str, int]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            structure.append((line[3:].strip(), 0))
+        elif structure and re.match(r"^\d+\. ", line):
+            title, count = structure[-1]
+            structure[-1] = (title, count + 1)
+    return structure
 
 
 def frozen_folder(e: Engagement, doc_id: str) -> Path:

@@ -550,10 +550,29 @@ class Renewal(Strict):
 
 
 class Amendment(Strict):
-    """One article a 补充协议 changes: which, and its new wording."""
+    """One change a 补充协议 makes to the signed agreement, at the level of 条 and 款.
+
+    ``article`` is the article's title in the signed text (cited by its number there);
+    ``clause`` the 款 within it.  ``replace`` rewrites that 款 (a whole article only with
+    ``whole: true``, never by accident), ``add`` adds a 款 after the last, ``delete``
+    strikes one.
+    """
 
     article: Text
-    text: Text
+    action: Literal["replace", "add", "delete"] = "replace"
+    clause: int | None = Field(None, ge=1, le=99)
+    whole: bool = False
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _what_it_says(self) -> Amendment:
+        if self.action != "delete" and not (self.text and self.text.strip()):
+            raise ValueError(msg("an amendment that adds or rewrites needs its text"))
+        if self.action == "delete" and self.clause is None and not self.whole:
+            raise ValueError(msg("name the 款 to delete (clause: 2), or say whole: true"))
+        if self.action == "add" and self.clause is not None:
+            raise ValueError(msg("an added 款 comes after the last: leave clause out"))
+        return self
 
 
 class Supplement(Strict):

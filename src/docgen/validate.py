@@ -19,7 +19,7 @@ from docgen import amounts, periods, vocabulary
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.findings import FindingsCache
-from docgen.frozen import signed_articles
+from docgen.frozen import signed_articles, signed_structure
 from docgen.i18n import msg
 from docgen.load import (
     SLUG,
@@ -202,6 +202,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
     yield from _licence_annex(e)
     yield from _registered_capital(e)
     yield from _cited_articles(e)
+    yield from _amendments(e)
     sides = known_sides(data, process)
     if data.terms.we_are is not None and data.terms.we_are.strip().casefold() not in {
         s.casefold() for s in [*sides, "a", "b", "party a", "party b"]
@@ -897,6 +898,49 @@ def _cited_articles(e: Engagement) -> Iterator[Diagnostic]:
                 "unknown-reference",
                 msg("the signed 合作协议 has no article '%(title)s'", title=title),
                 msg("its articles: %(known)s", known="、".join(articles)),
+            )
+
+
+def _amendments(e: Engagement) -> Iterator[Diagnostic]:
+    """A 补充协议 changes 条 and 款 the signed agreement has, and a whole 条 only on purpose."""
+    assert e.index is not None
+    supplement = e.index.data.supplement
+    if supplement is None:
+        return
+    structure = signed_structure(e)
+    record = e.documents.get("cooperation-agreement")
+    if structure is None and record is not None and record.data.status == "signed":
+        return  # signed, its text not frozen yet: render freezes it
+    articles = dict(structure or [])
+    for i, change in enumerate(supplement.changes):
+        at = e.index.at("supplement", "changes", i)
+        if change.article not in articles:
+            yield at.diagnostic(
+                "error",
+                "unknown-reference",
+                msg("the signed 合作协议 has no article '%(title)s'", title=change.article),
+                msg("its articles: %(known)s", known="、".join(articles) or "—"),
+            )
+        elif change.clause is not None and change.clause > articles[change.article]:
+            yield at.diagnostic(
+                "error",
+                "unknown-reference",
+                msg(
+                    "'%(title)s' has %(count)s 款; there is no 款 %(clause)s",
+                    title=change.article,
+                    count=articles[change.article],
+                    clause=change.clause,
+                ),
+            )
+        elif change.action == "replace" and change.clause is None and not change.whole:
+            yield at.diagnostic(
+                "error",
+                "amendment-unplaced",
+                msg(
+                    "the change to '%(title)s' names no 款: it would rewrite the whole article",
+                    title=change.article,
+                ),
+                msg("name the 款 (clause: 2), add one (action: 增加), or say whole: true"),
             )
 
 

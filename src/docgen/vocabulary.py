@@ -73,6 +73,8 @@ PARTY = {
     "partner": N_("The partner"),
     "company": N_("The company the parties set up"),
 }
+#: what an amendment does to the signed agreement (`docgen.model.Amendment`)
+AMENDMENT = {"replace": N_("Rewrite"), "add": N_("Add a clause"), "delete": N_("Delete")}
 #: how a technology is licensed (`docgen.model.Licence`)
 LICENCE_TYPE = {
     "exclusive": N_("Exclusive licence"),
@@ -144,6 +146,11 @@ COLLOQUIAL = {
         "us": ["我方", "本方", "甲方", "us", "we"],
         "partner": ["合作方", "对方", "乙方"],
         "company": ["合资公司", "项目公司", "公司"],
+    },
+    "amendment": {
+        "replace": ["修改", "修改为", "改为"],
+        "add": ["增加", "新增", "增加一款"],
+        "delete": ["删除", "删去"],
     },
     "licence_type": {
         "exclusive": ["独占", "独占许可"],

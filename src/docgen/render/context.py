@@ -21,10 +21,10 @@ from typing import Any
 
 from docgen.amounts import count_zh
 from docgen.diagnostics import Diagnostic, Location
-from docgen.frozen import signed_articles
+from docgen.frozen import signed_articles, signed_structure
 from docgen.i18n import catalogue, msg
 from docgen.load import Engagement, Sourced
-from docgen.model import DocumentRecord, Kpi, Meeting, Risk, version_key
+from docgen.model import Amendment, DocumentRecord, Kpi, Meeting, Risk, version_key
 from docgen.periods import bounds
 from docgen.process import Process
 from docgen.render.parties import parties
@@ -307,6 +307,8 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "loi_signed": _signed(e, "letter-of-intent"),
         #: when the 合作协议 was signed (a 补充协议 cites it), or None
         "agreement_signed": _signed(e, "cooperation-agreement"),
+        #: the 补充协议's changes, each said as 条 and 款 of the signed agreement
+        "amendments": _amendments(e, index.supplement.changes) if index.supplement else [],
         #: the 重大事项告知函's articles as the signed agreement numbers them (第十六条（合作调整）)
         "cited_articles": _cited(e, index.major_event.articles) if index.major_event else [],
     }
@@ -322,6 +324,30 @@ def _cited(e: Engagement, titles: list[str]) -> list[str]:
     articles = signed_articles(e) or []
     found = sorted(articles.index(title) for title in titles if title in articles)
     return [f"第{count_zh(n + 1)}条（{articles[n]}）" for n in found]
+
+
+def _amendments(e: Engagement, changes: list[Amendment]) -> list[str]:
+    """Each change as a 补充协议 says it: 原协议第六条（…）第（二）款修改为：….
+
+    The numbers are those of the signed text; validate refuses a change it cannot place.
+    """
+    structure = dict((title, (n, clauses)) for n, (title, clauses) in
+                     enumerate(signed_structure(e) or [], 1))  # fmt: skip
+    said = []
+    for c in changes:
+        n, clauses = structure.get(c.article, (0, 0))
+        where = f"第{count_zh(n)}条（{c.article}）" if n else f"“{c.article}”"
+        clause = f"第（{count_zh(c.clause)}）款" if c.clause else ""
+        text = (c.text or "").strip()
+        if c.action == "add":
+            said.append(f"原协议{where}增加一款，作为第（{count_zh(clauses + 1)}）款：{text}")
+        elif c.action == "delete":
+            said.append(f"删除原协议{where}{clause}。")
+        elif c.clause:
+            said.append(f"原协议{where}{clause}修改为：{text}")
+        else:
+            said.append(f"原协议{where}全文修改为：{text}")
+    return said
 
 
 def _signed(e: Engagement, doc_id: str) -> date | None:
