@@ -639,3 +639,36 @@ def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
     assert missing and "通知与送达" in missing[0]["message"] and "合作调整" in missing[0]["hint"]
     beyond = refused("    - {article: 合作调整, clause: 5, text: 新的条文}\n")
     assert beyond and "5" in beyond[0]["message"]
+
+
+def test_a_renewal_says_who_pays_what_in_the_new_term_and_which_articles_continue(
+    tmp_path: Path, run
+) -> None:
+    """Issue 25: 续约协议 names who pays what and when, and which original articles continue."""
+    import json
+
+    root = copy_samples(tmp_path)
+    haixin = "2023-009-haixin-semiconductor"
+    folder = root / "engagements" / haixin
+    record = folder / "documents/renewal-agreement.md"
+    record.write_text(record.read_text("utf-8").replace(  # a 2.1 signed today, frozen by the render
+        'version: "2.0"\nstatus: signed\nsigned: 2026-09-15\n', 'version: "2.1"\nstatus: signed\nsigned: 2026-11-20\n'
+    ).replace("revisions:", '  - {by: 周建国, role: 集团总经理, date: 2026-11-20, version: "2.1"}\nrevisions:'), "utf-8")
+    index = folder / "index.md"
+    text = index.read_text("utf-8")
+    text = text.replace("  goals:\n    - 2027 年底前通过", (
+        "  payments:\n"
+        "    - {milestone: 续约期授权费, kind: 许可使用费, payer: 乙方, amount: {amount: 1000万}, due: 2026-10-15}\n"
+        "    - {milestone: 续约期销售提成, kind: 提成, payer: 乙方, rate: {percent: 3.5, basis: 授权产品销售额, period: 年, minimum: {amount: 300万}, within_days: 30}}\n"
+        "  continuing: [保密, 争议解决]\n"
+        "  goals:\n    - 2027 年底前通过"), 1)
+    index.write_text(text, "utf-8")
+    said = run("render", haixin, "--doc", "续约协议", "--root", str(root))
+    assert said.exit_code == 0, said.out + said.err
+    made = docx_text(root / "build/documents" / haixin / "renewal-agreement.docx")
+    assert "| 续约期授权费 | 乙方 | 甲方 | 人民币壹仟万元整（¥10,000,000.00） | 2026年10月15日 | — |" in made
+    assert "按授权产品销售额的 3.5% 按年结算，每年不低于人民币叁佰万元整（¥3,000,000.00），于每年结束后30日内支付" in made
+    assert "原协议第五条（保密）、第八条（争议解决）在续约期间继续有效" in made
+    index.write_text(text.replace("continuing: [保密, 争议解决]", "continuing: [保密, 知识产权]"), "utf-8")
+    found = json.loads(run("validate", haixin, "--format", "json", "--root", str(root)).out)["diagnostics"]
+    assert [d for d in found if d["code"] == "unknown-reference" and "知识产权" in d["message"]], found

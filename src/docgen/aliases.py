@@ -33,6 +33,7 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "frequency": [
         ("kpis", ("kpis", "*", "frequency")),
         ("index", ("terms", "payments", "*", "rate", "period")),
+        ("index", ("renewal", "payments", "*", "rate", "period")),
     ],
     "direction": [("kpis", ("kpis", "*", "direction"))],
     "target_for": [("kpis", ("kpis", "*", "target_for"))],
@@ -47,10 +48,11 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "meeting_kind": [("meeting", ("kind",))],
     "dispute": [("index", ("terms", "dispute_resolution", "method"))],
     "party": [
-        ("index", ("terms", "payments", "*", "payer")),
-        ("index", ("terms", "payments", "*", "payee")),
+        ("index", (where, "payments", "*", side))
+        for where in ("terms", "renewal")
+        for side in ("payer", "payee")
     ],
-    "payment_kind": [("index", ("terms", "payments", "*", "kind"))],
+    "payment_kind": [("index", (where, "payments", "*", "kind")) for where in ("terms", "renewal")],
     "acquisition": [("index", ("terms", "project", "land", "acquisition"))],
     "licence_type": [("index", ("terms", "licence", "type"))],
     "amendment": [("index", ("supplement", "changes", "*", "action"))],

@@ -547,6 +547,10 @@ class Renewal(Strict):
     profit_split: ProfitSplit | None = None
     changes: list[Text] = []
     goals: list[Text] = []
+    #: who pays whom what, and when, in the new term
+    payments: list[Payment] = []
+    #: the articles of the original agreement that continue, by title (cited by number)
+    continuing: list[Text] = []
 
 
 class Amendment(Strict):

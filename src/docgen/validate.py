@@ -876,29 +876,42 @@ def _registered_capital(e: Engagement) -> Iterator[Diagnostic]:
 
 
 def _cited_articles(e: Engagement) -> Iterator[Diagnostic]:
-    """A 重大事项告知函 cites only articles the signed agreement has."""
+    """A 重大事项告知函 or a 续约协议 cites only articles the signed agreement has."""
     assert e.index is not None
-    event = e.index.data.major_event
-    if event is None or not event.articles:
+    data = e.index.data
+    cited = [("major_event", a) for a in (data.major_event.articles if data.major_event else [])]
+    cited += [("renewal", a) for a in (data.renewal.continuing if data.renewal else [])]
+    if not cited:
         return
     articles = signed_articles(e)
     record = e.documents.get("cooperation-agreement")
     if articles is None and record is not None and record.data.status == "signed":
         return  # signed, its text not frozen yet: render freezes it (document-not-frozen)
-    for i, title in enumerate(event.articles):
+    for (key, title), i in zip(cited, _positions(cited), strict=True):
+        where = e.index.at(key, "articles" if key == "major_event" else "continuing", i)
         if articles is None:
-            yield e.index.at("major_event", "articles", i).diagnostic(
+            yield where.diagnostic(
                 "error",
                 "unknown-reference",
                 msg("'%(title)s': there is no signed 合作协议 to cite", title=title),
             )
         elif title not in articles:
-            yield e.index.at("major_event", "articles", i).diagnostic(
+            yield where.diagnostic(
                 "error",
                 "unknown-reference",
                 msg("the signed 合作协议 has no article '%(title)s'", title=title),
                 msg("its articles: %(known)s", known="、".join(articles)),
             )
+
+
+def _positions(cited: list[tuple[str, str]]) -> list[int]:
+    """Each entry's index within its own list."""
+    seen: Counter[str] = Counter()
+    out = []
+    for key, _ in cited:
+        out.append(seen[key])
+        seen[key] += 1
+    return out
 
 
 def _amendments(e: Engagement) -> Iterator[Diagnostic]:

@@ -311,6 +311,8 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "amendments": _amendments(e, index.supplement.changes) if index.supplement else [],
         #: the 重大事项告知函's articles as the signed agreement numbers them (第十六条（合作调整）)
         "cited_articles": _cited(e, index.major_event.articles) if index.major_event else [],
+        #: the original articles a 续约协议 keeps, cited the same way
+        "continuing_articles": _cited(e, index.renewal.continuing) if index.renewal else [],
     }
 
 
