@@ -672,3 +672,31 @@ def test_a_renewal_says_who_pays_what_in_the_new_term_and_which_articles_continu
     index.write_text(text.replace("continuing: [保密, 争议解决]", "continuing: [保密, 知识产权]"), "utf-8")
     found = json.loads(run("validate", haixin, "--format", "json", "--root", str(root)).out)["diagnostics"]
     assert [d for d in found if d["code"] == "unknown-reference" and "知识产权" in d["message"]], found
+
+
+OTHERS = """\
+  other_parties:
+    - {kind: fund, name: 江南高新产业投资基金（有限合伙）, credit_code: 91320594MA1MQEN60G, address: 苏州市江南高新区创新大道 88 号, obligations: [按约定向合资公司增资 3000 万元]}
+    - {kind: guarantor, name: 陈立, signs: false, obligations: [对乙方的出资义务承担连带保证责任]}
+"""
+
+
+def test_a_third_party_signs_and_one_that_does_not_is_reported(tmp_path: Path, run) -> None:
+    """Issue 25: 三方协议: an industry fund as 丙方 with its block, obligations and signature;
+    a guarantor who does not sign is reported, its covenant not printed."""
+    import json
+
+    root = workspace(tmp_path, ["joint-venture"], extra=OTHERS)
+    said = run("render", "--doc", "cooperation-agreement", "--root", str(root))
+    assert said.exit_code == 0, said.out + said.err
+    text = docx_text(root / "build/documents/joint-venture/cooperation-agreement.docx")
+    assert "[Normal] 丙方：江南高新产业投资基金（有限合伙）" in text
+    assert "丙方江南高新产业投资基金（有限合伙）是依法设立并有效存续的主体" in text
+    lines = text.splitlines()
+    at = lines.index("[条] 丙方的权利和义务")
+    assert lines[at - 2].startswith("[款]") and lines[at + 1] == "[款] 按约定向合资公司增资 3000 万元。"
+    assert "| 甲方（盖章） | 乙方（盖章） | 丙方（盖章） |" in text
+    assert "丙方送达地址：苏州市江南高新区创新大道 88 号。" in text
+    assert "陈立" not in text and "连带保证" not in text  # not a party: not printed
+    found = json.loads(run("validate", "--format", "json", "--root", str(root)).out)["diagnostics"]
+    assert [d for d in found if d["code"] == "covenant-of-non-party" and "陈立" in d["message"]], found

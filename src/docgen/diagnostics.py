@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "unknown-reference": N_("reference to a task or milestone that does not exist"),
     "linked-disagree": N_("a task and the checklist item it carries out disagree"),
     "amendment-unplaced": N_("a 补充协议's change names no 款 and would rewrite a whole article"),
+    "covenant-of-non-party": N_("undertakings of someone who does not sign the agreement"),
     "annex-not-attached": N_("an annex the agreement relies on has no file, or no such file"),
     "item-wrong-stage": N_("checklist item belongs to another stage's file"),
     "item-state": N_(

@@ -292,6 +292,26 @@ class Project(Strict):
         return self.fixed_assets.amount / 10_000 / self.land.area_mu
 
 
+class OtherParty(Strict):
+    """A party beyond the two (三方协议): a fund, the project company, a guarantor ….
+
+    An industry fund, the project company to be set up, a guarantor or the actual
+    controller.  One that does not sign gives its undertakings in its own 承诺函, never as
+    obligations printed in the agreement.
+    """
+
+    kind: Literal["fund", "company", "guarantor", "controller", "other"] = "other"
+    name: Text
+    name_en: str | None = None
+    credit_code: Annotated[str, BeforeValidator(_credit_code_form)] | None = None
+    address: str | None = None
+    representative: str | None = None
+    #: whether it signs the agreement (丙方, 丁方 …) or only undertakes apart from it
+    signs: bool = True
+    obligations: list[Text] = []
+    obligations_en: list[Text] = []
+
+
 class Board(Strict):
     """合资公司's 董事会: its seats, ours among them, and who nominates its officers."""
 
@@ -377,6 +397,8 @@ class Terms(Strict):
     territory: str | None = None
     #: 投资落地: the project's land, schedule, yield and support
     project: Project | None = None
+    #: parties beyond the two: 丙方, 丁方 … (三方协议), or undertakings apart from it
+    other_parties: list[OtherParty] = []
     #: 合资, 技术许可, 代理, 特许经营: each mode's own terms
     joint_venture: JointVenture | None = None
     licence: Licence | None = None

@@ -203,6 +203,7 @@ def _index(e: Engagement, process: Process, today: date) -> Iterator[Diagnostic]
     yield from _registered_capital(e)
     yield from _cited_articles(e)
     yield from _amendments(e)
+    yield from _other_parties(e)
     sides = known_sides(data, process)
     if data.terms.we_are is not None and data.terms.we_are.strip().casefold() not in {
         s.casefold() for s in [*sides, "a", "b", "party a", "party b"]
@@ -954,6 +955,34 @@ def _amendments(e: Engagement) -> Iterator[Diagnostic]:
                     title=change.article,
                 ),
                 msg("name the 款 (clause: 2), add one (action: 增加), or say whole: true"),
+            )
+
+
+def _other_parties(e: Engagement) -> Iterator[Diagnostic]:
+    """Parties beyond the two: at most three sign; one that does not sign binds nothing here."""
+    assert e.index is not None
+    others = e.index.data.terms.other_parties
+    signing = [i for i, o in enumerate(others) if o.signs]
+    for i in signing[3:]:
+        yield e.index.at("terms", "other_parties", i).diagnostic(
+            "error",
+            "invalid-value",
+            msg("an agreement has at most five signing parties (甲方 to 戊方)"),
+        )
+    for i, o in enumerate(others):
+        if not o.signs and o.obligations:
+            yield e.index.at("terms", "other_parties", i, "obligations").diagnostic(
+                "warning",
+                "covenant-of-non-party",
+                msg(
+                    "%(name)s does not sign the agreement: its undertakings are not printed in it",
+                    name=o.name,
+                ),
+                msg("have it sign (signs: true), or take its 承诺函 (a separate undertaking)"),
+            )
+        if o.credit_code and (finding := check_credit_code(o.credit_code)):
+            yield e.index.at("terms", "other_parties", i, "credit_code").diagnostic(
+                finding.severity, finding.code, finding.message, finding.hint
             )
 
 

@@ -60,6 +60,10 @@ class ArticlePlan:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
+#: the article after which the parties beyond the two get theirs
+PARTNER_OBLIGATIONS = "partner-obligations"
+
+
 def clause_template(clause_id: str, language: str) -> str:
     """The template name of a clause: ``clauses/<id>.md.j2`` or ``clauses/<id>.en.md.j2``."""
     suffix = "" if language == "zh" else f".{language}"
@@ -132,8 +136,25 @@ def plan_articles(
         if not clause.optional:
             plan.required.append(spec)
         plan.articles.append(Article(clause.id, title, article, spec.name))
+        if clause.id == PARTNER_OBLIGATIONS:
+            plan.articles += _others_obligations(context.get("others", []), language)
     plan.articles += added
     return plan
+
+
+def _others_obligations(others: list[Any], language: str) -> list[Article]:
+    """An article of rights and obligations for each party beyond the two (丙方 …)."""
+    found = []
+    for o in others:
+        duties = o.obligations if language == "zh" else o.obligations_en
+        if duties:
+            title = (
+                f"{o.label}的权利和义务"
+                if language == "zh"
+                else f"Rights and Obligations of {o.label_en}"
+            )
+            found.append(Article("", title, True, paragraphs=tuple(duties)))
+    return found
 
 
 def _own_clauses(record: Sourced[DocumentRecord] | None) -> Iterator[tuple[int, Any]]:

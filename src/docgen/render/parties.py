@@ -20,6 +20,8 @@ from docgen.model import BankAccount, EngagementIndex, Money
 from docgen.process import Process
 from docgen.workspace import Organization
 
+#: what the parties beyond the two are called, in order
+OTHER_LABELS = [("丙方", "Party C"), ("丁方", "Party D"), ("戊方", "Party E")]
 #: what ``we_are`` may say for each side, besides the mode's role titles
 SIDES = {"a": ("甲方", "a", "party a"), "b": ("乙方", "b", "party b")}
 
@@ -77,9 +79,7 @@ def known_sides(index: EngagementIndex, process: Process) -> list[str]:
     return ["甲方", "乙方", *(mode.roles if mode else [])]
 
 
-def parties(
-    org: Organization, index: EngagementIndex, process: Process
-) -> dict[str, Party | dict[str, str]]:
+def parties(org: Organization, index: EngagementIndex, process: Process) -> dict[str, Any]:
     """``party_a``, ``party_b``, ``us``, ``them``, and ``side`` (us/partner/company → label)."""
     mode = next((m for m in process.modes if m.id == index.mode), None)
     none: list[str | None] = [None, None]
@@ -88,7 +88,7 @@ def parties(
     return _parties(org, index, roles, roles_en, we_are_b(index, process))
 
 
-def parties_again(context: dict[str, Any]) -> dict[str, Party | dict[str, str]]:
+def parties_again(context: dict[str, Any]) -> dict[str, Any]:
     """The sides made again from ``context``'s own ``org``, ``terms``, ``partner`` and ``en``.
 
     For a context whose values were put back as they were (`docgen.render.integrity`):
@@ -110,7 +110,7 @@ def _parties(
     roles: list[str | None],
     roles_en: list[str | None],
     b_is_us: bool,
-) -> dict[str, Party | dict[str, str]]:
+) -> dict[str, Any]:
     terms, en, partner = index.terms, index.en, index.partner
     split = terms.profit_split
     contact = partner.contacts[0] if partner.contacts else None
@@ -171,9 +171,34 @@ def _parties(
     party_b = Party(label="乙方", label_en="Party B", role=roles[1], role_en=roles_en[1], **second)  # type: ignore[arg-type]
     us, them = (party_a, party_b) if party_a.key == "us" else (party_b, party_a)
     company = "合资公司" if index.mode == "joint-venture" else "项目公司"
+    signing = [o for o in terms.other_parties if o.signs]
+    others = [
+        Party(
+            key=f"other-{i}",
+            label=OTHER_LABELS[i][0],
+            label_en=OTHER_LABELS[i][1],
+            role=None,
+            role_en=None,
+            name=o.name,
+            name_en=o.name_en,
+            credit_code=o.credit_code,
+            address=o.address,
+            address_en=None,
+            representative=o.representative,
+            industry=None,
+            region=None,
+            obligations=list(o.obligations),
+            obligations_en=list(o.obligations_en),
+            notice=Notice(o.address) if o.address else None,
+        )
+        for i, o in enumerate(signing[: len(OTHER_LABELS)])
+    ]
     return {
         "party_a": party_a,
         "party_b": party_b,
+        #: the parties beyond the two that sign (丙方, 丁方 …), and every signing party
+        "others": others,
+        "all_parties": [party_a, party_b, *others],
         "us": us,
         "them": them,
         "side": {"us": us.label, "partner": them.label, "company": company},
