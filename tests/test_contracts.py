@@ -700,3 +700,18 @@ def test_a_third_party_signs_and_one_that_does_not_is_reported(tmp_path: Path, r
     assert "陈立" not in text and "连带保证" not in text  # not a party: not printed
     found = json.loads(run("validate", "--format", "json", "--root", str(root)).out)["diagnostics"]
     assert [d for d in found if d["code"] == "covenant-of-non-party" and "陈立" in d["message"]], found
+
+
+def test_an_english_text_says_which_values_it_has_only_in_chinese(tmp_path: Path, run) -> None:
+    """Issue 25: fields that exist only in Chinese are reported when the English text is made."""
+    root = workspace(tmp_path, ["technology-licensing"], extra=EN)
+    said = run("render", "--doc", "cooperation-agreement", "--root", str(root))
+    assert said.exit_code == 0, said.out + said.err
+    leaks = [line for line in said.out.splitlines() if "english-has-chinese" in line]
+    assert len(leaks) == 1 and "index.md" in leaks[0], said.out
+    assert "高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X）" in leaks[0] and "首期款" in leaks[0]
+    # the Chinese text is not an English one: nothing said of it
+    (tmp_path / "zh").mkdir()
+    chinese_only = workspace(tmp_path / "zh", ["technology-licensing"])
+    said = run("render", "--doc", "cooperation-agreement", "--root", str(chinese_only))
+    assert "english-has-chinese" not in said.out

@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "linked-disagree": N_("a task and the checklist item it carries out disagree"),
     "amendment-unplaced": N_("a 补充协议's change names no 款 and would rewrite a whole article"),
     "covenant-of-non-party": N_("undertakings of someone who does not sign the agreement"),
+    "english-has-chinese": N_("an English document prints values that exist only in Chinese"),
     "annex-not-attached": N_("an annex the agreement relies on has no file, or no such file"),
     "item-wrong-stage": N_("checklist item belongs to another stage's file"),
     "item-state": N_(

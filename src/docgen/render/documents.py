@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -49,6 +50,57 @@ from docgen.render.templates import (
 from docgen.templating import TemplateLimit, render_bounded
 from docgen.word import EPOCH
 from docgen.workspace import Workspace
+
+#: a character of Chinese text: CJK, or full-width punctuation
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+#: where an English text's values part: table cells, lines, clauses, list separators
+_PARTS = re.compile(r"\||\n|; |, ")
+
+
+def _chinese_values(markdown: str) -> list[str]:
+    """Each stretch of Chinese in ``markdown``, from its first CJK character to its last."""
+    found: list[str] = []
+    for part in _PARTS.split(markdown):
+        hits = [m.start() for m in _CJK.finditer(part)]
+        if hits:
+            snippet = re.sub(r"\\(.)", r"\1", part[hits[0] : hits[-1] + 1].strip())
+            if snippet not in found:
+                found.append(snippet)
+    return found
+
+
+def english_leaks(job: DocumentJob, text: RenderedText) -> list[Diagnostic]:
+    """A warning naming the Chinese an English text prints: values with no English wording.
+
+    docgen keeps English wording for the fields an English document needs most (``en:``);
+    other values (a payment's name, a technology, a project's land) are written once, in
+    Chinese.  The reader of the English text is told which, rather than finding out.
+    """
+    if text.language != "en":
+        return []
+    found = _chinese_values(text.markdown)
+    if not found:
+        return []
+    e = job.engagement
+    assert e.index is not None
+    where = e.index.at("en") if e.index.data.en is not None else e.index.at()
+    shown = "、".join(found[:6]) + (f" … (+{len(found) - 6})" if len(found) > 6 else "")
+    return [
+        where.diagnostic(
+            "warning",
+            "english-has-chinese",
+            msg(
+                "the English %(document)s prints %(count)s value(s) in Chinese: %(shown)s",
+                document=job.kind.title,
+                count=len(found),
+                shown=shown,
+            ),
+            msg(
+                "these values have no English wording in the engagement's files; translate "
+                "them in the English text before it is signed, or give them in English"
+            ),
+        )
+    ]
 
 
 @dataclass(frozen=True, slots=True)

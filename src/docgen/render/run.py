@@ -43,6 +43,7 @@ from docgen.process import Process
 from docgen.render.documents import (
     DocumentJob,
     RenderedText,
+    english_leaks,
     from_frozen,
     plan_jobs,
     render_text,
@@ -166,6 +167,7 @@ class _Renderer:
                 write_frozen(text.freeze_path, text.freeze, workspace.root)
                 result.frozen.append(text.freeze.rel)
             self.build(text, result, outputs[job.engagement.id])
+            result.diagnostics.extend(english_leaks(job, text))
             if job.meeting is None and job.kind.id in job.engagement.documents:
                 self.redline_from_earlier(job, text, result, outputs[job.engagement.id])
         for e in engagements:
