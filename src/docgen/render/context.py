@@ -19,6 +19,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+import jinja2
+
 from docgen.amounts import count_zh
 from docgen.diagnostics import Diagnostic, Location
 from docgen.frozen import signed_articles, signed_structure
@@ -429,7 +431,7 @@ def missing_fields(
     """
     found: list[Diagnostic] = []
     for path, condition in template.requirements:
-        if condition is not None and not condition(**context):
+        if condition is not None and not _holds(condition, context):
             continue
         value = _lookup(context, path)
         if value not in (None, "", [], {}):
@@ -473,6 +475,14 @@ def missing_fields(
             )
         )
     return found
+
+
+def _holds(condition: Any, context: dict[str, Any]) -> bool:
+    """Whether a requirement's ``if`` holds; one that reads into a missing value does not."""
+    try:
+        return bool(condition(**context))
+    except jinja2.UndefinedError:
+        return False
 
 
 def _as_written(root: str, keys: tuple[str, ...]) -> str:
