@@ -28,7 +28,7 @@ from docgen.i18n import msg
 from docgen.load import Engagement, Sourced
 from docgen.model import DocumentRecord
 from docgen.process import Process
-from docgen.render.context import missing_fields
+from docgen.render.context import holds, missing_fields
 from docgen.render.templates import TemplateSpec
 from docgen.workspace import Workspace
 
@@ -124,6 +124,8 @@ def plan_articles(
         if isinstance(spec, Diagnostic):
             plan.problems.append(spec)
             continue
+        if spec.when is not None and not holds(spec.when, context):
+            continue  # not an article of this contract (投入与收益分配 in a 合资)
         title = spec.header.title or clause.id
         article = not spec.header.preamble
         if clause.id in replacing:

@@ -431,7 +431,7 @@ def missing_fields(
     """
     found: list[Diagnostic] = []
     for path, condition in template.requirements:
-        if condition is not None and not _holds(condition, context):
+        if condition is not None and not holds(condition, context):
             continue
         value = _lookup(context, path)
         if value not in (None, "", [], {}):
@@ -477,7 +477,7 @@ def missing_fields(
     return found
 
 
-def _holds(condition: Any, context: dict[str, Any]) -> bool:
+def holds(condition: Any, context: dict[str, Any]) -> bool:
     """Whether a requirement's ``if`` holds; one that reads into a missing value does not."""
     try:
         return bool(condition(**context))

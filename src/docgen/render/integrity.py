@@ -270,10 +270,27 @@ def frozen_findings(
     if (
         before is not None
         and text is not None
-        and (render(job, document_context(before, doc, doc_date=when)) == text)
+        and render(job, document_context(before, doc, doc_date=when)) == text
+        and not _printed(frozen.markdown, changes)
     ):
-        return  # a value the text does not print (a 出资期限 a 意向书 leaves out)
+        return  # a value neither text prints (a 出资期限 a 意向书 leaves out)
     yield from _changed(job, doc, record, frozen, text, changes, workspace)
+
+
+def _printed(markdown: str, changes: list[tuple[str, Any, Any]]) -> bool:
+    """Whether the frozen text shows an old value the edit changes (甲方 40% → 50%).
+
+    Today's template may not print a value the signed text printed: the signed words
+    still say it, and an edit of it is an edit of them.
+    """
+    for path, old, new in changes:
+        for _, before, _after in _leaves(path, old, new):
+            shown = _short(before)
+            if before is None or shown == "—" or (isinstance(before, str) and len(shown) < 2):
+                continue
+            if re.search(rf"(?<![\d.,]){re.escape(shown)}(?![\d.,])", markdown):
+                return True
+    return False
 
 
 def _with_values(context: dict[str, Any], values: list[tuple[str, Any]]) -> dict[str, Any] | None:

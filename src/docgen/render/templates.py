@@ -72,6 +72,9 @@ class TemplateHeader(Strict):
     clauses: bool = False
     #: a clause that is text before the first article (鉴于), not a numbered article
     preamble: bool = False
+    #: a clause's condition (``mode.id != "joint-venture"``): left out of a contract where
+    #: it does not hold
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class TemplateSpec:
     header: TemplateHeader
     source: str
     requirements: list[tuple[str, Any]] = field(default_factory=list)  # (path, condition)
+    when: Any = None  # the header's ``when``, compiled
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,7 @@ def load_spec(
     try:
         if check_syntax:
             env.parse(source, name, str(filename))
+        when = env.compile_expression(header.when) if header.when else None
         requirements = []
         for entry in header.requires:
             path, _, condition = entry.partition(" if ")
@@ -232,7 +237,7 @@ def load_spec(
         raise template_error(
             shown, exc.lineno, msg("template syntax: %(message)s", message=exc.message)
         ) from None
-    return TemplateSpec(name, shown, header, source, requirements)
+    return TemplateSpec(name, shown, header, source, requirements, when)
 
 
 def template_reads(env: jinja2.Environment, name: str) -> tuple[str, ...]:
@@ -309,5 +314,5 @@ def load_template(env: jinja2.Environment, name: str, rel: Any) -> DocumentTempl
             path, exc.lineno, msg("template syntax: %(message)s", message=exc.message)
         ) from None
     return DocumentTemplate(
-        spec.name, spec.path, spec.header, spec.source, spec.requirements, template
+        spec.name, spec.path, spec.header, spec.source, spec.requirements, spec.when, template
     )

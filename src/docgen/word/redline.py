@@ -287,7 +287,14 @@ def _deletions_first(
         if (pair[0] is None) != (pair[1] is None):
             run.append(pair)
             continue
-        out += [p for p in run if p[1] is None] + [p for p in run if p[0] is None]
+        deleted = [p for p in run if p[1] is None]
+        inserted = [p for p in run if p[0] is None]
+        # added text that reaches a table goes first: its paragraph marks can then lean
+        # on the unchanged paragraph before it (see `_marks_before_tables`)
+        if any(b is not None and b.tag == _TBL for _, b in inserted):
+            out += inserted + deleted
+        else:
+            out += deleted + inserted
         run = []
         if pair != (None, None):
             out.append(pair)
