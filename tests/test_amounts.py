@@ -69,3 +69,22 @@ def test_what_is_not_an_amount_is_still_refused() -> None:
         Money(amount="八千万")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         Money(amount="-5万")  # type: ignore[arg-type]
+
+
+def test_every_amount_the_samples_print_says_the_same_in_words_and_figures() -> None:
+    """Issue 25: each 人民币…元整（¥…） of every sample document (as tests/golden holds them)
+    reads the same in 大写 and in figures."""
+    import re
+    from pathlib import Path
+
+    import cn2an
+
+    golden = Path(__file__).parent / "golden" / "documents"
+    pattern = re.compile(r"人民币([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]+)（¥([\d,]+\.\d\d)）")
+    checked = 0
+    for text in golden.rglob("*.txt"):
+        for words, figures in pattern.findall(text.read_text("utf-8")):
+            amount = figures.replace(",", "")
+            assert cn2an.an2cn(amount, "rmb") == words, (text.name, words, figures)
+            checked += 1
+    assert checked >= 12, checked  # 15 today: the contracts, the 意向书, the settlements
