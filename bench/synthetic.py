@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from stdnum.cn import uscc
 
+from docgen.file_status import file_sha256
 from docgen.frozen import values_digest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +67,19 @@ def make_portfolio(root: Path, n: int) -> Path:
             path = folder / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        _record_digests(folder)
     return root
+
+
+def _record_digests(folder: Path) -> None:
+    """Each record's ``frozen:`` digests made anew for the clone's own frozen texts."""
+    for record in (folder / "documents").glob("*.md"):
+        text = record.read_text(encoding="utf-8")
+        for frozen in (folder / "documents" / record.stem).glob("*.md"):
+            digest = file_sha256(frozen)
+            text = re.sub(rf"^(\s+{re.escape(frozen.name)}): [0-9a-f]{{64}}$", rf"\1: {digest}",
+                          text, flags=re.M)  # fmt: skip
+        record.write_text(text, encoding="utf-8")
 
 
 def _value(text: str, prefix: str) -> str:

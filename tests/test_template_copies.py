@@ -7,8 +7,6 @@ byte for byte, or a sample renders with a template no new workspace has.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from conftest import REPO
 
 DATA = REPO / "src" / "docgen" / "data"
