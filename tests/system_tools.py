@@ -93,3 +93,38 @@ def in_libreoffice(
         done.stdout + done.stderr
     )
     return reports
+
+
+#: axe-core, the accessibility checker the browser tests run (issue 27), pinned
+AXE_VERSION = "4.10.2"
+AXE_INTEGRITY = "sha512-RE3mdQ7P3FRSe7eqCWoeQ/Z9QXrtniSjp1wUjt5nRC3WIpz5rSCve6o3fsZ2aCpJtrZjSZgjwXAoTO5k4tEI0w=="
+
+
+def axe_source() -> str:
+    """axe.min.js of the pinned axe-core, fetched once with npm (integrity checked) and kept
+    in build/test-output; the site under test never loads anything from outside."""
+    import base64
+    import hashlib
+    import shutil
+    import tarfile
+    import tempfile
+
+    kept = Path(__file__).resolve().parents[1] / "build" / "test-output" / f"axe-{AXE_VERSION}.min.js"
+    if kept.is_file():
+        return kept.read_text("utf-8")
+    npm = shutil.which("npm")
+    assert npm is not None, "npm (Debian: apt-get install npm)"
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run([npm, "pack", f"axe-core@{AXE_VERSION}", "--json", "--pack-destination", tmp],
+                              capture_output=True, text=True, check=False, cwd=tmp, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        tarball = Path(tmp) / json.loads(done.stdout)[0]["filename"]
+        digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+        assert f"sha512-{digest}" == AXE_INTEGRITY, "axe-core does not match its pinned integrity"
+        with tarfile.open(tarball) as archive:
+            member = archive.extractfile("package/axe.min.js")
+            assert member is not None
+            source = member.read().decode("utf-8")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(source, "utf-8")
+    return source

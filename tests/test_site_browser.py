@@ -288,3 +288,46 @@ def test_a_link_to_a_section_opens_its_tab(browser, served: str) -> None:  # typ
     page.click("label#plan")
     assert page.url.endswith("#plan")
     page.close()
+
+
+#: the page states axe-core checks: the dashboard, an engagement (each tab), a browse
+#: page, a stage page, the procedure, and the search dialog open
+_AXE_PAGES = ["", HENGTONG, "browse/", "procedure/"]
+
+
+def _axe(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The serious and critical violations axe-core finds on the page as it stands."""
+    from system_tools import axe_source
+
+    page.add_script_tag(content=axe_source())
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter(v => ['serious', 'critical'].includes(v.impact))
+             .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').slice(0, 160))}))"""
+    )
+    return list(found)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_serious_or_critical_accessibility_violations(browser, served: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: axe-core found 121 contrast failures, links told apart by colour alone,
+    unnamed search dialogs and skipped heading levels.  Goal: none serious or critical."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    found: dict[str, list[dict]] = {}
+    for path in _AXE_PAGES:
+        page.goto(served + path)
+        page.wait_for_load_state("networkidle")
+        found[path or "/"] = _axe(page)
+    page.goto(served + HENGTONG)
+    for label in page.locator(".docgen-tabs .tabbed-labels > label").all()[1:]:
+        if label.is_visible():
+            label.click()
+            found[f"{HENGTONG} tab {label.inner_text()}"] = _axe(page)
+    page.goto(served)
+    page.keyboard.press("/")  # Material's search shortcut opens the dialog
+    page.wait_for_timeout(300)
+    found["search open"] = _axe(page)
+    page.close()
+    bad = {where: v for where, v in found.items() if v}
+    assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)[:6000]

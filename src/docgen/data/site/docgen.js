@@ -17,13 +17,31 @@
       window.history.replaceState(null, "", "#" + encodeURIComponent(label.id));
     }
   }
+  // Material's search is a dialog without a name: it is called what its field says (搜索)
+  function nameSearch() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var field = document.querySelector(".md-search__input");
+    if (dialog && !dialog.getAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", (field && (field.getAttribute("aria-label") || field.placeholder)) || "Search");
+    }
+  }
+  // what scrolls sideways on a phone (a row of tabs, a wide table) is reached by the
+  // keyboard too: it takes the focus, and the arrow keys scroll it
+  function reachable() {
+    nameSearch();
+    document.querySelectorAll(".docgen-tabs .tabbed-labels, .md-typeset__scrollwrap")
+      .forEach(function (box) {
+        if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+      });
+  }
+  function ready() { reachable(); openTab(); }
   window.addEventListener("hashchange", openTab);
   document.addEventListener("click", remember);
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(openTab); // Material's instant navigation
+    window.document$.subscribe(ready); // after Material has laid the page out
   } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", openTab);
+    document.addEventListener("DOMContentLoaded", ready);
   } else {
-    openTab();
+    ready();
   }
 })();
