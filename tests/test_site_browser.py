@@ -331,3 +331,22 @@ def test_no_serious_or_critical_accessibility_violations(browser, served: str, w
     page.close()
     bad = {where: v for where, v in found.items() if v}
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)[:6000]
+
+
+def test_a_search_result_is_a_short_snippet_of_its_section(browser, served: str, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: results showed the section's whole text; searching 风险 missed 恒通's risks."""
+    query = "风险" if language == "zh" else "risk"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served)
+    links = _search(page, query, served)
+    assert any(link.startswith(HENGTONG) and link.endswith("#risks") for link in links), links
+    page.wait_for_timeout(300)
+    snippets = page.evaluate(
+        """() => [...document.querySelectorAll('.md-search-result__article p.docgen-snippet')]
+             .map(p => ({text: p.textContent, marked: p.querySelectorAll('mark').length}))"""
+    )
+    page.close()
+    assert snippets, "no result has a snippet"
+    assert all(len(s["text"]) <= 125 and "\u200b" not in s["text"] for s in snippets), snippets
+    # each is cut around what matched; a section matched by its title starts at its start
+    assert any(s["marked"] for s in snippets), snippets
