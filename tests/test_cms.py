@@ -695,3 +695,27 @@ def test_visibility_and_kinds_are_offered_in_chinese(samples: Path) -> None:
     assert {o["label"] for o in visibility["options"]} == {"内部", "合作方", "公开"}
     kind = fields["kind"]
     assert "启动会" in {o["label"] for o in kind["options"]}
+
+
+def test_a_field_a_stage_needs_says_so_in_the_form(samples: Path) -> None:
+    """Issue 27: every field said (可选) even where validate requires it at the stage."""
+    config = cms_config(load_portfolio(samples), catalogue("zh"))
+    files = {f["name"]: f for f in _collection(config, f"e-{HENGTONG}")["files"]}
+    index = files["index"]["fields"]
+    assert "离开合作洽谈前必填" in _field(index, "partner", "credit_code")["hint"]
+    assert "离开前期准备前必填" in _field(index, "terms", "profit_split")["hint"]
+    assert "进入合作执行与监控前必填" in _field(index, "terms", "dispute_resolution", "method")["hint"]
+    # the collection's own form for new engagements says the same
+    engagements = _collection(config, "engagements")
+    assert "离开合作洽谈前必填" in _field(engagements["fields"], "partner", "credit_code")["hint"]
+
+
+def test_an_amount_is_typed_as_people_write_it(samples: Path) -> None:
+    """Issue 27: amounts were typed as raw 元; the field takes 8000万 and 1.2亿 (read in 元)."""
+    from docgen.model import Money
+
+    config = cms_config(load_portfolio(samples), catalogue("zh"))
+    index = _collection(config, "engagements")["fields"]
+    amount = _field(index, "terms", "investment", "amount")
+    assert amount["widget"] == "string" and "8000万" in amount["hint"]
+    assert Money.model_validate({"amount": "8000万"}).amount == 80_000_000  # what the file then holds

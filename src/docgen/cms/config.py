@@ -52,6 +52,7 @@ def cms_config(
         people=people(portfolio),
     )
     schemas = {kind: form_fields(json_schema(kind), t, choices) for kind in _KINDS}
+    _hint_gates(schemas["index"], process, t)
     base = workspace.config.engagements.strip("/")
     engagements = sorted(portfolio.engagements, key=lambda e: (_name(e), e.id))
     config: dict[str, Any] = {
@@ -94,6 +95,30 @@ def cms_config(
 
 
 _KINDS = ("index", "stage", "risks", "kpis", "plan", "meeting", "document")
+
+
+def _hint_gates(fields: list[dict[str, Any]], process: Process, t: Catalogue) -> None:
+    """Mark the fields a stage's gate needs: 进入合作确立前必填 under 统一社会信用代码.
+
+    One form serves engagements at every stage, so a field the gate needs cannot be
+    required in it; its hint says from when it is.
+    """
+    for stage in process.stages:
+        leave = t("required to leave %(stage)s", stage=stage.title)
+        enter = t("required to enter %(stage)s", stage=stage.title)
+        for when, rules in ((leave, stage.gate), (enter, stage.entry)):
+            for rule in rules:
+                for path in getattr(rule, "fields", []) if rule.kind == "fields_present" else []:
+                    field = _field_at(fields, path.split("."))
+                    if field is not None:
+                        field["hint"] = "；".join(filter(None, [field.get("hint"), when]))
+
+
+def _field_at(fields: list[dict[str, Any]], keys: list[str]) -> dict[str, Any] | None:
+    field = next((f for f in fields if f.get("name") == keys[0]), None)
+    if field is None or len(keys) == 1:
+        return field
+    return _field_at(field.get("fields", []), keys[1:])
 
 
 def _backend(settings: CmsConfig) -> dict[str, Any]:

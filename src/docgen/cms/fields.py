@@ -138,6 +138,12 @@ def _field(
         return {**out, **DATE}
     if kind == "string":
         return {**out, "widget": "text" if name in LONG else "string"}
+    if name == "amount" and kind == "number":  # a sum as people type it: 8000万, 1.2亿
+        return {
+            **out,
+            "widget": "string",
+            "hint": t("in 元; 8000万, 1.2亿 and 3,000,000 are read too"),
+        }
     if kind in ("integer", "number"):
         number = {**out, "widget": "number", "value_type": "int" if kind == "integer" else "float"}
         for key, decap in (("minimum", "min"), ("maximum", "max")):
