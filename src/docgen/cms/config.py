@@ -20,7 +20,7 @@ from typing import Any
 
 from docgen.cms.fields import DATE, Choices, form_fields
 from docgen.cms.labels import FIELDS
-from docgen.cms.merge import BASE_KEY
+from docgen.cms.merge import BASE_KEY, DONE_TODAY_KEY
 from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement, Portfolio
 from docgen.process import Process, Stage
@@ -157,7 +157,7 @@ def _engagement(
     for stage in process.stages:
         if stage.id in e.stages or stage.file in e.broken:
             # the checklist maps item ids to states: a form of the stage's own items
-            fields = [_checklist(stage, choices, t), *schemas["stage"]]
+            fields = [_done_today(stage, t), _checklist(stage, choices, t), *schemas["stage"]]
             files.append(_file(stage.id, stage.title, f"{folder}/{stage.file}", fields, t))
     for name, kind in FILE_KINDS.items():
         if kind != "index" and (getattr(e, kind) is not None or name in e.broken):
@@ -196,6 +196,23 @@ def _file(
     name: str, label: str, path: str, fields: list[dict[str, Any]], t: Catalogue
 ) -> dict[str, Any]:
     return {"name": name, "label": label, "file": path, "fields": [*fields, _body(t)]}
+
+
+def _done_today(stage: Stage, t: Catalogue) -> dict[str, Any]:
+    """A choice of the stage's items to mark done today: pick, publish (not 9 clicks)."""
+    return {
+        "name": DONE_TODAY_KEY,
+        "label": t("Done today"),
+        "hint": t("choose the items done today and publish: each is marked done, by its owner"),
+        "widget": "select",
+        "multiple": True,
+        "required": False,
+        "options": [
+            {"label": f"{step.title} · {item.title}", "value": f"{step.id}.{item.id}"}
+            for step in stage.steps
+            for item in step.items
+        ],
+    }
 
 
 def _checklist(stage: Stage, choices: Choices, t: Catalogue) -> dict[str, Any]:

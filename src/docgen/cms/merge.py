@@ -13,6 +13,7 @@ the file did not have are no change.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ _EMPTY: tuple[Any, ...] = ("", None, [], {})
 
 #: the hidden field that carries which version of which file the editor loaded
 BASE_KEY = "docgen_base"
+#: the stage form's "done today" choice: checklist items ticked off in one step, written
+#: as each item's ``done`` (today) and ``by`` (its owner); never a key of the file
+DONE_TODAY_KEY = "docgen_done_today"
 
 
 def merged(
@@ -79,6 +83,27 @@ def _read(saved: str, rel: str) -> SourceFile:
         ) from exc
     source.data.pop(BASE_KEY, None)  # the editor's bookkeeping, never the file's
     return source
+
+
+def with_done_today(saved: str, rel: str, today: date) -> str:
+    """``saved`` with the items chosen under "done today" marked done today, by their owner."""
+    source = _read(saved, rel)
+    if DONE_TODAY_KEY not in source.data:
+        return saved
+    chosen = source.data.pop(DONE_TODAY_KEY) or []  # left empty: the key goes all the same
+    checklist = source.data.setdefault("checklist", {}) or {}
+    source.data["checklist"] = checklist
+    for item_id in [chosen] if isinstance(chosen, str) else list(chosen):
+        state = checklist.get(item_id) or {}
+        if not state.get("done"):
+            state = {**state, "done": today.isoformat()}
+            if state.get("owner") and not state.get("by"):
+                state["by"] = state["owner"]
+        checklist[item_id] = state
+    base = saved_base(saved, rel)
+    data = {BASE_KEY: base, **source.data} if base is not None else source.data
+    head = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return f"---\n{head}---\n{source.body}"
 
 
 def saved_base(saved: str, rel: str) -> str | None:

@@ -37,7 +37,7 @@ from typing import Any
 from docgen import language
 from docgen.atomic import write_all_atomic
 from docgen.cms.admin import write_admin
-from docgen.cms.merge import fresh, merged, saved_base, with_base
+from docgen.cms.merge import fresh, merged, saved_base, with_base, with_done_today
 from docgen.cms.uploads import upload_problem
 from docgen.diagnostics import Diagnostic, DocgenError
 from docgen.i18n import Message, catalogue, msg
@@ -186,6 +186,7 @@ class EditorBackend:
             rel, path = self._target(data_file)
             raw = str(data_file["raw"])
             self.received[rel] = raw
+            raw = with_done_today(raw, rel, self.workspace.today())
             engagements.add(path.relative_to(self.engagements).parts[0])
             token = saved_base(raw, rel)
             if path.exists():
