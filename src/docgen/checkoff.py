@@ -130,11 +130,8 @@ def plan_done(
     An item of a stage the engagement has not reached yet is refused, as is a date after
     today; an item done already keeps its record (and is said to be done).
     """
-    e = portfolio.get(engagement_id)
-    if e.index is None or e.broken:
-        raise DocgenError(
-            msg("%(id)s has files that do not load; run 'docgen validate %(id)s'", id=e.id)
-        )
+    e = portfolio.editable(engagement_id)
+    assert e.index is not None  # editable: every file loaded
     process = portfolio.process
     day = on or today
     if day > today:

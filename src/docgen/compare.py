@@ -78,10 +78,8 @@ def make_redline(
 
 
 def _job(portfolio: Portfolio, e: Engagement, request: RedlineRequest) -> DocumentJob:
-    if e.index is None or e.broken:
-        raise DocgenError(
-            msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
-        )
+    e = portfolio.editable(e.id)
+    assert e.index is not None  # editable: every file loaded
     if request.document == "meeting-minutes":
         raise DocgenError(msg("meeting minutes have no versions to compare"))
     wanted = f"{request.document}.{request.language}"

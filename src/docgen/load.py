@@ -118,6 +118,18 @@ class Portfolio:
             else msg("no engagement '%(id)s'", id=engagement_id)
         )
 
+    def editable(self, engagement_id: str) -> Engagement:
+        """The engagement with this id, every file of it loaded: what a writer may change.
+
+        One with a file that does not load is refused, naming the command that says why.
+        """
+        e = self.get(engagement_id)
+        if e.index is None or e.broken:
+            raise DocgenError(
+                msg("%(id)s has files that do not load; run 'docgen validate %(id)s'", id=e.id)
+            )
+        return e
+
 
 #: the file kinds whose values may be written as titles (`docgen.aliases`)
 _ALIASED: dict[type, str] = {

@@ -110,11 +110,8 @@ def plan_add(
     portfolio: Portfolio, engagement_id: str, kind: str, values: dict[str, Any], today: date
 ) -> Transition:
     """Plan adding one record of ``kind`` with ``values`` (read as `FIELDS` says)."""
-    e = portfolio.get(engagement_id)
-    if e.index is None or e.broken:
-        raise DocgenError(
-            msg("%(id)s has files that do not load; run 'docgen validate %(id)s'", id=e.id)
-        )
+    e = portfolio.editable(engagement_id)
+    assert e.index is not None  # editable: every file loaded
     if kind == "document":
         return _document(portfolio, e, str(values.get("document", "")))
     entry = _read(portfolio, kind, values)

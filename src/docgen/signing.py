@@ -51,11 +51,8 @@ def _record(
     portfolio: Portfolio, engagement_id: str, doc_id: str, *, create: bool = False
 ) -> tuple[Engagement, Sourced[DocumentRecord]]:
     """The engagement and its record of ``doc_id`` (an id, as `Process.document_named` gives)."""
-    e = portfolio.get(engagement_id)
-    if e.index is None or e.broken:
-        raise DocgenError(
-            msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
-        )
+    e = portfolio.editable(engagement_id)
+    assert e.index is not None  # editable: every file loaded
     sourced = e.documents.get(doc_id)
     if sourced is None and create:
         e = _with_new_record(portfolio, e, doc_id)

@@ -56,11 +56,8 @@ def _start(
     portfolio: Portfolio, engagement_id: str, today: date | None
 ) -> tuple[Engagement, EngagementIndex, FrontMatterEdit, date]:
     """The engagement (fully loaded and open), its index data, an editor on it, and today."""
-    e = portfolio.get(engagement_id)
-    if e.index is None or e.broken:
-        raise DocgenError(
-            msg(("%(id)s has files that do not load; run 'docgen validate %(id)s'"), id=e.id)
-        )
+    e = portfolio.editable(engagement_id)
+    assert e.index is not None  # editable: every file loaded
     data = e.index.data
     if data.status not in OPEN_STATUSES:
         raise DocgenError(
@@ -401,11 +398,8 @@ def plan_choose(
     (id, title), the partner of a new engagement instead, made as ``docgen new`` makes
     one, with the call's mode and owner.
     """
-    e = portfolio.get(engagement_id)
-    if e.index is None or e.broken:
-        raise DocgenError(
-            msg("%(id)s has files that do not load; run 'docgen validate %(id)s'", id=e.id)
-        )
+    e = portfolio.editable(engagement_id)
+    assert e.index is not None  # editable: every file loaded
     applicant, unmet = _shortlisted(portfolio, e, applicant_id)
     plan = Transition(
         e, msg("choose %(name)s as the partner of %(id)s", name=applicant.name, id=e.id), unmet
