@@ -313,7 +313,8 @@ def test_the_backend_reads_and_writes_only_inside_the_workspace(
     before = index.read_bytes()
     rel = f"engagements/{HENGTONG}/index.md"
     status, answer = _save(base, rel, lambda t: t.replace("mode: joint-venture", "mode: 合伙"))
-    assert status == 403 and "unknown-mode" in answer["error"]
+    assert status == 403 and "unknown-mode" not in answer["error"], answer
+    assert answer["error"].startswith("not saved: Cooperation mode: unknown cooperation mode"), answer
     assert index.read_bytes() == before
 
 
@@ -768,3 +769,14 @@ def test_an_item_is_marked_done_in_three_clicks(editor_zh: tuple[str, Any, Path]
     state = load_portfolio(root, [HENGTONG]).get(HENGTONG).stages["execution"].data.checklist
     assert state["periodic-review.record"].done is not None
     assert "docgen_done_today" not in (root / "engagements" / HENGTONG / "execution.md").read_text("utf-8")
+
+
+def test_a_refusal_names_the_field_in_words(editor_zh: tuple[str, Any, Path]) -> None:
+    """Issue 27: refusals were technical toasts naming file:line:col and a code."""
+    base, _, _ = editor_zh
+    rel = f"engagements/{HENGTONG}/index.md"
+    status, answer = _save(base, rel, lambda t: t.replace("mode: joint-venture", "mode: 合伙"))
+    assert status == 403, answer
+    error = answer["error"]
+    assert error.startswith("未保存：合作模式：") and "合伙" in error, error
+    assert "unknown-mode" not in error and "index.md:" not in error, error

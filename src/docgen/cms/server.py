@@ -24,6 +24,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import secrets
 import threading
 import urllib.parse
@@ -37,6 +38,7 @@ from typing import Any
 from docgen import language
 from docgen.atomic import write_all_atomic
 from docgen.cms.admin import write_admin
+from docgen.cms.labels import FIELDS
 from docgen.cms.merge import fresh, merged, saved_base, with_base, with_done_today
 from docgen.cms.uploads import upload_problem
 from docgen.diagnostics import Diagnostic, DocgenError
@@ -263,8 +265,27 @@ class EditorBackend:
         after = _errors(edit_findings(portfolio, engagement, overlay))
         new_errors = [d for k, d in after.items() if k not in before]
         if new_errors:
-            said = "; ".join(d.format(self.t) for d in new_errors[:3])
-            raise Refused(msg("not saved: it would not validate: %(errors)s", errors=said))
+            said = "; ".join(self._worded(d, overlay) for d in new_errors[:3])
+            raise Refused(msg("not saved: %(errors)s", errors=said))
+
+    def _worded(self, d: Diagnostic, overlay: dict[str, bytes]) -> str:
+        """A finding as the person at the form reads it: the field by its label, then why.
+
+        The field is the key on the finding's line of the file as it would be saved
+        (统一社会信用代码: …); a finding with no such key names its file.
+        """
+        text = overlay.get(d.path)
+        lines = text.decode("utf-8", "replace").splitlines() if text is not None else []
+        key = ""
+        if 0 < d.line <= len(lines):
+            found = re.match(r"^\s*-?\s*([A-Za-z_][\w.-]*)\s*:", lines[d.line - 1])
+            key = found[1] if found else ""
+        where = self.t.label(FIELDS, key) if key else d.path.rsplit("/", 1)[-1]
+        said = self.t.say(d.message)
+        hint = self.t.say(d.hint)
+        if self.t.language == "zh":
+            return f"{where}：{said}" + (f"（{hint}）" if hint else "")
+        return f"{where}: {said}" + (f" ({hint})" if hint else "")
 
     def _create(self, path: Path, rel: str, raw: str) -> dict[Path, bytes]:
         """The files a new entry makes: an engagement's scaffold, or one meeting."""
