@@ -77,19 +77,14 @@ class FrozenText:
     lines: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-def signed_articles(e: Engagement, doc_id: str = "cooperation-agreement") -> list[str] | None:
-    """The article titles of the signed text of ``doc_id``, in order (None unless signed).
-
-    Article N of the list is 第N条: a letter citing the agreement cites these numbers.
-    """
-    found = signed_structure(e, doc_id)
-    return None if found is None else [title for title, _ in found]
-
-
 def signed_structure(
     e: Engagement, doc_id: str = "cooperation-agreement"
 ) -> list[tuple[str, int]] | None:
-    """Each article of the signed text of ``doc_id``: its title and how many 款 it has."""
+    """Each article of the signed text of ``doc_id``: its title and how many 款 it has.
+
+    Article N of the list is 第N条: a letter citing the agreement cites these numbers.
+    None unless it is signed and its text frozen.
+    """
     record = e.documents.get(doc_id)
     if record is None or record.data.status != "signed" or not record.data.version:
         return None

@@ -19,7 +19,7 @@ from docgen import amounts, periods, vocabulary
 from docgen.credit_code import check_credit_code
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.findings import FindingsCache
-from docgen.frozen import signed_articles, signed_structure
+from docgen.frozen import signed_structure
 from docgen.i18n import msg
 from docgen.load import (
     SLUG,
@@ -884,10 +884,10 @@ def _cited_articles(e: Engagement) -> Iterator[Diagnostic]:
     cited += [("renewal", a) for a in (data.renewal.continuing if data.renewal else [])]
     if not cited:
         return
-    articles = signed_articles(e)
-    record = e.documents.get("cooperation-agreement")
-    if articles is None and record is not None and record.data.status == "signed":
-        return  # signed, its text not frozen yet: render freezes it (document-not-frozen)
+    structure = _agreement(e)
+    if structure is _NOT_FROZEN:
+        return
+    articles = None if structure is None else [title for title, _ in structure]
     for (key, title), i in zip(cited, _positions(cited), strict=True):
         where = e.index.at(key, "articles" if key == "major_event" else "continuing", i)
         if articles is None:
@@ -903,6 +903,19 @@ def _cited_articles(e: Engagement) -> Iterator[Diagnostic]:
                 msg("the signed 合作协议 has no article '%(title)s'", title=title),
                 msg("its articles: %(known)s", known="、".join(articles)),
             )
+
+
+#: a signed agreement whose text render has not frozen yet (document-not-frozen says so)
+_NOT_FROZEN: list[tuple[str, int]] = []
+
+
+def _agreement(e: Engagement) -> list[tuple[str, int]] | None:
+    """The signed 合作协议's articles (title, 款), None without one, or `_NOT_FROZEN`."""
+    structure = signed_structure(e)
+    record = e.documents.get("cooperation-agreement")
+    if structure is None and record is not None and record.data.status == "signed":
+        return _NOT_FROZEN
+    return structure
 
 
 def _positions(cited: list[tuple[str, str]]) -> list[int]:
@@ -921,10 +934,9 @@ def _amendments(e: Engagement) -> Iterator[Diagnostic]:
     supplement = e.index.data.supplement
     if supplement is None:
         return
-    structure = signed_structure(e)
-    record = e.documents.get("cooperation-agreement")
-    if structure is None and record is not None and record.data.status == "signed":
-        return  # signed, its text not frozen yet: render freezes it
+    structure = _agreement(e)
+    if structure is _NOT_FROZEN:
+        return
     articles = dict(structure or [])
     for i, change in enumerate(supplement.changes):
         at = e.index.at("supplement", "changes", i)

@@ -21,9 +21,8 @@ from typing import Any
 
 import jinja2
 
-from docgen.amounts import count_zh
 from docgen.diagnostics import Diagnostic, Location
-from docgen.frozen import signed_articles, signed_structure
+from docgen.frozen import signed_structure
 from docgen.i18n import catalogue, msg
 from docgen.load import Engagement, Sourced
 from docgen.model import Amendment, DocumentRecord, Kpi, Meeting, Risk, version_key
@@ -272,6 +271,9 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
     checklists = _Checklists(e, process)
     modes = process.mode_titles
     survey = e.survey.data.surveys[-1] if e.survey and e.survey.data.surveys else None
+    # the signed agreement's articles, read once, for the letters that cite them
+    cites = index.supplement or index.major_event or index.renewal
+    structure = (signed_structure(e) or []) if cites else []
     return {
         "org": workspace.config.organization,
         #: party_a, party_b, us, them, side: who is who in an agreement
@@ -309,49 +311,49 @@ def engagement_context(workspace: Workspace, process: Process, e: Engagement) ->
         "loi_signed": _signed(e, "letter-of-intent"),
         #: when the 合作协议 was signed (a 补充协议 cites it), or None
         "agreement_signed": _signed(e, "cooperation-agreement"),
-        #: the 补充协议's changes, each said as 条 and 款 of the signed agreement
-        "amendments": _amendments(e, index.supplement.changes) if index.supplement else [],
-        #: the 重大事项告知函's articles as the signed agreement numbers them (第十六条（合作调整）)
-        "cited_articles": _cited(e, index.major_event.articles) if index.major_event else [],
+        #: the 补充协议's changes, each placed at its 条 and 款 of the signed agreement
+        "amendments": _placed(structure, index.supplement.changes) if index.supplement else [],
+        #: the 重大事项告知函's articles as the signed agreement numbers them: (16, 合作调整)
+        "cited_articles": _cited(structure, index.major_event.articles)
+        if index.major_event
+        else [],
         #: the original articles a 续约协议 keeps, cited the same way
-        "continuing_articles": _cited(e, index.renewal.continuing) if index.renewal else [],
+        "continuing_articles": _cited(structure, index.renewal.continuing) if index.renewal else [],
     }
 
 
-def _cited(e: Engagement, titles: list[str]) -> list[str]:
-    """第N条（title） for each of ``titles`` the signed agreement has, in its order.
+def _cited(structure: list[tuple[str, int]], titles: list[str]) -> list[tuple[int, str]]:
+    """(N, title) of each of ``titles`` the signed agreement has, in its order (第N条).
 
     A title it lacks is left out here; validate says so.
     """
-    if not titles:
-        return []
-    articles = signed_articles(e) or []
-    found = sorted(articles.index(title) for title in titles if title in articles)
-    return [f"第{count_zh(n + 1)}条（{articles[n]}）" for n in found]
+    articles = [title for title, _ in structure]
+    return [
+        (n + 1, articles[n]) for n in sorted(articles.index(t) for t in titles if t in articles)
+    ]
 
 
-def _amendments(e: Engagement, changes: list[Amendment]) -> list[str]:
-    """Each change as a 补充协议 says it: 原协议第六条（…）第（二）款修改为：….
+@dataclass(frozen=True)
+class Placed:
+    """A 补充协议's change placed in the signed agreement, for its template to word."""
 
-    The numbers are those of the signed text; validate refuses a change it cannot place.
-    """
-    structure = dict((title, (n, clauses)) for n, (title, clauses) in
-                     enumerate(signed_structure(e) or [], 1))  # fmt: skip
-    said = []
+    action: str  # replace, add or delete
+    title: str
+    number: int  # the article's number (第N条); 0 when the signed text lacks it
+    clause: int | None  # the 款 it rewrites or deletes
+    next_clause: int  # the number an added 款 takes
+    text: str
+
+
+def _placed(structure: list[tuple[str, int]], changes: list[Amendment]) -> list[Placed]:
+    """Each change at its article's number and 款 in the signed text."""
+    at = {title: (n, clauses) for n, (title, clauses) in enumerate(structure, 1)}
+    placed = []
     for c in changes:
-        n, clauses = structure.get(c.article, (0, 0))
-        where = f"第{count_zh(n)}条（{c.article}）" if n else f"“{c.article}”"
-        clause = f"第（{count_zh(c.clause)}）款" if c.clause else ""
+        n, clauses = at.get(c.article, (0, 0))
         text = (c.text or "").strip()
-        if c.action == "add":
-            said.append(f"原协议{where}增加一款，作为第（{count_zh(clauses + 1)}）款：{text}")
-        elif c.action == "delete":
-            said.append(f"删除原协议{where}{clause}。")
-        elif c.clause:
-            said.append(f"原协议{where}{clause}修改为：{text}")
-        else:
-            said.append(f"原协议{where}全文修改为：{text}")
-    return said
+        placed.append(Placed(c.action, c.article, n, c.clause, clauses + 1, text))
+    return placed
 
 
 def _signed(e: Engagement, doc_id: str) -> date | None:
