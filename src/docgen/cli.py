@@ -587,10 +587,14 @@ class _ValueOption(click.Option):
         record = super().get_help_record(ctx)
         if record is None or self.kind is None:
             return record
-        try:
-            _, process = open_portfolio()
-        except DocgenError:
-            return record  # outside a workspace: no list to show
+        if "docgen.process" not in ctx.meta:  # read once for all the options of one --help
+            try:
+                ctx.meta["docgen.process"] = open_portfolio()[1]
+            except DocgenError:
+                ctx.meta["docgen.process"] = None  # outside a workspace: no list to show
+        process = ctx.meta["docgen.process"]
+        if process is None:
+            return record
         t = words()
         titles = "、".join(title for _, title in aliases.choices(process, self.kind, t))
         return record[0], t("%(what)s: %(choices)s", what=record[1], choices=titles)
