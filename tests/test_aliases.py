@@ -66,7 +66,7 @@ def test_an_unknown_value_is_told_its_closest_title(titled: Path, run) -> None: 
     result = run("validate", "--format", "json", "--root", str(titled))
     found = {d["code"]: d for d in json.loads(result.out)["diagnostics"] if d["severity"] == "error"}
     assert found["unknown-mode"]["hint"] == "did you mean '合资' (joint-venture)?"
-    assert found["unknown-mode"]["line"] == 20
+    assert found["unknown-mode"]["line"] == 21
     assert found["invalid-value"]["hint"] == "did you mean '越低越好' (down)?"
 
 
@@ -126,3 +126,23 @@ def test_payers_and_document_statuses_in_chinese(tmp_path: Path, run) -> None:  
     payments = loaded.get(HENGTONG).index.data.terms.payments  # type: ignore[union-attr]
     assert [(p.payer, p.amount.amount) for p in payments[:1]] == [("us", 45_000_000)]
     assert loaded.get(HUAXIN).documents["cooperation-plan"].data.status == "approved"
+
+
+def test_party_a_and_b_follow_which_side_we_are(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """甲方 is us only when we are 甲方: in 海芯's licence we are the 被许可方, 乙方."""
+    haixin = "2023-009-haixin-semiconductor"
+    root = copy_samples(tmp_path, (haixin,))
+    _replace(root / "engagements" / haixin / "index.md",
+             ("milestone: 首期许可费, kind: 许可使用费, payer: us", "milestone: 首期许可费, kind: 许可使用费, payer: 乙方"),
+             ("milestone: 销售提成, kind: 提成, payer: us", "milestone: 销售提成, kind: 提成, payer: 被许可方, payee: 许可方"))  # fmt: skip
+    said = run("validate", haixin, "--format", "json", "--root", str(root))
+    assert not [d for d in json.loads(said.out)["diagnostics"] if d["severity"] == "error"], said.out
+    terms = load_portfolio(root).get(haixin).index.data.terms  # type: ignore[union-attr]
+    assert [(p.payer, p.receiver) for p in terms.payments] == [("us", "partner"), ("us", "partner")]
+    # the same words in an engagement where we are 甲方 mean the other way round
+    (tmp_path / "other").mkdir()
+    hengtong = copy_samples(tmp_path / "other", (HENGTONG,))
+    _replace(hengtong / "engagements" / HENGTONG / "index.md",
+             ("payer: us, amount: {amount: 45000000}", "payer: 乙方, amount: {amount: 45000000}"))  # fmt: skip
+    payments = load_portfolio(hengtong).get(HENGTONG).index.data.terms.payments  # type: ignore[union-attr]
+    assert payments[0].payer == "partner"

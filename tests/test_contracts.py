@@ -219,7 +219,9 @@ def test_samples_supplement_retrospective_and_notice(tmp_path: Path, run) -> Non
     made = tmp_path / "build/documents" / engagement
     supplement = docx_text(made / "supplementary-agreement.docx")
     assert "于2026年3月2日签署《合作协议》（协议编号：ZS-2025-014-HT" in supplement
-    assert "[条] 修改内容\n[款] 原协议第六条（投入与收益分配）增加一款，作为第（四）款：" in supplement
+    # the signed agreement's 合资公司 article has nine 款: the one added is the tenth
+    assert "[条] 修改内容\n[款] 原协议第三条（合资公司）增加一款，作为第（十）款：" in supplement
+    assert "[款] 原协议第十五条（合作调整）增加一款，作为第（三）款：" in supplement
     retrospective = docx_text(made / "retrospective-report.docx")
     assert "风险“区域电商物流需求下滑导致入驻率不达标”" in retrospective  # R2 from risks.md
     assert "[Heading 1] 改进建议" in retrospective
@@ -257,7 +259,9 @@ def test_the_english_contract_has_the_same_articles_numbered_in_english(
     assert en_articles[:3] == ["Definitions and Interpretation", "Scope of Cooperation",
                                "Technology Licence"]
     assert en_articles[-1] == "Miscellaneous"
-    assert "[Clause] Profits are shared 40% to Party A and 60% to Party B." in english
+    # a licence is paid by its royalties (费用与支付): no profit-sharing article in either
+    assert "投入与收益分配" not in zh and "Profits are shared" not in english
+    assert "[Article] Fees and Payment" in english
     assert "“Licensor”" not in english and '"Licensor" means Party A' in english
 
 
@@ -275,7 +279,7 @@ def test_signing_a_supplement_records_it_on_the_agreement(tmp_path: Path, run) -
     after = agreement.read_text("utf-8")
     assert after.startswith(before.removesuffix("---\n"))  # the rest of the record is kept
     assert "amended_by:\n  - document: supplementary-agreement\n    version: '0.2'\n" \
-           "    signed: 2026-11-25\n    articles: [投入与收益分配, 合作调整]\n" in after  # fmt: skip
+           "    signed: 2026-11-25\n    articles: [合资公司, 合作调整]\n" in after  # fmt: skip
     # the agreement's signed text stands; its record says what changed it
     assert run("validate", engagement, "--strict", *root).exit_code == 0
     assert run("publish", *root).exit_code == 0
@@ -568,7 +572,7 @@ def test_a_termination_sets_off_the_accounts_and_prints_the_net_in_words(tmp_pat
                                                         'version: "1.1"\nstatus: draft\n'), "utf-8")  # fmt: skip
     index = folder / "index.md"
     text = index.read_text("utf-8")
-    start, end = text.index("  debts:\n"), text.index("  claims:\n")
+    start, end = text.index("  buy_back:\n"), text.index("  claims:\n")
     accounts = (
         "  buy_back:\n"
         "    - {what: 展示仓库存碳纤维及预浸料 12.6 吨, buyer: partner, price: {amount: 218.4万}, due: 2026-06-20}\n"
@@ -581,10 +585,11 @@ def test_a_termination_sets_off_the_accounts_and_prints_the_net_in_words(tmp_pat
     said = run("render", "2024-003-jinghua-materials", "--doc", "终止协议", "--root", str(root))
     assert said.exit_code == 0, said.out + said.err
     made = docx_text(folder.parent.parent / "build/documents/2024-003-jinghua-materials/termination-agreement.docx")
-    assert "乙方以人民币贰佰壹拾捌万肆仟元整（¥2,184,000.00）回购展示仓库存碳纤维及预浸料 12.6 吨，于2026年6月20日前完成交割并付清价款。" in made
-    assert "| 截至终止日的代销货款 | 甲方 | 乙方 | 人民币捌拾陆万肆仟元整（¥864,000.00） |" in made
-    assert "| 二季度代理佣金 | 乙方 | 甲方 | 人民币肆拾贰万壹仟元整（¥421,000.00） |" in made
-    assert ("上述款项相互抵销后，甲方应向乙方支付人民币肆拾肆万叁仟元整（¥443,000.00），"
+    # we are the 代理方, 乙方: the partner (甲方, 委托方) buys back, and we owe the net
+    assert "甲方以人民币贰佰壹拾捌万肆仟元整（¥2,184,000.00）回购展示仓库存碳纤维及预浸料 12.6 吨，于2026年6月20日前完成交割并付清价款。" in made
+    assert "| 截至终止日的代销货款 | 乙方 | 甲方 | 人民币捌拾陆万肆仟元整（¥864,000.00） |" in made
+    assert "| 二季度代理佣金 | 甲方 | 乙方 | 人民币肆拾贰万壹仟元整（¥421,000.00） |" in made
+    assert ("上述款项相互抵销后，乙方应向甲方支付人民币肆拾肆万叁仟元整（¥443,000.00），"
             "于2026年7月15日前付清") in made  # fmt: skip
     assert "原协议中的保密、知识产权、争议解决条款在原协议终止后继续有效。" in made
 
@@ -598,13 +603,13 @@ def test_a_notice_cites_only_articles_the_signed_agreement_has(tmp_path: Path, r
     said = run("render", hengtong, "--doc", "重大事项告知函", "--root", str(root))
     assert said.exit_code == 0, said.out + said.err
     text = docx_text(root / "build/documents" / hengtong / "major-event-notice.docx")
-    assert "签署的《合作协议》第二条（合资公司）、第九条（合作调整）关于" in text
+    assert "签署的《合作协议》第三条（合资公司）、第十五条（合作调整）关于" in text
     assert "江南高新技术产业开发区发展集团有限公司（盖章）" in text and "请联系：招商二部 张伟 0512-6688-1002。" in text
     index = root / "engagements" / hengtong / "index.md"
-    index.write_text(index.read_text("utf-8").replace("articles: [合作调整, 合资公司]", "articles: [合作调整, 通知与送达]"), "utf-8")
+    index.write_text(index.read_text("utf-8").replace("articles: [合作调整, 合资公司]", "articles: [合作调整, 投入与收益分配]"), "utf-8")
     found = json.loads(run("validate", hengtong, "--format", "json", "--root", str(root)).out)["diagnostics"]
     wrong = [d for d in found if d["code"] == "unknown-reference"]
-    assert wrong and "通知与送达" in wrong[0]["message"] and "合作调整" in wrong[0]["hint"], found
+    assert wrong and "投入与收益分配" in wrong[0]["message"] and "合作调整" in wrong[0]["hint"], found
 
 
 def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
@@ -619,7 +624,7 @@ def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
     start, end = text.index("  changes:\n"), text.index("  effective: 2027-01-01")
     changes = (
         "  changes:\n"
-        "    - {article: 投入与收益分配, clause: 3, text: 收益分配：甲方 45%，乙方 55%}\n"
+        "    - {article: 合资公司, clause: 6, text: 利润分配：每年分配不低于可分配利润的 40%}\n"
         "    - {article: 合作调整, action: 增加, text: 园区入驻率连续两个季度低于 45% 的，任何一方可提议启动二期建设延期程序}\n"
         "    - {article: 保密, action: 删除, clause: 2}\n"
     )
@@ -627,9 +632,9 @@ def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
     said = run("render", hengtong, "--doc", "补充协议", "--root", str(root))
     assert said.exit_code == 0, said.out + said.err
     made = docx_text(root / "build/documents" / hengtong / "supplementary-agreement.docx")
-    assert "[款] 原协议第六条（投入与收益分配）第（三）款修改为：收益分配：甲方 45%，乙方 55%。" in made
-    assert "[款] 原协议第九条（合作调整）增加一款，作为第（三）款：园区入驻率连续两个季度低于 45% 的" in made
-    assert "[款] 删除原协议第七条（保密）第（二）款。" in made
+    assert "[款] 原协议第三条（合资公司）第（六）款修改为：利润分配：每年分配不低于可分配利润的 40%。" in made
+    assert "[款] 原协议第十五条（合作调整）增加一款，作为第（三）款：园区入驻率连续两个季度低于 45% 的" in made
+    assert "[款] 删除原协议第十一条（保密）第（二）款。" in made
 
     def refused(change: str) -> list[dict]:
         index.write_text(text[:start] + "  changes:\n" + change + text[end:], "utf-8")
@@ -639,8 +644,8 @@ def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
     whole = refused("    - {article: 合作调整, text: 新的条文}\n")
     assert whole and whole[0]["code"] == "amendment-unplaced", whole
     assert refused("    - {article: 合作调整, text: 新的条文, whole: true}\n") == []
-    missing = refused("    - {article: 通知与送达, clause: 1, text: 新的条文}\n")
-    assert missing and "通知与送达" in missing[0]["message"] and "合作调整" in missing[0]["hint"]
+    missing = refused("    - {article: 投入与收益分配, clause: 1, text: 新的条文}\n")
+    assert missing and "投入与收益分配" in missing[0]["message"] and "合作调整" in missing[0]["hint"]
     beyond = refused("    - {article: 合作调整, clause: 5, text: 新的条文}\n")
     assert beyond and "5" in beyond[0]["message"]
 
@@ -660,6 +665,8 @@ def test_a_renewal_says_who_pays_what_in_the_new_term_and_which_articles_continu
     ).replace("revisions:", '  - {by: 周建国, role: 集团总经理, date: 2026-11-20, version: "2.1"}\nrevisions:'), "utf-8")
     index = folder / "index.md"
     text = index.read_text("utf-8")
+    start, end = text.index("  payments:\n    - {milestone: 续约许可费"), text.index("  changes:\n")
+    text = text[:start] + text[end:]  # the sample's own, replaced by the test's
     text = text.replace("  goals:\n    - 2027 年底前通过", (
         "  payments:\n"
         "    - {milestone: 续约期授权费, kind: 许可使用费, payer: 乙方, amount: {amount: 1000万}, due: 2026-10-15}\n"
@@ -672,10 +679,11 @@ def test_a_renewal_says_who_pays_what_in_the_new_term_and_which_articles_continu
     made = docx_text(root / "build/documents" / haixin / "renewal-agreement.docx")
     assert "| 续约期授权费 | 乙方 | 甲方 | 人民币壹仟万元整（¥10,000,000.00） | 2026年10月15日 | — |" in made
     assert "按授权产品销售额的 3.5% 按年结算，每年不低于人民币叁佰万元整（¥3,000,000.00），于每年结束后30日内支付" in made
-    assert "原协议第五条（保密）、第八条（争议解决）在续约期间继续有效" in made
-    index.write_text(text.replace("continuing: [保密, 争议解决]", "continuing: [保密, 知识产权]"), "utf-8")
+    assert "原协议第十一条（保密）、第十七条（争议解决）在续约期间继续有效" in made
+    # a licence has no 投入与收益分配 article to continue
+    index.write_text(text.replace("continuing: [保密, 争议解决]", "continuing: [保密, 投入与收益分配]"), "utf-8")
     found = json.loads(run("validate", haixin, "--format", "json", "--root", str(root)).out)["diagnostics"]
-    assert [d for d in found if d["code"] == "unknown-reference" and "知识产权" in d["message"]], found
+    assert [d for d in found if d["code"] == "unknown-reference" and "投入与收益分配" in d["message"]], found
 
 
 OTHERS = """\

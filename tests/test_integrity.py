@@ -41,31 +41,30 @@ def contract(root: Path, engagement: str) -> Path:
 def test_a_signed_contract_does_not_change_and_the_edit_is_an_error(ws: Path, run) -> None:
     assert run("render", HENGTONG, "--root", str(ws)).exit_code == 0
     before = contract(ws, HENGTONG).read_bytes()
-    edit(ws, f"{HENGTONG}/index.md", "profit_split: {us: 40, partner: 60}",
-         "profit_split: {us: 50, partner: 50}")
-    # today's contract also needs 出资期限, which the signed 1.0 did not set: without them
-    # its text cannot be made again to show the diff
-    for old, new in (("现金出资}", "现金出资, due: 2026-06-30}"), ("系统出资}", "系统出资, due: 2026-12-31}")):
-        edit(ws, f"{HENGTONG}/index.md", old, new)
-    # and the company's name and capital (issue 25)
-    edit(ws, f"{HENGTONG}/index.md", "  profit_split: {us: 50, partner: 50}",
-         "  profit_split: {us: 50, partner: 50}\n  joint_venture: {company: 恒通智慧物流有限公司, registered_capital: {amount: 1.5亿}}")
+    edit(ws, f"{HENGTONG}/index.md", "lock_up_years: 3", "lock_up_years: 5")
     index = ws / "engagements" / HENGTONG / "index.md"
     result = run("validate", HENGTONG, "--root", str(ws), "--strict")
     assert result.exit_code == 1
-    line = line_of(index, "profit_split")
+    line = line_of(index, "lock_up_years")
     errors = [x for x in result.out.splitlines() if " error signed-document-changed " in x]
     assert any(x.startswith(f"engagements/{HENGTONG}/index.md:{line}:") and "合作协议 1.0" in x
-               and "terms.profit_split.us: 40 → 50" in x and "补充协议" in x for x in errors), result.out
+               and "terms.joint_venture.lock_up_years: 3 → 5" in x and "补充协议" in x for x in errors), result.out
     # the diff of the text is shown under the finding
-    # (a 合资 contract today states its profit split in its 合资公司 article, by paid-in
-    # capital: the signed text's line is what the edit contradicts)
-    assert "    -1. 收益分配：甲方 40%，乙方 60%。" in result.out
+    assert "    -1. 股权转让限制：合资公司成立之日起三年内" in result.out
+    assert "    +1. 股权转让限制：合资公司成立之日起五年内" in result.out
+    # an edit of a side's contribution is told by its field, at its line, not as 甲方's view
+    edit(ws, f"{HENGTONG}/index.md", "partner_investment: {amount: 90000000", "partner_investment: {amount: 95000000")
+    result = run("validate", HENGTONG, "--root", str(ws))
+    line = line_of(index, "partner_investment:")
+    assert any(x.startswith(f"engagements/{HENGTONG}/index.md:{line}:")
+               and "terms.partner_investment.amount: 90000000 → 95000000" in x
+               for x in result.out.splitlines()), result.out
+    assert "party_b." not in result.out and "all_parties" not in result.out
     # render still makes the signed text, byte for byte, with no 草稿 mark
     assert run("render", HENGTONG, "--root", str(ws), "--force").exit_code == 0
     assert contract(ws, HENGTONG).read_bytes() == before
     text = docx_text(contract(ws, HENGTONG))
-    assert "甲方 40%，乙方 60%" in text and "草稿" not in text
+    assert "合资公司成立之日起三年内" in text and "草稿" not in text
 
 
 def test_the_documented_way_out_is_a_new_version(ws: Path, run) -> None:
@@ -104,7 +103,8 @@ def test_haixin_reproduces_its_2023_contract_and_the_renewal_has_its_own_terms(w
     assert "2029" not in original and "车规级" not in original
     renewal = docx_text(ws / "build/documents" / HAIXIN / "renewal-agreement.docx")
     assert "自2026年9月15日起至2029年9月14日止" in renewal
-    assert "甲方 45%，乙方 55%" in renewal
+    assert "人民币伍佰万元整（¥5,000,000.00）" in renewal  # the renewal's own 许可费
+    assert "每季度不低于人民币柒拾伍万元整（¥750,000.00）" in renewal
     core = zipfile.ZipFile(contract(ws, HAIXIN)).read("docProps/core.xml").decode()
     assert "2023-09-15T00:00:00Z" in core  # dated the day it was signed
     record = ws / "engagements" / HAIXIN / "documents/renewal-agreement.md"

@@ -106,7 +106,7 @@ def test_contract_xml_facts(rendered: Path) -> None:
     body = xml(contract, "word/document.xml")
     # articles and clauses carry the numbered styles, not typed numbers
     assert body.count('<w:pStyle w:val="条"/>') >= 10 and "第一条" not in body
-    assert "人民币 60,000,000 元（大写：人民币陆仟万元整）" in body
+    assert "甲方认缴出资人民币陆仟万元整（¥60,000,000.00），占注册资本的 40%" in body
     assert "上海国际仲裁中心" in body and "91330106MA2H3PL80J" in body
     headers, footers = parts(contract, "word/header"), parts(contract, "word/footer")
     assert "合作协议" in headers and "商业秘密" in headers
@@ -269,7 +269,8 @@ def test_libreoffice_converts_every_document(rendered: Path, tmp_path: Path) -> 
     pdf = tmp_path / "pdf" / "2025-014-hengtong-logistics__cooperation-agreement.pdf"
     text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                   check=True).stdout.split())
-    for expected in ("第一条合作内容与范围", "（一）合作范围", "第二条合资公司", "杭州恒通智慧物流有限公司",
+    for expected in ("第一条定义与解释", "第二条合作内容与范围", "（一）合作范围", "第三条合资公司",
+                     "注册资本为人民币壹亿伍仟万元整（¥150,000,000.00）", "杭州恒通智慧物流有限公司",
                      "江南高新技术产业开发区发展集团有限公司", "第1页共"):
         assert expected in text, expected
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout

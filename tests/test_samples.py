@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from conftest import REPO
 from docgen.load import load_portfolio
@@ -49,3 +50,34 @@ def test_status_of_one_engagement_lists_checklist(run) -> None:
 def test_repository_process_is_the_shipped_default() -> None:
     shipped = default_process_text("zh")
     assert (REPO / "templates" / "process.yml").read_text(encoding="utf-8") == shipped
+
+
+def test_every_frozen_sample_text_is_what_todays_library_makes() -> None:
+    """Issue 25: each approved or signed sample text is made by today's templates from the
+    data as of its own day (scripts/refreeze-samples makes them again after a change)."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts/refreeze-samples"), "--check"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 text(s) would change, 0 failed" in done.stdout
+
+
+def test_a_frozen_text_knows_nothing_after_its_day(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 25: a text signed in July holds no November meeting, no later risk, no later
+    approval, and a report holds its yearly target against a whole year."""
+    memorandum = (REPO / "engagements/2026-005-bluewave-biopharma/documents/memorandum/1.0.md").read_text("utf-8")
+    assert "frozen: 2026-07-15" in memorandum and "2026年11月13日" not in memorandum
+    assert "尽职调查阶段性结论沟通会" not in memorandum  # held 2026-11-13
+    plan = (REPO / "engagements/2025-014-hengtong-logistics/documents/cooperation-plan/1.0.md").read_text("utf-8")
+    assert "2025年10月24日 | 1\\.0 |" in plan and "2025年11月12日" not in plan  # 1.1's approval
+    dd = (REPO / "engagements/2025-014-hengtong-logistics/documents/due-diligence-report/1.0.md").read_text("utf-8")
+    assert "入驻率不达标" not in dd  # R2 was identified in April, after the report
+    report = (REPO / "engagements/2024-003-jinghua-materials/documents/evaluation-report/1.0.md").read_text("utf-8")
+    # the period ends 2026-03-31: 2026's sales so far are not a year's against a year's target
+    assert "| 代理销售额（万元） | 0 | 2,410（2025年） | 3,000 | 80% |" in report
+    assert "docgen " not in report.split("\n---\n", 1)[1]  # no tool command in a document
+    haixin = (REPO / "engagements/2023-009-haixin-semiconductor/documents/evaluation-report/1.0.md").read_text("utf-8")
+    assert "| 授权产品销售额（万元） | 0 | 21,200（累计） | 18,000（全期） | 118% |" in haixin

@@ -334,7 +334,7 @@ def test_an_english_workspace_gets_an_english_site(tmp_path: Path, monkeypatch: 
                  "CNY 60,000,000.00", "Redline 1.0 → 1.1"):
         assert text in page, text
     jinghua = (site / "engagements/2024-003-jinghua-materials/index.html").read_text("utf-8")
-    assert "Terminated" in jinghua and "Reason: 对方产品线调整" in jinghua
+    assert "Terminated" in jinghua and "Reason: 京华产品线调整" in jinghua
     procedure = (site / "procedure/index.html").read_text("utf-8")
     assert "To leave this stage" in procedure and "Every required checklist item is done" in procedure
     # no fixed Chinese word is left among the labels (the data stays as the team wrote it)

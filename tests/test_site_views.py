@@ -136,7 +136,9 @@ def test_a_renewed_cooperation_shows_the_term_in_force(portfolio) -> None:  # ty
     assert "第 2 期" in terms["合作期限"] and "2026-09-15" in terms["合作期限"]
     assert "2029-09-14" in terms["合作期限"] and "2026-09-14" not in terms["合作期限"]
     assert "车规级功率模块" in terms["合作范围"]
-    assert "3.5%" in terms["收益分配"] and "45%" in terms["收益分配"]
+    # a licence is paid by royalties: the renewal's own payments are the money in force
+    assert "续约许可费：我方 → 海芯半导体，500 万元（2026-10-15）" in terms["付款安排"], terms
+    assert "按授权产品销售额的 3.5% 按季度结算" in terms["付款安排"] and "4%" not in terms["付款安排"]
     assert "提成比例由销售额的 4% 调整为 3.5%" in terms["续约变更"]
     # the first term is history, in the 合作期次 table
     assert [(r.number, str(r.end)) for r in page.term_history] == [(1, "2026-09-14"), (2, "2029-09-14")]

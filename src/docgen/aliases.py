@@ -4,7 +4,9 @@ Every value that has an id accepts its title as an alias, and the loader puts th
 its place before the file's schema is checked: modes, stages and risk categories by the
 process file's titles; statuses, KPI frequency and direction, and partner size by their
 labels in the catalogue, in Chinese and English (`docgen.vocabulary`), and the few other
-ways people write them (季度, 上市).  Case and surrounding spaces do not matter.  The file
+ways people write them (季度, 上市).  A party (payer, payee …) may also be written as
+甲方 or 乙方, or by the mode's role (许可方, 代理方): which of us and the partner that is
+follows the engagement's ``terms.we_are``.  Case and surrounding spaces do not matter.  The file
 itself is not changed: a writer (``advance`` …) writes ids where it writes, and leaves
 the user's spelling elsewhere.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from docgen import vocabulary
@@ -48,13 +50,22 @@ PLACES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "meeting_kind": [("meeting", ("kind",))],
     "dispute": [("index", ("terms", "dispute_resolution", "method"))],
     "party": [
-        ("index", (where, "payments", "*", side))
-        for where in ("terms", "renewal")
-        for side in ("payer", "payee")
+        *(
+            ("index", (where, "payments", "*", side))
+            for where in ("terms", "renewal")
+            for side in ("payer", "payee")
+        ),
+        ("index", ("settlement", "accounts", "*", "owed_by")),
+        ("index", ("settlement", "buy_back", "*", "buyer")),
+        *(
+            ("index", ("terms", "joint_venture", "board", officer))
+            for officer in ("chair", "general_manager", "finance_head")
+        ),
     ],
     "payment_kind": [("index", (where, "payments", "*", "kind")) for where in ("terms", "renewal")],
     "acquisition": [("index", ("terms", "project", "land", "acquisition"))],
     "licence_type": [("index", ("terms", "licence", "type"))],
+    "agency_kind": [("index", ("terms", "agency", "kind"))],
     "amendment": [("index", ("supplement", "changes", "*", "action"))],
     "doc_status": [("document", ("status",))],
 }
@@ -72,6 +83,7 @@ _FIXED = {
     "payment_kind": vocabulary.PAYMENT_KIND,
     "acquisition": vocabulary.ACQUISITION,
     "licence_type": vocabulary.LICENCE_TYPE,
+    "agency_kind": vocabulary.AGENCY_KIND,
     "amendment": vocabulary.AMENDMENT,
     "doc_status": vocabulary.DOC_STATUS,
 }
@@ -93,6 +105,8 @@ class Aliases:
     table: Mapping[str, Mapping[str, str]]
     #: kind → id → the titles it is known by, as written (for hints)
     names: Mapping[str, Mapping[str, list[str]]]
+    #: mode id → its two roles (许可方, 被许可方): 甲方's and 乙方's
+    roles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def id_of(self, kind: str, value: object) -> str | None:
         """The id ``value`` stands for (None when it is no known spelling)."""
@@ -137,25 +151,44 @@ class Aliases:
 
         What changes is copied: the parsed original is shared with the parse cache.
         """
+        sides = self._sides(data) if file_kind == "index" else {}
         for kind, places in PLACES.items():
             for where, path in places:
                 if where == file_kind:
-                    data = self._replace(data, path, kind)
+                    data = self._replace(data, path, kind, sides if kind == "party" else {})
         return data
 
-    def _replace(self, data: Any, path: tuple[str, ...], kind: str) -> Any:
+    def _sides(self, data: Any) -> dict[str, str]:
+        """甲方, 乙方 and the mode's roles → us or partner, as ``terms.we_are`` says."""
+        if not isinstance(data, dict):
+            return {}
+        terms = data.get("terms")
+        we_are = fold(str(terms.get("we_are") or "")) if isinstance(terms, dict) else ""
+        mode = self.id_of("mode", data.get("mode")) or data.get("mode")
+        roles = self.roles.get(mode, ("", "")) if isinstance(mode, str) else ("", "")
+        b_is_us = we_are in ("乙方", "b", "party b") or bool(roles[1] and we_are == fold(roles[1]))
+        a, b = ("partner", "us") if b_is_us else ("us", "partner")
+        sides = {"甲方": a, "乙方": b, "party a": a, "party b": b}
+        if roles[0]:
+            sides.update({fold(roles[0]): a, fold(roles[1]): b})
+        return sides
+
+    def _replace(
+        self, data: Any, path: tuple[str, ...], kind: str, sides: Mapping[str, str]
+    ) -> Any:
         if not path:
-            found = self.id_of(kind, data)
+            found = sides.get(fold(data)) if isinstance(data, str) else None
+            found = found or self.id_of(kind, data)
             return found if found is not None and found != data else data
         head, rest = path[0], path[1:]
         if head == "*":
             if not isinstance(data, list):
                 return data
-            items = [self._replace(item, rest, kind) for item in data]
+            items = [self._replace(item, rest, kind, sides) for item in data]
             return items if any(a is not b for a, b in zip(items, data, strict=True)) else data
         if not isinstance(data, dict) or head not in data:
             return data
-        value = self._replace(data[head], rest, kind)
+        value = self._replace(data[head], rest, kind, sides)
         if value is data[head]:
             return data
         copy = dict(data)
@@ -205,4 +238,5 @@ def aliases_for(process: Process) -> Aliases:
         for id_, message in labels.items():
             names = [catalogue(language)(message) for language in LANGUAGES]
             add(kind, id_, [*names, *vocabulary.COLLOQUIAL.get(kind, {}).get(id_, [])])
-    return Aliases(table, titles)
+    roles = {m.id: (m.roles[0], m.roles[1]) for m in process.modes if len(m.roles) == 2}
+    return Aliases(table, titles, roles)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from docgen.model import Money
+from docgen.model import Money, Rate
 
 CURRENCY_ZH = {
     "CNY": "人民币",
@@ -81,3 +81,37 @@ def _cn2an() -> Any:
     import cn2an
 
     return cn2an
+
+
+_EACH_ZH = {"monthly": "月", "quarterly": "季度", "yearly": "年"}
+_EACH_EN = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+def _figure(value: float) -> str:
+    return f"{value:g}"
+
+
+def rate_zh(rate: Rate | None) -> str | None:
+    """按授权产品销售额的 4% 按季度结算，每季度不低于人民币伍拾万元整（¥500,000.00）."""
+    if rate is None:
+        return None
+    each = _EACH_ZH[rate.period]
+    text = f"按{rate.basis}的 {_figure(rate.percent)}% 按{each}结算"
+    if rate.minimum is not None:
+        text += f"，每{each}不低于{contract_amount(rate.minimum)}"
+    if rate.within_days is not None:
+        text += f"，于每{each}结束后{rate.within_days}日内支付"
+    return text
+
+
+def rate_en(rate: Rate | None) -> str | None:
+    """4% of the licensed products' sales, settled each quarter, at least CNY 500,000.00."""
+    if rate is None:
+        return None
+    each = _EACH_EN[rate.period]
+    text = f"{_figure(rate.percent)}% of {rate.basis}, settled each {each}"
+    if rate.minimum is not None:
+        text += f", at least {english(rate.minimum)} a {each}"
+    if rate.within_days is not None:
+        text += f", paid within {rate.within_days} days after each {each}"
+    return text

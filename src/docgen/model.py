@@ -61,6 +61,8 @@ class Contact(Strict):
     """A person at the partner."""
 
     name: Text
+    #: the name as the English contract writes it (Qian Ming)
+    name_en: str | None = None
     role: str | None = None
     phone: CodeText | None = None
     email: str | None = None
@@ -126,6 +128,9 @@ class Payment(Strict):
     """One 付款节点: who pays whom, what (a sum or a rate), for what, when, on what condition."""
 
     milestone: Text
+    #: the milestone and condition as the English contract words them
+    milestone_en: str | None = None
+    condition_en: str | None = None
     kind: PaymentKind = "fee"
     payer: Literal["us", "partner"] = "partner"
     #: who is paid (default: the company for a contribution, else the other party)
@@ -144,6 +149,11 @@ class Payment(Strict):
         if self.payee == self.payer:
             raise ValueError(msg("a payment's payee is not its payer"))
         return self
+
+    @property
+    def name_en(self) -> str:
+        """The milestone as the English contract names it (the Chinese when not given)."""
+        return self.milestone_en or self.milestone
 
     @property
     def receiver(self) -> Side:
@@ -188,6 +198,7 @@ class NoticeParty(Strict):
 
     address: Text
     recipient: Text
+    recipient_en: str | None = None
     phone: str | None = None
     email: str | None = None
 
@@ -203,6 +214,7 @@ class Annex(Strict):
     """An annex to the agreement (附件), by title; ``file`` in the engagement folder, if kept."""
 
     title: Text
+    title_en: str | None = None
     file: str | None = None
 
 
@@ -364,9 +376,11 @@ class Licence(Strict):
 
 
 class Agency(Strict):
-    """代理: the agent's direction, whether it is the only one, and its targets."""
+    """代理: what the agent does, in what, whether it is the only one, and its targets."""
 
-    #: 招商方向: the industries or kinds of project it brings in
+    #: 招商代理 (brings investors in for the principal) or 销售代理 (sells its products)
+    kind: Literal["promotion", "sales"] = "promotion"
+    #: 招商方向 (the industries or projects it brings in), or for sales the 代理产品
     direction: Text
     exclusive: bool = False
     #: 代理目标: 每年引进签约项目不少于 3 个 …
@@ -656,7 +670,12 @@ class EnglishText(Strict):
     governing_law: str | None = None
     #: the letter of intent's 费用承担, in English (without it, each Party bears its own)
     intent_costs: str | None = None
-    #: the joint venture's profit distribution and deadlock rule, where the Chinese has its own
+    #: the 生效条件与先决条件, in English and in the same order
+    conditions_precedent: list[Text] = []
+    #: the joint venture's name (its registered name is Chinese), supervisors, profit
+    #: distribution and deadlock rule, where the Chinese has its own
+    jv_company: str | None = None
+    jv_supervisors: str | None = None
     jv_distribution: str | None = None
     jv_deadlock: str | None = None
 

@@ -26,6 +26,21 @@ def period_of(day: date, frequency: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+_PARTS_ZH = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
+_PARTS_ZH |= {"H1": "上半年", "H2": "下半年"}
+
+
+def period_zh(period: str) -> str:
+    """``period`` as a Chinese report writes it: 2025年, 2026年第二季度, 2026年8月."""
+    match = _PERIOD.match(str(period))
+    if match is None:
+        return str(period)
+    year, part = match.group(1), match.group(2)
+    if part is None:
+        return f"{year}年"
+    return f"{year}年{_PARTS_ZH.get(part) or str(int(part)) + '月'}"
+
+
 def bounds(period: str) -> tuple[date, date] | None:
     """The first and last day of ``period`` (None when it is no period)."""
     match = _PERIOD.match(period)

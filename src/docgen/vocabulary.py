@@ -81,6 +81,11 @@ LICENCE_TYPE = {
     "sole": N_("Sole licence"),
     "ordinary": N_("Ordinary licence"),
 }
+#: what an agent does for its principal (`docgen.model.Agency`)
+AGENCY_KIND = {
+    "promotion": N_("Investment promotion agency"),
+    "sales": N_("Sales agency"),
+}
 #: how a project obtains its land (`docgen.model.Land`)
 ACQUISITION = {
     "transfer": N_("Transfer of the land use right"),
@@ -143,8 +148,8 @@ COLLOQUIAL = {
         "signed": ["签署", "已盖章"],
     },
     "party": {
-        "us": ["我方", "本方", "甲方", "us", "we"],
-        "partner": ["合作方", "对方", "乙方"],
+        "us": ["我方", "本方", "us", "we"],
+        "partner": ["合作方", "对方"],
         "company": ["合资公司", "项目公司", "公司"],
     },
     "amendment": {
@@ -156,6 +161,10 @@ COLLOQUIAL = {
         "exclusive": ["独占", "独占许可"],
         "sole": ["排他", "排他许可", "独家"],
         "ordinary": ["普通", "普通许可"],
+    },
+    "agency_kind": {
+        "promotion": ["招商代理", "招商"],
+        "sales": ["销售代理", "销售", "经销代理"],
     },
     "acquisition": {
         "transfer": ["出让", "挂牌出让", "招拍挂"],

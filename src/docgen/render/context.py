@@ -5,7 +5,9 @@ Variables (every template gets all of them; ``templates/documents/README.md`` li
 ``items``, ``risks``, ``high_threshold``, ``kpis``, ``tasks``, ``milestones``,
 ``meetings``, ``meeting`` (per-meeting documents), ``survey``, ``survey_questions``,
 ``revisions`` (the record's curated 修订记录), ``doc_date`` (the date of the newest
-commit of the document's inputs — never the clock), ``process_title``.
+commit of the document's inputs — never the clock; for an approved or signed text, the
+day it became final), ``process_title``.  An approved or signed text sees the
+engagement as of that day (`document_context`'s ``as_of``).
 
 `missing_fields` checks a template's ``requires`` against this context before rendering
 and names the engagement file and line where the value belongs.
@@ -14,9 +16,9 @@ and names the engagement file and line where the value belongs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import jinja2
@@ -55,8 +57,16 @@ class KpiView:
     periods: list[tuple[str, float]]
     latest: float | None
     latest_period: str | None
-    change: float | None  # latest − baseline
-    achievement: float | None  # percent of target, inverted for "down" metrics
+    change: float | None  # recent − baseline
+    achievement: float | None  # of ``measured``: percent of target, inverted for "down" metrics
+    #: what is held against the target: the latest period's actual, or for a target of
+    #: the whole term the total so far; in a report, the latest period ended by its end
+    measured: float | None = None
+    #: over what ``measured`` runs: a period (``2025``, ``2026-Q2``), or 累计 for the term
+    measured_over: str | None = None
+    #: the latest period's actual (in a report, of the latest period ended by its end)
+    recent: float | None = None
+    recent_over: str | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.kpi, name)
@@ -146,23 +156,53 @@ def _kpi_views(e: Engagement) -> list[KpiView]:
     ]
 
 
-def _kpi_view(kpi: Kpi, periods: list[tuple[str, float]]) -> KpiView:
+def _kpi_view(kpi: Kpi, periods: list[tuple[str, float]], end: date | None = None) -> KpiView:
+    """``kpi`` with its actuals, and what is held against its target.
+
+    ``end`` (a report's) holds the target against the latest period ended by then, so a
+    year's target is never met by a quarter of that year.
+    """
     latest_period, latest = periods[-1] if periods else (None, None)
-    change = latest - kpi.baseline if latest is not None and kpi.baseline is not None else None
+    ended = [(p, x) for p, x in periods if end is None or _ended(p, end)]
+    recent_over, recent = (ended or periods)[-1] if periods else (None, None)
+    change = recent - kpi.baseline if recent is not None and kpi.baseline is not None else None
+    measured: float | None
+    if kpi.target_for == "term":
+        measured, over = (sum(x for _, x in periods), "累计") if periods else (None, None)
+    else:
+        measured, over = recent, recent_over
     achievement = None
-    if latest is not None and kpi.target:
+    if measured is not None and kpi.target:
         achievement = (
-            latest / kpi.target * 100
+            measured / kpi.target * 100
             if kpi.direction == "up"
-            else (kpi.target / latest * 100 if latest else None)
+            else (kpi.target / measured * 100 if measured else None)
         )
-    return KpiView(kpi, periods, latest, latest_period, change, achievement)
+    return KpiView(
+        kpi,
+        periods,
+        latest,
+        latest_period,
+        change,
+        achievement,
+        measured=measured,
+        measured_over=over,
+        recent=recent,
+        recent_over=recent_over,
+    )
+
+
+def _ended(period: str, end: date) -> bool:
+    span = bounds(period)
+    return span is None or span[1] <= end
 
 
 def _kpis_until(views: list[KpiView], end: date) -> list[KpiView]:
     """The KPIs as of ``end``: only the periods begun by then (an evaluation period)."""
     return [
-        _kpi_view(v.kpi, [(p, x) for p, x in v.periods if (b := bounds(p)) is None or b[0] <= end])
+        _kpi_view(
+            v.kpi, [(p, x) for p, x in v.periods if (b := bounds(p)) is None or b[0] <= end], end
+        )
         for v in views
     ]
 
@@ -258,10 +298,11 @@ def build_context(
     *,
     doc_date: date,
     meeting: Sourced[Meeting] | None = None,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """Everything a template may use; ``e.index`` must have loaded."""
     base = engagement_context(workspace, process, e)
-    return document_context(base, doc, doc_date=doc_date, meeting=meeting)
+    return document_context(base, doc, doc_date=doc_date, meeting=meeting, as_of=as_of)
 
 
 def engagement_context(workspace: Workspace, process: Process, e: Engagement) -> dict[str, Any]:
@@ -367,22 +408,83 @@ def document_context(
     *,
     doc_date: date,
     meeting: Sourced[Meeting] | None = None,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """``base`` (`engagement_context`) completed for one document (and meeting).
+
+    ``as_of``, the day an approved or signed text became final, leaves out what happened
+    after it (`_as_of`); a draft is of today and sees everything.
 
     ``revisions`` is the record's own 修订记录, oldest version first: never git's commit
     messages or authors, which are for the internal site.
     """
     period = getattr(doc.record, "period", None)
     kpis = _kpis_until(base["kpis"], period.end) if period is not None else base["kpis"]
-    return {
+    revisions = sorted(doc.record.revisions, key=lambda r: version_key(r.version))
+    context = {
         **base,
         "kpis": kpis,
         "doc": doc,
         "meeting": meeting.data if meeting else None,
         "meeting_notes": Markdown(meeting.body.strip()) if meeting else None,
-        "revisions": sorted(doc.record.revisions, key=lambda r: version_key(r.version)),
+        "revisions": revisions,
         "doc_date": doc_date,
+    }
+    return context if as_of is None else _as_of(context, as_of, doc.version)
+
+
+def _as_of(context: dict[str, Any], day: date, version: str) -> dict[str, Any]:
+    """``context`` as it stood on ``day``: what an approved or signed text may know.
+
+    A text signed in July holds no November meeting: meetings, risks identified, KPI
+    periods, approvals and revisions after ``day`` are left out (and approvals of other
+    versions), and what was done after it is shown as not done yet.
+    """
+
+    def undone(record: Any) -> Any:
+        done = getattr(record, "done", None)
+        if done is None or done <= day:
+            return record
+        if isinstance(record, ItemView):
+            return replace(record, done=None, by=None)
+        return record.model_copy(update={"done": None})
+
+    def items_then() -> tuple[dict[str, Any], dict[str, ItemView]]:
+        stages, items = context["stages"], context["items"]
+        then = {key: undone(view) for key, view in items.items()}
+        return (
+            {
+                key: {**stage, "items": [then[view.id] for view in stage["items"]]}
+                for key, stage in stages.items()
+            },
+            then,
+        )
+
+    lazy = cache(items_then)
+    risks = [
+        replace(v, risk=v.risk.model_copy(update={"escalated": None}))
+        if v.risk.escalated and v.risk.escalated > day
+        else v
+        for v in context["risks"]
+        if v.risk.identified is None or v.risk.identified <= day
+    ]
+    doc = context["doc"]
+    approvals = [a for a in doc.record.approvals if a.date <= day and a.version == version]
+    return {
+        **context,
+        "doc": replace(doc, record=doc.record.model_copy(update={"approvals": approvals})),
+        "stages": _Lazy(lambda: lazy()[0]),
+        "items": _Lazy(lambda: lazy()[1]),
+        "risks": risks,
+        "kpis": _kpis_until(context["kpis"], day),
+        "tasks": [undone(t) for t in context["tasks"]],
+        "milestones": [undone(m) for m in context["milestones"]],
+        "meetings": [m for m in context["meetings"] if m.date <= day],
+        "revisions": [
+            r
+            for r in context["revisions"]
+            if r.date <= day and version_key(r.version) <= version_key(version)
+        ],
     }
 
 

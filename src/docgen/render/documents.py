@@ -336,13 +336,16 @@ def render_text(
         inputs.append(job.meeting.path)
     revisions = history.for_files(inputs)
     when = _document_time(revisions, doc.signed, [a.date for a in doc.approvals])
+    # a text to freeze is of the day it became final, and knows nothing after it
+    final = final_date(doc.record) if frozen_file is not None else None
     context = build_context(
         workspace,
         process,
         e,
         doc,
-        doc_date=when.date(),
+        doc_date=final or when.date(),
         meeting=job.meeting,
+        as_of=final,
     )
     plan = article_plan(
         job, template, context, workspace, process, lambda n: _spec(env, n, templates, workspace)
@@ -392,7 +395,6 @@ def render_text(
     # the day it became final (its .docx is then the same today and in ten years)
     # what the text was made from; parsed only here, as freezing is rare
     values = read_values(context, frozen_reads(template_reads(env, job.template_name)))
-    final = final_date(doc.record)
     if final is not None:
         when = datetime(final.year, final.month, final.day, tzinfo=UTC)
         text = replace(text, when=when)

@@ -10,7 +10,9 @@ from datetime import date
 from typing import Any
 
 from docgen import amounts
-from docgen.model import Money, Rate
+from docgen.amounts import rate_en, rate_zh
+from docgen.model import Money
+from docgen.periods import period_zh
 
 _MONTHS_EN = [
     "January",
@@ -106,40 +108,6 @@ def join_zh(values: Iterable[Any], sep: str = "、") -> str:
     return sep.join(str(v) for v in values)
 
 
-_EACH_ZH = {"monthly": "月", "quarterly": "季度", "yearly": "年"}
-_EACH_EN = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
-
-
-def _figure(value: float) -> str:
-    return f"{value:g}"
-
-
-def rate_zh(rate: Rate | None) -> str | None:
-    """按授权产品销售额的 4% 按季度结算，每季度不低于人民币伍拾万元整（¥500,000.00）."""
-    if rate is None:
-        return None
-    each = _EACH_ZH[rate.period]
-    text = f"按{rate.basis}的 {_figure(rate.percent)}% 按{each}结算"
-    if rate.minimum is not None:
-        text += f"，每{each}不低于{amounts.contract_amount(rate.minimum)}"
-    if rate.within_days is not None:
-        text += f"，于每{each}结束后{rate.within_days}日内支付"
-    return text
-
-
-def rate_en(rate: Rate | None) -> str | None:
-    """4% of the licensed products' sales, settled each quarter, at least CNY 500,000.00."""
-    if rate is None:
-        return None
-    each = _EACH_EN[rate.period]
-    text = f"{_figure(rate.percent)}% of {rate.basis}, settled each {each}"
-    if rate.minimum is not None:
-        text += f", at least {amounts.english(rate.minimum)} a {each}"
-    if rate.within_days is not None:
-        text += f", paid within {rate.within_days} days after each {each}"
-    return text
-
-
 #: marks that end a Chinese sentence as it stands, and marks a closing 。 replaces
 _FULL_STOPS = tuple("。！？!?…")
 _OPEN_ENDS = tuple("；;，,、.：:")
@@ -174,4 +142,5 @@ FILTERS = {
     "rate_zh": rate_zh,
     "rate_en": rate_en,
     "unclosed": unclosed,
+    "period_zh": period_zh,
 }

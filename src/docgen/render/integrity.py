@@ -49,7 +49,7 @@ from docgen.model import DocumentRecord, version_key
 from docgen.paths import is_inside
 from docgen.render.context import DocView, document_context, field_location
 from docgen.render.documents import DocumentJob
-from docgen.render.parties import parties_again
+from docgen.render.parties import parties_again, source_path
 from docgen.workspace import Workspace
 
 #: Diff lines shown under a changed frozen text; the rest is counted.
@@ -260,17 +260,17 @@ def frozen_findings(
     changes = list(changed_values(frozen.values, now))
     if not changes:
         return
-    text = render(job, document_context(context, doc, doc_date=frozen.when.date()))
+    when, day = frozen.when.date(), frozen.frozen
+    text = render(job, document_context(context, doc, doc_date=when, as_of=day))
     if text is not None and text == frozen.markdown:
         return
     # today's template may word the text otherwise than the frozen one: what counts is
     # whether the edit shows in the text, so the text is made again from the old values
-    before = _with_values(context, [(path, old) for path, old, _ in changes])
-    when = frozen.when.date()
+    before = with_values(context, [(path, old) for path, old, _ in changes])
     if (
         before is not None
         and text is not None
-        and render(job, document_context(before, doc, doc_date=when)) == text
+        and render(job, document_context(before, doc, doc_date=when, as_of=day)) == text
         and not _printed(frozen.markdown, changes)
     ):
         return  # a value neither text prints (a 出资期限 a 意向书 leaves out)
@@ -293,7 +293,7 @@ def _printed(markdown: str, changes: list[tuple[str, Any, Any]]) -> bool:
     return False
 
 
-def _with_values(context: dict[str, Any], values: list[tuple[str, Any]]) -> dict[str, Any] | None:
+def with_values(context: dict[str, Any], values: list[tuple[str, Any]]) -> dict[str, Any] | None:
     """``context`` with each path's value put back as it was (None when one cannot be).
 
     The old values are plain data (`docgen.frozen.plain`); each is read back into the
@@ -368,7 +368,15 @@ def _changed(
             next=_next_version(doc.version),
         )
     )
-    leaves = sorted({leaf for path, old, new in changes for leaf in _leaves(path, old, new)})
+    # a side's field (party_a.investment) is told by the data it is made from
+    recorded = {**frozen.values, **{path: new for path, _, new in changes if new is not None}}
+    leaves = sorted(
+        {
+            (source_path(leaf, recorded), old, new)
+            for path, old, new in changes
+            for leaf, old, new in _leaves(path, old, new)
+        }
+    )
     detail = _diff(frozen, text, [(_short(old), _short(new)) for _, old, new in leaves])
     located: dict[Location, list[str]] = {}
     for leaf, old, new in leaves:

@@ -13,6 +13,7 @@ whichever side we stand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class Notice:
     recipient: str | None = None
     phone: str | None = None
     email: str | None = None
+    recipient_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,64 @@ class Party:
     account: BankAccount | None = None
     #: where notices reach it: an address, and a person, phone and e-mail where known
     notice: Notice | None = None
+
+
+#: where each field of a side comes from, by the side's key (for locating an edit)
+_SOURCES = {
+    "us": {
+        "name": "org.name",
+        "name_en": "org.name_en",
+        "credit_code": "org.credit_code",
+        "address": "org.address",
+        "address_en": "org.address_en",
+        "representative": "org.representative",
+        "obligations": "terms.our_obligations",
+        "obligations_en": "en.our_obligations",
+        "investment": "terms.investment",
+        "share": "terms.profit_split.us",
+        "account": "terms.bank_accounts.us",
+        "notice": "terms.notices.us",
+    },
+    "partner": {
+        "name": "partner.name",
+        "name_en": "en.partner_name",
+        "credit_code": "partner.credit_code",
+        "address": "partner.address",
+        "address_en": "en.partner_address",
+        "representative": "partner.legal_representative",
+        "industry": "partner.industry",
+        "region": "partner.region",
+        "obligations": "terms.partner_obligations",
+        "obligations_en": "en.partner_obligations",
+        "investment": "terms.partner_investment",
+        "share": "terms.profit_split.partner",
+        "account": "terms.bank_accounts.partner",
+        "notice": "terms.notices.partner",
+    },
+}
+_SIDE_ROOTS = ("party_a", "party_b", "us", "them")
+
+
+def source_path(path: str, values: Mapping[str, Any]) -> str:
+    """The data path a side's field is made from (``values`` as a frozen text records them).
+
+    ``party_a.investment.amount`` is ``terms.investment.amount`` where 甲方 is us.
+
+    Any other path is returned as it is.
+    """
+    parts = path.split(".")
+    if parts[0] in _SIDE_ROOTS:
+        side, rest = values.get(parts[0]), parts[1:]
+    elif parts[0] == "all_parties" and len(parts) > 1 and parts[1].isdigit():
+        sides = values.get("all_parties")
+        n = int(parts[1])
+        side = sides[n] if isinstance(sides, list) and n < len(sides) else None
+        rest = parts[2:]
+    else:
+        return path
+    key = side.get("key") if isinstance(side, dict) else None
+    source = _SOURCES.get(key, {}).get(rest[0]) if isinstance(key, str) and rest else None
+    return ".".join([source, *rest[1:]]) if source else path
 
 
 def we_are_b(index: EngagementIndex, process: Process) -> bool:
@@ -118,7 +178,7 @@ def _parties(
     theirs_notice = (
         Notice(**given.partner.model_dump())
         if given and given.partner
-        else Notice(partner.address, contact.name, contact.phone, contact.email)
+        else Notice(partner.address, contact.name, contact.phone, contact.email, contact.name_en)
         if partner.address and contact
         else Notice(partner.address)
         if partner.address

@@ -16,11 +16,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from docgen.amounts import rate_en, rate_zh
 from docgen.frozen import frozen_versions
 from docgen.history import History
 from docgen.i18n import N_, Catalogue
 from docgen.load import Engagement
-from docgen.model import EngagementIndex, version_key
+from docgen.model import EngagementIndex, Payment, version_key
 from docgen.process import Process, ScreeningCriterion
 from docgen.screening import rank
 from docgen.site.documents import DocumentFile
@@ -31,6 +32,7 @@ from docgen.vocabulary import (
     DISPUTE,
     DOC_STATUS,
     ITEM_STATE,
+    PARTY,
     RISK_STATUS,
     STATUS,
     TASK_STATUS,
@@ -346,6 +348,7 @@ def engagement_page(
     scope = (renewal.scope if renewal else None) or terms.scope
     investment = (renewal.investment if renewal else None) or terms.investment
     split = (renewal.profit_split if renewal else None) or terms.profit_split
+    payments = (renewal.payments if renewal else None) or terms.payments
     months = (renewal.term_months if renewal else None) or (None if renewal else terms.term_months)
     them = p.short_name or p.name
     term_rows: list[tuple[str, Any]] = [
@@ -379,6 +382,7 @@ def engagement_page(
             if split
             else None,
         ),
+        (N_("Payments"), _payments(payments, us or t.label(PARTY, "us"), them, t) or None),
         (
             N_("Term"),
             (t("Term %(n)s: ", n=now.number) if now.number > 1 else "")
@@ -702,3 +706,20 @@ def _label(label: str, t: Catalogue) -> str:
 def files_of(e: Engagement) -> list[str]:
     """The engagement's files (workspace-relative), whose history the page shows."""
     return [f.path for f in e.sources()]
+
+
+def _payments(payments: list[Payment], us: str, them: str, t: Catalogue) -> str:
+    """Who pays whom what, for each payment in force.
+
+    续约许可费：我方 → 海芯，500 万元（2026-10-15）; in English with English marks.
+    """
+    names = {"us": us, "partner": them, "company": t.label(PARTY, "company")}
+    zh = t.language == "zh"
+    colon, comma, join = ("：", "，", "；") if zh else (": ", ", ", "; ")
+    rate = rate_zh if zh else rate_en
+    return join.join(
+        f"{p.milestone}{colon}{names[p.payer]} → {names[p.receiver]}{comma}"
+        + ((amount(p.amount, t) if p.amount else rate(p.rate)) or "")
+        + (f"（{p.due}）" if zh and p.due else f" ({p.due})" if p.due else "")
+        for p in payments
+    )
