@@ -119,12 +119,6 @@ def workspace(tmp: Path) -> Path:
     index = folder / "index.md"
     text = index.read_text("utf-8")
     base = (
-        ("现金出资}", "现金出资, due: 2026-06-30}"),
-        ("系统出资}", "系统出资, due: 2026-12-31}"),
-        # and the company's name and capital a 合资 contract now states
-        ("  profit_split: {us: 40, partner: 60}",
-         "  profit_split: {us: 40, partner: 60}\n"
-         "  joint_venture: {company: 恒通智慧物流有限公司, registered_capital: {amount: 1.5亿}}"),
         # back in 合作确立, where a contract may be a draft (later stages need it signed)
         ("stage: execution", "stage: establishment"),
     )

@@ -16,6 +16,7 @@ from stdnum.cn import uscc
 
 from docgen.file_status import file_sha256
 from docgen.frozen import values_digest
+from docgen.render.templates import escape_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (REPO / "engagements").iterdir() if p.is_dir())
@@ -28,9 +29,12 @@ def credit_code(i: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def _files(sample: Path) -> dict[str, str]:
+def _files(sample: Path) -> dict[str, str | bytes]:
+    """A sample's files: text, and bytes for the rest (a scanned annex)."""
     return {
         p.relative_to(sample).as_posix(): p.read_text(encoding="utf-8")
+        if p.suffix == ".md"
+        else p.read_bytes()
         for p in sorted(sample.rglob("*"))
         if p.is_file()
     }
@@ -49,12 +53,17 @@ def make_portfolio(root: Path, n: int) -> Path:
         name, files = samples[i % len(samples)]
         folder = root / "engagements" / f"{name}-{i:05d}"
         index = files["index.md"]
+        assert isinstance(index, str)
         swaps = {
             _value(index, "code: "): f"ZS-SYN-{i:05d}",
             _value(index, "  credit_code: "): credit_code(i),
             _value(index, "title: "): f"{_value(index, 'title: ')} · {i}",
         }
         for rel, text in files.items():
+            if isinstance(text, bytes):
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_bytes(text)
+                continue
             if rel == "index.md":
                 lines = text.split("\n")
                 for k, line in enumerate(lines):
@@ -90,6 +99,8 @@ def _frozen_clone(text: str, swaps: dict[str, str]) -> str:
     """A frozen text as the clone's own: its code, credit code and title, digest made anew."""
     for old, new in swaps.items():
         text = text.replace(old, new)
+        if escape_markdown(old) != old:  # ZS\-2023\-009 as the markdown body writes it
+            text = text.replace(escape_markdown(old), escape_markdown(new))
     data = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
     digest = values_digest(data["values"])
     return re.sub(r"^digest: [0-9a-f]{64}$", f"digest: {digest}", text, count=1, flags=re.M)

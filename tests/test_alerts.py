@@ -88,11 +88,12 @@ def test_the_evaluation_report_per_period_and_on_the_site(tmp_path: Path, run) -
         assert (out / engagement / "evaluation-report-2026-Q3.docx").is_file()
     text = docx_text(out / HAIXIN / "evaluation-report-2026-Q3.docx")
     assert "评估期间自2026年7月1日起至2026年9月30日止" in text
-    assert "| 封装良率（%） | 91 | 97.6 |" in text  # as of the period: Q3's actual
+    assert "| 封装良率（%） | 91 | 97.6（2026年第三季度） |" in text  # as of the period: Q3's actual
     assert "草稿" in text  # a period's report is a draft of its own, never the approved one
     assert run("render", HAIXIN, "--doc", "evaluation-report", "--root", str(root)).exit_code == 0
     approved = docx_text(out / HAIXIN / "evaluation-report.docx")
-    assert "至2026年6月15日止" in approved and "| 封装良率（%） | 91 | 97.5 |" in approved
+    # the approved report ends 2026-06-15, before Q2 ends: its latest whole quarter is Q1
+    assert "至2026年6月15日止" in approved and "| 封装良率（%） | 91 | 97.2（2026年第一季度） |" in approved
     assert run("render", "--period", "2026-Q5", "--root", str(root)).exit_code == 2
     assert run("publish", "--root", str(root)).exit_code == 0
     page = (root / "build/site/engagements" / HAIXIN / "index.html").read_text("utf-8")

@@ -780,3 +780,34 @@ def test_a_refusal_names_the_field_in_words(editor_zh: tuple[str, Any, Path]) ->
     error = answer["error"]
     assert error.startswith("未保存：合作模式：") and "合伙" in error, error
     assert "unknown-mode" not in error and "index.md:" not in error, error
+
+
+def test_a_refused_save_marks_the_field_in_the_form(
+    editor_zh: tuple[str, Any, Path], browser: Any, artifacts: Path
+) -> None:
+    """Issue 27: a refusal is said in words and the field it is about is marked in the form."""
+    base, _, root = editor_zh
+    before = (root / "engagements" / HENGTONG / "index.md").read_bytes()
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{base}/admin/")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("全部项目").first.wait_for()
+    page = _open(page, f"{base}/admin/#/collections/e-{HENGTONG}/entries/index")
+    field = _input(page, "^统一社会信用代码")
+    field.fill("91330106MA2H3PL80X")  # its check digit is wrong
+    page.get_by_role("button", name="发布").first.click()
+    page.get_by_text("立即发布").click()
+    note = page.locator(".docgen-refusal")
+    note.first.wait_for()
+    assert "91330106MA2H3PL80X" in note.first.inner_text() and "credit-code" not in note.first.inner_text()
+    assert field.get_attribute("aria-invalid") == "true"
+    assert note.first.get_attribute("role") == "alert" and note.first.is_visible()
+    page.screenshot(path=artifacts / "cms-refusal-390.png")
+    assert (root / "engagements" / HENGTONG / "index.md").read_bytes() == before
+    # put right, the next save goes through and the mark is gone
+    field.fill("")
+    field.fill("91330106MA2H3PL80J")
+    _choose(page, "负责人", "李娜")
+    _publish(page)
+    assert page.locator(".docgen-refusal").count() == 0
+    assert field.get_attribute("aria-invalid") is None

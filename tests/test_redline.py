@@ -293,12 +293,8 @@ NEW_VERSION = [
         "    - 协调海关监管仓资质申请\n    - 提供人才公寓 50 套\n",
     ),
     ("index.md", "    - 土地或规划政策调整导致二期无法建设\n", ""),
-    # the contract now sets 出资期限 (a new version of a 合资 contract needs them)
-    ("index.md", "现金出资}", "现金出资, due: 2026-06-30}"),
-    ("index.md", "系统出资}", "系统出资, due: 2026-12-31}"),
-    # and names the company and its capital (issue 25)
-    ("index.md", "profit_split: {us: 45, partner: 55}",
-     "profit_split: {us: 45, partner: 55}\n  joint_venture: {company: 恒通智慧物流有限公司, registered_capital: {amount: 1.5亿}}"),
+    # and a longer lock-up for the company's shares (its 合资公司 article)
+    ("index.md", "lock_up_years: 3", "lock_up_years: 5"),
     (
         "documents/cooperation-agreement.md",
         'version: "1.0"\nstatus: signed\nsigned: 2026-03-02',
@@ -401,9 +397,10 @@ def test_render_makes_earlier_versions_and_their_redline_and_the_site_links_them
     body = docx.Document(str(made)).element.body
     deleted = [t.text for t in body.iter(qn("w:delText"))]
     inserted = [t.text for t in body.iter(qn("w:t"))]
-    assert "50,000,000" in deleted and "60,000,000" in inserted  # 1.0's terms, struck out
+    # 1.0's terms, struck out
+    assert any("5,000" in d for d in deleted) and any("6,000" in t for t in inserted), deleted
     earlier = folder / "versions" / "cooperation-plan-1.0.docx"
-    assert "我方投入人民币 50,000,000 元" in "".join(body_lines(earlier))
+    assert "我方投入 5,000 万元" in "".join(body_lines(earlier))
     assert not earlier.with_suffix(".pdf").exists() and not made.with_suffix(".pdf").exists()
     mtime = made.stat().st_mtime_ns
     assert run("render", HENGTONG, "--root", str(ws)).exit_code == 0

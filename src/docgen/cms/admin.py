@@ -23,10 +23,15 @@ PAGE = """<!doctype html>
 <title>{title}</title>
 </head>
 <body>
+<script src="refusals.js"></script>
 <script src="decap-cms.js"></script>
 </body>
 </html>
 """
+
+
+#: the script that marks, in the form, the fields a refused save names
+REFUSALS = Path(__file__).resolve().parent.parent / "data" / "cms" / "refusals.js"
 
 
 class _Plain(yaml.SafeDumper):
@@ -52,6 +57,10 @@ def write_admin(portfolio: Portfolio, out_dir: Path, local_backend: str | None =
     title = html.escape(t("%(site)s · editor", site=portfolio.process.title))
     page = PAGE.format(lang="zh-CN" if t.language == "zh" else "en", title=title)
     write_atomic(out_dir / "index.html", page, durable=False)
+    # marks the fields a refused save names (before Decap, which it watches)
+    shutil.copyfile(
+        Path(__file__).parent.parent / "data" / "cms" / "refusals.js", out_dir / "refusals.js"
+    )
     for asset in assets(vendor):
         target = out_dir / asset.name
         if not target.exists() or target.stat().st_size != asset.stat().st_size:

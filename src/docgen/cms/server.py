@@ -59,9 +59,11 @@ MAX_BODY = 20 * 1024 * 1024
 class Refused(Exception):
     """A request the server does not carry out, with the reason it gives."""
 
-    def __init__(self, reason: Message) -> None:
+    def __init__(self, reason: Message, fields: list[tuple[str, str]] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        #: (label, why) of each form field the refusal is about, for the form to mark
+        self.fields = fields or []
 
 
 class EditorBackend:
@@ -264,12 +266,34 @@ class EditorBackend:
         before = _errors(edit_findings(portfolio, engagement)) if exists else {}
         after = _errors(edit_findings(portfolio, engagement, overlay))
         new_errors = [d for k, d in after.items() if k not in before]
-        if new_errors:
-            said = "; ".join(self._worded(d, overlay) for d in new_errors[:3])
-            raise Refused(msg("not saved: %(errors)s", errors=said))
+        if not new_errors:
+            return
+        # each field once in the toast, by its first reason; the form marks each reason
+        # (a field that changes a signed text in both languages is said once)
+        by_field: dict[str, list[str]] = {}
+        seen: set[tuple[str, str]] = set()
+        for d in new_errors:
+            where, why = self._worded(d, overlay)
+            if (where, d.code) not in seen:
+                seen.add((where, d.code))
+                by_field.setdefault(where, []).append(why)
+        said = "; ".join(
+            f"{where}{self._colon}{whys[0]}" + (self._more(len(whys) - 1) if len(whys) > 1 else "")
+            for where, whys in list(by_field.items())[:3]
+        )
+        fields = [(where, why) for where, whys in by_field.items() for why in whys]
+        raise Refused(msg("not saved: %(errors)s", errors=said), fields)
 
-    def _worded(self, d: Diagnostic, overlay: dict[str, bytes]) -> str:
-        """A finding as the person at the form reads it: the field by its label, then why.
+    def _more(self, n: int) -> str:
+        more = self.t.say(msg("(and %(n)s more, marked at the field)", n=n))
+        return more if self.t.language == "zh" else f" {more}"
+
+    @property
+    def _colon(self) -> str:
+        return "：" if self.t.language == "zh" else ": "
+
+    def _worded(self, d: Diagnostic, overlay: dict[str, bytes]) -> tuple[str, str]:
+        """A finding as the person at the form reads it: the field by its label, and why.
 
         The field is the key on the finding's line of the file as it would be saved
         (统一社会信用代码: …); a finding with no such key names its file.
@@ -284,8 +308,8 @@ class EditorBackend:
         said = self.t.say(d.message)
         hint = self.t.say(d.hint)
         if self.t.language == "zh":
-            return f"{where}：{said}" + (f"（{hint}）" if hint else "")
-        return f"{where}: {said}" + (f" ({hint})" if hint else "")
+            return where, said + (f"（{hint}）" if hint else "")
+        return where, said + (f" ({hint})" if hint else "")
 
     def _create(self, path: Path, rel: str, raw: str) -> dict[Path, bytes]:
         """The files a new entry makes: an engagement's scaffold, or one meeting."""
@@ -467,7 +491,9 @@ def _server(port: int, backend: EditorBackend, admin: Path) -> ThreadingHTTPServ
                     raise TypeError("the body is not an API call")
                 answer = backend.answer(str(body.get("action")), body.get("params") or {})
             except Refused as exc:
-                return self._json(HTTPStatus.FORBIDDEN, {"error": backend.t.say(exc.reason)})
+                fields = [{"label": label, "message": why} for label, why in exc.fields]
+                answer = {"error": backend.t.say(exc.reason), "fields": fields}
+                return self._json(HTTPStatus.FORBIDDEN, answer)
             except DocgenError as exc:
                 said = backend.t.say(exc.message)
                 return self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": said})

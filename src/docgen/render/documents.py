@@ -433,9 +433,10 @@ def _spec(
 def frozen_reads(reads: tuple[str, ...]) -> tuple[str, ...]:
     """The value paths a frozen text records: all the template reads but its date.
 
-    A frozen document keeps the date it was made with, so ``doc_date`` is not an input.
+    A frozen document keeps the date it was made with, so ``doc_date`` is not an input;
+    nor are ``articles``, which the clause library makes from the values recorded.
     """
-    return tuple(p for p in reads if p != "doc_date")
+    return tuple(p for p in reads if p not in ("doc_date", "articles"))
 
 
 def final_date(record: DocumentRecord) -> date | None:

@@ -121,6 +121,14 @@ def sentence(value: object) -> str:
     return text.rstrip("".join(_OPEN_ENDS)) + "。"
 
 
+def sentence_en(value: object) -> str:
+    """``value`` as one English sentence of a contract: ended by a full stop once."""
+    text = str(value).rstrip()
+    if text.endswith((".", "!", "?", ".)", ".”", '."')):
+        return text
+    return text.rstrip(";,:") + "."
+
+
 def unclosed(value: object) -> str:
     """``value`` without its closing mark, for a template sentence that goes on after it."""
     return str(value).rstrip().rstrip("".join(_OPEN_ENDS) + "。")
@@ -139,6 +147,7 @@ FILTERS = {
     "months_en": months_en,
     "join_zh": join_zh,
     "sentence": sentence,
+    "sentence_en": sentence_en,
     "rate_zh": rate_zh,
     "rate_en": rate_en,
     "unclosed": unclosed,

@@ -265,7 +265,7 @@ def _parties(
         "side_en": {
             "us": us.label_en,
             "partner": them.label_en,
-            "company": "the Joint Venture Company"
+            "company": "the Joint Venture"
             if index.mode == "joint-venture"
             else "the Project Company",
         },
