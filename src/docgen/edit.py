@@ -23,10 +23,20 @@ from ruamel.yaml.error import YAMLError
 
 from docgen.diagnostics import DocgenError, FileProblem
 from docgen.i18n import msg
-from docgen.scaffold import yaml_scalar
 from docgen.source import decode, parse_markdown, split_front_matter
 
 _KEY_COLON = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#'"][^:#]*?)\s*:(?=\s|$)""")
+
+
+def yaml_scalar(value: object) -> str:
+    """A value as a one-line YAML scalar, quoted only where YAML needs it."""
+    if value is None:
+        return "null"
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6)
+    text = text.removesuffix("\n").removesuffix("\n...").strip()
+    if "\n" in text or yaml.safe_load(text) != value:
+        return json.dumps(value, ensure_ascii=False)  # JSON strings are valid YAML
+    return text
 
 
 @dataclass

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from docgen.diagnostics import DocgenError
-from docgen.edit import FrontMatterEdit
+from docgen.edit import FrontMatterEdit, yaml_scalar
 from docgen.i18n import N_, msg
 from docgen.load import Engagement, Portfolio
-from docgen.scaffold import yaml_scalar
 from docgen.validate import edit_findings
 from docgen.workflow import Transition
 

@@ -5,7 +5,6 @@ Every file is written atomically, and nothing that exists is overwritten.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,10 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from docgen.atomic import write_atomic
 from docgen.diagnostics import Diagnostic, DocgenError
+from docgen.edit import yaml_scalar
 from docgen.i18n import msg
 from docgen.load import SLUG, engagement_codes, engagement_folders, load_portfolio
 from docgen.paths import new_folder_mode
@@ -140,17 +139,6 @@ def _git_repository(root: Path) -> str:
     except OSError:
         return "none"
     return "made" if made.returncode == 0 else "none"
-
-
-def yaml_scalar(value: object) -> str:
-    """A value as a one-line YAML scalar, quoted only where YAML needs it."""
-    if value is None:
-        return "null"
-    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6)
-    text = text.removesuffix("\n").removesuffix("\n...").strip()
-    if "\n" in text or yaml.safe_load(text) != value:
-        return json.dumps(value, ensure_ascii=False)  # JSON strings are valid YAML
-    return text
 
 
 def _environment(root: Path) -> jinja2.Environment:
