@@ -42,7 +42,7 @@ def extract_python(
 def extract_cli(
     fileobj: Any, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, Any, Any, list[str]]]:
-    """``cli.py``'s messages, and the help texts of the commands it defines."""
+    """The command line's messages, and the help texts of the commands it defines."""
     import click
 
     from docgen.cli import cli

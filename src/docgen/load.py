@@ -22,6 +22,7 @@ from docgen.atomic import TEMP_PATTERN
 from docgen.cache import Bundle, ParseCache, ResultCache, digest
 from docgen.diagnostics import Diagnostic, DocgenError, FileProblem, Location
 from docgen.file_status import code_version, tree_status
+from docgen.history import History, read_history
 from docgen.i18n import msg
 from docgen.model import (
     FILE_KINDS,
@@ -105,6 +106,16 @@ class Portfolio:
     diagnostics: list[Diagnostic]
     #: engagements a ``publish --keep-going`` left out for their errors
     left_out: list[str] = field(default_factory=list)
+    #: the engagements folder's git history, read on first use (`history`)
+    known_history: History | None = field(default=None, repr=False, compare=False)
+
+    def history(self) -> History:
+        """Every commit touching the engagements folder: one ``git log`` per portfolio."""
+        if self.known_history is None:
+            self.known_history = read_history(
+                self.workspace.root, self.workspace.config.engagements
+            )
+        return self.known_history
 
     def get(self, engagement_id: str) -> Engagement:
         """The engagement with this id, or a `DocgenError` with a hint."""
@@ -382,6 +393,11 @@ class CodeUse:
 def open_portfolio(root: Path | None = None) -> tuple[Workspace, Process]:
     """Open the workspace at ``root`` and its process definition (no engagements yet)."""
     workspace = open_workspace(root)
+    return workspace, process_of(workspace)
+
+
+def process_of(workspace: Workspace) -> Process:
+    """The process definition an open workspace names."""
     process_file = workspace.process_file
     if not process_file.is_file():
         raise DocgenError(
@@ -393,7 +409,7 @@ def open_portfolio(root: Path | None = None) -> tuple[Workspace, Process]:
                 rel=workspace.rel(process_file),
             )
         )
-    return workspace, load_process(process_file, workspace.rel(process_file))
+    return load_process(process_file, workspace.rel(process_file))
 
 
 def select_folders(workspace: Workspace, only: Iterable[str] | None) -> list[Path]:
@@ -415,10 +431,19 @@ def select_folders(workspace: Workspace, only: Iterable[str] | None) -> list[Pat
     return [by_name[n] for n in wanted]
 
 
-def load_portfolio(root: Path | None = None, only: Iterable[str] | None = None) -> Portfolio:
-    """Load the workspace at ``root``: config, process and engagements (``only`` limits)."""
-    workspace, process = open_portfolio(root)
-    return load_folders(workspace, process, select_folders(workspace, only))
+def load_portfolio(
+    root: Path | None = None,
+    only: Iterable[str] | None = None,
+    *,
+    workspace: Workspace | None = None,
+) -> Portfolio:
+    """Load the workspace at ``root``: config, process and engagements (``only`` limits).
+
+    ``workspace``, when already open, is used as it is.
+    """
+    if workspace is None:
+        workspace = open_workspace(root)
+    return load_folders(workspace, process_of(workspace), select_folders(workspace, only))
 
 
 def load_folders(workspace: Workspace, process: Process, folders: list[Path]) -> Portfolio:

@@ -34,7 +34,7 @@ from docgen import language
 from docgen.audience import Audience, document_visible, for_audience
 from docgen.control_chars import show_controls
 from docgen.diagnostics import DocgenError
-from docgen.history import History, read_history
+from docgen.history import History
 from docgen.i18n import catalogue
 from docgen.load import Portfolio, load_portfolio
 from docgen.paths import is_inside
@@ -126,10 +126,19 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         self.blocks, self.search_entries, self.downloads, self.found = {}, [], [], {}
         self.taught = False  # the portfolio's partners may have changed since the last build
         self.root = Path(config.config_file_path).parent
-        self.words = t = catalogue(language.chosen(None, self.root))
+        given = self.given
+        if given is not None and given.workspace.root != self.root.resolve():
+            given = None
+        # the language chosen as `language.chosen` does, from the workspace already open
+        spoken = (
+            language.from_environment(os.environ) or given.workspace.config.language or "zh"
+            if given is not None
+            else language.chosen(None, self.root)
+        )
+        self.words = t = catalogue(spoken)
         try:
-            if self.given is not None and self.given.workspace.root == self.root.resolve():
-                portfolio, diagnostics = self.given, []
+            if given is not None:
+                portfolio, diagnostics = given, []
             else:
                 portfolio = load_portfolio(self.root)
                 diagnostics = validate_portfolio(portfolio)
@@ -150,11 +159,7 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
             portfolio=self.portfolio,
             today=portfolio.workspace.today(),
             # a partner's site shows no commit: its messages and authors are the team's own
-            history=(
-                read_history(self.root, self.settings.engagements)
-                if self.audience == "internal"
-                else History()
-            ),
+            history=portfolio.history() if self.audience == "internal" else History(),
             catalogue=catalogue(self.settings.language or portfolio.process.language),
             documents=self._documents,
             home="dashboard.md" if (docs / "index.md").is_file() else "index.md",

@@ -22,7 +22,7 @@ from docgen.render.run import RenderReport, render_documents
 from docgen.site.page_cache import DirtyBuildNotice, PageCache, build_digest
 from docgen.site.templates import digest as templates_digest
 from docgen.validate import validate_portfolio
-from docgen.workspace import CONFIG_FILE, open_workspace
+from docgen.workspace import CONFIG_FILE, Workspace, open_workspace
 
 
 @dataclass
@@ -37,9 +37,11 @@ class PublishReport:
     left_out: list[str] = field(default_factory=list)
 
 
-def default_site_dir(root: Path | None, audience: Audience) -> Path:
+def default_site_dir(
+    root: Path | None, audience: Audience, workspace: Workspace | None = None
+) -> Path:
     """``<output>/site``, or ``<output>/site-partner`` for the partner build."""
-    workspace = open_workspace(root)
+    workspace = workspace or open_workspace(root)
     name = "site" if audience == "internal" else f"site-{audience}"
     return workspace.root / workspace.config.output / name
 
@@ -63,10 +65,10 @@ def publish(
     site that works opened from disk, search included (`docgen.site.offline`).
     """
     workspace = open_workspace(root)
-    site = (site_dir or default_site_dir(workspace.root, audience)).resolve()
+    site = (site_dir or default_site_dir(workspace.root, audience, workspace)).resolve()
     report = PublishReport(site)
-    # one load, validated here and handed to the site build (the plugin would load again)
-    portfolio = load_portfolio(workspace.root)
+    # one load, checked once here and handed on: render and the site use it as it is
+    portfolio = load_portfolio(workspace=workspace)
     report.diagnostics = validate_portfolio(portfolio)
     if any(d.is_error for d in report.diagnostics):
         if not keep_going:
@@ -79,8 +81,10 @@ def publish(
         progress=progress,
         audience=audience,
         pdf="final",
+        portfolio=portfolio,
+        checked=report.diagnostics,
     )
-    # render re-checks the engagements it renders: report each finding once, in order
+    # each finding once, in order
     report.diagnostics = sorted(set(report.diagnostics + report.render.diagnostics), key=sort_key)
     if not report.render.ok:
         if not keep_going:

@@ -15,7 +15,7 @@ import itertools
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
@@ -36,7 +36,7 @@ from docgen.frozen import (
 )
 from docgen.history import History, read_history
 from docgen.i18n import msg
-from docgen.load import Engagement, load_folders, open_portfolio, select_folders
+from docgen.load import Engagement, Portfolio, load_folders, open_portfolio, select_folders
 from docgen.office import export_pdfs
 from docgen.periods import bounds
 from docgen.process import Process
@@ -110,16 +110,40 @@ class _ShareResult:
     frozen: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A portfolio loaded and checked by the caller (`docgen.publish`): used as it is."""
+
+    portfolio: Portfolio
+    diagnostics: Sequence[Diagnostic]
+
+    def errors_of(self, rels: set[str]) -> list[Diagnostic]:
+        """The errors found in the engagements at ``rels`` (their folders)."""
+        return [d for d in self.diagnostics if d.is_error and _in(d, rels)]
+
+
+def _in(d: Diagnostic, rels: set[str]) -> bool:
+    return any(d.path.startswith(rel + "/") for rel in rels)
+
+
+#: what a worker forked by `render_documents` inherits: the caller's checked portfolio
+_given: _Checked | None = None
+
+
 class _Renderer:
     """One process's tools: workspace, process, templates and the reference, opened once."""
 
-    def __init__(self, request: _Request) -> None:
+    def __init__(self, request: _Request, given: _Checked | None = None) -> None:
         # python-docx is imported only once a document is to be made: an unchanged
         # publish never needs it
         from docgen.word.writer import Reference
 
         self.request = request
-        self.workspace, self.process = open_portfolio(request.root)
+        self.given = given
+        if given is not None:
+            self.workspace, self.process = given.portfolio.workspace, given.portfolio.process
+        else:
+            self.workspace, self.process = open_portfolio(request.root)
         folder = self.workspace.root / self.workspace.config.templates / "documents"
         self.env = environment(tuple(template_dirs(folder)))
         self.templates: dict[str, DocumentTemplate] = {}
@@ -135,10 +159,16 @@ class _Renderer:
         result = _ShareResult()
         names = list(digests)
         request, workspace = self.request, self.workspace
-        folders = [workspace.engagements_dir / n for n in names]
-        portfolio = load_folders(workspace, self.process, folders)
         outputs: dict[str, list[str]] = {n: [] for n in names}
-        errors = [d for d in validate_portfolio(portfolio, documents=False) if d.is_error]
+        if self.given is not None:  # loaded and checked once, by the caller
+            wanted = set(names)
+            kept = [e for e in self.given.portfolio.engagements if e.id in wanted]
+            portfolio = replace(self.given.portfolio, engagements=kept)
+            errors = self.given.errors_of({e.rel for e in kept})
+        else:
+            folders = [workspace.engagements_dir / n for n in names]
+            portfolio = load_folders(workspace, self.process, folders)
+            errors = [d for d in validate_portfolio(portfolio, documents=False) if d.is_error]
         result.diagnostics.extend(errors)
         broken = {
             e.id for e in portfolio.engagements for d in errors if d.path.startswith(e.rel + "/")
@@ -349,7 +379,9 @@ def _unchanged(
 
 def _init_worker(request: _Request) -> None:
     global _worker
-    _worker = _Renderer(request)
+    # forked, a worker has the caller's portfolio already; spawned, it loads its own
+    given = _given if _given and _given.portfolio.workspace.root == request.root else None
+    _worker = _Renderer(request, given)
 
 
 def _share_in_worker(digests: dict[str, str]) -> _ShareResult:
@@ -406,6 +438,8 @@ def render_documents(
     audience: Audience = "internal",
     pdf: PdfScope = "none",
     period: str | None = None,
+    portfolio: Portfolio | None = None,
+    checked: Sequence[Diagnostic] | None = None,
 ) -> RenderReport:
     """Render the documents of the engagements ``only`` names (all when None).
 
@@ -418,12 +452,22 @@ def render_documents(
     ``<output>/documents-partner``.  ``pdf`` says which documents get a PDF beside their
     .docx (`docgen.office`); a PDF is remade only when its .docx changed.  ``period``
     (``2026-Q3``) makes the periodic documents (the 评估报告) for that period only.
+
+    ``portfolio`` and ``checked``, when the caller has loaded and validated the workspace
+    (`docgen.publish`), are used as they are: nothing is opened, read from git or
+    checked again.  Without them each engagement is loaded and checked here.
     """
     if period is not None and bounds(period) is None:
         raise DocgenError(
             msg("'%(period)s' is no period: write 2026, 2026-H1, 2026-Q3 or 2026-08", period=period)
         )
-    workspace, process = open_portfolio(root)
+    given = _Checked(portfolio, checked) if portfolio is not None and checked is not None else None
+    if given is not None:
+        workspace, process = given.portfolio.workspace, given.portfolio.process
+        history = given.portfolio.history()
+    else:
+        workspace, process = open_portfolio(root)
+        history = read_history(workspace.root, workspace.config.engagements)
     docs = _doc_names(process, docs)
     folders = select_folders(workspace, only)
     out = (out_dir or documents_dir(workspace, audience)).resolve()
@@ -436,7 +480,7 @@ def render_documents(
         out,
         force,
         manifest,
-        read_history(workspace.root, workspace.config.engagements),
+        history,
         audience,
         engagement_manifest,
         _context_digest(workspace, docs, every, audience, period),
@@ -454,7 +498,7 @@ def render_documents(
     try:
         for share, result in zip(
             [list(fresh.engagements), *shares],
-            itertools.chain([fresh], _run(request, shares, jobs)),
+            itertools.chain([fresh], _run(request, shares, jobs, given)),
             strict=True,
         ):
             manifest.update(result.written)
@@ -512,20 +556,27 @@ def _make_pdfs(
     report.diagnostics.extend(made.diagnostics)
 
 
-def _run(request: _Request, shares: list[dict[str, str]], jobs: int) -> Iterator[_ShareResult]:
+def _run(
+    request: _Request, shares: list[dict[str, str]], jobs: int, given: _Checked | None
+) -> Iterator[_ShareResult]:
+    global _given
     if not shares:
         return
     if jobs == 1:
-        renderer = _Renderer(request)
+        renderer = _Renderer(request, given)
         yield from (renderer.share(s) for s in shares)
         return
+    _given = given  # for the workers to inherit when forked
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(request,)
-    ) as pool:
-        yield from pool.map(_share_in_worker, shares)
+    try:
+        with ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(request,)
+        ) as pool:
+            yield from pool.map(_share_in_worker, shares)
+    finally:
+        _given = None
 
 
 def _read_manifest(file: Path) -> tuple[Manifest, dict[str, dict[str, Any]]]:

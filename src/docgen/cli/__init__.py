@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
 from docgen import aliases, prompts, reminders, report, schemas, workflow
 from docgen import ci as ci_module
 from docgen import survey as survey_module
+from docgen.cli.common import console, root_option
+from docgen.cli.transitions import add_transitions
+from docgen.cli.transitions import run_transition as _run_transition
+from docgen.cli.transitions import transition_options as _transition_options
 from docgen.diagnostics import DocgenError, sort_key, to_codequality, to_github, to_json
 from docgen.i18n import LANGUAGES, catalogue, msg
 from docgen.load import load_portfolio, open_portfolio
@@ -32,21 +35,7 @@ from docgen.voice import SpeakingGroup, language_of, words
 from docgen.workspace import open_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Workspace folder (default: the folder holding mkdocs.yml, here or above).",
-)
-
-
-def _console(err: bool = False) -> Console:
-    stream = sys.stderr if err else sys.stdout
-    tty = stream.isatty()
-    # a pipe gets wide lines, unless COLUMNS says how wide (rich reads it)
-    width = None if tty or os.environ.get("COLUMNS") else 200
-    return Console(file=stream, width=width, no_color=not tty, highlight=False)
+_console = console
 
 
 @click.group(cls=SpeakingGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,6 +48,9 @@ def _console(err: bool = False) -> Console:
 )
 def cli(lang: str | None) -> None:
     """Docs-as-code for 招商合作 engagements: validate, status, documents, site."""
+
+
+add_transitions(cli)
 
 
 @cli.command()
@@ -537,44 +529,6 @@ def export_xlsx(output: Path, root: Path | None) -> None:
     _console(err=True).print(t("wrote %(file)s", file=output), markup=False)
 
 
-def _transition_options(func: F) -> F:
-    for option in reversed(
-        [
-            click.option("--dry-run", is_flag=True, help="Show the diff; write nothing."),
-            click.option("--commit", is_flag=True, help="Make a git commit of the change."),
-            click.option("--force", is_flag=True, help="Write over uncommitted changes."),
-            root_option,
-        ]
-    ):
-        func = option(func)
-    return func
-
-
-def _run_transition(
-    plan: workflow.Transition, root: Path, dry_run: bool, commit: bool, force: bool
-) -> None:
-    out, t = _console(), words()
-    summary = t.say(plan.summary)
-    if plan.unmet:
-        report.print_diagnostics(out, plan.unmet, t)
-        _console(err=True).print(
-            t(
-                "%(summary)s: refused, %(count)s rule(s) unmet",
-                summary=summary,
-                count=len(plan.unmet),
-            ),
-            markup=False,
-            soft_wrap=True,
-        )
-        sys.exit(1)
-    if dry_run:
-        click.echo(workflow.diff(plan, root, t), nl=False)
-        return
-    workflow.apply(plan, root, commit=commit, force=force, message=summary)
-    said = t("%(summary)s (committed)", summary=summary) if commit else summary
-    out.print(said, markup=False, soft_wrap=True)
-
-
 class _ValueOption(click.Option):
     """An option whose help lists the values it takes, as the workspace names them."""
 
@@ -791,32 +745,6 @@ def import_xlsx(
 
 @cli.command()
 @click.argument("engagement_id", metavar="ID")
-@click.option("--to", "to", default=None, help="Target stage id (default: the next stage).")
-@_transition_options
-def advance(
-    engagement_id: str, to: str | None, dry_run: bool, commit: bool, force: bool, root: Path | None
-) -> None:
-    """Move an engagement to its next stage once the gates are met."""
-    portfolio = load_portfolio(root, [engagement_id])
-    plan = workflow.plan_advance(portfolio, engagement_id, to)
-    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
-
-
-@cli.command()
-@click.argument("engagement_id", metavar="ID")
-@click.option("--reason", required=True, help="Why the cooperation ends (recorded in index.md).")
-@_transition_options
-def terminate(
-    engagement_id: str, reason: str, dry_run: bool, commit: bool, force: bool, root: Path | None
-) -> None:
-    """Terminate an engagement once settlement is done (资源清算、债权债务)."""
-    portfolio = load_portfolio(root, [engagement_id])
-    plan = workflow.plan_terminate(portfolio, engagement_id, reason)
-    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
-
-
-@cli.command()
-@click.argument("engagement_id", metavar="ID")
 @root_option
 def screening(engagement_id: str, root: Path | None) -> None:
     """The call's applicants ranked by the process's screening criteria; the shortlist."""
@@ -831,111 +759,6 @@ def screening(engagement_id: str, root: Path | None) -> None:
     report.print_ranking(
         _console(), rank(e.applicants.data.applicants, process.screening), process, t
     )
-
-
-@cli.command()
-@click.argument("engagement_id", metavar="ID")
-@click.argument("applicant_id", metavar="APPLICANT")
-@click.option("--new", "new_id", default=None, metavar="NEW_ID", help="A new engagement instead.")
-@click.option("--title", default=None, help="The new engagement's name (with --new).")
-@_transition_options
-def choose(
-    engagement_id: str,
-    applicant_id: str,
-    new_id: str | None,
-    title: str | None,
-    dry_run: bool,
-    commit: bool,
-    force: bool,
-    root: Path | None,
-) -> None:
-    """Make a shortlisted applicant the engagement's partner (name, credit code, size …)."""
-    if new_id is not None and not title:
-        raise click.UsageError(words()("Missing %(options)s", options="--title"))
-    portfolio = load_portfolio(root, [engagement_id])
-    new = (new_id, title or "") if new_id is not None else None
-    plan = workflow.plan_choose(portfolio, engagement_id, applicant_id, new)
-    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
-
-
-@cli.command("close-lost")
-@click.argument("engagement_id", metavar="ID")
-@click.option("--reason", required=True, help="Why the lead closed (recorded in index.md).")
-@_transition_options
-def close_lost(
-    engagement_id: str, reason: str, dry_run: bool, commit: bool, force: bool, root: Path | None
-) -> None:
-    """Close a lead that will not be signed, at any stage before signing, with its reason."""
-    portfolio = load_portfolio(root, [engagement_id])
-    plan = workflow.plan_close_lost(portfolio, engagement_id, reason)
-    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
-
-
-@cli.command()
-@click.argument("engagement_id", metavar="ID")
-@_transition_options
-def renew(engagement_id: str, dry_run: bool, commit: bool, force: bool, root: Path | None) -> None:
-    """Mark an engagement renewed once the renewal agreement is signed."""
-    portfolio = load_portfolio(root, [engagement_id])
-    plan = workflow.plan_renew(portfolio, engagement_id)
-    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
-
-
-@cli.command()
-@click.argument("engagement_id", metavar="ID")
-@click.argument("doc_id", metavar="DOC")
-@click.option("--by", required=True, help="Who approves (recorded with the version).")
-@click.option("--role", default=None, help="Their role, e.g. 集团总经理 or 法律顾问.")
-@click.option(
-    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today."
-)
-@_transition_options
-def approve(
-    engagement_id: str,
-    doc_id: str,
-    by: str,
-    role: str | None,
-    day: datetime | None,
-    dry_run: bool,
-    commit: bool,
-    force: bool,
-    root: Path | None,
-) -> None:
-    """Record an approval of a document's current version, and freeze its text."""
-    from docgen.signing import plan_approve
-
-    portfolio = load_portfolio(root, [engagement_id])
-    plan = plan_approve(portfolio, engagement_id, doc_id, by, role, day.date() if day else None)
-    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
-
-
-@cli.command()
-@click.argument("engagement_id", metavar="ID")
-@click.argument("doc_id", metavar="DOC")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), required=True)
-@click.option(
-    "--executed",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The scanned executed copy, a file in the engagement folder (its sha256 is kept).",
-)
-@_transition_options
-def sign(
-    engagement_id: str,
-    doc_id: str,
-    day: datetime,
-    executed: Path | None,
-    dry_run: bool,
-    commit: bool,
-    force: bool,
-    root: Path | None,
-) -> None:
-    """Record the signing of a document's approved version, and freeze the signed text."""
-    from docgen.signing import plan_sign
-
-    portfolio = load_portfolio(root, [engagement_id])
-    plan = plan_sign(portfolio, engagement_id, doc_id, day.date(), executed)
-    _run_transition(plan, portfolio.workspace.root, dry_run, commit, force)
 
 
 @cli.command()
