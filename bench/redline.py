@@ -6,7 +6,7 @@ Takes 恒通's contract as a 1.1 draft committed in git, makes 30 edits of index
 - ``docgen redline --from HEAD`` as a user runs it: the real CLI in a fresh process, the
   committed text (rendered from the workspace as committed) against the working tree
   (target: under 1 s);
-- the comparison alone, in process (`docgen.render.build.build_redline`);
+- the comparison alone, in process (`docgen.documents.build.build_redline`);
 - python-redlines (``pip install '.[bench]'``), both of its engines (Open-XML-PowerTools'
   WmlComparer and Docxodus), comparing the two .docx files docgen writes.
 
@@ -217,11 +217,11 @@ def main() -> None:
             for _ in range(args.repeat)
         ]
 
-        from docgen.compare import RedlineRequest, make_redline
-        from docgen.load import load_portfolio
-        from docgen.render.build import build_docx, build_redline
-        from docgen.render.run import reference_path
+        from docgen.documents.build import build_docx, build_redline
+        from docgen.pipeline.redline import RedlineRequest, make_redline
+        from docgen.pipeline.render import reference_path
         from docgen.word.writer import Reference
+        from docgen.workspace.load import load_portfolio
 
         portfolio = load_portfolio(root, [HENGTONG])
         _, _, before, after = make_redline(portfolio, RedlineRequest(*contract), out)

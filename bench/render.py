@@ -47,10 +47,10 @@ def run_render(root: Path, out: Path, jobs: int, force: bool) -> tuple[float, in
 def markdown_of(root: Path, limit: int) -> list[str]:
     """The rendered markdown of the first ``limit`` documents, as docgen makes it."""
     os.environ.setdefault("DOCGEN_TODAY", "2026-11-26")
-    from docgen.history import History
-    from docgen.load import load_folders, open_portfolio, select_folders
-    from docgen.render.documents import RenderedText, plan_jobs, render_text
-    from docgen.render.templates import environment, template_dirs
+    from docgen.core.history import History
+    from docgen.documents.making import RenderedText, plan_jobs, render_text
+    from docgen.documents.templates import environment, template_dirs
+    from docgen.workspace.load import load_folders, open_portfolio, select_folders
 
     workspace, process = open_portfolio(root)
     portfolio = load_folders(workspace, process, select_folders(workspace, None)[:limit])

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 from stdnum.cn import uscc
 
-from docgen.file_status import file_sha256
-from docgen.frozen import values_digest
-from docgen.render.templates import escape_markdown
+from docgen.core.file_status import file_sha256
+from docgen.documents.frozen import values_digest
+from docgen.documents.templates import escape_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (REPO / "engagements").iterdir() if p.is_dir())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from docgen.cli import main
-from docgen.process import default_process_text
+from docgen.domain.process import default_process_text
 from system_tools import pytest_runtest_makereport  # noqa: F401  (a skip fails under CI=true)
 
 REPO = Path(__file__).resolve().parents[1]

@@ -71,7 +71,7 @@ def in_libreoffice(
 
     Fails the test when a document cannot be opened.
     """
-    from docgen import office
+    from docgen.core import office
 
     found = office.find_office()
     assert found is not None, "LibreOffice with its Python bridge"

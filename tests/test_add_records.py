@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_samples
-from docgen.load import load_portfolio
+from docgen.workspace.load import load_portfolio
 
 HUAXIN = "2026-008-huaxin-storage"
 

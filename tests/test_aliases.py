@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, copy_samples
-from docgen.load import load_portfolio
-from docgen.workflow import apply, plan_advance
+from docgen.edits.workflow import apply, plan_advance
+from docgen.workspace.load import load_portfolio
 
 HENGTONG = "2025-014-hengtong-logistics"
 HUAXIN = "2026-008-huaxin-storage"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from docgen import amounts
-from docgen.model import Money
+from docgen.domain import amounts
+from docgen.domain.model import Money
 
 
 @pytest.mark.parametrize(
@@ -46,8 +46,8 @@ def test_english_and_figures() -> None:
 
 def test_an_amount_of_nothing_is_never_written_as_zero_yuan() -> None:
     """Issue 25: a royalty as a rate printed 人民币零元整."""
-    from docgen.amounts import contract_amount
-    from docgen.model import Money
+    from docgen.domain.amounts import contract_amount
+    from docgen.domain.model import Money
 
     assert contract_amount(Money(amount=0, note="按授权产品销售额的 4% 按季度结算")) == "按授权产品销售额的 4% 按季度结算"
     assert "零元" not in contract_amount(Money(amount=0))

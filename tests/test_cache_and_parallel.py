@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import docgen.load
+import docgen.workspace.load
 from conftest import PREPARATION, REPO, build_tree
-from docgen.validate import validate
+from docgen.checks.validate import validate
 
 sys.path.insert(0, str(REPO / "bench"))
 from synthetic import make_portfolio
@@ -43,7 +43,7 @@ def test_warm_cache_gives_the_same_diagnostics(
     def no_parsing(*_: object) -> None:
         raise AssertionError("a warm run parsed an unchanged file")
 
-    monkeypatch.setattr(docgen.load, "parse_markdown", no_parsing)
+    monkeypatch.setattr(docgen.workspace.load, "parse_markdown", no_parsing)
     assert cold == codes(workspace)
     assert not list(workspace.rglob("*.sqlite3*")), "the cache never lives in the workspace"
 
@@ -137,7 +137,7 @@ def test_duplicate_codes_are_found_across_processes(tmp_path: Path, monkeypatch)
     assert (f"{last}/index.md", "duplicate-id") in found
 
 
-VALIDATION = importlib.import_module("docgen.validate")  # the package exports validate()
+VALIDATION = importlib.import_module("docgen.checks.validate")  # the package exports validate()
 
 
 def _no_checking(*_: object) -> None:
@@ -206,13 +206,13 @@ def test_loaded_engagements_follow_their_files_and_the_process(
 ) -> None:
     codes(workspace)
     loads: list[str] = []
-    real = docgen.load.load_engagement
+    real = docgen.workspace.load.load_engagement
 
     def counted(folder: Path, *args: object, **kwargs: object) -> object:
         loads.append(folder.name)
         return real(folder, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(docgen.load, "load_engagement", counted)
+    monkeypatch.setattr(docgen.workspace.load, "load_engagement", counted)
     codes(workspace)
     assert loads == [], "an unchanged engagement is not loaded again"
     build_tree(workspace, {f"{E}/risks.md": "---\nrisks:\n  - id: R1\n    title: x\n---\n"})

@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from conftest import REPO
-from docgen.i18n import catalogue
+from docgen.core.i18n import catalogue
 
 PO = REPO / "src/docgen/data/locale/zh/LC_MESSAGES/docgen.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": None, "msg": None}

@@ -17,15 +17,15 @@ import pytest
 import yaml
 
 from conftest import REPO, copy_samples
+from docgen.checks.validate import validate
 from docgen.cms import vendor
 from docgen.cms.config import cms_config
 from docgen.cms.merge import merged
 from docgen.cms.server import editor_server
-from docgen.i18n import catalogue
-from docgen.load import load_portfolio
-from docgen.source import parse_markdown
-from docgen.validate import validate
-from docgen.workspace import open_workspace
+from docgen.core.i18n import catalogue
+from docgen.core.source import parse_markdown
+from docgen.workspace.config import open_workspace
+from docgen.workspace.load import load_portfolio
 from system_tools import needs
 
 HENGTONG = "2025-014-hengtong-logistics"
@@ -461,7 +461,7 @@ def _publish(page: Any) -> None:
 
 
 def test_publish_puts_the_editor_in_the_internal_site_only(workspace: Path) -> None:
-    from docgen.publish import publish
+    from docgen.pipeline.publish import publish
 
     mkdocs = workspace / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text("utf-8") + "      cms: {enabled: true}\n", "utf-8")
@@ -485,7 +485,7 @@ def test_publish_puts_the_editor_in_the_internal_site_only(workspace: Path) -> N
 
 
 def test_uploads_stay_in_the_workspace(samples: Path) -> None:
-    from docgen.diagnostics import DocgenError
+    from docgen.core.diagnostics import DocgenError
 
     mkdocs = samples / "mkdocs.yml"
     good = mkdocs.read_text("utf-8")
@@ -714,7 +714,7 @@ def test_a_field_a_stage_needs_says_so_in_the_form(samples: Path) -> None:
 
 def test_an_amount_is_typed_as_people_write_it(samples: Path) -> None:
     """Issue 27: amounts were typed as raw 元; the field takes 8000万 and 1.2亿 (read in 元)."""
-    from docgen.model import Money
+    from docgen.domain.model import Money
 
     config = cms_config(load_portfolio(samples), catalogue("zh"))
     index = _collection(config, "engagements")["fields"]
@@ -738,7 +738,7 @@ def test_items_done_today_are_marked_in_one_save(editor_zh: tuple[str, Any, Path
     assert status == 200, answer
     text = (root / rel).read_text("utf-8")
     assert "docgen_done_today" not in text
-    from docgen.load import load_portfolio
+    from docgen.workspace.load import load_portfolio
 
     state = load_portfolio(root, [HENGTONG]).get(HENGTONG).stages["execution"].data.checklist[item]
     assert str(state.done) == os.environ.get("DOCGEN_TODAY", "2026-11-26")
@@ -764,7 +764,7 @@ def test_an_item_is_marked_done_in_three_clicks(editor_zh: tuple[str, Any, Path]
     clicks += 2
     page.get_by_text("已发布").first.wait_for()
     assert clicks <= 3
-    from docgen.load import load_portfolio
+    from docgen.workspace.load import load_portfolio
 
     state = load_portfolio(root, [HENGTONG]).get(HENGTONG).stages["execution"].data.checklist
     assert state["periodic-review.record"].done is not None

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import REPO, TODAY, copy_samples
-from docgen.render.run import render_documents
+from docgen.pipeline.render import render_documents
 from test_render import docx_text
 
 FULL_TERMS = """\
@@ -306,7 +306,7 @@ def test_a_clause_the_process_names_without_a_template_is_an_error(tmp_path: Pat
 
 def test_a_users_list_item_is_one_sentence_in_a_contract() -> None:
     """Issue 26: obligations typed without 。 get one; typed with one, or with ；, get exactly one."""
-    from docgen.render.filters import sentence, unclosed
+    from docgen.documents.filters import sentence, unclosed
 
     assert sentence("按期足额缴付出资") == "按期足额缴付出资。"
     assert sentence("按期足额缴付出资。") == "按期足额缴付出资。"
@@ -353,7 +353,7 @@ def test_every_payment_names_its_payee_and_is_invoiced_as_what_it_is(tmp_path: P
 def test_a_payment_is_a_sum_or_a_rate_and_not_paid_to_its_payer() -> None:
     from pydantic import ValidationError
 
-    from docgen.model import Payment
+    from docgen.domain.model import Payment
 
     with pytest.raises(ValidationError):
         Payment.model_validate({"milestone": "提成", "payer": "partner"})

@@ -12,8 +12,8 @@ import openpyxl
 from icalendar import Calendar
 
 from conftest import REPO
-from docgen.load import load_portfolio
-from docgen.reminders import due_by_owner, stale
+from docgen.tracking.reminders import due_by_owner, stale
+from docgen.workspace.load import load_portfolio
 
 TODAY = date(2026, 11, 26)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY
-from docgen.load import load_portfolio
-from docgen.validate import validate_portfolio
+from docgen.checks.validate import validate_portfolio
+from docgen.workspace.load import load_portfolio
 
 HENGTONG = "2025-014-hengtong-logistics"
 JINGHUA = "2024-003-jinghua-materials"

@@ -208,7 +208,7 @@ def test_every_command_in_the_guide_runs_as_it_says(
 def _installed_here() -> bool:
     """Copy the editor the repository installed (``make demo``) instead of fetching it again."""
     from docgen.cms import vendor
-    from docgen.workspace import open_workspace
+    from docgen.workspace.config import open_workspace
 
     done = vendor.vendor_dir(open_workspace(REPO))
     if not (done / "decap-cms.js").is_file():

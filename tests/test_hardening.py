@@ -159,11 +159,11 @@ def test_templates_run_in_the_sandbox(workspace: Path, run) -> None:  # type: ig
 
 
 def test_partner_procedure_page_holds_no_internal_item(tmp_path: Path) -> None:
-    from docgen.audience import for_audience
-    from docgen.i18n import catalogue
-    from docgen.load import load_portfolio
+    from docgen.core.i18n import catalogue
     from docgen.site.procedure import procedure
     from docgen.site.templates import environment, render
+    from docgen.workspace.audience import for_audience
+    from docgen.workspace.load import load_portfolio
 
     t = catalogue("zh")
 
@@ -295,7 +295,7 @@ def test_validate_fails_where_publish_would(workspace: Path, run) -> None:  # ty
     index = INDEX.replace("  scope: 示例合作范围\n", "").replace("stage: preparation", "stage: negotiation")
     prep = "---\nchecklist:\n" + "".join(
         f"  {i}: {{waived: 不适用}}\n"
-        for i in __import__("docgen.process", fromlist=["x"])
+        for i in __import__("docgen.domain.process", fromlist=["x"])
         .load_process(workspace / "templates/process.yml", "p")
         .stage_items("preparation")
     ) + "---\n"

@@ -248,7 +248,7 @@ def test_a_workbook_declaring_a_dtd_is_refused(repo: Path, run, tmp_path: Path) 
 
 
 def test_too_many_rows_are_refused(repo: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from docgen import tracking_import
+    from docgen.tracking import importer as tracking_import
 
     monkeypatch.setattr(tracking_import, "MAX_ROWS", 100)
     sheet = _export(run, repo)

@@ -24,9 +24,9 @@ HENGTONG, HAIXIN = "2025-014-hengtong-logistics", "2023-009-haixin-semiconductor
 
 def _count(monkeypatch: pytest.MonkeyPatch, calls: Counter[str]) -> None:
     """Count each call of the functions above, wherever a module imported them."""
-    import docgen.plugin
-    import docgen.publish
-    import docgen.render.run  # noqa: F401
+    import docgen.pipeline.plugin
+    import docgen.pipeline.publish
+    import docgen.pipeline.render  # noqa: F401
 
     for name in (*COUNTED, "check_engagement"):
         for module in [m for n, m in sys.modules.items() if n.startswith("docgen") and m]:
@@ -45,7 +45,7 @@ def _count(monkeypatch: pytest.MonkeyPatch, calls: Counter[str]) -> None:
 def test_a_cold_publish_loads_and_checks_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docgen.publish import publish
+    from docgen.pipeline.publish import publish
 
     root = copy_samples(tmp_path, (HENGTONG, HAIXIN))
     for command in (

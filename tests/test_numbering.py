@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from conftest import TODAY, copy_samples
-from docgen.render.run import render_documents
+from docgen.pipeline.render import render_documents
 from system_tools import in_libreoffice, needs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

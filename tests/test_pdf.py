@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_samples
-from docgen import office
+from docgen.core import office
 from system_tools import needs
 
 HAIXIN = "2023-009-haixin-semiconductor"

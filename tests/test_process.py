@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen.diagnostics import DocgenError
-from docgen.process import default_process_text, load_process
+from docgen.core.diagnostics import DocgenError
+from docgen.domain.process import default_process_text, load_process
 
 PROCEDURE_STEPS = [
     "市场调研与分析", "合作方案设计", "发布招商信息", "筛选潜在合作伙伴", "深入沟通与谈判", "尽职调查",

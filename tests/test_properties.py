@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import base_spec, build_tree
-from docgen.load import load_portfolio
-from docgen.validate import validate_portfolio
+from docgen.checks.validate import validate_portfolio
+from docgen.workspace.load import load_portfolio
 
 TODAY = date(2026, 11, 26)
 TARGETS = ["index.md", "preparation.md", "risks.md", "kpis.md", "plan.md", "meetings/2026-01-01-a.md"]

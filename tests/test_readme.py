@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-from docgen.diagnostics import CODES
+from docgen.core.diagnostics import CODES
 
 
 def test_every_code_is_documented() -> None:
@@ -23,7 +23,7 @@ def test_setup_commands_exist() -> None:
 
 
 def test_the_code_table_says_each_code_in_both_languages() -> None:
-    from docgen.i18n import catalogue
+    from docgen.core.i18n import catalogue
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| .* \| ([^|]+) \|$", readme, re.M))

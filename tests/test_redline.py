@@ -22,8 +22,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from conftest import REPO, copy_samples
-from docgen.render.build import Side, build_docx, build_redline
-from docgen.render.documents import RenderedText
+from docgen.documents.build import Side, build_docx, build_redline
+from docgen.documents.making import RenderedText
 from docgen.word.writer import Reference
 from system_tools import in_libreoffice, needs
 

@@ -313,7 +313,7 @@ def test_bad_webhook_urls_are_said_without_their_key_and_stop_nothing(
 def test_a_webhook_that_drips_redirects_or_floods_is_a_failure(
     workspace: Path, hostile: ThreadingHTTPServer, run, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
-    from docgen import delivery
+    from docgen.tracking import delivery
 
     monkeypatch.setattr(delivery, "TIMEOUT", 2)
     base = f"http://127.0.0.1:{hostile.server_address[1]}"
@@ -393,7 +393,7 @@ def test_a_partner_contact_who_owns_an_action_is_said_to_be_out_of_reach(tmp_pat
         config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail),
         "utf-8",
     )
-    from docgen.load import load_portfolio
+    from docgen.workspace.load import load_portfolio
 
     portfolio = load_portfolio(root)
     contact = next(c.name for e in portfolio.engagements if e.index for c in e.index.data.partner.contacts)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY, build_tree, copy_samples
-from docgen.render import render_documents
+from docgen.pipeline.render import render_documents
 from docx_text import docx_text
 from system_tools import needs
 

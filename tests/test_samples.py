@@ -6,8 +6,8 @@ import json
 import sys
 
 from conftest import REPO
-from docgen.load import load_portfolio
-from docgen.process import default_process_text
+from docgen.domain.process import default_process_text
+from docgen.workspace.load import load_portfolio
 
 
 def test_samples_validate_clean(run) -> None:

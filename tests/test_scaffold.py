@@ -151,7 +151,7 @@ def test_a_new_engagement_offers_its_modes_contract_keys(tmp_path: Path, run) ->
     said = run("validate", "--root", str(ws), "--format", "json")
     errors = [d for d in json.loads(said.out)["diagnostics"] if d["severity"] == "error"]
     assert not errors, errors
-    from docgen.load import load_portfolio
+    from docgen.workspace.load import load_portfolio
 
     terms = load_portfolio(ws).get("2026-001-jv").index.data.terms  # type: ignore[union-attr]
     assert terms.investment.amount == 80_000_000 and terms.partner_investment.amount == 120_000_000

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from conftest import REPO
-from docgen.schemas import KINDS
+from docgen.edits.schemas import KINDS
 
 
 def test_schema_writes_every_kind(tmp_path: Path, run) -> None:

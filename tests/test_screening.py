@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import REPO, copy_samples
-from docgen.load import load_portfolio
-from docgen.screening import rank
+from docgen.domain.screening import rank
+from docgen.workspace.load import load_portfolio
 from docx_text import docx_text
 
 BLUEWAVE = "2026-005-bluewave-biopharma"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, copy_samples
-from docgen.publish import publish
+from docgen.pipeline.publish import publish
 from system_tools import needs
 
 MARKER = "INTERNAL-MARKER-7Q"
@@ -201,7 +201,7 @@ def test_partner_data_is_escaped_everywhere(tmp_path: Path, monkeypatch: pytest.
 def test_serve_watches_engagements(site: Path, samples: Path) -> None:
     from mkdocs.config import load_config
 
-    from docgen.plugin import DocgenPlugin
+    from docgen.pipeline.plugin import DocgenPlugin
 
     config = load_config(str(samples / "mkdocs.yml"))
     plugin = config.plugins["docgen"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY, copy_samples
-from docgen.publish import publish
+from docgen.pipeline.publish import publish
 from system_tools import needs
 
 pytestmark = needs("chromium")

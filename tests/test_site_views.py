@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 
 from conftest import REPO
-from docgen.history import History
-from docgen.i18n import catalogue
-from docgen.load import load_portfolio
-from docgen.process import load_process
+from docgen.core.history import History
+from docgen.core.i18n import catalogue
+from docgen.domain.process import load_process
 from docgen.site import charts, views
 from docgen.site.engagement import engagement_page
 from docgen.site.procedure import procedure
+from docgen.workspace.load import load_portfolio
 
 TODAY = date(2026, 11, 26)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from docgen.load import load_portfolio
+from docgen.workspace.load import load_portfolio
 
 HENGTONG = "2025-014-hengtong-logistics"
 CSV = (

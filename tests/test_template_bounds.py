@@ -31,7 +31,7 @@ CASES = {
 
 @pytest.fixture
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from docgen import templating
+    from docgen.core import templating
 
     monkeypatch.setattr(templating, "MAX_SECONDS", 3.0)
     return copy_samples(tmp_path)

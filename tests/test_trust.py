@@ -65,8 +65,8 @@ def test_leftover_temporaries_are_reported_and_cleaned_by_the_next_write(ws: Pat
     # the next write into the folder removes it
     done = run("advance", HENGTONG, "--dry-run", "--root", str(ws))
     assert stray.exists(), "a dry run writes nothing"
-    from docgen.load import load_portfolio
-    from docgen.workflow import Transition, apply
+    from docgen.edits.workflow import Transition, apply
+    from docgen.workspace.load import load_portfolio
 
     portfolio = load_portfolio(ws, [HENGTONG])
     e = portfolio.get(HENGTONG)
@@ -92,7 +92,7 @@ def test_a_stale_git_lock_is_said_before_anything_is_written(ws: Path, run) -> N
 
 
 def test_an_executed_copy_is_hashed_in_chunks(ws: Path) -> None:
-    from docgen.file_status import file_sha256
+    from docgen.core.file_status import file_sha256
 
     big = ws / "scan.pdf"
     with big.open("wb") as f:

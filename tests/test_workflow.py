@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from docgen.diagnostics import DocgenError
-from docgen.edit import FrontMatterEdit
-from docgen.load import load_portfolio
-from docgen.workflow import apply, diff, plan_advance, plan_renew, plan_terminate
+from docgen.core.diagnostics import DocgenError
+from docgen.edits.workflow import apply, diff, plan_advance, plan_renew, plan_terminate
+from docgen.workspace.edit import FrontMatterEdit
+from docgen.workspace.load import load_portfolio
 
 TODAY = date(2026, 11, 26)
 HUAXIN = "2026-008-huaxin-storage"

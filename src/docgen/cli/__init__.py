@@ -18,21 +18,24 @@ from typing import Any, TypeVar
 
 import click
 
-from docgen import aliases, prompts, reminders, report, schemas, workflow
-from docgen import ci as ci_module
-from docgen import survey as survey_module
+from docgen.checks.status import engagement_status, portfolio_status
+from docgen.checks.validate import validate as run_validate
+from docgen.cli import prompts, report
 from docgen.cli.common import console, root_option
 from docgen.cli.transitions import add_transitions
 from docgen.cli.transitions import run_transition as _run_transition
 from docgen.cli.transitions import transition_options as _transition_options
-from docgen.diagnostics import DocgenError, sort_key, to_codequality, to_github, to_json
-from docgen.i18n import LANGUAGES, catalogue, msg
-from docgen.load import load_portfolio, open_portfolio
-from docgen.scaffold import init_workspace, new_engagement
-from docgen.status import engagement_status, portfolio_status
-from docgen.validate import validate as run_validate
-from docgen.voice import SpeakingGroup, language_of, words
-from docgen.workspace import open_workspace
+from docgen.cli.voice import SpeakingGroup, language_of, words
+from docgen.core.diagnostics import DocgenError, sort_key, to_codequality, to_github, to_json
+from docgen.core.i18n import LANGUAGES, catalogue, msg
+from docgen.domain import aliases
+from docgen.edits import ci as ci_module
+from docgen.edits import schemas, workflow
+from docgen.edits import survey as survey_module
+from docgen.edits.scaffold import init_workspace, new_engagement
+from docgen.tracking import reminders
+from docgen.workspace.config import open_workspace
+from docgen.workspace.load import load_portfolio, open_portfolio
 
 F = TypeVar("F", bound=Callable[..., Any])
 _console = console
@@ -253,7 +256,7 @@ def render(
     root: Path | None,
 ) -> None:
     """Render Word documents: <out>/<ID>/<doc>.docx; only what changed is rebuilt."""
-    from docgen.render.run import render_documents  # python-docx: only when rendering
+    from docgen.pipeline.render import render_documents  # python-docx: only when rendering
 
     t = words()
     with report.RenderProgress(_console(err=True), t) as progress:
@@ -311,7 +314,7 @@ def publish(
     root: Path | None,
 ) -> None:
     """Validate, render every .docx, and build the site (mkdocs build --strict)."""
-    from docgen.publish import publish as run_publish  # MkDocs: only when publishing
+    from docgen.pipeline.publish import publish as run_publish  # MkDocs: only when publishing
 
     t = words()
     with report.RenderProgress(_console(err=True), t) as progress:
@@ -389,7 +392,7 @@ def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | No
             t,
         )
     elif engagement_id:
-        from docgen.next_steps import next_steps
+        from docgen.edits.next_steps import next_steps
 
         row = engagement_status(portfolio.get(engagement_id), portfolio.process, detail=True)
         if row is None:
@@ -416,7 +419,7 @@ def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | No
 @root_option
 def remind(due: str | None, send: bool, root: Path | None) -> None:
     """Tell each owner their overdue and due-soon items, and their stale engagements."""
-    from docgen import delivery
+    from docgen.tracking import delivery
 
     t = words()
     portfolio = load_portfolio(root)
@@ -505,7 +508,7 @@ def export() -> None:
 @root_option
 def export_ics(output: Path | None, root: Path | None) -> None:
     """Milestones, due dates, meetings and action items as calendar events."""
-    from docgen import exports  # openpyxl: only when exporting
+    from docgen.tracking import exports  # openpyxl: only when exporting
 
     portfolio = load_portfolio(root)
     data = exports.ics(portfolio)
@@ -522,7 +525,7 @@ def export_ics(output: Path | None, root: Path | None) -> None:
 @root_option
 def export_xlsx(output: Path, root: Path | None) -> None:
     """The 项目跟踪表: engagements, tasks, risks and KPIs on separate sheets."""
-    from docgen import exports
+    from docgen.tracking import exports
 
     exports.xlsx(load_portfolio(root), output)
     t = words()
@@ -541,12 +544,12 @@ class _ValueOption(click.Option):
         record = super().get_help_record(ctx)
         if record is None or self.kind is None:
             return record
-        if "docgen.process" not in ctx.meta:  # read once for all the options of one --help
+        if "docgen.domain.process" not in ctx.meta:  # read once for all the options of one --help
             try:
-                ctx.meta["docgen.process"] = open_portfolio()[1]
+                ctx.meta["docgen.domain.process"] = open_portfolio()[1]
             except DocgenError:
-                ctx.meta["docgen.process"] = None  # outside a workspace: no list to show
-        process = ctx.meta["docgen.process"]
+                ctx.meta["docgen.domain.process"] = None  # outside a workspace: no list to show
+        process = ctx.meta["docgen.domain.process"]
         if process is None:
             return record
         t = words()
@@ -561,7 +564,7 @@ def add_group() -> None:
 
 def _add_command(kind: str) -> None:
     """``docgen add KIND ID``, its options made from the kind's fields (`records.FIELDS`)."""
-    from docgen import records
+    from docgen.edits import records
 
     fields = records.FIELDS[kind]
 
@@ -637,7 +640,7 @@ def done(
     root: Path | None,
 ) -> None:
     """Mark checklist items done (ITEM: an item's or a step's title or id)."""
-    from docgen.checkoff import plan_done
+    from docgen.edits.checkoff import plan_done
 
     portfolio = load_portfolio(root, [engagement_id])
     plan = plan_done(
@@ -685,7 +688,7 @@ def import_xlsx(
     root: Path | None,
 ) -> None:
     """Change exactly the cells edited since the export; a new 项目 row is a new engagement."""
-    from docgen.tracking_import import apply_import, plan_import, read_mapping
+    from docgen.tracking.importer import apply_import, plan_import, read_mapping
 
     t = words()
     portfolio = load_portfolio(root)
@@ -748,7 +751,7 @@ def import_xlsx(
 @root_option
 def screening(engagement_id: str, root: Path | None) -> None:
     """The call's applicants ranked by the process's screening criteria; the shortlist."""
-    from docgen.screening import rank
+    from docgen.domain.screening import rank
 
     portfolio = load_portfolio(root, [engagement_id])
     e, process, t = portfolio.get(engagement_id), portfolio.process, words()
@@ -799,7 +802,7 @@ def redline(
     root: Path | None,
 ) -> None:
     """Write a .docx of DOC showing the changes FROM → TO as Word tracked changes."""
-    from docgen.compare import RedlineRequest, make_redline
+    from docgen.pipeline.redline import RedlineRequest, make_redline
 
     portfolio = load_portfolio(root, [engagement_id])
     request = RedlineRequest(engagement_id, doc_id, lang, start, end, author)
@@ -855,7 +858,7 @@ def cms(ctx: click.Context, out_dir: Path | None, root: Path | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from docgen.cms.admin import write_admin
-    from docgen.publish import default_site_dir
+    from docgen.pipeline.publish import default_site_dir
 
     portfolio = load_portfolio(root)
     target = out_dir or default_site_dir(portfolio.workspace.root, "internal") / "admin"

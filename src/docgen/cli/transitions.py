@@ -2,7 +2,7 @@
 
 Each is ``docgen NAME ID [its own arguments and options] [--dry-run] [--commit]
 [--force] [--root]``: it loads the one engagement, asks the library for the change
-(`docgen.workflow.Transition`), and either refuses with the rules unmet, shows the diff,
+(`docgen.edits.workflow.Transition`), and either refuses with the rules unmet, shows the diff,
 or writes it.  The table says only what differs: the name, the help, the command's own
 parameters and which planner to call with them.
 """
@@ -18,10 +18,11 @@ from typing import Any, TypeVar
 
 import click
 
-from docgen import report, workflow
+from docgen.cli import report
 from docgen.cli.common import ROOT, console
-from docgen.load import Portfolio, load_portfolio
-from docgen.voice import words
+from docgen.cli.voice import words
+from docgen.edits import workflow
+from docgen.workspace.load import Portfolio, load_portfolio
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,14 +114,14 @@ def _renew(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
 
 
 def _approve(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
-    from docgen.signing import plan_approve
+    from docgen.edits.signing import plan_approve
 
     day: datetime | None = o["day"]
     return plan_approve(p, id_, o["doc_id"], o["by"], o["role"], day.date() if day else None)
 
 
 def _sign(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
-    from docgen.signing import plan_sign
+    from docgen.edits.signing import plan_sign
 
     return plan_sign(p, id_, o["doc_id"], o["day"].date(), o["executed"])
 

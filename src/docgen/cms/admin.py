@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from docgen.atomic import write_atomic
 from docgen.cms.config import cms_config
 from docgen.cms.vendor import assets, installed
-from docgen.i18n import catalogue
-from docgen.load import Portfolio
+from docgen.core.atomic import write_atomic
+from docgen.core.i18n import catalogue
+from docgen.workspace.load import Portfolio
 
 PAGE = """<!doctype html>
 <html lang="{lang}">

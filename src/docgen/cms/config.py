@@ -1,6 +1,6 @@
 """The Decap CMS configuration of a workspace, generated so it never drifts from docgen.
 
-Collections follow the engagement folder's layout (`docgen.load`):
+Collections follow the engagement folder's layout (`docgen.workspace.load`):
 
 - **项目** (all engagements): every ``engagements/<id>/index.md``; a new entry is a new
   engagement, its folder name asked for as the entry's path;
@@ -21,12 +21,12 @@ from typing import Any
 from docgen.cms.fields import DATE, Choices, form_fields
 from docgen.cms.labels import FIELDS
 from docgen.cms.merge import BASE_KEY, DONE_TODAY_KEY
-from docgen.i18n import N_, Catalogue
-from docgen.load import Engagement, Portfolio
-from docgen.process import Process, Stage
-from docgen.schemas import json_schema
-from docgen.tracking_cells import people
-from docgen.workspace import CmsConfig
+from docgen.core.i18n import N_, Catalogue
+from docgen.domain.process import Process, Stage
+from docgen.edits.schemas import json_schema
+from docgen.tracking.cells import people
+from docgen.workspace.config import CmsConfig
+from docgen.workspace.load import Engagement, Portfolio
 
 #: the files of an engagement folder that have a form, by the kind of their schema
 FILE_KINDS = {"index.md": "index", "risks.md": "risks", "kpis.md": "kpis", "plan.md": "plan"}

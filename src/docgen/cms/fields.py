@@ -1,7 +1,7 @@
 """The web editor's form fields, made from the JSON Schema of each file kind.
 
 Every file kind's pydantic model already says each field's type, whether it is required
-and which values it takes (`docgen.schemas`); this turns that into Decap CMS widgets:
+and which values it takes (`docgen.edits.schemas`); this turns that into Decap CMS widgets:
 dates become date pickers that store ``YYYY-MM-DD``, fixed values and the process's own
 ids (modes, stages, risk categories) and the team's people become selects, nested models
 become objects and lists.  Labels come from the catalogue, so the form is in the
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from docgen import vocabulary
 from docgen.cms.labels import FIELDS
-from docgen.i18n import Catalogue
+from docgen.core.i18n import Catalogue
+from docgen.domain import vocabulary
 
 #: fields holding a person's name: a select of the people the files already name
 PEOPLE = frozenset({"owner", "by", "chair", "recorder", "escalated_to"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docgen.i18n import N_
+from docgen.core.i18n import N_
 
 #: field name → its label; a field that shares a name shares its label
 FIELDS = {

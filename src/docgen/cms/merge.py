@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
-from docgen.diagnostics import DocgenError, FileProblem
-from docgen.edit import FrontMatterEdit
-from docgen.i18n import msg
-from docgen.source import SourceFile, parse_markdown
+from docgen.core.diagnostics import DocgenError, FileProblem
+from docgen.core.i18n import msg
+from docgen.core.source import SourceFile, parse_markdown
+from docgen.workspace.edit import FrontMatterEdit
 
 _EMPTY: tuple[Any, ...] = ("", None, [], {})
 

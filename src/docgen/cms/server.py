@@ -35,20 +35,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from docgen import language
-from docgen.atomic import write_all_atomic
+from docgen.checks.validate import edit_findings
 from docgen.cms.admin import write_admin
 from docgen.cms.labels import FIELDS
 from docgen.cms.merge import fresh, merged, saved_base, with_base, with_done_today
 from docgen.cms.uploads import upload_problem
-from docgen.diagnostics import Diagnostic, DocgenError
-from docgen.i18n import Message, catalogue, msg
-from docgen.load import load_portfolio
-from docgen.paths import is_inside
-from docgen.scaffold import plan_new_engagement
-from docgen.source import decode, parse_markdown
-from docgen.validate import edit_findings
-from docgen.workspace import Workspace, open_workspace
+from docgen.core.atomic import write_all_atomic
+from docgen.core.diagnostics import Diagnostic, DocgenError
+from docgen.core.i18n import Message, catalogue, msg
+from docgen.core.paths import is_inside
+from docgen.core.source import decode, parse_markdown
+from docgen.edits.scaffold import plan_new_engagement
+from docgen.workspace import language
+from docgen.workspace.config import Workspace, open_workspace
+from docgen.workspace.load import load_portfolio
 
 #: version tokens remembered (each listing gives one per entry)
 TOKENS = 50_000

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from docgen.i18n import Message, msg
+from docgen.core.i18n import Message, msg
 
 _SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),

@@ -18,9 +18,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from docgen.diagnostics import DocgenError
-from docgen.i18n import msg
-from docgen.workspace import Workspace
+from docgen.core.diagnostics import DocgenError
+from docgen.core.i18n import msg
+from docgen.workspace.config import Workspace
 
 PACKAGE = "decap-cms"
 VERSION = "3.16.3"

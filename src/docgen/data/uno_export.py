@@ -1,6 +1,6 @@
 """Export .docx files to PDF through one LibreOffice process (run by the system's python3).
 
-This file is not imported by docgen: `docgen.office` runs it with a Python that has
+This file is not imported by docgen: `docgen.core.office` runs it with a Python that has
 LibreOffice's ``uno`` module (Debian: python3-uno), which docgen's own venv does not.
 
 Input, as JSON on stdin: ``{"soffice": path, "profile": folder, "jobs": [[docx, pdf], …]}``.

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from docgen.frozen import frozen_versions, redline_name, version_name
-from docgen.load import Engagement
-from docgen.model import VERSION_PATTERN, version_key
+from docgen.documents.frozen import frozen_versions, redline_name, version_name
+from docgen.domain.model import VERSION_PATTERN, version_key
+from docgen.workspace.load import Engagement
 
 
 class DocumentFile(NamedTuple):

@@ -16,19 +16,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from docgen.amounts import rate_en, rate_zh
-from docgen.frozen import frozen_versions
-from docgen.history import History
-from docgen.i18n import N_, Catalogue
-from docgen.load import Engagement
-from docgen.model import EngagementIndex, Payment, version_key
-from docgen.process import Process, ScreeningCriterion
-from docgen.screening import rank
-from docgen.site.documents import DocumentFile
-from docgen.site.views import CLOSED, Row, amount, notes_html
-from docgen.status import EngagementStatus
-from docgen.terms import all_terms, current_term
-from docgen.vocabulary import (
+from docgen.checks.status import EngagementStatus
+from docgen.core.history import History
+from docgen.core.i18n import N_, Catalogue
+from docgen.documents.frozen import frozen_versions
+from docgen.domain.amounts import rate_en, rate_zh
+from docgen.domain.model import EngagementIndex, Payment, version_key
+from docgen.domain.process import Process, ScreeningCriterion
+from docgen.domain.screening import rank
+from docgen.domain.terms import all_terms, current_term
+from docgen.domain.vocabulary import (
     DISPUTE,
     DOC_STATUS,
     ITEM_STATE,
@@ -37,6 +34,9 @@ from docgen.vocabulary import (
     STATUS,
     TASK_STATUS,
 )
+from docgen.site.documents import DocumentFile
+from docgen.site.views import CLOSED, Row, amount, notes_html
+from docgen.workspace.load import Engagement
 
 
 @dataclass(frozen=True)

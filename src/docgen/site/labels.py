@@ -1,14 +1,14 @@
 """Words for what the site says about rules: gate rules in words, the fields they name.
 
-The labels of fixed values (statuses, states …) are in `docgen.vocabulary`.
+The labels of fixed values (statuses, states …) are in `docgen.domain.vocabulary`.
 """
 
 from __future__ import annotations
 
-from docgen import process as p
-from docgen.i18n import N_, Catalogue
-from docgen.process import Process, Rule
-from docgen.vocabulary import DOC_STATUS
+from docgen.core.i18n import N_, Catalogue
+from docgen.domain import process as p
+from docgen.domain.process import Process, Rule
+from docgen.domain.vocabulary import DOC_STATUS
 
 #: index.md fields that gate rules name, as a reader calls them
 FIELDS = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from docgen.atomic import write_atomic
+from docgen.core.atomic import write_atomic
 
 SHIM = "assets/javascripts/iframe-worker.js"
 _VENDOR = "site/vendor/iframe-worker"

@@ -8,7 +8,7 @@ site templates and catalogue, the versions of docgen, MkDocs and Material, the a
 is the build's digest: when it changes, every page is made again.
 
 An unchanged page keeps its file and its time stamp, so a ``dirty`` MkDocs build (which
-`docgen.publish` asks for when the site folder was built with the same digest) skips
+`docgen.pipeline.publish` asks for when the site folder was built with the same digest) skips
 rendering it through the theme as well: most of the time of a publish that changed
 little.  The plugin then removes pages of engagements that are gone.
 """
@@ -24,8 +24,8 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
-from docgen.atomic import write_atomic
-from docgen.file_status import code_version
+from docgen.core.atomic import write_atomic
+from docgen.core.file_status import code_version
 
 MANIFEST = "pages.json"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from docgen.i18n import Catalogue
-from docgen.process import Process
+from docgen.core.i18n import Catalogue
+from docgen.domain.process import Process
 from docgen.site.labels import describe_rule
 
 

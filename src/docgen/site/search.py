@@ -18,11 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from docgen.atomic import write_atomic
-from docgen.file_status import code_version
-from docgen.i18n import Catalogue
-from docgen.load import Engagement, Portfolio
-from docgen.process import Process
+from docgen.core.atomic import write_atomic
+from docgen.core.file_status import code_version
+from docgen.core.i18n import Catalogue
+from docgen.domain.process import Process
+from docgen.workspace.load import Engagement, Portfolio
 
 #: Terms of 招商合作 people search for whole.
 DOMAIN_TERMS = (

@@ -16,10 +16,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from docgen.diagnostics import DocgenError
-from docgen.i18n import Catalogue, msg
+from docgen.core.diagnostics import DocgenError
+from docgen.core.i18n import Catalogue, msg
+from docgen.core.templating import bytecode_cache, sandboxed
 from docgen.site import charts
-from docgen.templating import bytecode_cache, sandboxed
 
 PACKAGE_TEMPLATES = Path(str(resources.files("docgen.data").joinpath("site/templates")))
 LOCALE = Path(str(resources.files("docgen.data").joinpath("locale")))

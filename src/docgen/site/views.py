@@ -20,15 +20,15 @@ from datetime import date
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from docgen import amounts
-from docgen.i18n import N_, Catalogue
-from docgen.load import Engagement, Portfolio
-from docgen.model import LIVE_STATUSES, Money
-from docgen.process import Process
-from docgen.status import DueItem, EngagementStatus, engagement_status
-from docgen.vocabulary import (
+from docgen.checks.status import DueItem, EngagementStatus, engagement_status
+from docgen.core.i18n import N_, Catalogue
+from docgen.domain import amounts
+from docgen.domain.model import LIVE_STATUSES, Money
+from docgen.domain.process import Process
+from docgen.domain.vocabulary import (
     STATUS,
 )
+from docgen.workspace.load import Engagement, Portfolio
 
 PAGE_SIZE = 100  # engagements per list page
 DASHBOARD_ROWS = 50

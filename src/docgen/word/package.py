@@ -14,7 +14,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.opc.pkgwriter import _ContentTypesItem
 
-from docgen.atomic import write_atomic
+from docgen.core.atomic import write_atomic
 from docgen.word import EPOCH
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docgen.control_chars import show_controls
+from docgen.core.control_chars import show_controls
 
 
 def clean(text: str) -> str:

@@ -40,8 +40,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from docgen.diagnostics import DocgenError
-from docgen.i18n import msg
+from docgen.core.diagnostics import DocgenError
+from docgen.core.i18n import msg
 from docgen.word import charts, notes
 from docgen.word.reference import (
     ARTICLE_STYLE,

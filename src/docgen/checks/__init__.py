@@ -1,0 +1,1 @@
+"""The checks run on a loaded workspace: rules, validation, status."""

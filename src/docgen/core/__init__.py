@@ -1,0 +1,1 @@
+"""What every part uses: messages, diagnostics, paths, writes, fingerprints, parsing."""

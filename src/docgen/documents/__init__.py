@@ -1,0 +1,1 @@
+"""The documents made from an engagement: templates, clauses, context, frozen texts."""

@@ -1,0 +1,1 @@
+"""The edits written back to the files: workflow, records, signing, scaffolds."""

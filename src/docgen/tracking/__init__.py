@@ -1,0 +1,1 @@
+"""Tracking: the 项目跟踪表, calendars and reminders."""

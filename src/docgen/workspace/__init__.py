@@ -1,0 +1,1 @@
+"""The workspace as loaded: its configuration, its engagements and what loading found."""
