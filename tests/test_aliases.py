@@ -146,3 +146,16 @@ def test_party_a_and_b_follow_which_side_we_are(tmp_path: Path, run) -> None:  #
              ("payer: us, amount: {amount: 45000000}", "payer: 乙方, amount: {amount: 45000000}"))  # fmt: skip
     payments = load_portfolio(hengtong).get(HENGTONG).index.data.terms.payments  # type: ignore[union-attr]
     assert payments[0].payer == "partner"
+
+
+def test_every_file_kind_is_named_from_the_one_list() -> None:
+    """Issue 28: the kinds of engagement file are one list (model.ENGAGEMENT_FILES)."""
+    from docgen.cms.config import FILE_KINDS as FORMS
+    from docgen.domain.aliases import PLACES
+    from docgen.domain.model import ENGAGEMENT_FILES, FILE_KINDS
+    from docgen.edits.schemas import KINDS
+
+    ids = {k.id for k in ENGAGEMENT_FILES}
+    assert {kind for places in PLACES.values() for kind, _ in places} <= ids
+    assert ids <= set(KINDS)  # each has its JSON Schema
+    assert set(FORMS) <= set(FILE_KINDS) and set(FILE_KINDS) == {k.name for k in ENGAGEMENT_FILES if k.name}

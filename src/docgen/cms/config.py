@@ -22,14 +22,18 @@ from docgen.cms.fields import DATE, Choices, form_fields
 from docgen.cms.labels import FIELDS
 from docgen.cms.merge import BASE_KEY, DONE_TODAY_KEY
 from docgen.core.i18n import N_, Catalogue
+from docgen.domain.model import ENGAGEMENT_FILES
 from docgen.domain.process import Process, Stage
 from docgen.edits.schemas import json_schema
 from docgen.tracking.cells import people
 from docgen.workspace.config import CmsConfig
 from docgen.workspace.load import Engagement, Portfolio
 
-#: the files of an engagement folder that have a form, by the kind of their schema
-FILE_KINDS = {"index.md": "index", "risks.md": "risks", "kpis.md": "kpis", "plan.md": "plan"}
+#: the kinds of engagement file the editor has forms for (survey.md and applicants.md are
+#: written by their commands)
+_KINDS = ("index", "stage", "risks", "kpis", "plan", "meeting", "document")
+#: the forms' files of fixed name: file name → kind
+FILE_KINDS = {k.name: k.id for k in ENGAGEMENT_FILES if k.name and k.id in _KINDS}
 
 
 def cms_config(
@@ -92,9 +96,6 @@ def cms_config(
                 if "fields" in form:
                     form["fields"] = [hidden, *form["fields"]]
     return {k: v for k, v in config.items() if v is not None}
-
-
-_KINDS = ("index", "stage", "risks", "kpis", "plan", "meeting", "document")
 
 
 def _hint_gates(fields: list[dict[str, Any]], process: Process, t: Catalogue) -> None:

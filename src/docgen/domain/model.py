@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Field, model_validator
 
@@ -1048,12 +1048,31 @@ class SurveyFile(Strict):
 
 DOCUMENT_STATUS_ORDER = ["draft", "review", "approved", "signed"]
 
+
+class FileKind(NamedTuple):
+    """A kind of file an engagement folder holds: its id, schema and where it stands."""
+
+    id: str
+    model: type[Strict]
+    #: where the file stands, as a person reads it
+    where: str
+    #: its fixed name in the engagement folder; None for a file of each stage, meeting or
+    #: document
+    name: str | None = None
+
+
+#: Every kind of engagement file: the one list that loading, the schemas, the web editor
+#: and the aliases read.
+ENGAGEMENT_FILES: tuple[FileKind, ...] = (
+    FileKind("index", EngagementIndex, "engagements/<id>/index.md", "index.md"),
+    FileKind("stage", StageFile, "engagements/<id>/<stage>.md (preparation.md …)"),
+    FileKind("risks", RisksFile, "engagements/<id>/risks.md", "risks.md"),
+    FileKind("kpis", KpisFile, "engagements/<id>/kpis.md", "kpis.md"),
+    FileKind("plan", PlanFile, "engagements/<id>/plan.md", "plan.md"),
+    FileKind("survey", SurveyFile, "engagements/<id>/survey.md", "survey.md"),
+    FileKind("applicants", ApplicantsFile, "engagements/<id>/applicants.md", "applicants.md"),
+    FileKind("meeting", Meeting, "engagements/<id>/meetings/<date>-<slug>.md"),
+    FileKind("document", DocumentRecord, "engagements/<id>/documents/<doc>.md"),
+)
 #: The fixed file names of an engagement folder and their schemas.
-FILE_KINDS: dict[str, type[Strict]] = {
-    "index.md": EngagementIndex,
-    "risks.md": RisksFile,
-    "kpis.md": KpisFile,
-    "plan.md": PlanFile,
-    "survey.md": SurveyFile,
-    "applicants.md": ApplicantsFile,
-}
+FILE_KINDS: dict[str, type[Strict]] = {k.name: k.model for k in ENGAGEMENT_FILES if k.name}

@@ -11,30 +11,16 @@ from docgen.core.atomic import write_atomic
 from docgen.core.diagnostics import DocgenError
 from docgen.core.i18n import msg
 from docgen.core.paths import is_inside, output_folder
-from docgen.domain.model import (
-    DocumentRecord,
-    EngagementIndex,
-    KpisFile,
-    Meeting,
-    PlanFile,
-    RisksFile,
-    StageFile,
-)
+from docgen.domain.model import ENGAGEMENT_FILES
 from docgen.domain.process import Process
 from docgen.workspace.config import Workspace, WorkspaceConfig
 
 #: Where ``docgen schema`` writes by default, relative to the workspace root.
 DEFAULT_FOLDER = "schema"
 
-#: File kind → (schema file name, model, what the file is).
+#: File kind → (model, what the file is): every engagement file, the process, the config.
 KINDS: dict[str, tuple[type[BaseModel], str]] = {
-    "index": (EngagementIndex, "engagements/<id>/index.md front matter"),
-    "stage": (StageFile, "engagements/<id>/<stage>.md front matter (preparation.md …)"),
-    "risks": (RisksFile, "engagements/<id>/risks.md front matter"),
-    "kpis": (KpisFile, "engagements/<id>/kpis.md front matter"),
-    "plan": (PlanFile, "engagements/<id>/plan.md front matter"),
-    "meeting": (Meeting, "engagements/<id>/meetings/<date>-<slug>.md front matter"),
-    "document": (DocumentRecord, "engagements/<id>/documents/<doc>.md front matter"),
+    **{k.id: (k.model, f"{k.where} front matter") for k in ENGAGEMENT_FILES},
     "process": (Process, "templates/process.yml"),
     "config": (WorkspaceConfig, "the docgen section of mkdocs.yml"),
 }

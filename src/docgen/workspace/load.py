@@ -28,6 +28,7 @@ from docgen.core.schema import Strict, did_you_mean, validate_model
 from docgen.core.source import SourceFile, SourceMap, decode, parse_markdown, read_bytes
 from docgen.domain.aliases import Aliases
 from docgen.domain.model import (
+    ENGAGEMENT_FILES,
     FILE_KINDS,
     ApplicantsFile,
     DocumentRecord,
@@ -143,13 +144,7 @@ class Portfolio:
 
 
 #: the file kinds whose values may be written as titles (`docgen.domain.aliases`)
-_ALIASED: dict[type, str] = {
-    EngagementIndex: "index",
-    RisksFile: "risks",
-    KpisFile: "kpis",
-    Meeting: "meeting",
-    DocumentRecord: "document",
-}
+_ALIASED: dict[type, str] = {k.model: k.id for k in ENGAGEMENT_FILES}
 
 
 class _FileLoader:
