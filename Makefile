@@ -47,6 +47,7 @@ bench: $(BIN)/docgen
 	$(BIN)/python bench/redline.py
 	$(BIN)/python bench/import_xlsx.py
 	$(BIN)/python bench/large_plan.py
+	$(BIN)/python bench/pdf.py
 
 # re-extract the message ids (babel.cfg) and merge them into each language's .po
 LOCALE = src/docgen/data/locale

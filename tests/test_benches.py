@@ -22,6 +22,7 @@ SMOKE = [
     (["redline.py", "--repeat", "1"], "accept→new yes reject→old yes"),
     (["import_xlsx.py", "--n", "20"], "(exit 0)"),
     (["large_plan.py", "--n", "50"], "tasks"),
+    (["pdf.py", "--n", "12"], "PDFs"),
 ]
 
 

@@ -103,7 +103,7 @@ def test_publish_makes_pdfs_of_final_documents_only(workspace: Path, run) -> Non
 
 
 @needs("libreoffice-writer-nogui", "python3-uno", "poppler-utils")
-def test_render_pdf_makes_one_for_every_document_in_one_office(
+def test_render_pdf_makes_one_for_every_document_an_office_per_core(
     workspace: Path, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[list[str]] = []
@@ -120,7 +120,9 @@ def test_render_pdf_makes_one_for_every_document_in_one_office(
     folder = workspace / "build" / "documents" / HENGTONG
     docx = sorted(p.stem for p in folder.glob("*.docx"))
     assert sorted(p.stem for p in folder.glob("*.pdf")) == docx and len(docx) >= 10
-    assert len(started) == 1, "every document goes through one office process"
+    # one office per core (each with its own profile), never one per document
+    offices = min(os.cpu_count() or 1, -(-len(docx) // office.DOCUMENTS_PER_OFFICE))
+    assert len(started) == offices, f"{len(docx)} documents through {len(started)} offices"
     assert "草稿" in pdf_text(folder / "risk-register.pdf")  # a draft says so in its PDF too
     mode = (folder / "cooperation-agreement.pdf").stat().st_mode & 0o777
     assert mode == 0o666 & ~_umask()
