@@ -48,7 +48,7 @@ def markdown_of(root: Path, limit: int) -> list[str]:
     """The rendered markdown of the first ``limit`` documents, as docgen makes it."""
     os.environ.setdefault("DOCGEN_TODAY", "2026-11-26")
     from docgen.core.history import History
-    from docgen.documents.making import RenderedText, plan_jobs, render_text
+    from docgen.documents.jobs import RenderedText, plan_jobs, render_text
     from docgen.documents.templates import environment, template_dirs
     from docgen.workspace.load import load_folders, open_portfolio, select_folders
 

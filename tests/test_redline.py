@@ -23,7 +23,7 @@ from lxml import etree
 
 from conftest import REPO, copy_samples
 from docgen.documents.build import Side, build_docx, build_redline
-from docgen.documents.making import RenderedText
+from docgen.documents.jobs import RenderedText
 from docgen.word.writer import Reference
 from system_tools import in_libreoffice, needs
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx.document import Document
 
-from docgen.documents.making import RenderedText
+from docgen.documents.jobs import RenderedText
 from docgen.word.furniture import add_toc, decorate
 from docgen.word.package import save_deterministic
 from docgen.word.redline import merge_bodies

@@ -11,7 +11,7 @@ from docgen.core.templating import render_bounded
 from docgen.documents.context import build_context, document_view
 from docgen.documents.frozen import FrozenText, read_values, values_digest
 from docgen.documents.integrity import with_values
-from docgen.documents.making import (
+from docgen.documents.jobs import (
     RenderedText,
     article_plan,
     frozen_reads,

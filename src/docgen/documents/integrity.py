@@ -46,7 +46,7 @@ from docgen.documents.frozen import (
     stored_header,
     values_digest,
 )
-from docgen.documents.making import DocumentJob
+from docgen.documents.jobs import DocumentJob
 from docgen.documents.parties import parties_again, source_path
 from docgen.domain.model import DocumentRecord, version_key
 from docgen.workspace.config import Workspace

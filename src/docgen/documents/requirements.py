@@ -27,7 +27,7 @@ from docgen.documents.context import (
 )
 from docgen.documents.frozen import frozen_path
 from docgen.documents.integrity import frozen_findings, record_findings
-from docgen.documents.making import (
+from docgen.documents.jobs import (
     DocumentJob,
     article_plan,
     job_findings,

@@ -28,7 +28,7 @@ from docgen.core.i18n import msg
 from docgen.core.paths import user_output
 from docgen.documents.build import Redline, Side, build_redline, revision_author
 from docgen.documents.frozen import frozen_versions, redline_name
-from docgen.documents.making import DocumentJob, RenderedText, from_frozen, plan_jobs, render_text
+from docgen.documents.jobs import DocumentJob, RenderedText, from_frozen, plan_jobs, render_text
 from docgen.documents.templates import DocumentTemplate, environment, template_dirs
 from docgen.domain.model import VERSION_PATTERN, version_key
 from docgen.pipeline.render import documents_dir, reference_path

@@ -38,7 +38,7 @@ from docgen.documents.frozen import (
     version_name,
     write_frozen,
 )
-from docgen.documents.making import (
+from docgen.documents.jobs import (
     DocumentJob,
     RenderedText,
     english_leaks,
