@@ -81,3 +81,18 @@ def test_a_frozen_text_knows_nothing_after_its_day(tmp_path) -> None:  # type: i
     assert "docgen " not in report.split("\n---\n", 1)[1]  # no tool command in a document
     haixin = (REPO / "engagements/2023-009-haixin-semiconductor/documents/evaluation-report/1.0.md").read_text("utf-8")
     assert "| 授权产品销售额（万元） | 0 | 21,200（累计） | 18,000（全期） | 118% |" in haixin
+
+
+def test_a_frozen_text_records_the_data_it_was_made_from() -> None:
+    """Issue 25: a frozen text's values are the engagement's data (terms.investment,
+    partner.name), never the views templates read them through (party_a, all_parties)."""
+    import yaml
+
+    views = ("party_a", "party_b", "us", "them", "all_parties", "others", "side", "side_en")
+    frozen = sorted((REPO / "engagements").glob("*/documents/*/*.md"))
+    assert len(frozen) == 22
+    for path in frozen:
+        head = path.read_text("utf-8").split("\n---\n", 1)[0].removeprefix("---\n")
+        keys = yaml.safe_load(head)["values"]
+        assert not [k for k in keys if k.split(".")[0] in views], path
+        assert any(k.startswith(("org.", "partner.", "terms.", "engagement.")) for k in keys), path

@@ -113,5 +113,5 @@ def refrozen(
         return missing
     assert template.template is not None
     markdown = render_bounded(template.template, context)
-    values = read_values(context, frozen_reads(template_reads(env, job.template_name)))
+    values = read_values(context, frozen_reads(template_reads(env, job.template_name), context))
     return replace(frozen, markdown=markdown, values=values, digest=values_digest(values))

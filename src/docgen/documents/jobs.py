@@ -38,6 +38,7 @@ from docgen.documents.frozen import (
     recorded_text_findings,
     values_digest,
 )
+from docgen.documents.parties import data_reads
 from docgen.documents.templates import (
     DocumentTemplate,
     EmptyValue,
@@ -394,7 +395,7 @@ def render_text(
     # approved or signed, and not frozen yet: what is made now is what gets kept, dated
     # the day it became final (its .docx is then the same today and in ten years)
     # what the text was made from; parsed only here, as freezing is rare
-    values = read_values(context, frozen_reads(template_reads(env, job.template_name)))
+    values = read_values(context, frozen_reads(template_reads(env, job.template_name), context))
     if final is not None:
         when = datetime(final.year, final.month, final.day, tzinfo=UTC)
         text = replace(text, when=when)
@@ -430,13 +431,14 @@ def _spec(
     return templates[name]
 
 
-def frozen_reads(reads: tuple[str, ...]) -> tuple[str, ...]:
-    """The value paths a frozen text records: all the template reads but its date.
+def frozen_reads(reads: tuple[str, ...], context: dict[str, Any]) -> tuple[str, ...]:
+    """The value paths a frozen text records: the data the template reads, but its date.
 
     A frozen document keeps the date it was made with, so ``doc_date`` is not an input;
-    nor are ``articles``, which the clause library makes from the values recorded.
+    nor are ``articles``, which the clause library makes from the values recorded.  The
+    sides (``party_a`` …) are views: their data is recorded instead (`data_reads`).
     """
-    return tuple(p for p in reads if p not in ("doc_date", "articles"))
+    return data_reads((p for p in reads if p not in ("doc_date", "articles")), context)
 
 
 def final_date(record: DocumentRecord) -> date | None:

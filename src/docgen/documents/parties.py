@@ -13,7 +13,7 @@ whichever side we stand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,41 @@ _SOURCES = {
     },
 }
 _SIDE_ROOTS = ("party_a", "party_b", "us", "them")
+
+
+#: where else a side's field may come from, besides its first source (partner notices
+#: default to its address and first contact)
+_ALSO = {("partner", "notice"): ("partner.address", "partner.contacts")}
+
+
+def data_reads(paths: Iterable[str], context: Mapping[str, Any]) -> tuple[str, ...]:
+    """``paths`` a template reads, with each side's fields read as the data they come from.
+
+    ``party_a.investment`` is ``terms.investment`` where 甲方 is us; a whole side, the
+    list of sides or the labels read every source of the sides and ``terms.we_are``.  A
+    frozen text then records the data it was made from, not views of it.
+    """
+    out: list[str] = []
+    for path in paths:
+        root, _, rest = path.partition(".")
+        party = context.get(root) if root in _SIDE_ROOTS else None
+        field_ = rest.split(".")[0]
+        if isinstance(party, Party) and field_ in _SOURCES[party.key]:
+            out.append(_SOURCES[party.key][field_] + rest[len(field_) :])
+            out += _ALSO.get((party.key, field_), ())
+        elif root == "others":
+            out.append("terms.other_parties")
+        elif isinstance(party, Party) or root in ("all_parties", "side", "side_en"):
+            out.append("terms.we_are")  # which side is which, and its label and role
+            if root in ("all_parties",) or (isinstance(party, Party) and not rest):
+                sides = [party.key] if isinstance(party, Party) else ["us", "partner"]
+                out += [source for key in sides for source in _SOURCES[key].values()]
+                out += [also for key in sides for also in _ALSO.get((key, "notice"), ())]
+                if root == "all_parties":
+                    out.append("terms.other_parties")
+        else:
+            out.append(path)
+    return tuple(dict.fromkeys(out))
 
 
 def source_path(path: str, values: Mapping[str, Any]) -> str:
