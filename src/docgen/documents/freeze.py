@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from docgen.core.diagnostics import Diagnostic, DocgenError
+from docgen.core.diagnostics import Diagnostic
 from docgen.core.history import read_history
 from docgen.core.templating import render_bounded
 from docgen.documents.context import build_context, document_view
@@ -18,10 +18,10 @@ from docgen.documents.jobs import (
     job_findings,
     plan_jobs,
     render_text,
+    template_spec,
 )
 from docgen.documents.templates import (
     DocumentTemplate,
-    TemplateSpec,
     environment,
     load_template,
     template_dirs,
@@ -98,16 +98,14 @@ def refrozen(
     for path, value in {} if from_data else frozen.values.items():
         context = with_values(context, [(path, value)]) or context
     specs: dict[str, DocumentTemplate] = {job.template_name: template}
-
-    def spec_of(name: str) -> TemplateSpec | Diagnostic:
-        if name not in specs:
-            try:
-                specs[name] = load_template(env, name, workspace.rel)
-            except DocgenError as exc:
-                return exc.diagnostics[0]
-        return specs[name]
-
-    plan = article_plan(job, template, context, workspace, process, spec_of)
+    plan = article_plan(
+        job,
+        template,
+        context,
+        workspace,
+        process,
+        lambda n: template_spec(env, n, specs, workspace),
+    )
     missing = job_findings(job, template, context, workspace, plan)
     if missing:
         return missing

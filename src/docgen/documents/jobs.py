@@ -349,7 +349,12 @@ def render_text(
         as_of=final,
     )
     plan = article_plan(
-        job, template, context, workspace, process, lambda n: _spec(env, n, templates, workspace)
+        job,
+        template,
+        context,
+        workspace,
+        process,
+        lambda n: template_spec(env, n, templates, workspace),
     )
     missing = job_findings(job, template, context, workspace, plan)
     if missing:
@@ -420,9 +425,10 @@ def render_text(
     return replace(text, freeze=freeze, freeze_path=frozen_file)
 
 
-def _spec(
+def template_spec(
     env: jinja2.Environment, name: str, templates: dict[str, DocumentTemplate], workspace: Workspace
 ) -> TemplateSpec | Diagnostic:
+    """Template ``name``, compiled once into ``templates``, or the diagnostic that stops it."""
     if name not in templates:
         try:
             templates[name] = load_template(env, name, workspace.rel)

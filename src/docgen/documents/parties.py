@@ -17,14 +17,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen.domain.aliases import we_are_second
 from docgen.domain.model import BankAccount, EngagementIndex, Money
 from docgen.domain.process import Process
 from docgen.workspace.config import Organization
 
 #: what the parties beyond the two are called, in order
 OTHER_LABELS = [("丙方", "Party C"), ("丁方", "Party D"), ("戊方", "Party E")]
-#: what ``we_are`` may say for each side, besides the mode's role titles
-SIDES = {"a": ("甲方", "a", "party a"), "b": ("乙方", "b", "party b")}
 
 
 @dataclass(frozen=True)
@@ -160,12 +159,9 @@ def source_path(path: str, values: Mapping[str, Any]) -> str:
 
 def we_are_b(index: EngagementIndex, process: Process) -> bool:
     """Whether we are 乙方: ``we_are`` names 乙方 or the mode's second role."""
-    said = (index.terms.we_are or "").strip().casefold()
-    if not said:
-        return False
     mode = next((m for m in process.modes if m.id == index.mode), None)
-    roles = [r.casefold() for r in (mode.roles if mode else [])]
-    return said in SIDES["b"] or (len(roles) == 2 and said == roles[1])
+    roles = mode.roles if mode else []
+    return we_are_second(index.terms.we_are, roles[1] if len(roles) == 2 else None)
 
 
 def known_sides(index: EngagementIndex, process: Process) -> list[str]:

@@ -98,6 +98,16 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+#: what ``terms.we_are`` may say for 乙方's side, besides the mode's second role
+SECOND_SIDE = ("乙方", "b", "party b")
+
+
+def we_are_second(we_are: str | None, second_role: str | None) -> bool:
+    """Whether ``terms.we_are`` puts us on 乙方's side: it names 乙方 or the mode's second role."""
+    said = fold(we_are or "")
+    return said in SECOND_SIDE or bool(second_role and said == fold(second_role))
+
+
 @dataclass(frozen=True)
 class Aliases:
     """For each kind of value: every accepted spelling (folded) → its id, and the names."""
@@ -163,10 +173,10 @@ class Aliases:
         if not isinstance(data, dict):
             return {}
         terms = data.get("terms")
-        we_are = fold(str(terms.get("we_are") or "")) if isinstance(terms, dict) else ""
+        we_are = str(terms.get("we_are") or "") if isinstance(terms, dict) else ""
         mode = self.id_of("mode", data.get("mode")) or data.get("mode")
         roles = self.roles.get(mode, ("", "")) if isinstance(mode, str) else ("", "")
-        b_is_us = we_are in ("乙方", "b", "party b") or bool(roles[1] and we_are == fold(roles[1]))
+        b_is_us = we_are_second(we_are, roles[1])
         a, b = ("partner", "us") if b_is_us else ("us", "partner")
         sides = {"甲方": a, "乙方": b, "party a": a, "party b": b}
         if roles[0]:

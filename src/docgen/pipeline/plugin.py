@@ -129,12 +129,8 @@ class DocgenPlugin(BasePlugin[DocgenConfig]):  # type: ignore[valid-type]
         given = self.given
         if given is not None and given.workspace.root != self.root.resolve():
             given = None
-        # the language chosen as `language.chosen` does, from the workspace already open
-        spoken = (
-            language.from_environment(os.environ) or given.workspace.config.language or "zh"
-            if given is not None
-            else language.chosen(None, self.root)
-        )
+        # from the workspace already open, where publish gave one
+        spoken = language.chosen(None, self.root, workspace=given.workspace if given else None)
         self.words = t = catalogue(spoken)
         try:
             if given is not None:

@@ -16,16 +16,22 @@ import yaml
 
 from docgen.core.diagnostics import DocgenError
 from docgen.core.i18n import LANGUAGES, Language
-from docgen.workspace.config import open_workspace
+from docgen.workspace.config import Workspace, open_workspace
 
 ENVIRONMENT = ("DOCGEN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def chosen(
-    flag: str | None, root: Path | None, environ: Mapping[str, str] = os.environ
+    flag: str | None,
+    root: Path | None,
+    environ: Mapping[str, str] = os.environ,
+    workspace: Workspace | None = None,
 ) -> Language:
-    """The language to speak: the flag, else the environment, else the workspace's."""
-    for candidate in (flag, from_environment(environ), of_workspace(root)):
+    """The language to speak: the flag, else the environment, else the workspace's.
+
+    ``workspace``, when already open, is read instead of opening the one at ``root``.
+    """
+    for candidate in (flag, from_environment(environ), of_workspace(root, workspace)):
         if candidate in LANGUAGES:
             return candidate
     return "zh"
@@ -41,10 +47,10 @@ def from_environment(environ: Mapping[str, str]) -> Language | None:
     return None
 
 
-def of_workspace(root: Path | None) -> Language | None:
+def of_workspace(root: Path | None, workspace: Workspace | None = None) -> Language | None:
     """The workspace's language, or None where there is no readable workspace."""
     try:
-        workspace = open_workspace(root)
+        workspace = workspace or open_workspace(root)
         if workspace.config.language:
             return workspace.config.language
         text = workspace.process_file.read_text("utf-8")
