@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,15 +19,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import copy_workspace  # noqa: E402
+
 ENGAGEMENT = "2025-014-hengtong-logistics"
 BEFORE = {10_000: 228.0}
 
 
 def workspace(root: Path, n: int) -> None:
     """The samples, with ``n`` tasks in the engagement's plan."""
-    for name in ("engagements", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_workspace(root, ("mkdocs.yml", "templates", "engagements"))
     plan = root / "engagements" / ENGAGEMENT / "plan.md"
     head, rest = plan.read_text("utf-8").split("\ntasks:\n", 1)
     tasks = [

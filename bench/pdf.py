@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import copy_workspace  # noqa: E402
+
 sys.path.insert(0, str(REPO / "tests"))
 
 
@@ -36,9 +39,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name in ("engagements", "templates", "docs"):
-            shutil.copytree(REPO / name, work / name)
-        shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")
+        copy_workspace(work, ("mkdocs.yml", "templates", "docs", "engagements"))
         engagement = "2025-014-hengtong-logistics"
         render_documents(work, only=[engagement], docs=["cooperation-agreement"], jobs=1)
         contract = work / "build" / "documents" / engagement / "cooperation-agreement.docx"

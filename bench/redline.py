@@ -35,7 +35,7 @@ import docx
 from docx.oxml.ns import qn
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import REPO
+from synthetic import REPO, copy_workspace
 
 HENGTONG = "2025-014-hengtong-logistics"
 TARGET_SECONDS = 1.0
@@ -111,9 +111,7 @@ def workspace(tmp: Path) -> Path:
     """The samples' 恒通 in 合作确立, its contract a 1.1 draft of today's clauses, committed."""
     root = tmp / "ws"
     root.mkdir()
-    for name in ("mkdocs.yml", "templates", "docs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    copy_workspace(root, ("mkdocs.yml", "templates", "docs"))
     shutil.copytree(REPO / "engagements" / HENGTONG, root / "engagements" / HENGTONG)
     folder = root / "engagements" / HENGTONG
     index = folder / "index.md"

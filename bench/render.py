@@ -70,7 +70,7 @@ def pandoc_seconds_per_doc(texts: list[str], work: Path) -> float:
     import pypandoc
 
     pandoc = pypandoc.get_pandoc_path()
-    reference = REPO / "templates" / "reference.docx"
+    reference = REPO / "src" / "docgen" / "data" / "reference.docx"
     times = []
     for i, text in enumerate(texts):
         source = work / f"doc{i}.md"

@@ -17,6 +17,7 @@ from stdnum.cn import uscc
 from docgen.core.file_status import file_sha256
 from docgen.documents.frozen import values_digest
 from docgen.documents.templates import escape_markdown
+from docgen.edits.scaffold import template_files
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (REPO / "engagements").iterdir() if p.is_dir())
@@ -40,14 +41,39 @@ def _files(sample: Path) -> dict[str, str | bytes]:
     }
 
 
+def copy_workspace(root: Path, parts: tuple[str, ...]) -> None:
+    """The repository's workspace copied into ``root`` as one of its own (``engagements`` too).
+
+    The repository keeps one copy of the templates, the package's; a copy gets them in
+    its templates/ as ``docgen init`` writes them, and a mkdocs.yml pointing there.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    if "mkdocs.yml" in parts:
+        text = (REPO / "mkdocs.yml").read_text("utf-8")
+        text = text.replace(
+            "process: src/docgen/data/process.yml", "process: templates/process.yml"
+        )
+        (root / "mkdocs.yml").write_text(
+            text.replace("      templates: src/docgen/data\n", ""), "utf-8"
+        )
+    if "templates" in parts:
+        for rel, content in template_files().items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                (root / rel).write_bytes(content)
+            else:
+                (root / rel).write_text(content, "utf-8")
+    for name in ("docs", "engagements"):
+        if name in parts:
+            shutil.copytree(REPO / name, root / name)
+
+
 def make_portfolio(root: Path, n: int) -> Path:
     """Write a workspace with ``n`` engagements into ``root`` (replacing it)."""
     if root.exists():
         shutil.rmtree(root)
     (root / "engagements").mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", root / "docs")
+    copy_workspace(root, ("mkdocs.yml", "templates", "docs"))
     samples = [(s.name, _files(s)) for s in SAMPLES]
     for i in range(n):
         name, files = samples[i % len(samples)]

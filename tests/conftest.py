@@ -11,9 +11,12 @@ import pytest
 
 from docgen.cli import main
 from docgen.domain.process import default_process_text
+from docgen.edits.scaffold import template_files
 from system_tools import pytest_runtest_makereport  # noqa: F401  (a skip fails under CI=true)
 
 REPO = Path(__file__).resolve().parents[1]
+#: the package's data: the one copy of the templates, the process, the site's templates
+DATA = REPO / "src" / "docgen" / "data"
 TODAY = "2026-11-26"
 
 MKDOCS = """\
@@ -136,14 +139,31 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     return _run
 
 
-def copy_samples(target: Path, engagements: tuple[str, ...] | None = None) -> Path:
+def own_workspace_config(text: str) -> str:
+    """The repository's mkdocs.yml as a workspace of its own has it (templates in templates/)."""
+    text = text.replace("process: src/docgen/data/process.yml", "process: templates/process.yml")
+    return text.replace("      templates: src/docgen/data\n", "")
+
+
+def copy_samples(
+    target: Path,
+    engagements: tuple[str, ...] | None = None,
+    *,
+    parts: tuple[str, ...] = ("mkdocs.yml", "templates", "docs"),
+) -> Path:
     """The repository's workspace and sample engagements, copied into ``target``.
 
+    A copy is a workspace of its own, as ``docgen init`` makes one: its templates/ is
+    the package's (the repository keeps no other copy) and its mkdocs.yml points there.
     Only the ``engagements`` named, when given; returns ``target``.
     """
-    for name in ("mkdocs.yml", "templates", "docs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    target.mkdir(parents=True, exist_ok=True)
+    if "mkdocs.yml" in parts:
+        (target / "mkdocs.yml").write_text(own_workspace_config((REPO / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    if "templates" in parts:
+        build_tree(target, template_files())
+    if "docs" in parts:
+        shutil.copytree(REPO / "docs", target / "docs")
     for folder in sorted((REPO / "engagements").iterdir()):
         if folder.is_dir() and (engagements is None or folder.name in engagements):
             shutil.copytree(folder, target / "engagements" / folder.name)

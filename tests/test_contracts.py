@@ -92,12 +92,12 @@ def articles(root: Path, engagement: str) -> list[str]:
 
 def expected(mode: str) -> list[str]:
     """The titles the process file and the clause library give ``mode``'s contract."""
-    process = yaml.safe_load((REPO / "templates/process.yml").read_text("utf-8"))
+    process = yaml.safe_load((REPO / "src/docgen/data/process.yml").read_text("utf-8"))
     own = next(m.get("clauses", []) for m in process["modes"] if m["id"] == mode)
     titles = []
     for ref in process["contract"]["clauses"]:
         for clause in own if ref.rstrip("?") == "mode" else [ref]:
-            header = (REPO / f"templates/clauses/{clause.rstrip('?')}.md.j2").read_text()
+            header = (REPO / f"src/docgen/data/clauses/{clause.rstrip('?')}.md.j2").read_text()
             data = yaml.safe_load(header.split("{#", 1)[1].split("#}", 1)[0])
             # the full terms give every optional clause but 文本与语言 (no English version)
             when = data.get("when")  # a clause left out of some modes' contracts

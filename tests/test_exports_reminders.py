@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from icalendar import Calendar
 
-from conftest import REPO
+from conftest import REPO, copy_samples
 from docgen.tracking.reminders import due_by_owner, stale
 from docgen.workspace.load import load_portfolio
 
@@ -62,9 +61,7 @@ def test_due_by_owner_groups_overdue_and_upcoming() -> None:
 
 
 def test_stale_engagements_from_git_history(tmp_path: Path, monkeypatch) -> None:
-    for name in ("engagements", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_samples(tmp_path, parts=("mkdocs.yml", "templates"))
     env = {**os.environ, "GIT_AUTHOR_DATE": "2026-09-01T10:00:00", "GIT_COMMITTER_DATE": "2026-09-01T10:00:00"}
 
     def git(*args: str, env: dict[str, str] = env) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TODAY
+from conftest import TODAY, copy_samples
 from docgen.checks.validate import validate_portfolio
 from docgen.workspace.load import load_portfolio
 
@@ -18,9 +17,7 @@ JINGHUA = "2024-003-jinghua-materials"
 
 @pytest.fixture
 def samples(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "engagements", tmp_path / "engagements")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_samples(tmp_path, parts=("mkdocs.yml", "templates"))
     return tmp_path
 
 

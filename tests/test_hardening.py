@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INDEX, PREPARATION, REPO, build_tree
+from conftest import DATA, INDEX, PREPARATION, REPO, build_tree
 
 E = "engagements/e"
 DOCS = {"docs/guide.md": "# 指南\n"}
@@ -169,7 +169,7 @@ def test_partner_procedure_page_holds_no_internal_item(tmp_path: Path) -> None:
 
     def procedure_page(process) -> str:  # type: ignore[no-untyped-def]
         view = procedure(process, t)
-        return render(environment(REPO / "templates", t), "procedure.html", view=view, root="")
+        return render(environment(DATA, t), "procedure.html", view=view, root="")
 
     portfolio = load_portfolio(REPO)
     process = portfolio.process

@@ -49,7 +49,7 @@ def test_status_of_one_engagement_lists_checklist(run) -> None:
 
 def test_repository_process_is_the_shipped_default() -> None:
     shipped = default_process_text("zh")
-    assert (REPO / "templates" / "process.yml").read_text(encoding="utf-8") == shipped
+    assert (REPO / "src/docgen/data/process.yml").read_text(encoding="utf-8") == shipped
 
 
 def test_every_frozen_sample_text_is_what_todays_library_makes() -> None:

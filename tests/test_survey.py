@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import copy_samples
 from docgen.workspace.load import load_portfolio
 
 HENGTONG = "2025-014-hengtong-logistics"
@@ -21,9 +20,7 @@ CSV = (
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    for name in ("engagements", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_samples(tmp_path, parts=("mkdocs.yml", "templates"))
     return tmp_path
 
 

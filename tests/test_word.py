@@ -45,7 +45,7 @@ def xml(path: Path, part: str) -> str:
 
 
 def build(out: Path, *, draft: bool = True) -> Path:
-    document = new_document(REPO / "templates" / "reference.docx")
+    document = new_document(REPO / "src/docgen/data/reference.docx")
     render_markdown(document, CONTRACT, articles=True)
     add_toc(document, after=document.paragraphs[0])
     decorate(document, title="合作协议", version="0.3", draft=draft)
@@ -60,13 +60,13 @@ def contract(tmp_path: Path) -> Path:
 
 def test_shipped_reference_is_the_built_one(tmp_path: Path) -> None:
     write_reference(tmp_path / "ref.docx")
-    assert (tmp_path / "ref.docx").read_bytes() == (REPO / "templates/reference.docx").read_bytes()
+    assert (tmp_path / "ref.docx").read_bytes() == (REPO / "src/docgen/data/reference.docx").read_bytes()
 
 
 def test_reference_sets_east_asian_fonts_and_chinese_numbering() -> None:
-    styles = xml(REPO / "templates/reference.docx", "word/styles.xml")
+    styles = xml(REPO / "src/docgen/data/reference.docx", "word/styles.xml")
     assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
-    numbering = xml(REPO / "templates/reference.docx", "word/numbering.xml")
+    numbering = xml(REPO / "src/docgen/data/reference.docx", "word/numbering.xml")
     assert '<w:numFmt w:val="chineseCounting"/>' in numbering
     assert 'w:lvlText w:val="第%1条"' in numbering and 'w:lvlText w:val="（%2）"' in numbering
 
@@ -160,7 +160,7 @@ NOTES = """# 会议纪要
 
 def notes_docx(folder: Path) -> Path:
     (folder / "photo.png").write_bytes(tiny_png())
-    document = new_document(REPO / "templates" / "reference.docx")
+    document = new_document(REPO / "src/docgen/data/reference.docx")
     render_markdown(document, NOTES, base=folder)
     out = folder / "notes.docx"
     save_deterministic(document, out, title="纪要", author="docgen")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_samples
 from docgen.core.diagnostics import DocgenError
 from docgen.edits.workflow import apply, diff, plan_advance, plan_renew, plan_terminate
 from docgen.workspace.edit import FrontMatterEdit
@@ -34,9 +33,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for var in ("GIT_AUTHOR", "GIT_COMMITTER"):
         monkeypatch.setenv(f"{var}_NAME", "docgen test")
         monkeypatch.setenv(f"{var}_EMAIL", "test@example.com")
-    for name in ("engagements", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_samples(tmp_path, parts=("mkdocs.yml", "templates"))
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "samples")

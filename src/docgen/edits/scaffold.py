@@ -75,7 +75,6 @@ def init_workspace(
     files: dict[str, str] = {
         "mkdocs.yml": data.joinpath(f"workspace/mkdocs{suffix}.yml").read_text("utf-8"),
         "docs/guide.md": data.joinpath(f"workspace/docs/guide{suffix}.md").read_text("utf-8"),
-        "templates/process.yml": default_process_text(language),
         "engagements/.gitkeep": "",
         ".gitignore": GITIGNORE,
     }
@@ -89,16 +88,8 @@ def init_workspace(
         for entry in sorted(data.joinpath("workspace/docs/manual").iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".md"):
                 files[f"docs/manual/{entry.name}"] = entry.read_text("utf-8")
-    for name in ("index.md.j2", "stage.md.j2"):
-        files[f"templates/{ENGAGEMENT_TEMPLATES}/{name}"] = data.joinpath(
-            f"{ENGAGEMENT_TEMPLATES}/{name}"
-        ).read_text("utf-8")
-    for folder in (DOCUMENT_TEMPLATES, CLAUSE_TEMPLATES):
-        for entry in sorted(data.joinpath(folder).iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".j2") or entry.name == "README.md":
-                files[f"templates/{folder}/{entry.name}"] = entry.read_text("utf-8")
     files_bytes: dict[str, str | bytes] = dict(files)
-    files_bytes["templates/reference.docx"] = data.joinpath("reference.docx").read_bytes()
+    files_bytes.update(template_files(language))
     written, kept = [], []
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
@@ -110,6 +101,26 @@ def init_workspace(
             write_atomic(path, text, root=root)
             written.append(rel)
     return InitResult(written, kept, _git_repository(root))
+
+
+def template_files(language: str = "zh") -> dict[str, str | bytes]:
+    """The templates a new workspace gets, ``templates/…`` → content: the package's own.
+
+    The package's data is the one source; ``init`` and whoever else needs a workspace's
+    own copy (the tests' and benchmarks' copies of the samples) take it from here.
+    """
+    data = resources.files("docgen.data")
+    files: dict[str, str | bytes] = {"templates/process.yml": default_process_text(language)}
+    for name in ("index.md.j2", "stage.md.j2"):
+        files[f"templates/{ENGAGEMENT_TEMPLATES}/{name}"] = data.joinpath(
+            f"{ENGAGEMENT_TEMPLATES}/{name}"
+        ).read_text("utf-8")
+    for folder in (DOCUMENT_TEMPLATES, CLAUSE_TEMPLATES):
+        for entry in sorted(data.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".j2") or entry.name == "README.md":
+                files[f"templates/{folder}/{entry.name}"] = entry.read_text("utf-8")
+    files["templates/reference.docx"] = data.joinpath("reference.docx").read_bytes()
+    return files
 
 
 def _with_value(config: str, key: str, value: str) -> str:
@@ -141,8 +152,9 @@ def _git_repository(root: Path) -> str:
     return "made" if made.returncode == 0 else "none"
 
 
-def _environment(root: Path) -> jinja2.Environment:
-    own = root / "templates" / ENGAGEMENT_TEMPLATES
+def _environment(workspace: Workspace) -> jinja2.Environment:
+    """The engagement scaffold's templates: the workspace's own first, then the package's."""
+    own = workspace.root / workspace.config.templates / ENGAGEMENT_TEMPLATES
     shipped = Path(str(resources.files("docgen.data").joinpath(ENGAGEMENT_TEMPLATES)))
     env = sandboxed(
         [own, shipped],
@@ -155,7 +167,7 @@ def _environment(root: Path) -> jinja2.Environment:
 
 
 def stage_file_text(
-    root: Path, process: Process, stage_id: str, owner: str, origin: str | None = None
+    workspace: Workspace, process: Process, stage_id: str, owner: str, origin: str | None = None
 ) -> str:
     """A new stage file listing the stage's items for a lead of ``origin``, owned by ``owner``."""
     stage = process.stage(stage_id)
@@ -166,7 +178,7 @@ def stage_file_text(
     ]
     context = {"stage_title": stage.title, "owner": owner, "items": items}
     try:
-        return _environment(root).get_template("stage.md.j2").render(context)
+        return _environment(workspace).get_template("stage.md.j2").render(context)
     except jinja2.TemplateError as exc:
         raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
 
@@ -262,7 +274,7 @@ def plan_new_engagement(
         if not value.strip():
             raise DocgenError(msg("%(label)s must not be empty", label=label))
     first = process.stages[0]
-    env = _environment(workspace.root)
+    env = _environment(workspace)
     context = {
         "origins": "、".join(f"{o.id}（{o.title}）" for o in process.origins),
         "id": engagement_id,
@@ -285,7 +297,7 @@ def plan_new_engagement(
         index = env.get_template("index.md.j2").render(context)
     except jinja2.TemplateError as exc:
         raise DocgenError(msg("engagement template error: %(exc)s", exc=exc)) from exc
-    stage = stage_file_text(workspace.root, process, first.id, owner, origin)
+    stage = stage_file_text(workspace, process, first.id, owner, origin)
     return workspace, folder, {"index.md": index, first.file: stage}
 
 

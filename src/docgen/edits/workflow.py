@@ -140,9 +140,7 @@ def plan_advance(
     plan.writes[edit.path] = edit.result()
     stage_path = e.folder / new_stage.file
     if not stage_path.exists():
-        text = stage_file_text(
-            portfolio.workspace.root, process, new_stage.id, data.owner, data.origin
-        )
+        text = stage_file_text(portfolio.workspace, process, new_stage.id, data.owner, data.origin)
         plan.writes[stage_path] = text.encode("utf-8")
     return plan
 
