@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from docgen.cms.fields import DATE, Choices, form_fields
-from docgen.cms.labels import FIELDS
 from docgen.cms.merge import BASE_KEY, DONE_TODAY_KEY
 from docgen.core.i18n import N_, Catalogue
+from docgen.domain.labels import FIELDS
 from docgen.domain.model import ENGAGEMENT_FILES
 from docgen.domain.process import Process, Stage
 from docgen.edits.schemas import json_schema

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from docgen.cms.labels import FIELDS
 from docgen.core.i18n import Catalogue
 from docgen.domain import vocabulary
+from docgen.domain.labels import FIELDS
 
 #: fields holding a person's name: a select of the people the files already name
 PEOPLE = frozenset({"owner", "by", "chair", "recorder", "escalated_to"})

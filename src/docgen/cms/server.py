@@ -37,7 +37,6 @@ from typing import Any
 
 from docgen.checks.validate import edit_findings
 from docgen.cms.admin import write_admin
-from docgen.cms.labels import FIELDS
 from docgen.cms.merge import fresh, merged, saved_base, with_base, with_done_today
 from docgen.cms.uploads import upload_problem
 from docgen.core.atomic import write_all_atomic
@@ -45,6 +44,7 @@ from docgen.core.diagnostics import Diagnostic, DocgenError
 from docgen.core.i18n import Message, catalogue, msg
 from docgen.core.paths import is_inside
 from docgen.core.source import decode, parse_markdown
+from docgen.domain.labels import FIELDS
 from docgen.edits.scaffold import plan_new_engagement
 from docgen.workspace import language
 from docgen.workspace.config import Workspace, open_workspace

@@ -11,7 +11,7 @@ would be before anything is written (`docgen.checks.validate.edit_findings`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from docgen.checks.validate import edit_findings
 from docgen.core.diagnostics import DocgenError
 from docgen.core.i18n import N_, msg
+from docgen.domain.labels import field_label
 from docgen.edits.workflow import Transition
 from docgen.workspace.edit import FrontMatterEdit, yaml_scalar
 from docgen.workspace.load import Engagement, Portfolio
@@ -29,53 +30,68 @@ class Field:
     """One value an entry takes: its key, what it is called, and how it is read."""
 
     key: str
-    label: str
     required: bool = False
     #: ``text``, ``int``, ``float``, ``date``, ``list``, or an alias kind of the process
     kind: str = "text"
+    #: the list the entry stands in (``risks``), which names some keys' labels
+    within: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the field is called (a message id), from the one table of labels."""
+        return field_label(f"{self.within}.{self.key}") or self.key
 
 
-#: each kind of record: its file, the list in it, the id prefix, and its fields
+def _within(list_key: str, *fields: Field) -> tuple[Field, ...]:
+    return tuple(replace(f, within=list_key) for f in fields)
+
+
+#: each kind of record: its fields
 FIELDS: dict[str, tuple[Field, ...]] = {
-    "risk": (
-        Field("title", N_("Risk"), True),
-        Field("category", N_("Category"), True, "category"),
-        Field("probability", N_("Probability (1–5)"), True, "int"),
-        Field("impact", N_("Impact (1–5)"), True, "int"),
-        Field("owner", N_("Owner")),
-        Field("response", N_("Response plan")),
-        Field("contingency", N_("Contingency plan")),
-        Field("escalated", N_("Escalated on"), False, "date"),
-        Field("escalated_to", N_("Escalated to")),
+    "risk": _within(
+        "risks",
+        Field("title", True),
+        Field("category", True, "category"),
+        Field("probability", True, "int"),
+        Field("impact", True, "int"),
+        Field("owner"),
+        Field("response"),
+        Field("contingency"),
+        Field("escalated", False, "date"),
+        Field("escalated_to"),
     ),
-    "kpi": (
-        Field("metric", N_("Metric"), True),
-        Field("unit", N_("Unit")),
-        Field("target", N_("Target"), True, "float"),
-        Field("baseline", N_("Baseline"), False, "float"),
-        Field("direction", N_("Direction"), False, "direction"),
-        Field("frequency", N_("Frequency"), False, "frequency"),
-        Field("target_for", N_("The target is for"), False, "target_for"),
+    "kpi": _within(
+        "kpis",
+        Field("metric", True),
+        Field("unit"),
+        Field("target", True, "float"),
+        Field("baseline", False, "float"),
+        Field("direction", False, "direction"),
+        Field("frequency", False, "frequency"),
+        Field("target_for", False, "target_for"),
     ),
-    "task": (
-        Field("title", N_("Task"), True),
-        Field("owner", N_("Owner")),
-        Field("start", N_("Start"), False, "date"),
-        Field("due", N_("Due"), False, "date"),
-        Field("deliverable", N_("Deliverable standard")),
-        Field("item", N_("The checklist item it carries out"), False, "item"),
+    "task": _within(
+        "tasks",
+        Field("title", True),
+        Field("owner"),
+        Field("start", False, "date"),
+        Field("due", False, "date"),
+        Field("deliverable"),
+        Field("item", False, "item"),
     ),
-    "milestone": (
-        Field("title", N_("Milestone"), True),
-        Field("due", N_("Due"), True, "date"),
-        Field("owner", N_("Owner")),
+    "milestone": _within(
+        "milestones",
+        Field("title", True),
+        Field("due", True, "date"),
+        Field("owner"),
     ),
-    "meeting": (
-        Field("date", N_("Date"), True, "date"),
-        Field("title", N_("Title"), True),
-        Field("kind", N_("Kind"), False, "meeting_kind"),
-        Field("location", N_("Location")),
-        Field("attendees", N_("Attendees"), False, "list"),
+    "meeting": _within(
+        "meeting",
+        Field("date", True, "date"),
+        Field("title", True),
+        Field("kind", False, "meeting_kind"),
+        Field("location"),
+        Field("attendees", False, "list"),
     ),
     "document": (),
 }

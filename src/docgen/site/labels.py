@@ -1,28 +1,17 @@
 """Words for what the site says about rules: gate rules in words, the fields they name.
 
+The fields' labels are the one table, `docgen.domain.labels`.
+
 The labels of fixed values (statuses, states …) are in `docgen.domain.vocabulary`.
 """
 
 from __future__ import annotations
 
-from docgen.core.i18n import N_, Catalogue
+from docgen.core.i18n import Catalogue
 from docgen.domain import process as p
+from docgen.domain.labels import field_label
 from docgen.domain.process import Process, Rule
 from docgen.domain.vocabulary import DOC_STATUS
-
-#: index.md fields that gate rules name, as a reader calls them
-FIELDS = {
-    "terms.profit_split": N_("the profit split"),
-    "terms.exit_mechanism": N_("the exit mechanism"),
-    "terms.dispute_resolution.method": N_("the dispute-resolution method"),
-    "terms.adjustment_triggers": N_("the adjustment triggers"),
-    "partner.credit_code": N_("the partner's unified social credit code"),
-    "partner.address": N_("the partner's address"),
-    "communication.meetings": N_("the regular meetings"),
-    "owner": N_("owner"),
-    "due": N_("due date"),
-    "deliverable": N_("deliverable standard"),
-}
 
 
 def describe_rule(rule: Rule, process: Process, t: Catalogue) -> str:
@@ -32,8 +21,8 @@ def describe_rule(rule: Rule, process: Process, t: Catalogue) -> str:
     def items(ids: list[str]) -> str:
         return sep.join(process.items[i][2].title if i in process.items else i for i in ids)
 
-    def fields(names: list[str]) -> str:
-        return sep.join(t.label(FIELDS, f) for f in names)
+    def fields(paths: list[str]) -> str:
+        return sep.join(_field_words(path, t) for path in paths)
 
     def document(kind: str) -> str:
         kinds = process.document_kinds
@@ -75,7 +64,7 @@ def describe_rule(rule: Rule, process: Process, t: Catalogue) -> str:
             "At least %(num)s task in the plan, each with %(fields)s.",
             "At least %(num)s tasks in the plan, each with %(fields)s.",
             rule.min_tasks,
-            fields=fields(list(rule.fields)),
+            fields=fields([f"tasks.{name}" for name in rule.fields]),
         )
     if isinstance(rule, p.FieldsPresent):
         return t("index.md gives %(fields)s.", fields=fields(rule.fields))
@@ -92,3 +81,14 @@ def describe_rule(rule: Rule, process: Process, t: Catalogue) -> str:
     if isinstance(rule, p.DocumentsVersioned):
         return t("Approved and signed documents carry a version and their approvals.")
     return rule.kind
+
+
+def _field_words(path: str, t: Catalogue) -> str:
+    """A field as a sentence names it: its label, lower-cased mid-sentence in English."""
+    label = field_label(path)
+    if label is None:
+        return path
+    words = t(label)
+    if t.language == "en" and words[1:2].islower():
+        return words[0].lower() + words[1:]
+    return words

@@ -21,8 +21,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from docgen.checks.status import DueItem, EngagementStatus, engagement_status
-from docgen.core.i18n import N_, Catalogue
+from docgen.core.i18n import Catalogue
 from docgen.domain import amounts
+from docgen.domain.labels import FIELDS
 from docgen.domain.model import LIVE_STATUSES, Money
 from docgen.domain.process import Process
 from docgen.domain.vocabulary import (
@@ -211,11 +212,12 @@ class Dashboard:
     lost: list[LostLead]
 
 
+#: each facet the portfolio is browsed by, called as its field is (`docgen.domain.labels`)
 FACETS = {
-    "tag": N_("Tags"),
-    "mode": N_("Cooperation mode"),
-    "region": N_("Region"),
-    "owner": N_("Owner"),
+    "tag": FIELDS["tags"],
+    "mode": FIELDS["mode"],
+    "region": FIELDS["region"],
+    "owner": FIELDS["owner"],
 }
 
 
