@@ -96,16 +96,16 @@ def test_docgen_add_says_the_tables_words() -> None:
 
 
 def test_the_site_names_a_rules_fields_by_the_table() -> None:
-    from docgen.domain.process import FieldsPresent, PlanWithOwners, load_process
-    from docgen.site.labels import describe_rule
+    from docgen.domain.process import load_process
+    from docgen.domain.rules import FieldsPresent, PlanWithOwners
 
     process = load_process(REPO / "src/docgen/data/process.yml", "process.yml")
     zh, en = catalogue("zh"), catalogue("en")
     fields = FieldsPresent(kind="fields_present", fields=["terms.profit_split", "partner.credit_code"])
-    said = describe_rule(fields, process, zh)
+    said = fields.describe(process, zh)
     assert "利益分配机制、合作方统一社会信用代码" in said, said
-    said = describe_rule(fields, process, en)
+    said = fields.describe(process, en)
     assert "profit-sharing mechanism, partner's unified social credit code" in said, said
     plan = PlanWithOwners(kind="plan_with_owners", min_tasks=1, fields=["owner", "due"])
-    said = describe_rule(plan, process, zh)
+    said = plan.describe(process, zh)
     assert "负责人、完成时限" in said, said

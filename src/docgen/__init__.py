@@ -6,9 +6,10 @@ The library API; the CLI (`docgen.cli`) and the MkDocs plugin are its clients.
 from docgen.checks.status import EngagementStatus, engagement_status, portfolio_status
 from docgen.checks.validate import validate, validate_portfolio
 from docgen.core.diagnostics import Diagnostic, DocgenError
+from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process, load_process
 from docgen.edits.scaffold import init_workspace, new_engagement
-from docgen.workspace.load import Engagement, Portfolio, load_portfolio
+from docgen.workspace.load import Portfolio, load_portfolio
 
 
 def __getattr__(name: str) -> object:

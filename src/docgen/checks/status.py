@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from docgen.checks.rules import is_done, is_waived
 from docgen.core.i18n import msg
+from docgen.domain.engagement import Engagement
 from docgen.domain.model import CLOSED_STATUSES, Risk
 from docgen.domain.process import Process
+from docgen.domain.rules import is_done, is_waived
 from docgen.domain.terms import current_term
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.workspace.load import Portfolio
 
 
 @dataclass(frozen=True, slots=True)

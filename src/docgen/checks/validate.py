@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.checks.rules import Context, diagnose, is_done, is_waived, item_state
+from docgen.checks.rules import diagnose
 from docgen.core import periods
 from docgen.core.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.core.i18n import msg
@@ -26,15 +26,15 @@ from docgen.documents.parties import known_sides
 from docgen.documents.requirements import DocumentCheck
 from docgen.domain import amounts, vocabulary
 from docgen.domain.credit_code import check_credit_code
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import CLOSED_STATUSES, ItemState, PlanFile, StageFile
-from docgen.domain.process import Process, Rule
+from docgen.domain.process import Process
+from docgen.domain.rules import Context, Rule, is_done, is_waived, item_state
 from docgen.workspace.findings import FindingsCache
 from docgen.workspace.load import (
     SLUG,
     CodeUse,
-    Engagement,
     Portfolio,
-    Sourced,
     engagement_codes,
     engagement_folders,
     load_engagement,

@@ -21,13 +21,14 @@ from typing import Any
 from docgen.cms.fields import DATE, Choices, form_fields
 from docgen.cms.merge import BASE_KEY, DONE_TODAY_KEY
 from docgen.core.i18n import N_, Catalogue
+from docgen.domain.engagement import Engagement
 from docgen.domain.labels import FIELDS
 from docgen.domain.model import ENGAGEMENT_FILES
 from docgen.domain.process import Process, Stage
 from docgen.edits.schemas import json_schema
 from docgen.tracking.cells import people
 from docgen.workspace.config import CmsConfig
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.workspace.load import Portfolio
 
 #: the kinds of engagement file the editor has forms for (survey.md and applicants.md are
 #: written by their commands)

@@ -13,11 +13,11 @@ from pathlib import Path
 from docx.document import Document
 
 from docgen.documents.jobs import RenderedText
+from docgen.domain.engagement import Engagement
 from docgen.word.furniture import add_toc, decorate
 from docgen.word.package import save_deterministic
 from docgen.word.redline import merge_bodies
 from docgen.word.writer import Reference, render_markdown
-from docgen.workspace.load import Engagement
 
 
 def build_docx(text: RenderedText, out_dir: Path, reference: Reference) -> str:

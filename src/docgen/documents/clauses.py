@@ -27,10 +27,10 @@ from docgen.core.diagnostics import Diagnostic
 from docgen.core.i18n import msg
 from docgen.documents.context import holds, missing_fields
 from docgen.documents.templates import TemplateSpec
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import DocumentRecord
 from docgen.domain.process import Process
 from docgen.workspace.config import Workspace
-from docgen.workspace.load import Engagement, Sourced
 
 #: The article the engagement's own added articles go before, when the contract has it.
 CLOSING = "miscellaneous"

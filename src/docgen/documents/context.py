@@ -29,11 +29,11 @@ from docgen.core.periods import bounds
 from docgen.documents.frozen import signed_structure
 from docgen.documents.parties import parties
 from docgen.documents.templates import Markdown, TemplateSpec
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import Amendment, DocumentRecord, Kpi, Meeting, Risk, version_key
 from docgen.domain.process import Process
 from docgen.domain.screening import rank
 from docgen.workspace.config import Workspace
-from docgen.workspace.load import Engagement, Sourced
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from docgen.documents.templates import (
     template_dirs,
     template_reads,
 )
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.domain.engagement import Engagement
+from docgen.workspace.load import Portfolio
 
 
 def texts_to_freeze(

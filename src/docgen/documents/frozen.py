@@ -36,10 +36,10 @@ from docgen.core.i18n import N_, catalogue, msg
 from docgen.core.paths import is_inside, outside_error, relative
 from docgen.core.source import parse_markdown, read_text
 from docgen.domain import vocabulary
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import VERSION_PATTERN, DocumentRecord, version_key
 from docgen.workspace.config import Workspace
 from docgen.workspace.edit import FrontMatterEdit
-from docgen.workspace.load import Engagement, Sourced
 
 #: the comment atop a frozen file, in the document's language
 _NOTE = N_(

@@ -48,9 +48,9 @@ from docgen.documents.frozen import (
 )
 from docgen.documents.jobs import DocumentJob
 from docgen.documents.parties import parties_again, source_path
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import DocumentRecord, version_key
 from docgen.workspace.config import Workspace
-from docgen.workspace.load import Engagement, Sourced
 
 #: Diff lines shown under a changed frozen text; the rest is counted.
 DIFF_LINES = 40

@@ -46,11 +46,11 @@ from docgen.documents.templates import (
     load_template,
     template_reads,
 )
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import DateRange, DocumentRecord, Meeting
 from docgen.domain.process import DocumentKind, Process
 from docgen.word import EPOCH
 from docgen.workspace.config import Workspace
-from docgen.workspace.load import Engagement, Sourced
 
 #: a character of Chinese text: CJK, or full-width punctuation
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")

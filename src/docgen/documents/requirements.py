@@ -41,10 +41,10 @@ from docgen.documents.templates import (
     load_template,
     template_dirs,
 )
+from docgen.domain.engagement import Engagement
 from docgen.domain.model import CLOSED_STATUSES
 from docgen.domain.process import Process
 from docgen.workspace.config import Workspace
-from docgen.workspace.load import Engagement
 
 
 class DocumentCheck:

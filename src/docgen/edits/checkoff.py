@@ -17,15 +17,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.checks.rules import is_done, is_waived, item_state
 from docgen.core.diagnostics import DocgenError
 from docgen.core.i18n import msg
 from docgen.domain.aliases import fold
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.process import Process
+from docgen.domain.rules import is_done, is_waived, item_state
 from docgen.edits.records import checked_transition
 from docgen.edits.workflow import Transition
 from docgen.workspace.edit import FrontMatterEdit
-from docgen.workspace.load import Engagement, Portfolio, Sourced
+from docgen.workspace.load import Portfolio
 
 
 def resolve(process: Process, ref: str, origin: str | None = None) -> list[str]:

@@ -19,10 +19,11 @@ from typing import Any
 from docgen.checks.validate import edit_findings
 from docgen.core.diagnostics import DocgenError
 from docgen.core.i18n import N_, msg
+from docgen.domain.engagement import Engagement
 from docgen.domain.labels import field_label
 from docgen.edits.workflow import Transition
 from docgen.workspace.edit import FrontMatterEdit, yaml_scalar
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.workspace.load import Portfolio
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,12 @@ from docgen.documents.frozen import (
     read_frozen,
     record_digests,
 )
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import AmendedBy, Approval, DocumentRecord, ExecutedCopy
 from docgen.edits.records import new_record_text
 from docgen.edits.workflow import Transition
 from docgen.workspace.edit import FrontMatterEdit
-from docgen.workspace.load import Engagement, Portfolio, Sourced, load_engagement
+from docgen.workspace.load import Portfolio, load_engagement
 
 
 def _with_new_record(portfolio: Portfolio, e: Engagement, doc_id: str) -> Engagement:

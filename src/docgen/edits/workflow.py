@@ -17,18 +17,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from docgen.checks.rules import Context, diagnose, item_state
+from docgen.checks.rules import diagnose
 from docgen.core.atomic import stray_temporaries, write_all_atomic, write_atomic
 from docgen.core.diagnostics import Diagnostic, DocgenError, Location
 from docgen.core.i18n import Catalogue, Message, msg
 from docgen.domain import vocabulary
+from docgen.domain.engagement import Engagement
 from docgen.domain.model import Applicant, EngagementIndex
-from docgen.domain.process import Rule
+from docgen.domain.rules import Context, Rule, item_state
 from docgen.domain.screening import rank
 from docgen.domain.terms import current_term
 from docgen.edits.scaffold import new_engagement, stage_file_text
 from docgen.workspace.edit import FrontMatterEdit
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.workspace.load import Portfolio
 
 #: the statuses that may still change: a renewed cooperation runs on, in its new term
 OPEN_STATUSES = ("active", "on-hold", "renewed")

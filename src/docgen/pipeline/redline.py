@@ -30,10 +30,11 @@ from docgen.documents.build import Redline, Side, build_redline, revision_author
 from docgen.documents.frozen import frozen_versions, redline_name
 from docgen.documents.jobs import DocumentJob, RenderedText, from_frozen, plan_jobs, render_text
 from docgen.documents.templates import DocumentTemplate, environment, template_dirs
+from docgen.domain.engagement import Engagement
 from docgen.domain.model import VERSION_PATTERN, version_key
 from docgen.pipeline.render import documents_dir, reference_path
 from docgen.word.writer import Reference
-from docgen.workspace.load import Engagement, Portfolio, load_portfolio
+from docgen.workspace.load import Portfolio, load_portfolio
 
 #: What a git revision may look like (no options, no ranges).
 _REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./~^@{}-]*$")

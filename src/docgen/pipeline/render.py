@@ -47,16 +47,11 @@ from docgen.documents.jobs import (
     render_text,
 )
 from docgen.documents.templates import DocumentTemplate, environment, template_dirs
+from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process
 from docgen.workspace.audience import Audience, document_visible, for_audience
 from docgen.workspace.config import Workspace
-from docgen.workspace.load import (
-    Engagement,
-    Portfolio,
-    load_folders,
-    open_portfolio,
-    select_folders,
-)
+from docgen.workspace.load import Portfolio, load_folders, open_portfolio, select_folders
 
 MANIFEST = ".docgen-render.json"
 MANIFEST_FORMAT = 3

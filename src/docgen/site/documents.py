@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from docgen.documents.frozen import frozen_versions, redline_name, version_name
+from docgen.domain.engagement import Engagement
 from docgen.domain.model import VERSION_PATTERN, version_key
-from docgen.workspace.load import Engagement
 
 
 class DocumentFile(NamedTuple):

@@ -21,6 +21,7 @@ from docgen.core.history import History
 from docgen.core.i18n import N_, Catalogue
 from docgen.documents.frozen import frozen_versions
 from docgen.domain.amounts import rate_en, rate_zh
+from docgen.domain.engagement import Engagement
 from docgen.domain.model import EngagementIndex, Payment, version_key
 from docgen.domain.process import Process, ScreeningCriterion
 from docgen.domain.screening import rank
@@ -36,7 +37,6 @@ from docgen.domain.vocabulary import (
 )
 from docgen.site.documents import DocumentFile
 from docgen.site.views import CLOSED, Row, amount, notes_html
-from docgen.workspace.load import Engagement
 
 
 @dataclass(frozen=True)

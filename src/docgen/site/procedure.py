@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from docgen.core.i18n import Catalogue
 from docgen.domain.process import Process
-from docgen.site.labels import describe_rule
 
 
 @dataclass(frozen=True)
@@ -102,15 +101,15 @@ def procedure(process: Process, t: Catalogue) -> Procedure:
                     for step in stage.steps
                 ],
                 docs.get(stage.id, []),
-                [Gate(rule.message, describe_rule(rule, process, t)) for rule in stage.entry],
-                [Gate(rule.message, describe_rule(rule, process, t)) for rule in stage.gate],
+                [Gate(rule.message, rule.describe(process, t)) for rule in stage.entry],
+                [Gate(rule.message, rule.describe(process, t)) for rule in stage.gate],
             )
             for number, stage in enumerate(process.stages, 1)
         ],
         transitions=[
             ProcedureTransition(
                 transition.title,
-                [Gate(rule.message, describe_rule(rule, process, t)) for rule in transition.gate],
+                [Gate(rule.message, rule.describe(process, t)) for rule in transition.gate],
             )
             for transition in process.transitions.values()
         ],

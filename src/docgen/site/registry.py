@@ -21,6 +21,7 @@ import jinja2
 from docgen.core.control_chars import VISIBLE
 from docgen.core.history import History
 from docgen.core.i18n import N_, Catalogue
+from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process
 from docgen.site import engagement, procedure, views
 from docgen.site.documents import DocumentFile
@@ -28,7 +29,7 @@ from docgen.site.html import block
 from docgen.site.page_cache import CachedPage, PageCache, page_key
 from docgen.site.search import SearchSection, search_sections
 from docgen.site.templates import environment, render
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.workspace.load import Portfolio
 
 
 @dataclass

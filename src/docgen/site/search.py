@@ -21,8 +21,9 @@ from typing import Any
 from docgen.core.atomic import write_atomic
 from docgen.core.file_status import code_version
 from docgen.core.i18n import Catalogue
+from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.workspace.load import Portfolio
 
 #: Terms of 招商合作 people search for whole.
 DOMAIN_TERMS = (

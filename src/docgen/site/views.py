@@ -23,13 +23,14 @@ from markupsafe import Markup
 from docgen.checks.status import DueItem, EngagementStatus, engagement_status
 from docgen.core.i18n import Catalogue
 from docgen.domain import amounts
+from docgen.domain.engagement import Engagement
 from docgen.domain.labels import FIELDS
 from docgen.domain.model import LIVE_STATUSES, Money
 from docgen.domain.process import Process
 from docgen.domain.vocabulary import (
     STATUS,
 )
-from docgen.workspace.load import Engagement, Portfolio
+from docgen.workspace.load import Portfolio
 
 PAGE_SIZE = 100  # engagements per list page
 DASHBOARD_ROWS = 50

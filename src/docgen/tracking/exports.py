@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from docgen.checks.rules import is_done, is_waived
 from docgen.checks.status import engagement_status, term_end, term_notices
 from docgen.core.atomic import write_atomic
 from docgen.core.i18n import catalogue
 from docgen.core.paths import output_file
 from docgen.domain import vocabulary
+from docgen.domain.rules import is_done, is_waived
 from docgen.tracking import sheets as tracking
 from docgen.workspace.load import Portfolio
 

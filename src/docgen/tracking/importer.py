@@ -29,10 +29,11 @@ from docgen.core.i18n import msg
 from docgen.core.schema import did_you_mean
 from docgen.core.source import read_yaml
 from docgen.domain import vocabulary
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.tracking import sheets as tracking
 from docgen.tracking.cells import BAD, Cell, CellReader, Row, people, same, text_of
 from docgen.workspace.edit import FrontMatterEdit
-from docgen.workspace.load import SLUG, Engagement, Portfolio, Sourced
+from docgen.workspace.load import SLUG, Portfolio
 
 #: the 任务 and 风险 sheets' 状态 values: ids, and their labels in either language
 _TASK_STATUS = vocabulary.TASK_STATUS

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
+from docgen.domain.engagement import Engagement, Sourced
 from docgen.domain.model import EngagementIndex, RisksFile, StageFile
 from docgen.domain.process import Process
-from docgen.workspace.load import Engagement, Portfolio, Sourced
+from docgen.workspace.load import Portfolio
 
 Audience = Literal["internal", "partner"]
 AUDIENCES: tuple[Audience, ...] = ("internal", "partner")

@@ -28,9 +28,9 @@ from datetime import date
 from docgen.core.cache import ResultCache
 from docgen.core.diagnostics import Diagnostic
 from docgen.core.file_status import code_version, file_status, tree_status
+from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process
 from docgen.workspace.config import Workspace
-from docgen.workspace.load import Engagement
 
 
 class FindingsCache:

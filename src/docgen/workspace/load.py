@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import cast
 
 from docgen.core.atomic import TEMP_PATTERN
 from docgen.core.cache import Bundle, ParseCache, ResultCache, digest
@@ -24,77 +24,22 @@ from docgen.core.file_status import code_version, tree_status
 from docgen.core.history import History, read_history
 from docgen.core.i18n import msg
 from docgen.core.paths import is_inside, outside_error
-from docgen.core.schema import Strict, did_you_mean, validate_model
-from docgen.core.source import SourceFile, SourceMap, decode, parse_markdown, read_bytes
+from docgen.core.schema import did_you_mean, validate_model
+from docgen.core.source import SourceFile, decode, parse_markdown, read_bytes
 from docgen.domain.aliases import Aliases
+from docgen.domain.engagement import Engagement, Sourced, T
 from docgen.domain.model import (
     ENGAGEMENT_FILES,
     FILE_KINDS,
-    ApplicantsFile,
     DocumentRecord,
-    EngagementIndex,
-    KpisFile,
     Meeting,
-    PlanFile,
-    RisksFile,
     StageFile,
-    SurveyFile,
 )
 from docgen.domain.process import Process, load_process
 from docgen.workspace.config import Workspace, open_workspace
 
-T = TypeVar("T", bound=Strict)
-
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _MEETING_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*\.md$")
-
-
-@dataclass(slots=True)
-class Sourced(Generic[T]):
-    """A parsed file: its data, its body, and where each value stands."""
-
-    path: str
-    data: T
-    source_map: SourceMap
-    body: str = ""
-    #: the file's content hash (what caches of things made from it are keyed by)
-    digest: str = ""
-
-    def at(self, *loc: str | int) -> Location:
-        """The location of the value at ``loc`` in this file."""
-        return self.source_map.locate(loc)
-
-
-@dataclass(slots=True)
-class Engagement:
-    """One engagement folder, loaded; files that failed to load are ``None``/absent."""
-
-    id: str
-    folder: Path
-    rel: str
-    index: Sourced[EngagementIndex] | None = None
-    stages: dict[str, Sourced[StageFile]] = field(default_factory=dict)
-    risks: Sourced[RisksFile] | None = None
-    kpis: Sourced[KpisFile] | None = None
-    plan: Sourced[PlanFile] | None = None
-    survey: Sourced[SurveyFile] | None = None
-    applicants: Sourced[ApplicantsFile] | None = None
-    meetings: list[Sourced[Meeting]] = field(default_factory=list)
-    documents: dict[str, Sourced[DocumentRecord]] = field(default_factory=dict)
-    broken: set[str] = field(default_factory=set)
-    #: the status of every file in the folder when it was loaded (`docgen.core.file_status`)
-    inputs: bytes = b""
-
-    @property
-    def title(self) -> str:
-        """The Chinese name of the engagement (its id if index.md failed to load)."""
-        return self.index.data.title if self.index else self.id
-
-    def sources(self) -> list[Sourced[Any]]:
-        """Every file of the engagement that loaded: index, stages, risks … records."""
-        files: list[Sourced[Any] | None] = [self.index, *self.stages.values()]
-        files += [self.risks, self.kpis, self.plan, self.survey, self.applicants, *self.meetings]
-        return [f for f in [*files, *self.documents.values()] if f is not None]
 
 
 @dataclass(slots=True)
