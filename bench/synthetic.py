@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from stdnum.cn import uscc
 
-from docgen.core.file_status import file_sha256
+from docgen.core.fingerprint import file_sha256
 from docgen.documents.frozen import values_digest
 from docgen.documents.templates import escape_markdown
 from docgen.edits.scaffold import template_files

@@ -24,13 +24,13 @@ def codes(root: Path) -> list[tuple[str, int, str]]:
 
 
 def databases(cache: Path) -> list[Path]:
-    return list(cache.glob("parse-*.sqlite3"))
+    return list(cache.glob("store-*.sqlite3"))
 
 
 def rows(cache: Path) -> list[tuple[str, bytes]]:
     (db,) = databases(cache)
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT engagement, data FROM bundles").fetchall()
+        return conn.execute("SELECT engagement, data FROM entries WHERE stage = 'parse'").fetchall()
 
 
 def test_warm_cache_gives_the_same_diagnostics(
@@ -60,28 +60,19 @@ def test_changed_content_is_parsed_again(workspace: Path) -> None:
     assert (f"{E}/index.md", 10, "unknown-key") in codes(workspace)
 
 
-def _tables(db: Path) -> dict[str, str]:
-    with sqlite3.connect(db) as conn:
-        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    return {n: "bundles" if n == "bundles" else "results" for n in names}
-
-
 def test_a_damaged_row_is_a_miss(workspace: Path, _private_cache: Path) -> None:
     first = codes(workspace)
-    caches = sorted(_private_cache.glob("*.sqlite3"))
-    assert [c.name.split("-")[0] for c in caches] == [
-        "engagements.sqlite3", "findings.sqlite3", "parse"
-    ]
-    for db in caches:  # parsed files, loaded engagements, findings: every row damaged
-        for table in _tables(db):
-            with sqlite3.connect(db) as conn:
-                conn.execute(f"UPDATE {table} SET data = ?", (b"not a pickle",))
+    (db,) = databases(_private_cache)  # one store for every stage
+    with sqlite3.connect(db) as conn:
+        stages = sorted({s for (s,) in conn.execute("SELECT stage FROM entries")})
+        assert stages == ["engagements", "findings", "parse"], stages
+        # parsed files, loaded engagements, findings: every row damaged
+        conn.execute("UPDATE entries SET data = ?", (b"not a pickle",))
     assert codes(workspace) == first
-    for db in caches:
-        for table in _tables(db):
-            with sqlite3.connect(db) as conn:
-                data = [d for (d,) in conn.execute(f"SELECT data FROM {table}")]
-            assert data and b"not a pickle" not in data, f"{db.name}: written again"
+    with sqlite3.connect(db) as conn:
+        for stage in stages:
+            data = [d for (d,) in conn.execute("SELECT data FROM entries WHERE stage = ?", (stage,))]
+            assert data and b"not a pickle" not in data, f"{stage}: written again"
 
 
 def test_a_cache_file_that_is_not_a_database_is_replaced(

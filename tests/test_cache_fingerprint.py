@@ -1,4 +1,4 @@
-"""Every cache keys on one fingerprint of docgen's code (`docgen.core.file_status.code_version`).
+"""Every cache keys on one fingerprint of docgen's code (`docgen.core.fingerprint.code_version`).
 
 Each test changes a module a cache's product depends on (its file's status, as an edit
 and its revert leave it) and sees the product made again, through the real command in a
@@ -47,9 +47,14 @@ def ws(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     yield root, tmp_path / "cache"
 
 
-def _keys(cache: Path, kind: str) -> dict[str, bytes]:
-    with sqlite3.connect(cache / f"{kind}.sqlite3") as db:
-        return dict(db.execute("SELECT engagement, key FROM results").fetchall())
+def _keys(cache: Path, stage: str, variant: str = "") -> dict[str, bytes]:
+    """The keys a stage keeps its results under, by engagement, in the one store."""
+    (store,) = cache.glob("store-*.sqlite3")
+    with sqlite3.connect(store) as db:
+        found = db.execute(
+            "SELECT engagement, key FROM entries WHERE stage = ? AND variant = ?", (stage, variant)
+        )
+        return dict(found.fetchall())
 
 
 def test_a_changed_render_module_makes_the_documents_again(ws: tuple[Path, Path]) -> None:
@@ -67,8 +72,8 @@ def test_a_changed_module_rebuilds_pages_checks_loads_and_parses(ws: tuple[Path,
     docgen(root, cache, "publish")
     docgen(root, cache, "publish")
     made = page.stat().st_mtime_ns
-    findings, loaded = _keys(cache, "findings"), _keys(cache, "engagements")
-    parse = sorted(p.name for p in cache.glob("parse-*.sqlite3"))
+    findings, loaded = _keys(cache, "findings", "documents"), _keys(cache, "engagements")
+    parse = sorted(p.name for p in cache.glob("store-*.sqlite3"))
     search = json.loads((root / "build/search-cache-internal.json").read_text("utf-8"))["key"]
     bytecode = {p.name for p in (cache / "templates").iterdir()}
     docgen(root, cache, "publish")
@@ -76,10 +81,10 @@ def test_a_changed_module_rebuilds_pages_checks_loads_and_parses(ws: tuple[Path,
     touched("checks/status.py")  # what the engagement page shows as overdue comes from here
     docgen(root, cache, "publish")
     assert page.stat().st_mtime_ns != made, "the page is made again"
-    assert _keys(cache, "findings")[HENGTONG] != findings[HENGTONG], "checked again"
+    assert _keys(cache, "findings", "documents")[HENGTONG] != findings[HENGTONG], "checked again"
     assert _keys(cache, "engagements")[HENGTONG] != loaded[HENGTONG], "loaded again"
-    now = sorted(p.name for p in cache.glob("parse-*.sqlite3"))
-    assert now != parse and len(now) == 1, (parse, now)  # parsed again; the old cache gone
+    now = sorted(p.name for p in cache.glob("store-*.sqlite3"))
+    assert now != parse and len(now) == 1, (parse, now)  # the store is named for the code: the old one gone
     again = json.loads((root / "build/search-cache-internal.json").read_text("utf-8"))["key"]
     assert again != search, "segmented again"
     assert {p.name for p in (cache / "templates").iterdir()} - bytecode, "compiled again"
@@ -101,11 +106,43 @@ def test_a_new_partner_name_segments_the_index_again(ws: tuple[Path, Path]) -> N
 def test_validation_and_render_keep_their_findings_apart(ws: tuple[Path, Path]) -> None:
     root, cache = ws
     docgen(root, cache, "publish")  # checks once: render is handed what publish checked
-    checked = _keys(cache, "findings")
-    assert checked and not (cache / "findings-rules.sqlite3").exists()
+    checked = _keys(cache, "findings", "documents")
+    assert checked and not _keys(cache, "findings", "rules")
     docgen(root, cache, "render", "--force")  # on its own, render checks with its rules
-    rules = _keys(cache, "findings-rules")
+    rules = _keys(cache, "findings", "rules")
     assert rules
     docgen(root, cache, "publish")
     docgen(root, cache, "render", "--force")
-    assert _keys(cache, "findings") == checked and _keys(cache, "findings-rules") == rules
+    assert _keys(cache, "findings", "documents") == checked and _keys(cache, "findings", "rules") == rules
+
+
+def test_every_cache_keys_through_the_one_fingerprint() -> None:
+    """Issue 28: seven caches used three hash functions; a cache module hashes nothing itself.
+
+    Integrity records (a frozen text's sha256, a signed copy's) and URLs are not cache
+    keys and keep their own; the modules that keep caches go through `Fingerprint`.
+    """
+    import ast
+
+    import docgen
+
+    src = Path(docgen.__file__).parent
+    caches = [
+        "core/cache.py", "core/templating.py", "workspace/load.py", "workspace/findings.py",
+        "documents/jobs.py", "pipeline/render.py", "pipeline/publish.py",
+        "site/page_cache.py", "site/search.py", "site/templates.py",
+    ]  # fmt: skip
+    for rel in caches:
+        tree = ast.parse((src / rel).read_text("utf-8"))
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "hashlib" not in imported, f"{rel} hashes by itself: use docgen.core.fingerprint"
+        assert "docgen.core.fingerprint" in imported, f"{rel} keys its cache on nothing shared"
+    from docgen.core.fingerprint import Fingerprint
+
+    # parts never run together: ("ab", "c") and ("a", "bc") are different keys
+    assert Fingerprint("ab", "c").digest() != Fingerprint("a", "bc").digest()

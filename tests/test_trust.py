@@ -92,7 +92,7 @@ def test_a_stale_git_lock_is_said_before_anything_is_written(ws: Path, run) -> N
 
 
 def test_an_executed_copy_is_hashed_in_chunks(ws: Path) -> None:
-    from docgen.core.file_status import file_sha256
+    from docgen.core.fingerprint import file_sha256
 
     big = ws / "scan.pdf"
     with big.open("wb") as f:

@@ -1,29 +1,33 @@
-"""A per-user cache of parsed files, loaded engagements and each engagement's findings.
+"""The one keyed store of docgen's cached results, and the parse cache built on it.
 
-`ParseCache` keeps parsed files, so unchanged files are not parsed again; `ResultCache`
-keeps one result per engagement under a key its user computes (`docgen.workspace.load`,
-`docgen.workspace.findings`).
+Every result a stage keeps between runs is kept here, under ``(stage, engagement,
+variant)`` with the `Fingerprint <docgen.core.fingerprint.Fingerprint>` of all it was
+made from: parsed files (``parse``), loaded engagements (``engagements``), each
+engagement's findings (``findings``, variant ``documents`` or ``rules``).  A result is
+returned only for the very key it was stored under; anything unreadable is a miss.
+What a stage makes as files (documents, pages) stays beside them in the output folder,
+each with its manifest (`docgen.pipeline.render`, `docgen.site.page_cache`).
 
 Parsing YAML is most of the cost of loading a portfolio.  Each engagement's parsed
-files are kept together as one bundle, keyed by the BLAKE2 hash of each file's bytes, so
-a changed file is always parsed afresh whatever its modification time says.
+files are kept together as one bundle, keyed by the hash of each file's bytes, so a
+changed file is always parsed afresh whatever its modification time says.
 
-All bundles live in one SQLite file, written in one transaction a run: creating a file
+All entries live in one SQLite file, written in one transaction a run: creating a file
 per engagement cost more than parsing (0.8 s for 1,000 engagements on this machine's
 disk, against 0.03 s for one file).  Parallel workers each write their own rows; SQLite
-serialises them.
+serialises them.  The file is named for the code that wrote it (`code_version`), and
+files other code wrote are removed: no entry outlives the code that made it.
 
-The cache lives in the user's cache folder (``$DOCGEN_CACHE_DIR``, else
-``$XDG_CACHE_HOME/docgen``, else ``~/.cache/docgen``), never in the workspace: bundles
+The store lives in the user's cache folder (``$DOCGEN_CACHE_DIR``, else
+``$XDG_CACHE_HOME/docgen``, else ``~/.cache/docgen``), never in the workspace: entries
 are pickles, and a pickle planted in a cloned repository must never be loaded.
-``DOCGEN_NO_CACHE=1`` turns the cache off.  Anything unreadable counts as a miss, and a
-cache that cannot be written only costs speed.
+``DOCGEN_NO_CACHE=1`` turns the cache off.  A cache that cannot be written only costs
+speed.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import pickle
 import sqlite3
@@ -31,15 +35,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from docgen.core.file_status import code_version
+from docgen.core.fingerprint import Fingerprint, code_version, fingerprint
 
-_NAMESPACE = hashlib.blake2b(
-    f"{code_version()} {sys.version_info[:2]}".encode(), digest_size=8
-).hexdigest()
+_NAMESPACE = fingerprint(code_version(), repr(sys.version_info[:2]))[:16]
+_FILE = f"store-{_NAMESPACE}.sqlite3"
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS bundles ("
-    " space TEXT NOT NULL, engagement TEXT NOT NULL, data BLOB NOT NULL,"
-    " PRIMARY KEY (space, engagement))"
+    "CREATE TABLE IF NOT EXISTS entries ("
+    " space TEXT NOT NULL, stage TEXT NOT NULL, engagement TEXT NOT NULL,"
+    " variant TEXT NOT NULL, key BLOB NOT NULL, data BLOB NOT NULL,"
+    " PRIMARY KEY (space, stage, engagement, variant))"
 )
 
 
@@ -56,7 +60,7 @@ def cache_root() -> Path | None:
 
 def digest(raw: bytes) -> bytes:
     """The key of a file's content."""
-    return hashlib.blake2b(raw, digest_size=16).digest()
+    return Fingerprint(raw).digest()
 
 
 class Bundle:
@@ -113,18 +117,70 @@ def _connect(name: str, schema: str) -> sqlite3.Connection | None:
     return None
 
 
-class _Store:
-    """A cache database whose rows are set aside during a run and written at its end."""
+@functools.cache
+def _forget_older_code() -> None:
+    """Remove the stores other code made (and the files of docgen before the one store)."""
+    root = cache_root()
+    if root is None:
+        return
+    for pattern in (
+        "store-*.sqlite3*",
+        "parse-*.sqlite3*",
+        "findings*.sqlite3*",
+        "engagements.sqlite3*",
+    ):
+        for path in root.glob(pattern):
+            if not path.name.startswith(_FILE):
+                path.unlink(missing_ok=True)
 
-    db: sqlite3.Connection | None
-    pending: list[tuple[Any, ...]]
 
-    def _write(self, insert: str) -> None:
-        """Run ``insert`` for the rows set aside, in one transaction; then let go."""
+class Store:
+    """One stage's entries in the store, for one workspace: ``engagement → (key, result)``.
+
+    Reads go to the database at once; writes are set aside and made in one transaction
+    by `save`, which also lets the database go.
+    """
+
+    def __init__(self, workspace_root: Path, stage: str, variant: str = "") -> None:
+        self.space = fingerprint(str(workspace_root))[:16]
+        self.stage, self.variant = stage, variant
+        self.pending: list[tuple[str, str, str, str, bytes, bytes]] = []
+        self.db = _connect(_FILE, _SCHEMA)
+        _forget_older_code()
+
+    def get(self, engagement: str, key: bytes) -> Any:
+        """The result stored for ``engagement`` under ``key``, else None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute(
+                "SELECT key, data FROM entries"
+                " WHERE space = ? AND stage = ? AND engagement = ? AND variant = ?",
+                (self.space, self.stage, engagement, self.variant),
+            ).fetchone()
+            if row is None or row[0] != key:
+                return None
+            return pickle.loads(row[1])
+        except Exception:  # a damaged row is a miss, whatever unpickling raised
+            return None
+
+    def put(self, engagement: str, key: bytes, result: Any) -> None:
+        """Set a fresh result aside for `save` (pickled now: its objects may then be freed)."""
+        if self.db is not None:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            self.pending.append((self.space, self.stage, engagement, self.variant, key, data))
+
+    def save(self) -> None:
+        """Write the results set aside, in one transaction, and let go of the database."""
         try:
             if self.db is not None and self.pending:
                 with self.db:
-                    self.db.executemany(insert, self.pending)
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO entries"
+                        " (space, stage, engagement, variant, key, data)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        self.pending,
+                    )
         except sqlite3.Error:
             pass
         finally:
@@ -138,100 +194,18 @@ class _Store:
             self.db = None
 
 
-@functools.cache
-def _forget_older_code() -> None:
-    """Remove parse caches that other code made (each code fingerprint names its own file)."""
-    root = cache_root()
-    if root is None:
-        return
-    for path in root.glob("parse-*.sqlite3*"):
-        if not path.name.startswith(f"parse-{_NAMESPACE}.sqlite3"):
-            path.unlink(missing_ok=True)
-
-
-class ParseCache(_Store):
-    """The bundles of one workspace, read one engagement at a time and saved together."""
+class ParseCache(Store):
+    """The parse bundles of one workspace (stage ``parse``), one engagement at a time."""
 
     def __init__(self, workspace_root: Path) -> None:
-        self.space = hashlib.blake2b(str(workspace_root).encode(), digest_size=8).hexdigest()
-        self.db: sqlite3.Connection | None = None
-        self.pending: list[tuple[str, str, bytes]] = []
-        self.db = _connect(f"parse-{_NAMESPACE}.sqlite3", _SCHEMA)
-        _forget_older_code()
+        super().__init__(workspace_root, "parse")
 
     def bundle(self, engagement: str) -> Bundle:
         """The engagement's cached bundle (empty on a miss or an unreadable row)."""
-        if self.db is not None:
-            try:
-                row = self.db.execute(
-                    "SELECT data FROM bundles WHERE space = ? AND engagement = ?",
-                    (self.space, engagement),
-                ).fetchone()
-                if row is not None:
-                    loaded = pickle.loads(row[0])
-                    if isinstance(loaded, dict):
-                        return Bundle(engagement, loaded)
-            except Exception:  # a damaged row is a miss, whatever unpickling raised
-                pass
-        return Bundle(engagement)
+        loaded = self.get(engagement, b"")
+        return Bundle(engagement, loaded) if isinstance(loaded, dict) else Bundle(engagement)
 
     def keep(self, bundle: Bundle) -> None:
-        """Set a loaded engagement's bundle aside for `save`, if it changed.
-
-        It is pickled now, so that its parsed files can be freed with the engagement.
-        """
-        if self.db is not None and bundle.dirty:
-            data = pickle.dumps(bundle.entries, protocol=pickle.HIGHEST_PROTOCOL)
-            self.pending.append((self.space, bundle.engagement, data))
-
-    def save(self) -> None:
-        """Write the bundles set aside, in one transaction, and let go of the database."""
-        self._write("INSERT OR REPLACE INTO bundles (space, engagement, data) VALUES (?, ?, ?)")
-
-
-_RESULTS_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS results ("
-    " space TEXT NOT NULL, engagement TEXT NOT NULL, key BLOB NOT NULL, data BLOB NOT NULL,"
-    " PRIMARY KEY (space, engagement))"
-)
-
-
-class ResultCache(_Store):
-    """One result per engagement of a workspace, kept under the key of all it was made from.
-
-    ``kind`` names what is kept, one SQLite file each: ``findings`` (`docgen.workspace.findings`),
-    ``engagements`` (loaded engagements, `docgen.workspace.load`).  A result is returned only for
-    the very key it was stored under; anything unreadable is a miss.
-    """
-
-    def __init__(self, workspace_root: Path, kind: str) -> None:
-        self.space = hashlib.blake2b(str(workspace_root).encode(), digest_size=8).hexdigest()
-        self.pending: list[tuple[str, str, bytes, bytes]] = []
-        self.db = _connect(f"{kind}.sqlite3", _RESULTS_SCHEMA)
-
-    def get(self, engagement: str, key: bytes) -> Any:
-        """The result stored for ``engagement`` under ``key``, else None."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute(
-                "SELECT key, data FROM results WHERE space = ? AND engagement = ?",
-                (self.space, engagement),
-            ).fetchone()
-            if row is None or row[0] != key:
-                return None
-            return pickle.loads(row[1])
-        except Exception:  # a damaged row is a miss, whatever unpickling raised
-            return None
-
-    def put(self, engagement: str, key: bytes, result: Any) -> None:
-        """Set a fresh result aside for `save`."""
-        if self.db is not None:
-            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            self.pending.append((self.space, engagement, key, data))
-
-    def save(self) -> None:
-        """Write the results set aside, in one transaction, and let go of the database."""
-        self._write(
-            "INSERT OR REPLACE INTO results (space, engagement, key, data) VALUES (?, ?, ?, ?)"
-        )
+        """Set a loaded engagement's bundle aside for `save`, if it changed."""
+        if bundle.dirty:
+            self.put(bundle.engagement, b"", bundle.entries)

@@ -8,7 +8,6 @@ template whose file is a symlink leading out of the folder it was found in.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import signal
 import threading
@@ -20,7 +19,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.core.cache import cache_root
-from docgen.core.file_status import code_version
+from docgen.core.fingerprint import code_version, fingerprint
 from docgen.core.paths import is_inside
 
 
@@ -229,8 +228,7 @@ def bytecode_cache(*settings: object) -> jinja2.BytecodeCache | None:
     root = cache_root()
     if root is None:
         return None
-    key = hashlib.blake2b(repr((code_version(), *settings)).encode(), digest_size=8)
-    folder = root / "templates" / key.hexdigest()
+    folder = root / "templates" / fingerprint(code_version(), repr(settings))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

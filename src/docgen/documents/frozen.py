@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from docgen.core.atomic import write_atomic
 from docgen.core.diagnostics import Diagnostic, DocgenError, FileProblem, Location
-from docgen.core.file_status import file_sha256
+from docgen.core.fingerprint import file_sha256
 from docgen.core.history import committed_copy
 from docgen.core.i18n import N_, catalogue, msg
 from docgen.core.paths import is_inside, outside_error, relative

@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from docgen.core.diagnostics import Diagnostic, DocgenError, Location, Severity
-from docgen.core.file_status import file_sha256
+from docgen.core.fingerprint import file_sha256
 from docgen.core.i18n import msg
 from docgen.core.paths import is_inside
 from docgen.documents.context import DocView, document_context, field_location

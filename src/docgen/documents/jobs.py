@@ -9,7 +9,6 @@ the engagement has an ``en:`` block.  Meeting minutes are one document per meeti
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -23,7 +22,7 @@ from typing import Any
 import jinja2
 
 from docgen.core.diagnostics import Diagnostic, DocgenError, Location
-from docgen.core.file_status import code_version
+from docgen.core.fingerprint import code_version, fingerprint
 from docgen.core.history import History, Revision
 from docgen.core.i18n import msg
 from docgen.core.periods import bounds
@@ -158,8 +157,7 @@ class RenderedText:
 
     def fingerprint(self, reference_digest: str) -> str:
         """Everything the .docx depends on, hashed: the code that writes it too."""
-        h = hashlib.sha256()
-        for part in (
+        return fingerprint(
             code_version(),
             reference_digest,
             self.markdown,
@@ -173,10 +171,7 @@ class RenderedText:
             self.author,
             self.when.isoformat(),
             self.language,
-        ):
-            h.update(part.encode("utf-8"))
-            h.update(b"\0")
-        return h.hexdigest()
+        )
 
 
 def plan_jobs(

@@ -61,7 +61,7 @@ class Engagement:
     meetings: list[Sourced[Meeting]] = field(default_factory=list)
     documents: dict[str, Sourced[DocumentRecord]] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
-    #: the status of every file in the folder when it was loaded (`docgen.core.file_status`)
+    #: the status of every file in the folder when it was loaded (`docgen.core.fingerprint`)
     inputs: bytes = b""
 
     @property

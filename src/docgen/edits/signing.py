@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docgen.checks.validate import check_engagement
 from docgen.core.diagnostics import Diagnostic, DocgenError, Location
-from docgen.core.file_status import file_sha256
+from docgen.core.fingerprint import file_sha256
 from docgen.core.i18n import msg
 from docgen.core.paths import is_inside
 from docgen.documents.freeze import texts_to_freeze

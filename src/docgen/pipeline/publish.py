@@ -6,7 +6,6 @@ broken link or any warning fails the publish, as ``mkdocs build --strict`` would
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from docgen.checks.validate import validate_portfolio
 from docgen.core.diagnostics import Diagnostic, DocgenError, Location, sort_key
+from docgen.core.fingerprint import fingerprint
 from docgen.core.i18n import msg
 from docgen.pipeline.render import RenderReport, render_documents
 from docgen.site.page_cache import DirtyBuildNotice, PageCache, build_digest
@@ -174,7 +174,7 @@ def _page_cache(portfolio: Portfolio, audience: Audience, offline: bool) -> Page
             audience,
             offline,
             templates_digest(workspace.root / settings.templates),
-            hashlib.sha1(workspace.process_file.read_bytes()).hexdigest(),
+            fingerprint(workspace.process_file.read_bytes()),
         ],
     )
     name = audience + ("-offline" if offline else "")

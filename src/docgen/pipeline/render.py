@@ -10,7 +10,6 @@ names go in and only results come back.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import json
 import multiprocessing
@@ -25,7 +24,8 @@ from typing import Any, Literal
 from docgen.checks.validate import validate_portfolio
 from docgen.core.atomic import write_atomic
 from docgen.core.diagnostics import Diagnostic, DocgenError, sort_key
-from docgen.core.file_status import code_version, folder_files
+from docgen.core.fingerprint import Fingerprint, code_version, file_sha256, folder_files
+from docgen.core.fingerprint import fingerprint as fingerprint_of
 from docgen.core.history import History, read_history
 from docgen.core.i18n import msg
 from docgen.core.office import export_pdfs
@@ -150,7 +150,7 @@ class _Renderer:
         self.templates: dict[str, DocumentTemplate] = {}
         path = reference_path(self.workspace)
         self.reference = Reference(path)
-        self.reference_digest = hashlib.sha256(self.reference.data).hexdigest()
+        self.reference_digest = fingerprint_of(self.reference.data)
 
     def share(self, digests: dict[str, str]) -> _ShareResult:
         """Load, validate, render and build the documents of these engagements.
@@ -258,7 +258,7 @@ class _Renderer:
         output = redline_name(e.id, job.file_name, old_side.label, new_side.label)
         author = revision_author(e, job.kind.id, text) or text.author
         parts = [t.fingerprint(self.reference_digest) for t in (old, text)] + [author]
-        fingerprint = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        fingerprint = fingerprint_of(*parts)
         outputs.append(output)
         if self.current(output, fingerprint):
             result.unchanged.append(output)
@@ -336,14 +336,14 @@ def inputs_digest(workspace: Workspace, context: str, history: History, name: st
     Files are known by size, times and inode, as `docgen.workspace.findings` explains: a changed
     file always has a new change time.
     """
-    h = hashlib.sha256(context.encode())
+    h = Fingerprint(context)
     folder = workspace.engagements_dir / name
     base = workspace.rel(folder)
     for parts, _path, status in folder_files(folder, workspace.root):
         rel = "/".join((base, *parts))
-        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + status)
+        h.add(rel, status)
         for revision in history.for_files([rel], limit=1):
-            h.update(revision.commit.encode())
+            h.add(revision.commit)
     return h.hexdigest()
 
 
@@ -602,7 +602,7 @@ def _context_digest(
     period: str | None = None,
 ) -> str:
     """What every engagement's documents depend on besides the engagement itself."""
-    h = hashlib.sha256(f"{code_version()}|{docs}|{every}|{audience}|{period}".encode())
+    h = Fingerprint(code_version(), repr((docs, every, audience, period)))
     templates = workspace.root / workspace.config.templates
     packaged = Path(str(resources.files("docgen.data")))
     files = [workspace.root / "mkdocs.yml", workspace.process_file, reference_path(workspace)]
@@ -611,11 +611,10 @@ def _context_digest(
         if folder.is_dir():
             files += sorted(p for p in folder.iterdir() if p.is_file())
     for path in files:
-        h.update(str(path).encode() + b"\0")
         try:
-            h.update(path.read_bytes())
+            h.add(str(path), path.read_bytes())
         except OSError:
-            h.update(b"\1missing")
+            h.add(str(path), "missing")
     return h.hexdigest()
 
 
@@ -636,7 +635,6 @@ def _intact(file: Path | str, known: dict[str, Any]) -> bool:
 
 def _digest_of(file: Path | str) -> str | None:
     try:
-        with open(file, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
+        return file_sha256(file)
     except OSError:
         return None

@@ -15,7 +15,6 @@ little.  The plugin then removes pages of engagements that are gone.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 from mkdocs.structure.files import File
 
 from docgen.core.atomic import write_atomic
-from docgen.core.file_status import code_version
+from docgen.core.fingerprint import Fingerprint, code_version, fingerprint
 
 MANIFEST = "pages.json"
 
@@ -106,21 +105,19 @@ class PageCache:
 
 def page_key(*parts: object) -> str:
     """A key of what a page is made from (anything JSON can write)."""
-    text = json.dumps(parts, ensure_ascii=False, default=str, sort_keys=True)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return fingerprint(json.dumps(parts, ensure_ascii=False, default=str, sort_keys=True))
 
 
 def build_digest(root: Path, config_file: Path, extra: list[object]) -> str:
     """The digest of what every page depends on (see the module's docstring)."""
-    h = hashlib.sha1(code_version().encode())  # docgen's code and its libraries', MkDocs' too
-    h.update(config_file.read_bytes())
+    h = Fingerprint(code_version(), config_file.read_bytes())  # code: MkDocs' version too
     # docs/ pages give the nav its entries and titles, which every page carries
     docs = root / "docs"
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
-        h.update(path.relative_to(docs).as_posix().encode("utf-8") + b"\0")
+        h.add(path.relative_to(docs).as_posix())
         if path.is_file() and path.suffix == ".md":
-            h.update(path.read_bytes())
-    h.update(json.dumps(extra, default=str, ensure_ascii=False).encode("utf-8"))
+            h.add(path.read_bytes())
+    h.add(json.dumps(extra, default=str, ensure_ascii=False))
     return h.hexdigest()
 
 

@@ -9,7 +9,6 @@ dictionary word hides its parts from search.  Partners' short names are added to
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.core.atomic import write_atomic
-from docgen.core.file_status import code_version
+from docgen.core.fingerprint import code_version, fingerprint
 from docgen.core.i18n import Catalogue
 from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process
@@ -55,8 +54,7 @@ def dictionary_text(portfolio: Portfolio) -> str:
 
 def segmentation_key(portfolio: Portfolio) -> str:
     """What a text's segmentation depends on besides the text: the dictionary and the code."""
-    data = f"{code_version()}\0{dictionary_text(portfolio)}".encode()
-    return hashlib.sha1(data).hexdigest()
+    return fingerprint(code_version(), dictionary_text(portfolio))
 
 
 def user_dictionary(portfolio: Portfolio, path: Path) -> Path | None:
@@ -128,7 +126,7 @@ def add_to_index(
     used: dict[str, str] = {}
 
     def cut(text: str) -> str:
-        key = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        key = fingerprint(text)
         if key not in cache:
             before_segmenting()
             cache[key] = segment(html.escape(text))

@@ -8,7 +8,6 @@ They run sandboxed (a cloned workspace's template is untrusted code) with
 
 from __future__ import annotations
 
-import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from docgen.core.diagnostics import DocgenError
+from docgen.core.fingerprint import Fingerprint
 from docgen.core.i18n import Catalogue, msg
 from docgen.core.templating import bytecode_cache, sandboxed
 from docgen.site import charts
@@ -79,13 +79,12 @@ def digest(workspace_templates: Path) -> str:
     The site's own code counts too, so a changed checkout of the same version (a
     developer's) does not serve pages an older one made.
     """
-    h = hashlib.sha1()
+    h = Fingerprint()
     folders = [workspace_templates / "site", PACKAGE_TEMPLATES, LOCALE, Path(__file__).parent]
     for folder in folders:
         for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if file.is_file():
-                h.update(file.relative_to(folder).as_posix().encode() + b"\0")
-                h.update(file.read_bytes())
+                h.add(file.relative_to(folder).as_posix(), file.read_bytes())
     return h.hexdigest()
 
 

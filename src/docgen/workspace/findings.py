@@ -20,14 +20,13 @@ are never cached.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from datetime import date
 
-from docgen.core.cache import ResultCache
+from docgen.core.cache import Store
 from docgen.core.diagnostics import Diagnostic
-from docgen.core.file_status import code_version, file_status, tree_status
+from docgen.core.fingerprint import Fingerprint, code_version, file_status, tree_status
 from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process
 from docgen.workspace.config import Workspace
@@ -40,22 +39,22 @@ class FindingsCache:
         self, workspace: Workspace, process: Process, today: date, *, documents: bool
     ) -> None:
         templates = workspace.root / workspace.config.templates
-        h = hashlib.blake2b(code_version().encode(), digest_size=16)
-        h.update(tree_status(workspace.root, [templates], [workspace.process_file]))
-        h.update(workspace.config.model_dump_json().encode())
-        h.update(f"{today.isoformat()} documents={documents}".encode())
-        self.shared = h.digest()
+        self.shared = Fingerprint(
+            code_version(),
+            tree_status(workspace.root, [templates], [workspace.process_file]),
+            workspace.config.model_dump_json(),
+            today.isoformat(),
+        ).digest()
         self.workspace = workspace
         # validation (documents checked) and render (not) keep their findings apart: in
         # one store each would push out the other's, and an edit be checked twice
-        self.store = ResultCache(workspace.root, "findings" if documents else "findings-rules")
+        self.store = Store(workspace.root, "findings", "documents" if documents else "rules")
 
     def key(self, e: Engagement) -> bytes:
         """The digest of everything the findings of ``e`` are made from."""
-        h = hashlib.blake2b(self.shared, digest_size=16)
-        h.update(e.inputs or tree_status(self.workspace.root, [e.folder]))
+        h = Fingerprint(self.shared, e.inputs or tree_status(self.workspace.root, [e.folder]))
         for path in sorted(_outside_paths(e)):
-            h.update(path.encode("utf-8", "surrogateescape") + b"\0" + file_status(path))
+            h.add(path, file_status(path))
         return h.digest()
 
     def findings(self, e: Engagement, check: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:

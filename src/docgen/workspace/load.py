@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,9 +17,9 @@ from pathlib import Path
 from typing import cast
 
 from docgen.core.atomic import TEMP_PATTERN
-from docgen.core.cache import Bundle, ParseCache, ResultCache, digest
+from docgen.core.cache import Bundle, ParseCache, Store, digest
 from docgen.core.diagnostics import Diagnostic, DocgenError, FileProblem, Location
-from docgen.core.file_status import code_version, tree_status
+from docgen.core.fingerprint import Fingerprint, code_version, tree_status
 from docgen.core.history import History, read_history
 from docgen.core.i18n import msg
 from docgen.core.paths import is_inside, outside_error
@@ -397,13 +396,13 @@ def load_folders(workspace: Workspace, process: Process, folders: list[Path]) ->
         else:
             inside.append(folder)
     cache = ParseCache(root)
-    kept = ResultCache(root, "engagements")
+    kept = Store(root, "engagements")
     shared = _shared_key(workspace)
     engagements = []
     with _collector_paused():
         for folder in inside:
             inputs = tree_status(root, [folder])
-            key = hashlib.blake2b(shared + inputs, digest_size=16).digest()
+            key = Fingerprint(shared, inputs).digest()
             hit = kept.get(folder.name, key)
             if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Engagement):
                 engagement, found = hit
@@ -424,13 +423,14 @@ def _shared_key(workspace: Workspace) -> bytes:
     """What every engagement is loaded with: docgen's code, the process file, the config.
 
     A loaded engagement is kept under this and the status of its folder's files (see
-    `docgen.core.file_status`); loading one anew costs about a millisecond, most of it in
+    `docgen.core.fingerprint`); loading one anew costs about a millisecond, most of it in
     checking its values against the models.
     """
-    h = hashlib.blake2b(code_version().encode(), digest_size=16)
-    h.update(tree_status(workspace.root, [], [workspace.process_file]))
-    h.update(workspace.config.model_dump_json().encode())
-    return h.digest()
+    return Fingerprint(
+        code_version(),
+        tree_status(workspace.root, [], [workspace.process_file]),
+        workspace.config.model_dump_json(),
+    ).digest()
 
 
 @contextmanager

@@ -1,4 +1,9 @@
-"""Files known by their status, as git's index knows them: what docgen's caches are keyed by.
+"""The fingerprints every docgen cache keys on: files by their status, parts by one hash.
+
+`Fingerprint` is the one way a cache key is made (BLAKE2b over length-prefixed parts, so
+two lists of parts never run together into the same bytes); `code_version` is the one
+notion of "docgen changed"; `file_status` and `tree_status` know files as git's index
+knows them.
 
 A file's status is its size, modification and change times and inode.  A change to its
 content always moves its change time, which no tool sets back (``touch`` and ``cp -p``
@@ -18,6 +23,37 @@ from pathlib import Path
 from docgen.core.paths import is_inside
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the docgen package
+
+
+class Fingerprint:
+    """A cache key being made: each part what is cached was made from, in order."""
+
+    __slots__ = ("_hash",)
+
+    def __init__(self, *parts: bytes | str) -> None:
+        self._hash = hashlib.blake2b(digest_size=16)
+        self.add(*parts)
+
+    def add(self, *parts: bytes | str) -> Fingerprint:
+        """Add ``parts`` (text as UTF-8; a name that is not UTF-8 kept as it is)."""
+        for part in parts:
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+            self._hash.update(len(data).to_bytes(8, "little"))
+            self._hash.update(data)
+        return self
+
+    def digest(self) -> bytes:
+        """The key as 16 bytes."""
+        return self._hash.digest()
+
+    def hexdigest(self) -> str:
+        """The key as 32 hex digits."""
+        return self._hash.hexdigest()
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    """The key (hex) of ``parts``: `Fingerprint` in one call."""
+    return Fingerprint(*parts).hexdigest()
 
 
 def file_status(path: str) -> bytes:
@@ -75,13 +111,12 @@ def _walk(
 
 def tree_status(root: Path, folders: Iterable[Path], files: Iterable[Path] = ()) -> bytes:
     """The digest of the status of every file in ``folders`` and of ``files``."""
-    h = hashlib.blake2b(digest_size=16)
+    h = Fingerprint()
     for folder in folders:
         for parts, _path, status in folder_files(folder, root):
-            h.update("/".join(parts).encode("utf-8", "surrogateescape") + b"\0")
-            h.update(status + b"\0")
+            h.add("/".join(parts), status)
     for file in files:
-        h.update(str(file).encode("utf-8", "surrogateescape") + b"\0" + file_status(str(file)))
+        h.add(str(file), file_status(str(file)))
     return h.digest()
 
 
@@ -116,7 +151,7 @@ def code_version() -> str:
     A module edited (and reverted: its files' change times still move), a library
     upgraded: every cache is a miss, so nothing made by other code is served.
     """
-    return hashlib.blake2b(code_status(), digest_size=16).hexdigest()
+    return fingerprint(code_status())
 
 
 def _version(package: str) -> str:
