@@ -28,14 +28,19 @@ def _count(monkeypatch: pytest.MonkeyPatch, calls: Counter[str]) -> None:
     import docgen.pipeline.publish
     import docgen.pipeline.render  # noqa: F401
 
-    for name in (*COUNTED, "check_engagement"):
+    for name in (*COUNTED, "check_engagement", "folder_files"):
         for module in [m for n, m in sys.modules.items() if n.startswith("docgen") and m]:
             original = getattr(module, name, None)
             if original is None or getattr(original, "counted", False):
                 continue
 
             def counted(*args: Any, __f: Any = original, __n: str = name, **kwargs: Any) -> Any:
-                calls[__n if __n != "check_engagement" else f"check {args[0].id}"] += 1
+                if __n == "check_engagement":
+                    calls[f"check {args[0].id}"] += 1
+                elif __n == "folder_files":
+                    calls[f"list {Path(args[0]).name}"] += 1
+                else:
+                    calls[__n] += 1
                 return __f(*args, **kwargs)
 
             counted.counted = True  # type: ignore[attr-defined]
@@ -64,3 +69,7 @@ def test_a_cold_publish_loads_and_checks_once(
         f"check {HAIXIN}": 1,
         f"check {HENGTONG}": 1,
     }
+    # render's "unchanged?" uses the files' statuses as they were loaded: each folder is
+    # listed once (it was listed again for every engagement)
+    listed = {k: v for k, v in calls.items() if k in (f"list {HAIXIN}", f"list {HENGTONG}")}
+    assert listed == {f"list {HAIXIN}": 1, f"list {HENGTONG}": 1}, listed

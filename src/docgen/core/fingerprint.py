@@ -113,11 +113,22 @@ def tree_status(root: Path, folders: Iterable[Path], files: Iterable[Path] = ())
     """The digest of the status of every file in ``folders`` and of ``files``."""
     h = Fingerprint()
     for folder in folders:
-        for parts, _path, status in folder_files(folder, root):
-            h.add("/".join(parts), status)
+        _add_listing(h, folder_files(folder, root))
     for file in files:
         h.add(str(file), file_status(str(file)))
     return h.digest()
+
+
+def listing_status(listing: list[tuple[tuple[str, ...], str, bytes]]) -> bytes:
+    """`tree_status` of one folder from its `folder_files` listing, taken once."""
+    h = Fingerprint()
+    _add_listing(h, listing)
+    return h.digest()
+
+
+def _add_listing(h: Fingerprint, listing: list[tuple[tuple[str, ...], str, bytes]]) -> None:
+    for parts, _path, status in listing:
+        h.add("/".join(parts), status)
 
 
 #: the libraries whose versions change what docgen makes (checks, documents, pages, index)

@@ -63,6 +63,8 @@ class Engagement:
     broken: set[str] = field(default_factory=set)
     #: the status of every file in the folder when it was loaded (`docgen.core.fingerprint`)
     inputs: bytes = b""
+    #: its files when it was loaded, from the folder (``meetings/2026-03-02-kickoff.md``)
+    files: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -24,7 +24,13 @@ from typing import Any, Literal
 from docgen.checks.validate import validate_portfolio
 from docgen.core.atomic import write_atomic
 from docgen.core.diagnostics import Diagnostic, DocgenError, sort_key
-from docgen.core.fingerprint import Fingerprint, code_version, file_sha256, folder_files
+from docgen.core.fingerprint import (
+    Fingerprint,
+    code_version,
+    file_sha256,
+    folder_files,
+    listing_status,
+)
 from docgen.core.fingerprint import fingerprint as fingerprint_of
 from docgen.core.history import History, read_history
 from docgen.core.i18n import msg
@@ -330,25 +336,35 @@ class _Renderer:
 _worker: _Renderer | None = None
 
 
-def inputs_digest(workspace: Workspace, context: str, history: History, name: str) -> str:
+def inputs_digest(
+    workspace: Workspace,
+    context: str,
+    history: History,
+    name: str,
+    loaded: Engagement | None = None,
+) -> str:
     """Every file of the engagement (by its status) and its commit, with the shared context.
 
     Files are known by size, times and inode, as `docgen.workspace.findings` explains: a changed
-    file always has a new change time.
+    file always has a new change time.  ``loaded``, the engagement as the caller loaded it,
+    gives its files' statuses as they were read; without it the folder is listed here.
     """
-    h = Fingerprint(context)
     folder = workspace.engagements_dir / name
+    if loaded is not None and loaded.inputs:
+        status, files = loaded.inputs, loaded.files
+    else:
+        listing = folder_files(folder, workspace.root)
+        status, files = listing_status(listing), tuple("/".join(p) for p, _, _ in listing)
+    h = Fingerprint(context, status)
     base = workspace.rel(folder)
-    for parts, _path, status in folder_files(folder, workspace.root):
-        rel = "/".join((base, *parts))
-        h.add(rel, status)
-        for revision in history.for_files([rel], limit=1):
-            h.add(revision.commit)
+    for file in files:
+        for revision in history.for_files([f"{base}/{file}"], limit=1):
+            h.add(file, revision.commit)
     return h.hexdigest()
 
 
 def _unchanged(
-    workspace: Workspace, request: _Request, names: list[str]
+    workspace: Workspace, request: _Request, names: list[str], given: _Checked | None
 ) -> tuple[_ShareResult, dict[str, str]]:
     """Split ``names`` into engagements already rendered and those to render (with digests).
 
@@ -358,9 +374,10 @@ def _unchanged(
     result = _ShareResult()
     stale: dict[str, str] = {}
     out = str(request.out_dir)
+    loaded = {e.id: e for e in given.portfolio.engagements} if given is not None else {}
     for name in names:
         known = request.engagements.get(name)
-        digest = inputs_digest(workspace, request.context, request.history, name)
+        digest = inputs_digest(workspace, request.context, request.history, name, loaded.get(name))
         if (
             not request.force
             and known
@@ -492,7 +509,7 @@ def render_documents(
     previous = json.loads(json.dumps(engagement_manifest))
     if progress:
         progress(len(names), "")
-    fresh, stale = _unchanged(workspace, request, names)
+    fresh, stale = _unchanged(workspace, request, names, given)
     pending = list(stale.items())
     shares = [dict(pending[i : i + SHARE]) for i in range(0, len(pending), SHARE)]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(shares) // 2 or 1))

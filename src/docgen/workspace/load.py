@@ -19,7 +19,13 @@ from typing import cast
 from docgen.core.atomic import TEMP_PATTERN
 from docgen.core.cache import Bundle, ParseCache, Store, digest
 from docgen.core.diagnostics import Diagnostic, DocgenError, FileProblem, Location
-from docgen.core.fingerprint import Fingerprint, code_version, tree_status
+from docgen.core.fingerprint import (
+    Fingerprint,
+    code_version,
+    folder_files,
+    listing_status,
+    tree_status,
+)
 from docgen.core.history import History, read_history
 from docgen.core.i18n import msg
 from docgen.core.paths import is_inside, outside_error
@@ -401,7 +407,8 @@ def load_folders(workspace: Workspace, process: Process, folders: list[Path]) ->
     engagements = []
     with _collector_paused():
         for folder in inside:
-            inputs = tree_status(root, [folder])
+            listing = folder_files(folder, root)
+            inputs = listing_status(listing)
             key = Fingerprint(shared, inputs).digest()
             hit = kept.get(folder.name, key)
             if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Engagement):
@@ -412,6 +419,7 @@ def load_folders(workspace: Workspace, process: Process, folders: list[Path]) ->
                 cache.keep(bundle)
                 kept.put(folder.name, key, (engagement, found))
             engagement.inputs = inputs
+            engagement.files = tuple("/".join(parts) for parts, _, _ in listing)
             diagnostics.extend(found)
             engagements.append(engagement)
     cache.save()
