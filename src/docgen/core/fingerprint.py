@@ -119,11 +119,12 @@ def tree_status(root: Path, folders: Iterable[Path], files: Iterable[Path] = ())
     return h.digest()
 
 
-def listing_status(listing: list[tuple[tuple[str, ...], str, bytes]]) -> bytes:
-    """`tree_status` of one folder from its `folder_files` listing, taken once."""
+def folder_inputs(folder: Path | str, root: Path) -> tuple[bytes, tuple[str, ...]]:
+    """One listing of ``folder``: its `tree_status` and its files' paths from the folder."""
+    listing = folder_files(folder, root)
     h = Fingerprint()
     _add_listing(h, listing)
-    return h.digest()
+    return h.digest(), tuple("/".join(parts) for parts, _path, _status in listing)
 
 
 def _add_listing(h: Fingerprint, listing: list[tuple[tuple[str, ...], str, bytes]]) -> None:

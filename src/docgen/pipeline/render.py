@@ -28,8 +28,7 @@ from docgen.core.fingerprint import (
     Fingerprint,
     code_version,
     file_sha256,
-    folder_files,
-    listing_status,
+    folder_inputs,
 )
 from docgen.core.fingerprint import fingerprint as fingerprint_of
 from docgen.core.history import History, read_history
@@ -353,8 +352,7 @@ def inputs_digest(
     if loaded is not None and loaded.inputs:
         status, files = loaded.inputs, loaded.files
     else:
-        listing = folder_files(folder, workspace.root)
-        status, files = listing_status(listing), tuple("/".join(p) for p, _, _ in listing)
+        status, files = folder_inputs(folder, workspace.root)
     h = Fingerprint(context, status)
     base = workspace.rel(folder)
     for file in files:

@@ -22,8 +22,7 @@ from docgen.core.diagnostics import Diagnostic, DocgenError, FileProblem, Locati
 from docgen.core.fingerprint import (
     Fingerprint,
     code_version,
-    folder_files,
-    listing_status,
+    folder_inputs,
     tree_status,
 )
 from docgen.core.history import History, read_history
@@ -407,8 +406,7 @@ def load_folders(workspace: Workspace, process: Process, folders: list[Path]) ->
     engagements = []
     with _collector_paused():
         for folder in inside:
-            listing = folder_files(folder, root)
-            inputs = listing_status(listing)
+            inputs, files = folder_inputs(folder, root)
             key = Fingerprint(shared, inputs).digest()
             hit = kept.get(folder.name, key)
             if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Engagement):
@@ -419,7 +417,7 @@ def load_folders(workspace: Workspace, process: Process, folders: list[Path]) ->
                 cache.keep(bundle)
                 kept.put(folder.name, key, (engagement, found))
             engagement.inputs = inputs
-            engagement.files = tuple("/".join(parts) for parts, _, _ in listing)
+            engagement.files = files
             diagnostics.extend(found)
             engagements.append(engagement)
     cache.save()
