@@ -68,7 +68,7 @@ class Catalogue:
         if not values:
             return text
         return text % {
-            k: self._join(v) if isinstance(v, list | tuple) else v for k, v in values.items()
+            k: self.join(v) if isinstance(v, list | tuple) else v for k, v in values.items()
         }
 
     __call__ = gettext
@@ -88,10 +88,10 @@ class Catalogue:
         if isinstance(value, str):
             return self.say(value)
         if isinstance(value, list | tuple):
-            return self._join(value)
+            return self.join(value)
         return value
 
-    def _join(self, values: list[object] | tuple[object, ...]) -> str:
+    def join(self, values: list[object] | tuple[object, ...]) -> str:
         """A list in this language: 甲、乙 or a, b (each item translated if a message)."""
         sep = "、" if self.language == "zh" else ", "
         return sep.join(self.say(v) if isinstance(v, str) else str(v) for v in values)

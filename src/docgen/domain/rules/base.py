@@ -107,8 +107,7 @@ def is_waived(state: ItemState | None) -> bool:
 
 def item_titles(process: Process, ids: list[str], t: Catalogue) -> str:
     """Checklist items by their titles, as a list in a sentence."""
-    sep = "、" if t.language == "zh" else ", "
-    return sep.join(process.items[i][2].title if i in process.items else i for i in ids)
+    return t.join([process.items[i][2].title if i in process.items else i for i in ids])
 
 
 def document_kind_title(process: Process, kind: str) -> str:

@@ -119,8 +119,7 @@ class PlanWithOwners(RuleKind):
 
     def describe(self, process: Process, t: Catalogue) -> str:
         """What the rule checks, in the reader's words."""
-        sep = "、" if t.language == "zh" else ", "
-        fields = sep.join(field_words(f"tasks.{name}", t) for name in self.fields)
+        fields = t.join([field_words(f"tasks.{name}", t) for name in self.fields])
         return t.ngettext(
             "At least %(num)s task in the plan, each with %(fields)s.",
             "At least %(num)s tasks in the plan, each with %(fields)s.",

@@ -32,10 +32,9 @@ class FieldsPresent(RuleKind):
 
     def describe(self, process: Process, t: Catalogue) -> str:
         """What the rule checks, in the reader's words."""
-        sep = "、" if t.language == "zh" else ", "
         return t(
             "index.md gives %(fields)s.",
-            fields=sep.join(field_words(path, t) for path in self.fields),
+            fields=t.join([field_words(path, t) for path in self.fields]),
         )
 
 
