@@ -44,19 +44,7 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
         uscc.validate(number)
         return None
     except InvalidChecksum:
-        return CreditCodeFinding(
-            "error",
-            "credit-code",
-            msg(
-                (
-                    "统一社会信用代码 '%(raw)s' has a wrong check digit (expected "
-                    "'%(digit)s' at the end)"
-                ),
-                raw=raw,
-                digit=uscc.calc_check_digit(number),
-            ),
-            msg("copy it again from the business licence, 营业执照"),
-        )
+        return _wrong_check_digit(raw, uscc.calc_check_digit(number))
     except ValidationError:
         pass
     if len(number) == 15 and number.isdigit():
@@ -87,19 +75,7 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
                 ),
                 msg("its check digit is right; confirm it against the business licence"),
             )
-        return CreditCodeFinding(
-            "error",
-            "credit-code",
-            msg(
-                (
-                    "统一社会信用代码 '%(raw)s' has a wrong check digit (expected "
-                    "'%(digit)s' at the end)"
-                ),
-                raw=raw,
-                digit=_check_digit(number),
-            ),
-            msg("copy it again from the business licence, 营业执照"),
-        )
+        return _wrong_check_digit(raw, _check_digit(number))
     length = (
         msg("%(count)s characters", count=len(number))
         if len(number) != 18
@@ -115,6 +91,20 @@ def check_credit_code(raw: str) -> CreditCodeFinding | None:
             ),
             raw=raw,
             length=length,
+        ),
+        msg("copy it again from the business licence, 营业执照"),
+    )
+
+
+def _wrong_check_digit(raw: str, expected: str) -> CreditCodeFinding:
+    """The finding for a code whose last character is not its check digit."""
+    return CreditCodeFinding(
+        "error",
+        "credit-code",
+        msg(
+            "统一社会信用代码 '%(raw)s' has a wrong check digit (expected '%(digit)s' at the end)",
+            raw=raw,
+            digit=expected,
         ),
         msg("copy it again from the business licence, 营业执照"),
     )
