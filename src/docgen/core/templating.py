@@ -1,8 +1,9 @@
 """The one way docgen runs a template: Jinja's sandbox, loading only from its own folders.
 
 Templates live in the workspace, so a cloned repository's template is untrusted code.
-`SandboxedEnvironment` refuses attribute paths such as
-``cycler.__init__.__globals__`` that reach Python internals; `ContainedLoader` refuses a
+`ImmutableSandboxedEnvironment` refuses attribute paths such as
+``cycler.__init__.__globals__`` that reach Python internals, and calls that change a
+list or dict; `ContainedLoader` refuses a
 template whose file is a symlink leading out of the folder it was found in.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from docgen.core.cache import cache_root
 from docgen.core.fingerprint import code_version, fingerprint
@@ -90,12 +91,14 @@ class TemplateLimit(jinja2.TemplateError):
     """A template that would run too long, or make or write too much."""
 
 
-class BoundedEnvironment(SandboxedEnvironment):
-    """Jinja's sandbox with bounds: no expression makes more than `MAX_VALUE` items.
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with bounds: no expression makes more than `MAX_VALUE` items.
 
-    The sandbox keeps a template from reaching Python; these bounds keep a hostile or
-    mistaken one (``{{ "x" * 300000000 }}``, ``"%999999999d" | format(1)``) from taking
-    the machine's memory.  `render_bounded` bounds the time and the output besides.
+    The sandbox keeps a template from reaching Python, and from changing a list or dict
+    it is given (``tasks.append(…)``): the values a template reads are the loaded
+    workspace's, shared by every document of an engagement.  These bounds keep a hostile
+    or mistaken template (``{{ "x" * 300000000 }}``, ``"%999999999d" | format(1)``) from
+    taking the machine's memory.  `render_bounded` bounds the time and the output besides.
     """
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
@@ -203,7 +206,7 @@ def sandboxed(
     folders: Sequence[Path],
     prefixed: dict[str, Sequence[Path]] | None = None,
     **options: Any,
-) -> SandboxedEnvironment:
+) -> BoundedEnvironment:
     """A sandboxed, bounded Jinja environment loading from ``folders``, first match wins.
 
     ``prefixed``: folders for names with a given first part (see `ContainedLoader`).

@@ -299,10 +299,35 @@ def build_context(
     doc_date: date,
     meeting: Sourced[Meeting] | None = None,
     as_of: date | None = None,
+    contexts: EngagementContexts | None = None,
 ) -> dict[str, Any]:
-    """Everything a template may use; ``e.index`` must have loaded."""
-    base = engagement_context(workspace, process, e)
+    """Everything a template may use; ``e.index`` must have loaded.
+
+    ``contexts``, when given, keeps the engagement's part for its next document.
+    """
+    if contexts is None:
+        base = engagement_context(workspace, process, e)
+    else:
+        base = contexts.of(workspace, process, e)
     return document_context(base, doc, doc_date=doc_date, meeting=meeting, as_of=as_of)
+
+
+class EngagementContexts:
+    """`engagement_context` made once for the documents of an engagement made in turn.
+
+    It keeps the last engagement's only: a render makes an engagement's documents one
+    after another.  Templates cannot change what they are given (the sandbox is
+    immutable), so one document's template never sees another's doings.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[Engagement, dict[str, Any]] | None = None
+
+    def of(self, workspace: Workspace, process: Process, e: Engagement) -> dict[str, Any]:
+        """The engagement part of ``e``'s context, made on the first of its documents."""
+        if self._last is None or self._last[0] is not e:
+            self._last = (e, engagement_context(workspace, process, e))
+        return self._last[1]
 
 
 def engagement_context(workspace: Workspace, process: Process, e: Engagement) -> dict[str, Any]:

@@ -28,7 +28,13 @@ from docgen.core.i18n import msg
 from docgen.core.periods import bounds
 from docgen.core.templating import TemplateLimit, render_bounded
 from docgen.documents.clauses import ArticlePlan, plan_articles
-from docgen.documents.context import DocView, build_context, document_view, missing_fields
+from docgen.documents.context import (
+    DocView,
+    EngagementContexts,
+    build_context,
+    document_view,
+    missing_fields,
+)
 from docgen.documents.frozen import (
     FrozenText,
     frozen_path,
@@ -293,11 +299,13 @@ def render_text(
     templates: dict[str, DocumentTemplate],
     *,
     fresh: bool = False,
+    contexts: EngagementContexts | None = None,
 ) -> RenderedText | list[Diagnostic]:
     """The job's markdown and metadata, or the diagnostics that stop it.
 
     An approved or signed document comes from its frozen text; ``fresh`` makes it from
     the data as it stands instead (for `approve` and `sign`, which freeze it).
+    ``contexts`` keeps an engagement's part of the context for its next document.
     """
     e = job.engagement
     assert e.index is not None
@@ -342,6 +350,7 @@ def render_text(
         doc_date=final or when.date(),
         meeting=job.meeting,
         as_of=final,
+        contexts=contexts,
     )
     plan = article_plan(
         job,

@@ -35,6 +35,7 @@ from docgen.core.history import History, read_history
 from docgen.core.i18n import msg
 from docgen.core.office import export_pdfs
 from docgen.core.periods import bounds
+from docgen.documents.context import EngagementContexts
 from docgen.documents.frozen import (
     frozen_versions,
     previous_version,
@@ -153,6 +154,7 @@ class _Renderer:
         folder = self.workspace.root / self.workspace.config.templates / "documents"
         self.env = environment(tuple(template_dirs(folder)))
         self.templates: dict[str, DocumentTemplate] = {}
+        self.contexts = EngagementContexts()
         path = reference_path(self.workspace)
         self.reference = Reference(path)
         self.reference_digest = fingerprint_of(self.reference.data)
@@ -190,7 +192,13 @@ class _Renderer:
             if not document_visible(self.process, job.engagement, job.kind.id, request.audience):
                 continue
             text = render_text(
-                job, workspace, self.process, request.history, self.env, self.templates
+                job,
+                workspace,
+                self.process,
+                request.history,
+                self.env,
+                self.templates,
+                contexts=self.contexts,
             )
             if not isinstance(text, RenderedText):
                 if request.audience != "internal":

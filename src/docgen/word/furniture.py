@@ -8,15 +8,16 @@
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from docgen.word.text import clean
-from docgen.word.writer import style_id
+from docgen.word.writer import run_xml, style_id
 
 DRAFT_MARK = "草稿"
 DRAFT_MARK_EN = "DRAFT"
@@ -45,27 +46,22 @@ _AFTER_UPDATE_FIELDS = (
 )
 
 
-def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
-    """Append a complex field (begin, instruction, separate, cached result, end)."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    run._r.append(begin)
-    run = paragraph.add_run()
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instruction} "
-    run._r.append(text)
-    run = paragraph.add_run()
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run._r.append(separate)
-    paragraph.add_run(placeholder)
-    run = paragraph.add_run()
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(end)
+def _field_xml(instruction: str, placeholder: str = "1") -> str:
+    """A complex field's runs (begin, instruction, separate, cached result, end)."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{run_xml(placeholder)}"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def _paragraph(style: str, alignment: str, runs: str) -> etree._Element:
+    return parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{escape(style)}"/>'
+        f'<w:jc w:val="{alignment}"/></w:pPr>{runs}</w:p>'
+    )
 
 
 def decorate(
@@ -77,33 +73,37 @@ def decorate(
     draft: bool = False,
     language: str = "zh",
 ) -> None:
-    """Add header, footer and (when ``draft``) the draft mark to every section."""
+    """Set header, footer and (when ``draft``) the draft mark of every section.
+
+    Each is written as WordprocessingML text and parsed once, as the body is
+    (`docgen.word.writer`); it replaces the header's or footer's paragraphs.
+    """
     zh = language == "zh"
+    header = run_xml(title)
+    if confidential:
+        header += run_xml("　｜　商业秘密 · 注意保密" if zh else " | Confidential")
+    if draft:
+        mark = f"　{DRAFT_MARK}" if zh else f" {DRAFT_MARK_EN}"
+        header += (
+            '<w:r><w:rPr><w:b/><w:color w:val="C00000"/></w:rPr>'
+            f'<w:t xml:space="preserve">{mark}</w:t></w:r>'
+        )
+    if zh:
+        footer = run_xml(f"版本 {version}　　第 " if version else "第 ")
+        footer += _field_xml("PAGE") + run_xml(" 页 共 ")
+        footer += _field_xml("NUMPAGES") + run_xml(" 页")
+    else:
+        footer = run_xml(f"Version {version}    Page " if version else "Page ")
+        footer += _field_xml("PAGE") + run_xml(" of ") + _field_xml("NUMPAGES")
     for section in document.sections:
-        header = section.header.paragraphs[0]
-        header._p.style = style_id(document, "Header")
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        header.add_run(clean(title))
-        if confidential:
-            header.add_run("　｜　商业秘密 · 注意保密" if zh else " | Confidential")
-        if draft:
-            mark = header.add_run(f"　{DRAFT_MARK}" if zh else f" {DRAFT_MARK_EN}")
-            mark.bold = True
-            mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-        footer = section.footer.paragraphs[0]
-        footer._p.style = style_id(document, "Footer")
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if zh:
-            footer.add_run(f"版本 {clean(version)}　　第 " if version else "第 ")
-            _field(footer, "PAGE")
-            footer.add_run(" 页 共 ")
-            _field(footer, "NUMPAGES")
-            footer.add_run(" 页")
-        else:
-            footer.add_run(f"Version {clean(version)}    Page " if version else "Page ")
-            _field(footer, "PAGE")
-            footer.add_run(" of ")
-            _field(footer, "NUMPAGES")
+        for part, style, alignment, runs in (
+            (section.header, "Header", "right", header),
+            (section.footer, "Footer", "center", footer),
+        ):
+            element = part._element
+            for old in element.findall(qn("w:p")):
+                element.remove(old)
+            element.append(_paragraph(style_id(document, style), alignment, runs))
 
 
 def add_toc(document: Document, after: Paragraph | None = None, heading: str = "目　录") -> None:
@@ -112,7 +112,12 @@ def add_toc(document: Document, after: Paragraph | None = None, heading: str = "
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = 0
     body = document.add_paragraph()
-    _field(body, 'TOC \\o "1-3" \\h \\z \\u', "（打开文件时由 Word 更新目录）")
+    field = parse_xml(
+        f"<w:p {nsdecls('w')}>"
+        + _field_xml('TOC \\o "1-3" \\h \\z \\u', "（打开文件时由 Word 更新目录）")
+        + "</w:p>"
+    )
+    body._p.extend(list(field))
     if after is not None:
         after._p.addnext(body._p)
         after._p.addnext(title._p)

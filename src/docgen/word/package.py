@@ -6,18 +6,20 @@ times; both are fixed here (dates from the caller, e.g. the git commit date).
 
 from __future__ import annotations
 
+import functools
 import io
-import zipfile
+import struct
+import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from docx.document import Document
+from docx.opc.part import Part
 from docx.opc.pkgwriter import _ContentTypesItem
 
 from docgen.core.atomic import write_atomic
 from docgen.word import EPOCH
-
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def save_deterministic(
@@ -55,20 +57,86 @@ def package_bytes(document: Document) -> bytes:
     """The .docx bytes: parts in python-docx's order, each zip entry with a fixed date."""
     package = document.part.package
     parts = list(package.iter_parts())
+    content_types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
+    members = [
+        Member("[Content_Types].xml", content_types.blob),
+        Member("_rels/.rels", package.rels.xml),
+    ]
+    for part in parts:
+        # a part kept as the reference's bytes is the same bytes in every document
+        members.append(Member(part.partname.membername, part.blob, same=type(part) is Part))
+        if len(part.rels):
+            members.append(Member(part.partname.rels_uri.membername, part.rels.xml))
+    return zip_bytes(members)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One zip entry: its name, its bytes, and whether other packages hold the same bytes."""
+
+    name: str
+    data: bytes
+    same: bool = False
+
+
+def zip_bytes(members: list[Member]) -> bytes:
+    """A zip archive of ``members``, deflated, every entry dated 1980-01-01 00:00, mode 0644.
+
+    Written here rather than by `zipfile`, which has no way to take an entry already
+    deflated: the reference's styles and theme (40 of a contract's ~100 KB) are deflated
+    once per process, not once per document.  Plain zip (no zip64): a .docx is far under
+    its 4 GiB limits.  Tests read every package back with `zipfile` and LibreOffice.
+    """
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-
-        def put(name: str, blob: bytes) -> None:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, blob)
-
-        content_types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
-        put("[Content_Types].xml", content_types.blob)
-        put("_rels/.rels", package.rels.xml)
-        for part in parts:
-            put(part.partname.membername, part.blob)
-            if len(part.rels):
-                put(part.partname.rels_uri.membername, part.rels.xml)
+    directory = []
+    for member in members:
+        name = member.name.encode("ascii")
+        crc, compressed = _deflated(member.data) if member.same else _deflate(member.data)
+        sizes = (crc, len(compressed), len(member.data), len(name))
+        directory.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                3,
+                20,
+                0,
+                0,
+                _DEFLATE,
+                0,
+                _DOS_DATE,
+                *sizes,
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                out.tell(),
+            )
+            + name
+        )
+        out.write(
+            struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, _DEFLATE, 0, _DOS_DATE, *sizes, 0)
+        )
+        out.write(name)
+        out.write(compressed)
+    start = out.tell()
+    out.write(b"".join(directory))
+    size = out.tell() - start
+    count = len(members)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
     return out.getvalue()
+
+
+_DEFLATE = 8
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01; the time field is 0 (00:00:00)
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
+@functools.lru_cache(maxsize=32)
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    return _deflate(data)
