@@ -18,24 +18,17 @@ from typing import Any, TypeVar
 
 import click
 
-from docgen.checks.status import engagement_status, portfolio_status
-from docgen.checks.validate import validate as run_validate
-from docgen.cli import prompts, report
+from docgen.cli import report
 from docgen.cli.common import console, root_option
 from docgen.cli.transitions import add_transitions
 from docgen.cli.transitions import run_transition as _run_transition
 from docgen.cli.transitions import transition_options as _transition_options
-from docgen.cli.voice import SpeakingGroup, language_of, words
+from docgen.cli.voice import SpeakingGroup, language_of, speak, words
 from docgen.core.diagnostics import DocgenError, sort_key, to_codequality, to_github, to_json
 from docgen.core.i18n import LANGUAGES, catalogue, msg
 from docgen.domain import aliases
 from docgen.edits import ci as ci_module
-from docgen.edits import schemas, workflow
-from docgen.edits import survey as survey_module
-from docgen.edits.scaffold import init_workspace, new_engagement
-from docgen.tracking import reminders
 from docgen.workspace.config import open_workspace
-from docgen.workspace.load import load_portfolio, open_portfolio
 
 F = TypeVar("F", bound=Callable[..., Any])
 _console = console
@@ -80,6 +73,8 @@ def init(
     organization: str | None,
 ) -> None:
     """Make a workspace in DIRECTORY (existing files are kept)."""
+    from docgen.edits.scaffold import init_workspace
+
     result = init_workspace(directory, lang, site_name=name, organization=organization)
     if hosts:
         settings = ci_module.settings(directory.resolve())
@@ -148,6 +143,9 @@ def new(
     root: Path | None,
 ) -> None:
     """Scaffold engagements/ID from templates/engagement/ (on a terminal, asks what is missing)."""
+    from docgen.cli import prompts
+    from docgen.edits.scaffold import new_engagement
+
     given = prompts.NewEngagement(engagement_id, title, partner, mode, owner, code, origin)
     if given.missing():
         if not prompts.interactive():
@@ -188,6 +186,8 @@ def validate(
     ids: tuple[str, ...], fmt: str, strict: bool, jobs: int | None, root: Path | None
 ) -> None:
     """Check engagements; exit 0 clean, 1 findings, 2 usage or workspace problems."""
+    from docgen.checks.validate import validate as run_validate
+
     result = run_validate(root, list(ids) if ids else None, jobs)
     diagnostics = result.diagnostics
     t = words()
@@ -376,6 +376,10 @@ def _days(value: str | None) -> int | None:
 @root_option
 def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | None) -> None:
     """The portfolio at a glance, or one engagement's checklist."""
+    from docgen.checks.status import engagement_status, portfolio_status
+    from docgen.tracking import reminders
+    from docgen.workspace.load import load_portfolio
+
     horizon = _days(due)
     portfolio = load_portfolio(root, [engagement_id] if engagement_id else None)
     today = portfolio.workspace.today()
@@ -420,6 +424,7 @@ def status(engagement_id: str | None, due: str | None, fmt: str, root: Path | No
 def remind(due: str | None, send: bool, root: Path | None) -> None:
     """Tell each owner their overdue and due-soon items, and their stale engagements."""
     from docgen.tracking import delivery
+    from docgen.workspace.load import load_portfolio
 
     t = words()
     portfolio = load_portfolio(root)
@@ -509,6 +514,7 @@ def export() -> None:
 def export_ics(output: Path | None, root: Path | None) -> None:
     """Milestones, due dates, meetings and action items as calendar events."""
     from docgen.tracking import exports  # openpyxl: only when exporting
+    from docgen.workspace.load import load_portfolio
 
     portfolio = load_portfolio(root)
     data = exports.ics(portfolio)
@@ -526,6 +532,7 @@ def export_ics(output: Path | None, root: Path | None) -> None:
 def export_xlsx(output: Path, root: Path | None) -> None:
     """The 项目跟踪表: engagements, tasks, risks and KPIs on separate sheets."""
     from docgen.tracking import exports
+    from docgen.workspace.load import load_portfolio
 
     exports.xlsx(load_portfolio(root), output)
     t = words()
@@ -541,6 +548,8 @@ class _ValueOption(click.Option):
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         """The option's help, with its values (技术风险、市场风险…) when it has a list."""
+        from docgen.workspace.load import open_portfolio
+
         record = super().get_help_record(ctx)
         if record is None or self.kind is None:
             return record
@@ -557,7 +566,30 @@ class _ValueOption(click.Option):
         return record[0], t("%(what)s: %(choices)s", what=record[1], choices=titles)
 
 
-@cli.group("add")
+#: the kinds of record `docgen add` adds
+_RECORD_KINDS = ("risk", "kpi", "task", "milestone", "meeting", "document")
+
+
+class _RecordGroup(click.Group):
+    """``docgen add``: each kind's command is made when first asked for.
+
+    Its options come from the kind's fields (`docgen.edits.records`), which import the
+    checks: made at start-up, they would slow every other command down.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The kinds, in their order."""
+        return list(_RECORD_KINDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The kind's command, made (and said in the command's language) on first use."""
+        if cmd_name in _RECORD_KINDS and cmd_name not in self.commands:
+            _add_command(cmd_name)
+            speak(self.commands[cmd_name], words())
+        return super().get_command(ctx, cmd_name)
+
+
+@cli.group("add", cls=_RecordGroup)
 def add_group() -> None:
     """Add a risk, a KPI, a plan task or milestone, a meeting or a document record."""
 
@@ -570,6 +602,9 @@ def _add_command(kind: str) -> None:
 
     def run(engagement_id: str, dry_run: bool, commit: bool, force: bool, root: Path | None,
             **values: Any) -> None:  # fmt: skip
+        from docgen.cli import prompts
+        from docgen.workspace.load import load_portfolio
+
         t = words()
         interactive = sys.stdin.isatty()
         portfolio = load_portfolio(root, [engagement_id])
@@ -609,10 +644,6 @@ def _add_command(kind: str) -> None:
     add_group.add_command(_transition_options(command))
 
 
-for _kind in ("risk", "kpi", "task", "milestone", "meeting", "document"):
-    _add_command(_kind)
-
-
 @cli.command()
 @click.argument("engagement_id", metavar="ID")
 @click.argument("items", nargs=-1, required=True, metavar="ITEM...")
@@ -641,6 +672,7 @@ def done(
 ) -> None:
     """Mark checklist items done (ITEM: an item's or a step's title or id)."""
     from docgen.edits.checkoff import plan_done
+    from docgen.workspace.load import load_portfolio
 
     portfolio = load_portfolio(root, [engagement_id])
     plan = plan_done(
@@ -688,7 +720,9 @@ def import_xlsx(
     root: Path | None,
 ) -> None:
     """Change exactly the cells edited since the export; a new 项目 row is a new engagement."""
+    from docgen.edits import workflow
     from docgen.tracking.importer import apply_import, plan_import, read_mapping
+    from docgen.workspace.load import load_portfolio
 
     t = words()
     portfolio = load_portfolio(root)
@@ -752,6 +786,7 @@ def import_xlsx(
 def screening(engagement_id: str, root: Path | None) -> None:
     """The call's applicants ranked by the process's screening criteria; the shortlist."""
     from docgen.domain.screening import rank
+    from docgen.workspace.load import load_portfolio
 
     portfolio = load_portfolio(root, [engagement_id])
     e, process, t = portfolio.get(engagement_id), portfolio.process, words()
@@ -803,6 +838,7 @@ def redline(
 ) -> None:
     """Write a .docx of DOC showing the changes FROM → TO as Word tracked changes."""
     from docgen.pipeline.redline import RedlineRequest, make_redline
+    from docgen.workspace.load import load_portfolio
 
     portfolio = load_portfolio(root, [engagement_id])
     request = RedlineRequest(engagement_id, doc_id, lang, start, end, author)
@@ -832,6 +868,9 @@ def survey() -> None:
 @root_option
 def survey_import(engagement_id: str, csv_file: Path, root: Path | None) -> None:
     """Store anonymised aggregates of a results CSV in the engagement's survey.md."""
+    from docgen.edits import survey as survey_module
+    from docgen.workspace.load import load_portfolio
+
     portfolio = load_portfolio(root, [engagement_id])
     target, encoding = survey_module.import_survey(portfolio, engagement_id, csv_file)
     t = words()
@@ -855,6 +894,8 @@ def survey_import(engagement_id: str, csv_file: Path, root: Path | None) -> None
 @click.pass_context
 def cms(ctx: click.Context, out_dir: Path | None, root: Path | None) -> None:
     """The web editor for people who don't use git: write it into the site."""
+    from docgen.workspace.load import load_portfolio
+
     if ctx.invoked_subcommand is not None:
         return
     from docgen.cms.admin import write_admin
@@ -916,6 +957,8 @@ def cms_serve(port: int, root: Path | None) -> None:
 @root_option
 def schema(out_dir: Path | None, root: Path | None) -> None:
     """Write a JSON Schema for every file kind."""
+    from docgen.edits import schemas
+
     for path in schemas.write_schemas(open_workspace(root), out_dir):
         t = words()
         _console().print(t("wrote %(file)s", file=path), markup=False)

@@ -25,18 +25,18 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from docgen.checks.status import EngagementStatus
 from docgen.core.control_chars import ONE_LINE
 from docgen.core.diagnostics import Diagnostic
 from docgen.core.i18n import N_, Catalogue, catalogue
 from docgen.domain import vocabulary
-from docgen.domain.process import Process
-from docgen.domain.screening import Ranked
-from docgen.edits.next_steps import Step
-from docgen.tracking.reminders import Reminder, Stale, stale_note
 
 if TYPE_CHECKING:
-    from docgen.pipeline.render import RenderReport
+    from docgen.checks.status import EngagementStatus
+    from docgen.domain.process import Process
+    from docgen.domain.screening import Ranked
+    from docgen.edits.next_steps import Step
+    from docgen.pipeline.reports import RenderReport
+    from docgen.tracking.reminders import Reminder, Stale
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 ENGLISH = catalogue("en")
@@ -323,6 +323,8 @@ def print_reminders(
     t: Catalogue = ENGLISH,
 ) -> None:
     """Overdue and upcoming items grouped by owner, then stale engagements."""
+    from docgen.tracking.reminders import stale_note
+
     console.print(
         Text(
             t(

@@ -14,15 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from docgen.cli import report
 from docgen.cli.common import ROOT, console
 from docgen.cli.voice import words
-from docgen.edits import workflow
-from docgen.workspace.load import Portfolio, load_portfolio
+
+if TYPE_CHECKING:  # the commands import them when they run: `docgen --help` stays quick
+    from docgen.edits.workflow import Transition
+    from docgen.workspace.load import Portfolio
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,10 +49,10 @@ def transition_options(func: F) -> F:
     return func
 
 
-def run_transition(
-    plan: workflow.Transition, root: Path, dry_run: bool, commit: bool, force: bool
-) -> None:
+def run_transition(plan: Transition, root: Path, dry_run: bool, commit: bool, force: bool) -> None:
     """Refuse with the unmet rules (exit 1), show the diff, or write the change."""
+    from docgen.edits import workflow
+
     out, t = console(), words()
     summary = t.say(plan.summary)
     if plan.unmet:
@@ -73,7 +75,7 @@ def run_transition(
     out.print(said, markup=False, soft_wrap=True)
 
 
-Planner = Callable[[Portfolio, str, dict[str, Any]], workflow.Transition]
+Planner = Callable[["Portfolio", str, dict[str, Any]], "Transition"]
 
 
 @dataclass(frozen=True)
@@ -90,37 +92,47 @@ def _date(name: str, **kwargs: Any) -> click.Option:
     return click.Option(["--date", name], type=click.DateTime(["%Y-%m-%d"]), **kwargs)
 
 
-def _advance(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
-    return workflow.plan_advance(p, id_, o["to"])
+def _advance(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
+    from docgen.edits.workflow import plan_advance
+
+    return plan_advance(p, id_, o["to"])
 
 
-def _terminate(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
-    return workflow.plan_terminate(p, id_, o["reason"])
+def _terminate(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
+    from docgen.edits.workflow import plan_terminate
+
+    return plan_terminate(p, id_, o["reason"])
 
 
-def _choose(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
+def _choose(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
     if o["new_id"] is not None and not o["title"]:
         raise click.UsageError(words()("Missing %(options)s", options="--title"))
     new = (o["new_id"], o["title"] or "") if o["new_id"] is not None else None
-    return workflow.plan_choose(p, id_, o["applicant_id"], new)
+    from docgen.edits.workflow import plan_choose
+
+    return plan_choose(p, id_, o["applicant_id"], new)
 
 
-def _close_lost(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
-    return workflow.plan_close_lost(p, id_, o["reason"])
+def _close_lost(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
+    from docgen.edits.workflow import plan_close_lost
+
+    return plan_close_lost(p, id_, o["reason"])
 
 
-def _renew(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
-    return workflow.plan_renew(p, id_)
+def _renew(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
+    from docgen.edits.workflow import plan_renew
+
+    return plan_renew(p, id_)
 
 
-def _approve(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
+def _approve(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
     from docgen.edits.signing import plan_approve
 
     day: datetime | None = o["day"]
     return plan_approve(p, id_, o["doc_id"], o["by"], o["role"], day.date() if day else None)
 
 
-def _sign(p: Portfolio, id_: str, o: dict[str, Any]) -> workflow.Transition:
+def _sign(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
     from docgen.edits.signing import plan_sign
 
     return plan_sign(p, id_, o["doc_id"], o["day"].date(), o["executed"])
@@ -212,6 +224,8 @@ def _command(change: Change) -> click.Command:
     def callback(
         engagement_id: str, dry_run: bool, commit: bool, force: bool, root: Path | None, **own: Any
     ) -> None:
+        from docgen.workspace.load import load_portfolio
+
         portfolio = load_portfolio(root, [engagement_id])
         plan = change.plan(portfolio, engagement_id, own)
         run_transition(plan, portfolio.workspace.root, dry_run, commit, force)

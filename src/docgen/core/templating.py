@@ -1,9 +1,9 @@
 """The one way docgen runs a template: Jinja's sandbox, loading only from its own folders.
 
 Templates live in the workspace, so a cloned repository's template is untrusted code.
-`ImmutableSandboxedEnvironment` refuses attribute paths such as
-``cycler.__init__.__globals__`` that reach Python internals, and calls that change a
-list or dict; `ContainedLoader` refuses a
+`SandboxedEnvironment` refuses attribute paths such as
+``cycler.__init__.__globals__`` that reach Python internals (and, for document
+templates, calls that change a list or dict); `ContainedLoader` refuses a
 template whose file is a symlink leading out of the folder it was found in.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from docgen.core.cache import cache_root
 from docgen.core.fingerprint import code_version, fingerprint
@@ -91,14 +91,12 @@ class TemplateLimit(jinja2.TemplateError):
     """A template that would run too long, or make or write too much."""
 
 
-class BoundedEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox with bounds: no expression makes more than `MAX_VALUE` items.
+class BoundedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox with bounds: no expression makes more than `MAX_VALUE` items.
 
-    The sandbox keeps a template from reaching Python, and from changing a list or dict
-    it is given (``tasks.append(…)``): the values a template reads are the loaded
-    workspace's, shared by every document of an engagement.  These bounds keep a hostile
-    or mistaken template (``{{ "x" * 300000000 }}``, ``"%999999999d" | format(1)``) from
-    taking the machine's memory.  `render_bounded` bounds the time and the output besides.
+    The sandbox keeps a template from reaching Python; these bounds keep a hostile or
+    mistaken one (``{{ "x" * 300000000 }}``, ``"%999999999d" | format(1)``) from taking
+    the machine's memory.  `render_bounded` bounds the time and the output besides.
     """
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
@@ -134,6 +132,14 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             elif name in ("format", "format_map"):
                 _widths(__obj.__self__)
         return super().call(__context, __obj, *args, **kwargs)
+
+
+class ImmutableBoundedEnvironment(BoundedEnvironment, ImmutableSandboxedEnvironment):
+    """The bounded sandbox in which a template cannot change a list, dict or set either.
+
+    For document templates: the values they read are the loaded workspace's, shared by
+    every document of an engagement, so ``{{ tasks.append(…) }}`` is refused.
+    """
 
 
 def _bounded(size: int) -> None:
@@ -205,14 +211,18 @@ def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
 def sandboxed(
     folders: Sequence[Path],
     prefixed: dict[str, Sequence[Path]] | None = None,
+    *,
+    immutable: bool = False,
     **options: Any,
 ) -> BoundedEnvironment:
     """A sandboxed, bounded Jinja environment loading from ``folders``, first match wins.
 
     ``prefixed``: folders for names with a given first part (see `ContainedLoader`).
+    ``immutable``: its templates cannot change a list, dict or set (document templates).
     """
     loader = ContainedLoader([str(f) for f in folders], encoding="utf-8", prefixed=prefixed)
-    env = BoundedEnvironment(loader=loader, **options)
+    kind = ImmutableBoundedEnvironment if immutable else BoundedEnvironment
+    env = kind(loader=loader, **options)
     for name in ("center", "indent", "wordwrap", "format", "batch", "slice"):
         if name in env.filters:
             env.filters[name] = _bounded_filter(name, env.filters[name])

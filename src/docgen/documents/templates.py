@@ -154,13 +154,18 @@ def template_dirs(workspace_templates: Path | None) -> list[Path]:
 
 @lru_cache(maxsize=8)
 def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """The Jinja environment documents render in (filters from `docgen.documents.filters`)."""
+    """The Jinja environment documents render in (filters from `docgen.documents.filters`).
+
+    Immutable: a template cannot change the values it reads, which the documents of an
+    engagement share (`docgen.documents.context.EngagementContexts`).
+    """
     from docgen.documents import filters
 
     # the clause library lives beside the document templates: templates/clauses/
     env = sandboxed(
         dirs,
         prefixed={"clauses": [d.parent / "clauses" for d in dirs]},
+        immutable=True,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,

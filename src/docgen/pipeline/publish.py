@@ -2,6 +2,10 @@
 
 The MkDocs build runs in this process through MkDocs' own API with ``strict`` on, so a
 broken link or any warning fails the publish, as ``mkdocs build --strict`` would.
+
+A publish whose inputs and output are as the last one left them is said again, not run
+(`docgen.pipeline.unchanged`); the stages (checks, documents, MkDocs) are imported only
+when a publish runs.
 """
 
 from __future__ import annotations
@@ -10,31 +14,21 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docgen.checks.validate import validate_portfolio
 from docgen.core.diagnostics import Diagnostic, DocgenError, Location, sort_key
 from docgen.core.fingerprint import fingerprint
 from docgen.core.i18n import msg
-from docgen.pipeline.render import RenderReport, render_documents
-from docgen.site.page_cache import DirtyBuildNotice, PageCache, build_digest
-from docgen.site.templates import digest as templates_digest
-from docgen.workspace.audience import Audience
+from docgen.pipeline.reports import PublishReport
+from docgen.pipeline.unchanged import LastPublish
 from docgen.workspace.config import CONFIG_FILE, Workspace, open_workspace
-from docgen.workspace.load import Portfolio, load_portfolio
 
-
-@dataclass
-class PublishReport:
-    """What a publish did, or the diagnostics that stopped it."""
-
-    site_dir: Path
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    render: RenderReport | None = None
-    built: bool = False
-    #: engagements ``keep_going`` left out of the site for their errors
-    left_out: list[str] = field(default_factory=list)
+if TYPE_CHECKING:
+    from docgen.site.page_cache import PageCache
+    from docgen.workspace.audience import Audience
+    from docgen.workspace.load import Portfolio
 
 
 def default_site_dir(
@@ -64,7 +58,16 @@ def publish(
     and the rest is published; the report still holds the errors.  ``offline`` makes a
     site that works opened from disk, search included (`docgen.site.offline`).
     """
+    last = LastPublish(root, audience, site_dir, offline)
+    replayed = last.replay()
+    if replayed is not None:
+        return replayed
+    from docgen.checks.validate import validate_portfolio
+    from docgen.pipeline.render import render_documents
+    from docgen.workspace.load import load_portfolio
+
     workspace = open_workspace(root)
+    inputs = last.inputs(workspace.config.output, workspace.today())  # before it runs
     site = (site_dir or default_site_dir(workspace.root, audience, workspace)).resolve()
     report = PublishReport(site)
     # one load, checked once here and handed on: render and the site use it as it is
@@ -95,6 +98,7 @@ def publish(
         report.diagnostics += _editor(portfolio, site / "admin")
     report.built = True
     report.left_out = portfolio.left_out
+    last.record(workspace, inputs, report)
     return report
 
 
@@ -165,6 +169,9 @@ def build_site(
 
 def _page_cache(portfolio: Portfolio, audience: Audience, offline: bool) -> PageCache:
     """The engagement pages kept for this site, under the digest of all they share."""
+    from docgen.site.page_cache import PageCache, build_digest
+    from docgen.site.templates import digest as templates_digest
+
     workspace = portfolio.workspace
     settings = workspace.config
     build = build_digest(
@@ -193,6 +200,8 @@ def _mkdocs_quiet() -> Iterator[list[str]]:
     errors: list[str] = []
     handler = _Collect(errors)
     logger.addHandler(handler)
+    from docgen.site.page_cache import DirtyBuildNotice
+
     notice = DirtyBuildNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

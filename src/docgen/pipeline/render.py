@@ -55,6 +55,7 @@ from docgen.documents.jobs import (
 from docgen.documents.templates import DocumentTemplate, environment, template_dirs
 from docgen.domain.engagement import Engagement
 from docgen.domain.process import Process
+from docgen.pipeline.reports import RenderReport
 from docgen.workspace.audience import Audience, document_visible, for_audience
 from docgen.workspace.config import Workspace
 from docgen.workspace.load import Portfolio, load_folders, open_portfolio, select_folders
@@ -67,26 +68,6 @@ SHARE = 8
 Manifest = dict[str, dict[str, Any]]
 #: Which documents get a PDF too: none, the approved and signed ones, or all.
 PdfScope = Literal["none", "final", "all"]
-
-
-@dataclass
-class RenderReport:
-    """What a render did: files written, files already current, and what stopped others."""
-
-    out_dir: Path
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: PDFs written this run (relative to ``out_dir``)
-    pdfs: list[str] = field(default_factory=list)
-    #: frozen texts written this run (workspace-relative): approved or signed documents
-    #: met for the first time, to be committed
-    frozen: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing stopped a document."""
-        return not any(d.is_error for d in self.diagnostics)
 
 
 @dataclass(frozen=True)

@@ -178,24 +178,20 @@ class Workspace:
 
     def today(self) -> date:
         """Today in the workspace's time zone (``DOCGEN_TODAY=YYYY-MM-DD`` overrides)."""
-        fixed = os.environ.get("DOCGEN_TODAY")
-        if fixed:
-            try:
-                return date.fromisoformat(fixed)
-            except ValueError as exc:
+        try:
+            return today_in(self.config.timezone)
+        except ValueError as exc:
+            fixed = os.environ.get("DOCGEN_TODAY")
+            if fixed:
                 raise DocgenError(
                     msg("DOCGEN_TODAY=%(fixed)s is not a date (YYYY-MM-DD)", fixed=repr(fixed))
                 ) from exc
-        try:
-            zone = ZoneInfo(self.config.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
             raise DocgenError(
                 msg(
                     "unknown time zone %(timezone)s in mkdocs.yml",
                     timezone=repr(self.config.timezone),
                 )
             ) from exc
-        return datetime.now(zone).date()
 
 
 class _MkdocsLoader(yaml.SafeLoader):
@@ -225,6 +221,17 @@ def _python_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 
 _MkdocsLoader.add_multi_constructor("!", _ignore_tag)
 _MkdocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _python_tag)
+
+
+def today_in(timezone: str) -> date:
+    """Today in ``timezone`` (``DOCGEN_TODAY=YYYY-MM-DD`` overrides); ValueError if unknown."""
+    fixed = os.environ.get("DOCGEN_TODAY")
+    if fixed:
+        return date.fromisoformat(fixed)
+    try:
+        return datetime.now(ZoneInfo(timezone)).date()
+    except ZoneInfoNotFoundError as exc:
+        raise ValueError(timezone) from exc
 
 
 def find_root(start: Path) -> Path:
