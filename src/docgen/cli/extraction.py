@@ -63,9 +63,12 @@ def extract_cli(
         else:
             yield from (text for text in (command.help, command.short_help) if text)
             yield from (p.help for p in command.params if isinstance(p, click.Option) and p.help)
-        if isinstance(command, click.Group):
-            for sub in command.commands.values():
-                yield from walk(sub)
+        if isinstance(command, click.Group):  # as --help lists them: made when asked for
+            context = click.Context(command)
+            for name in command.list_commands(context):
+                sub = command.get_command(context, name)
+                if sub is not None:
+                    yield from walk(sub)
 
     for text in walk(cli):
         yield 0, "", text, []

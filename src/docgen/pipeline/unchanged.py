@@ -4,7 +4,8 @@ After a publish with no error, docgen keeps in its store (`docgen.core.cache`) w
 publish was made from and what it left:
 
 - its inputs: the status (size, times, inode) of every file in the workspace except
-  the output folder and hidden folders (``.git``, ``.venv``); git's HEAD (the pages
+  the output folder and hidden folders (``.git``, ``.venv``), and of the web editor's
+  bundle in the output folder (``docgen cms install``); git's HEAD (the pages
   show each file's history); the code version; today's date (overdue items, ages); the
   options; the values of the variables mkdocs.yml reads (``!ENV``); and which
   LibreOffice makes the PDFs;
@@ -103,6 +104,10 @@ class LastPublish:
                     h.add("/".join(parts), status)
             else:
                 h.add(entry.name, file_status(entry.path))
+        # the web editor's bundle (`docgen cms install`) is kept in the output folder
+        vendor = self.root / output_folder / "vendor"
+        for parts, _path, status in folder_files(vendor, self.root):
+            h.add("/".join(parts), status)
         h.add(_git_head(self.root), *_environment(self.root / CONFIG_FILE), _office())
         return h.digest()
 
