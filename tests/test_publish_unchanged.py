@@ -148,3 +148,18 @@ def test_a_publish_with_errors_is_never_said_again(
         report = publish(root, jobs=1, keep_going=True)
         assert any(d.is_error for d in report.diagnostics)
     assert len(runs) == 2
+
+
+def test_a_site_folder_inside_the_workspace_is_an_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runs: list[Path]
+) -> None:
+    from docgen.pipeline.publish import publish
+
+    monkeypatch.setenv("DOCGEN_TODAY", "2026-11-26")
+    root = copy_samples(tmp_path / "ws", (BLUEWAVE,))
+    for _ in range(3):
+        assert publish(root, site_dir=root / "public", jobs=1).built
+    assert len(runs) == 1
+    (root / "public" / "index.html").unlink()
+    publish(root, site_dir=root / "public", jobs=1)
+    assert len(runs) == 2 and (root / "public" / "index.html").is_file()

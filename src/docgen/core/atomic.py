@@ -37,6 +37,23 @@ def write_atomic(
         raise
 
 
+def write_output(path: Path, content: bytes, *, root: Path) -> bool:
+    """Write a build output atomically, unless ``path`` holds ``content`` already.
+
+    A document made again (``--force``, a template changed elsewhere) is most often the
+    same bytes: the file is then left alone, its time included, which spares a rename
+    over it (the dearer half of a write) and tools that copy by time.  True if written.
+    """
+    contain(root, path)
+    try:
+        if path.stat().st_size == len(content) and path.read_bytes() == content:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, content, durable=False)  # a crash only leaves it to be made again
+    return True
+
+
 def _temporary(path: Path, content: str | bytes, durable: bool) -> str:
     """A temporary beside ``path`` holding ``content``, with the mode ``path`` will keep.
 

@@ -64,6 +64,8 @@ class LastPublish:
         self.root = find_root(Path.cwd()) if root is None else root.resolve()
         site = str(site_dir.resolve()) if site_dir is not None else ""
         self.variant = f"{audience}|{'offline' if offline else 'online'}|{site}"
+        #: a site folder asked for inside the workspace is an output, not an input
+        self.site_prefix = site + os.sep if site else None
 
     def replay(self) -> PublishReport | None:
         """The last publish's report again, if nothing it read or wrote has changed."""
@@ -99,9 +101,9 @@ class LastPublish:
             if entry.name.startswith(".") or entry.name in leave_out:
                 continue
             if entry.is_dir(follow_symlinks=False):
-                h.add(entry.name + "/")
-                for parts, _path, status in folder_files(entry.path, self.root):
-                    h.add("/".join(parts), status)
+                for parts, path, status in folder_files(entry.path, self.root):
+                    if self.site_prefix is None or not path.startswith(self.site_prefix):
+                        h.add("/".join((entry.name, *parts)), status)
             else:
                 h.add(entry.name, file_status(entry.path))
         # the web editor's bundle (`docgen cms install`) is kept in the output folder

@@ -18,7 +18,7 @@ from docx.document import Document
 from docx.opc.part import Part
 from docx.opc.pkgwriter import _ContentTypesItem
 
-from docgen.core.atomic import write_atomic
+from docgen.core.atomic import write_atomic, write_output
 from docgen.word import EPOCH
 
 
@@ -47,9 +47,10 @@ def save_deterministic(
     props.version = version
     props.comments = ""
     data = package_bytes(document)
-    write_atomic(
-        path, data, durable=False, root=root
-    )  # a build output: rebuilt if a crash loses it
+    if root is None:
+        write_atomic(path, data, durable=False)  # a build output: rebuilt if a crash loses it
+    else:
+        write_output(path, data, root=root)
     return data
 
 
