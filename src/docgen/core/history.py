@@ -91,13 +91,26 @@ def read_history(root: Path, folder: str) -> History:
 
 def _git_prefix(root: Path) -> str:
     # git prints paths from the repository top; the workspace may be a sub-folder of it
-    out = subprocess.run(
-        ["git", "rev-parse", "--show-prefix"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return _rev_parse(root, "--show-prefix")
+
+
+def git_head(root: Path) -> str:
+    """The commit checked out in the repository around ``root``; "" outside git."""
+    return _rev_parse(root, "HEAD")
+
+
+def _rev_parse(root: Path, what: str) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", what],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
     return out.stdout.strip() if out.returncode == 0 else ""
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 from docgen.core.cache import Store
 from docgen.core.diagnostics import Diagnostic
 from docgen.core.fingerprint import Fingerprint, file_status, folder_files
+from docgen.core.history import git_head
 from docgen.pipeline.reports import PublishReport, RenderReport
 from docgen.workspace.config import CONFIG_FILE, Workspace, find_root, today_in
 
@@ -110,7 +110,7 @@ class LastPublish:
         vendor = self.root / output_folder / "vendor"
         for parts, _path, status in folder_files(vendor, self.root):
             h.add("/".join(parts), status)
-        h.add(_git_head(self.root), *_environment(self.root / CONFIG_FILE), _office())
+        h.add(git_head(self.root), *_environment(self.root / CONFIG_FILE), _office())
         return h.digest()
 
     def record(self, workspace: Workspace, inputs: bytes, report: PublishReport) -> None:
@@ -142,22 +142,6 @@ def _outputs(root: Path, site: Path, documents: Path) -> bytes:
         for parts, _path, status in folder_files(folder, root):
             h.add("/".join(parts), status)
     return h.digest()
-
-
-def _git_head(root: Path) -> str:
-    """The commit checked out, or "" outside git (the pages show each file's history)."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def _environment(config: Path) -> list[str]:
