@@ -137,6 +137,12 @@ def test_render_pdf_makes_one_for_every_document_an_office_per_core(
     assert "草稿" in pdf_text(folder / "risk-register.pdf")  # a draft says so in its PDF too
     mode = (folder / "cooperation-agreement.pdf").stat().st_mode & 0o777
     assert mode == 0o666 & ~_umask()
+    # every document made again (--force) to the same bytes: its PDF is kept, no office runs
+    pdfs = {p: p.stat().st_mtime_ns for p in folder.glob("*.pdf")}
+    again = run("render", HENGTONG, "--pdf", "--force", "--root", str(workspace))
+    assert again.exit_code == 0, again.out
+    assert len(started) == offices
+    assert {p: p.stat().st_mtime_ns for p in folder.glob("*.pdf")} == pdfs
 
 
 def _umask() -> int:

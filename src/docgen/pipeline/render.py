@@ -310,15 +310,21 @@ class _Renderer:
     ) -> dict[str, Any]:
         """The manifest entry of a file just written.
 
-        ``extra`` marks a redline or an earlier version: never given a PDF.
+        ``extra`` marks a redline or an earlier version: never given a PDF.  A PDF made
+        from the very same bytes (a document made again: ``--force``, a new docgen) is
+        kept, not made again.
         """
-        return {
+        entry = {
             "fingerprint": fingerprint,
             "sha256": digest,
             "final": final,
             "extra": extra,
             **_stat(self.request.out_dir / output),
         }
+        known = self.request.manifest.get(output) or {}
+        if known.get("pdf") == digest:
+            entry["pdf"] = digest
+        return entry
 
 
 _worker: _Renderer | None = None
