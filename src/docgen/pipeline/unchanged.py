@@ -66,6 +66,7 @@ class LastPublish:
         self.variant = f"{audience}|{'offline' if offline else 'online'}|{site}"
         #: a site folder asked for inside the workspace is an output, not an input
         self.site_prefix = site + os.sep if site else None
+        self._inputs: dict[tuple[str, date], bytes] = {}  # read once a publish
 
     def replay(self) -> PublishReport | None:
         """The last publish's report again, if nothing it read or wrote has changed."""
@@ -90,7 +91,16 @@ class LastPublish:
         return PublishReport(site, list(render.diagnostics), render, built=True)
 
     def inputs(self, output_folder: str, today: date) -> bytes:
-        """The digest of everything a publish of this site reads (see the module)."""
+        """The digest of everything a publish of this site reads (see the module).
+
+        Read once: `replay`, finding them changed, leaves them for the publish to keep.
+        """
+        known = self._inputs.get((output_folder, today))
+        if known is None:
+            known = self._inputs[output_folder, today] = self._read_inputs(output_folder, today)
+        return known
+
+    def _read_inputs(self, output_folder: str, today: date) -> bytes:
         h = Fingerprint(self.variant, today.isoformat(), output_folder)
         leave_out = {Path(output_folder).parts[0]} if Path(output_folder).parts else set()
         try:
