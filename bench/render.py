@@ -4,9 +4,9 @@ Runs the real command in a fresh process, as users run it, with one and with two
 processes (``--force``: every document rebuilt), each into an empty folder; then with
 two processes again over that output (the same bytes are not rewritten), then an
 unchanged re-render; and runs pandoc (pypandoc-binary) making a .docx from the same
-markdown, one process per document, as users run it, on a sample of the documents.  Prints documents per second
-and the ratios issue 28 sets: at least 10x pandoc's documents per second on one core,
-at least 250 documents per second on two.
+markdown, one process per document, as users run it, on a sample of the documents.
+Prints documents per second and the ratios issue 28 sets: at least 10x pandoc's
+documents per second on one core, at least 250 documents per second on two.
 
     python bench/render.py [--n 1000] [--pandoc-sample 60]
 """
