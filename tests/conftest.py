@@ -90,9 +90,7 @@ def base_spec() -> dict[str, str | bytes | None]:
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own parse cache, never the user's."""
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(cache))
@@ -161,9 +159,7 @@ def copy_samples(
     """
     target.mkdir(parents=True, exist_ok=True)
     if "mkdocs.yml" in parts:
-        (target / "mkdocs.yml").write_text(
-            own_workspace_config((REPO / "mkdocs.yml").read_text("utf-8")), "utf-8"
-        )
+        (target / "mkdocs.yml").write_text(own_workspace_config((REPO / "mkdocs.yml").read_text("utf-8")), "utf-8")
     if "templates" in parts:
         build_tree(target, template_files())
     if "docs" in parts:

@@ -36,13 +36,9 @@ def present(package: str) -> bool:
     provides, _ = packages()[package]
     if provides.startswith("python3:"):
         python = Path("/usr/bin/python3")
-        return (
-            python.exists()
-            and subprocess.run(
-                [python, "-c", f"import {provides.removeprefix('python3:')}"], capture_output=True
-            ).returncode
-            == 0
-        )
+        return python.exists() and subprocess.run(
+            [python, "-c", f"import {provides.removeprefix('python3:')}"], capture_output=True
+        ).returncode == 0
     if provides.startswith("/"):
         return Path(provides).exists()
     return shutil.which(provides) is not None
@@ -67,7 +63,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         report.longrepr = f"skipped under CI=true, where every test must run: {reason}"
 
 
-def in_libreoffice(jobs: list[tuple[Path, str, Path]], profile: Path) -> list[dict[str, Any]]:
+def in_libreoffice(
+    jobs: list[tuple[Path, str, Path]], profile: Path
+) -> list[dict[str, Any]]:
     """Open each .docx in one LibreOffice, ``keep``, ``accept`` or ``reject`` its tracked
     changes, and export its text (``tests/uno_tracked.py``); each job's report.
 
@@ -111,9 +109,7 @@ def axe_source() -> str:
     import tarfile
     import tempfile
 
-    kept = (
-        Path(__file__).resolve().parents[1] / "build" / "test-output" / f"axe-{AXE_VERSION}.min.js"
-    )
+    kept = Path(__file__).resolve().parents[1] / "build" / "test-output" / f"axe-{AXE_VERSION}.min.js"
     if kept.is_file():
         return kept.read_text("utf-8")
     npm = shutil.which("npm")

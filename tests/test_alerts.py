@@ -72,9 +72,7 @@ def test_a_missing_quarterly_actual_is_warned(tmp_path: Path, run) -> None:  # t
     )
     assert found[0]["path"].endswith("kpis.md") and found[0]["line"] == 4
     # the approved evaluation report covers up to 2026-06-15: a later quarter never changes it
-    assert not [
-        d for d in json.loads(result.out)["diagnostics"] if d["code"] == "approved-document-changed"
-    ]
+    assert not [d for d in json.loads(result.out)["diagnostics"] if d["code"] == "approved-document-changed"]
     kpis.write_text(text, "utf-8")
     assert run("validate", "--strict", "--root", str(root)).exit_code == 0
 
@@ -90,17 +88,12 @@ def test_the_evaluation_report_per_period_and_on_the_site(tmp_path: Path, run) -
         assert (out / engagement / "evaluation-report-2026-Q3.docx").is_file()
     text = docx_text(out / HAIXIN / "evaluation-report-2026-Q3.docx")
     assert "评估期间自2026年7月1日起至2026年9月30日止" in text
-    assert (
-        "| 封装良率（%） | 91 | 97.6（2026年第三季度） |" in text
-    )  # as of the period: Q3's actual
+    assert "| 封装良率（%） | 91 | 97.6（2026年第三季度） |" in text  # as of the period: Q3's actual
     assert "草稿" in text  # a period's report is a draft of its own, never the approved one
     assert run("render", HAIXIN, "--doc", "evaluation-report", "--root", str(root)).exit_code == 0
     approved = docx_text(out / HAIXIN / "evaluation-report.docx")
     # the approved report ends 2026-06-15, before Q2 ends: its latest whole quarter is Q1
-    assert (
-        "至2026年6月15日止" in approved
-        and "| 封装良率（%） | 91 | 97.2（2026年第一季度） |" in approved
-    )
+    assert "至2026年6月15日止" in approved and "| 封装良率（%） | 91 | 97.2（2026年第一季度） |" in approved
     assert run("render", "--period", "2026-Q5", "--root", str(root)).exit_code == 2
     assert run("publish", "--root", str(root)).exit_code == 0
     page = (root / "build/site/engagements" / HAIXIN / "index.html").read_text("utf-8")
@@ -110,15 +103,11 @@ def test_the_evaluation_report_per_period_and_on_the_site(tmp_path: Path, run) -
 def test_the_calendar_speaks_the_workspaces_language(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path, (HENGTONG,))
     zh = Calendar.from_ical(run("export", "ics", "--root", str(root)).out)
-    assert "[恒通智慧物流园区合资运营项目] 里程碑：一期竣工" in {
-        str(e["summary"]) for e in zh.walk("VEVENT")
-    }
+    assert "[恒通智慧物流园区合资运营项目] 里程碑：一期竣工" in {str(e["summary"]) for e in zh.walk("VEVENT")}
     assert str(zh["x-wr-calname"]) == "招商合作项目日程"
     config = root / "mkdocs.yml"
     config.write_text(
-        config.read_text("utf-8").replace(
-            "      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai\n      language: en\n"
-        ),
+        config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai\n      language: en\n"),
         "utf-8",
     )
     calendar = Calendar.from_ical(run("export", "ics", "--root", str(root)).out)

@@ -49,10 +49,7 @@ def test_an_amount_of_nothing_is_never_written_as_zero_yuan() -> None:
     from docgen.domain.amounts import contract_amount
     from docgen.domain.model import Money
 
-    assert (
-        contract_amount(Money(amount=0, note="按授权产品销售额的 4% 按季度结算"))
-        == "按授权产品销售额的 4% 按季度结算"
-    )
+    assert contract_amount(Money(amount=0, note="按授权产品销售额的 4% 按季度结算")) == "按授权产品销售额的 4% 按季度结算"
     assert "零元" not in contract_amount(Money(amount=0))
     assert contract_amount(Money(amount=60_000_000)).startswith("人民币陆仟万元整")
 

@@ -71,9 +71,7 @@ def test_a_damaged_row_is_a_miss(workspace: Path, _private_cache: Path) -> None:
     assert codes(workspace) == first
     with sqlite3.connect(db) as conn:
         for stage in stages:
-            data = [
-                d for (d,) in conn.execute("SELECT data FROM entries WHERE stage = ?", (stage,))
-            ]
+            data = [d for (d,) in conn.execute("SELECT data FROM entries WHERE stage = ?", (stage,))]
             assert data and b"not a pickle" not in data, f"{stage}: written again"
 
 
@@ -124,9 +122,7 @@ def test_duplicate_codes_are_found_across_processes(tmp_path: Path, monkeypatch)
         f"engagements/{next((root / 'engagements').glob(f'*-{n:05d}')).name}" for n in (0, 197)
     )
     index = root / last / "index.md"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace("ZS-SYN-00197", "ZS-SYN-00000"), encoding="utf-8"
-    )
+    index.write_text(index.read_text(encoding="utf-8").replace("ZS-SYN-00197", "ZS-SYN-00000"), encoding="utf-8")
     found = {(d.path, d.code) for d in validate(root, jobs=2).diagnostics}
     assert (f"{first}/index.md", "duplicate-id") in found
     assert (f"{last}/index.md", "duplicate-id") in found

@@ -24,19 +24,10 @@ HENGTONG = "2025-014-hengtong-logistics"
 
 
 def docgen(root: Path, cache: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "DOCGEN_CACHE_DIR": str(cache),
-        "DOCGEN_LANG": "en",
-        "DOCGEN_TODAY": "2026-11-26",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "docgen", *args, "--root", str(root)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = {**os.environ, "DOCGEN_CACHE_DIR": str(cache), "DOCGEN_LANG": "en",
+           "DOCGEN_TODAY": "2026-11-26"}
+    done = subprocess.run([sys.executable, "-m", "docgen", *args, "--root", str(root)],
+                          env=env, capture_output=True, text=True, check=False)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     return done.stdout + done.stderr
 
@@ -93,10 +84,7 @@ def test_a_changed_module_rebuilds_pages_checks_loads_and_parses(ws: tuple[Path,
     assert _keys(cache, "findings", "documents")[HENGTONG] != findings[HENGTONG], "checked again"
     assert _keys(cache, "engagements")[HENGTONG] != loaded[HENGTONG], "loaded again"
     now = sorted(p.name for p in cache.glob("store-*.sqlite3"))
-    assert now != parse and len(now) == 1, (
-        parse,
-        now,
-    )  # the store is named for the code: the old one gone
+    assert now != parse and len(now) == 1, (parse, now)  # the store is named for the code: the old one gone
     again = json.loads((root / "build/search-cache-internal.json").read_text("utf-8"))["key"]
     assert again != search, "segmented again"
     assert {p.name for p in (cache / "templates").iterdir()} - bytecode, "compiled again"
@@ -125,10 +113,7 @@ def test_validation_and_render_keep_their_findings_apart(ws: tuple[Path, Path]) 
     assert rules
     docgen(root, cache, "publish")
     docgen(root, cache, "render", "--force")
-    assert (
-        _keys(cache, "findings", "documents") == checked
-        and _keys(cache, "findings", "rules") == rules
-    )
+    assert _keys(cache, "findings", "documents") == checked and _keys(cache, "findings", "rules") == rules
 
 
 def test_every_cache_keys_through_the_one_fingerprint() -> None:

@@ -76,9 +76,7 @@ def test_translations_keep_their_placeholders() -> None:
 
 def test_the_catalogues_say_it_in_each_language() -> None:
     zh, en = catalogue("zh"), catalogue("en")
-    assert (
-        zh("Portfolio overview") == "项目总览" and en("Portfolio overview") == "Portfolio overview"
-    )
+    assert zh("Portfolio overview") == "项目总览" and en("Portfolio overview") == "Portfolio overview"
     assert zh.ngettext("%(num)s engagement", "%(num)s engagements", 3) == "3 个项目"
     assert en.ngettext("%(num)s engagement", "%(num)s engagements", 1) == "1 engagement"
     assert en.ngettext("%(num)s engagement", "%(num)s engagements", 3) == "3 engagements"

@@ -15,16 +15,8 @@ import yaml
 from conftest import copy_samples
 
 CHECK = Path(sys.executable).parent / "check-jsonschema"
-SCHEMAS = {
-    "github": "vendor.github-workflows",
-    "gitea": "vendor.github-workflows",
-    "gitlab": "vendor.gitlab-ci",
-}
-FILES = {
-    "github": ".github/workflows/docgen.yml",
-    "gitea": ".gitea/workflows/docgen.yml",
-    "gitlab": ".gitlab-ci.yml",
-}
+SCHEMAS = {"github": "vendor.github-workflows", "gitea": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
+FILES = {"github": ".github/workflows/docgen.yml", "gitea": ".gitea/workflows/docgen.yml", "gitlab": ".gitlab-ci.yml"}
 REMINDERS = """
       reminders:
         channels:
@@ -35,10 +27,7 @@ REMINDERS = """
 
 def _schema_check(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CHECK), "--builtin-schema", schema, str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
+        [str(CHECK), "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False
     )
 
 
@@ -47,9 +36,7 @@ def workspace(tmp_path: Path) -> Path:
     root = copy_samples(tmp_path)
     config = root / "mkdocs.yml"
     config.write_text(
-        config.read_text("utf-8").replace(
-            "      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + REMINDERS
-        ),
+        config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + REMINDERS),
         "utf-8",
     )
     subprocess.run(["git", "-C", str(root), "init", "-q", "-b", "trunk"], check=True)
@@ -80,22 +67,14 @@ def test_the_github_workflow_validates_publishes_and_reminds(workspace: Path, ru
     triggers = data[True]  # YAML 1.1 reads the key 'on' as true
     assert set(triggers) >= {"push", "pull_request", "schedule"}
     jobs = data["jobs"]
-    steps = {
-        name: [s.get("run", s.get("uses")) for s in job["steps"]] for name, job in jobs.items()
-    }
+    steps = {name: [s.get("run", s.get("uses")) for s in job["steps"]] for name, job in jobs.items()}
     assert "docgen validate --format github" in steps["validate"]
-    assert (
-        jobs["publish"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/trunk'"
-    )
-    assert (
-        "docgen publish" in steps["publish"]
-        and "docgen publish --audience partner" in steps["publish"]
-    )
+    assert jobs["publish"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/trunk'"
+    assert "docgen publish" in steps["publish"] and "docgen publish --audience partner" in steps["publish"]
     assert "actions/deploy-pages@v4" in steps["publish"]
     remind = next(s for s in jobs["remind"]["steps"] if s.get("run") == "docgen remind --send")
     assert remind["env"] == {
-        name: f"${{{{ secrets.{name} }}}}"
-        for name in ("ZS_WECOM_WEBHOOK", "ZS_SMTP_USER", "ZS_SMTP_PASSWORD")
+        name: f"${{{{ secrets.{name} }}}}" for name in ("ZS_WECOM_WEBHOOK", "ZS_SMTP_USER", "ZS_SMTP_PASSWORD")
     }
     assert jobs["remind"]["if"] == "github.event_name == 'schedule'"
 
@@ -111,9 +90,7 @@ def test_the_gitlab_pipeline_reports_code_quality_and_publishes_pages(workspace:
 
 def test_validate_speaks_the_hosts_annotation_formats(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
     index = workspace / "engagements/2026-011-lingyun-robotics/index.md"
-    index.write_text(
-        index.read_text("utf-8").replace("mode: technology-licensing", "mode: 合做"), "utf-8"
-    )
+    index.write_text(index.read_text("utf-8").replace("mode: technology-licensing", "mode: 合做"), "utf-8")
     github = run("validate", "--format", "github", "--root", str(workspace))
     assert github.exit_code == 1
     line = next(x for x in github.out.splitlines() if "unknown-mode" in x)
@@ -125,8 +102,5 @@ def test_validate_speaks_the_hosts_annotation_formats(workspace: Path, run) -> N
     issues = json.loads(gitlab.out)
     issue = next(i for i in issues if i["check_name"] == "unknown-mode")
     assert issue["severity"] == "major"
-    assert issue["location"] == {
-        "path": "engagements/2026-011-lingyun-robotics/index.md",
-        "lines": {"begin": 16},
-    }
+    assert issue["location"] == {"path": "engagements/2026-011-lingyun-robotics/index.md", "lines": {"begin": 16}}
     assert len({i["fingerprint"] for i in issues}) == len(issues)

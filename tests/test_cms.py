@@ -70,12 +70,7 @@ def test_the_config_is_generated_from_the_process_and_the_models(samples: Path) 
     index = files["index"]["fields"]
     # the validator's required fields are the form's
     assert [f["name"] for f in index if f.get("required")] == [
-        "title",
-        "partner",
-        "mode",
-        "stage",
-        "owner",
-        "dates",
+        "title", "partner", "mode", "stage", "owner", "dates"
     ]
     assert _field(index, "partner", "name")["required"] is True
     assert _field(index, "dates", "opened") | {} == _field(index, "dates", "opened")
@@ -83,10 +78,9 @@ def test_the_config_is_generated_from_the_process_and_the_models(samples: Path) 
     assert _field(index, "dates", "opened")["format"] == "YYYY-MM-DD"
     # fixed values and the process's ids are selects, in the reader's words
     mode = _field(index, "mode")
-    assert (
-        mode["widget"] == "select"
-        and {"label": "合资", "value": "joint-venture"} in mode["options"]
-    )
+    assert mode["widget"] == "select" and {"label": "合资", "value": "joint-venture"} in mode[
+        "options"
+    ]
     stage = _field(index, "stage")
     assert [o["label"] for o in stage["options"]][:2] == ["前期准备", "合作洽谈"]
     status = _field(index, "status")
@@ -103,13 +97,7 @@ def test_the_config_is_generated_from_the_process_and_the_models(samples: Path) 
     item = _field(checklist["fields"], "periodic-review.record")
     assert item["label"] == "定期评估与反馈 · 对评估结果进行记录，作为后续优化的依据"
     assert [f["name"] for f in item["fields"]] == [
-        "done",
-        "by",
-        "owner",
-        "due",
-        "evidence",
-        "waived",
-        "note",
+        "done", "by", "owner", "due", "evidence", "waived", "note"
     ]
     assert _field(item["fields"], "done")["widget"] == "datetime"
     assert _field(item["fields"], "done")["label"] == "完成日期"
@@ -154,9 +142,8 @@ def test_a_team_backend_with_the_editorial_workflow(samples: Path) -> None:
     # the version token is docgen's local backend's own: a git host's forms never carry it
     assert "docgen_base" not in json.dumps(config)
     local = cms_config(load_portfolio(samples), catalogue("zh"), "http://127.0.0.1:1/api/v1")
-    forms = [c for c in local["collections"]] + [
-        f for c in local["collections"] for f in c.get("files", [])
-    ]
+    forms = [c for c in local["collections"]] + [f for c in local["collections"]
+                                                  for f in c.get("files", [])]
     assert all(f["fields"][0]["name"] == "docgen_base" for f in forms if "fields" in f)
 
 
@@ -327,9 +314,7 @@ def test_the_backend_reads_and_writes_only_inside_the_workspace(
     rel = f"engagements/{HENGTONG}/index.md"
     status, answer = _save(base, rel, lambda t: t.replace("mode: joint-venture", "mode: 合伙"))
     assert status == 403 and "unknown-mode" not in answer["error"], answer
-    assert answer["error"].startswith("not saved: Cooperation mode: unknown cooperation mode"), (
-        answer
-    )
+    assert answer["error"].startswith("not saved: Cooperation mode: unknown cooperation mode"), answer
     assert index.read_bytes() == before
 
 
@@ -368,6 +353,7 @@ def artifacts() -> Path:
 
 
 @needs("chromium")
+
 def test_editing_in_the_browser_changes_only_what_was_edited(
     editor: tuple[str, Any, Path], browser: Any, artifacts: Path
 ) -> None:
@@ -395,11 +381,8 @@ def test_editing_in_the_browser_changes_only_what_was_edited(
     page.screenshot(path=artifacts / "cms-checklist-1280.png")
     _publish(page)
     diff = subprocess.run(
-        ["git", "diff", "-U0", "--stat", "--", "engagements"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
+        ["git", "diff", "-U0", "--stat", "--", "engagements"], cwd=root, capture_output=True,
+        text=True, check=True,
     ).stdout
     assert "2 files changed, 2 insertions(+), 1 deletion(-)" in diff, diff
     changed = subprocess.run(
@@ -411,11 +394,8 @@ def test_editing_in_the_browser_changes_only_what_was_edited(
     # what Decap itself sent would have rewritten the file (measured, reported in the note)
     sent = backend.received[f"engagements/{HENGTONG}/index.md"]
     original = subprocess.run(
-        ["git", "show", f"HEAD:engagements/{HENGTONG}/index.md"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
+        ["git", "show", f"HEAD:engagements/{HENGTONG}/index.md"], cwd=root, capture_output=True,
+        text=True, check=True,
     ).stdout
     (artifacts / "cms-decap-serialised-index.md").write_text(sent, "utf-8")  # for review
     rewritten = _diff_lines(original, sent)
@@ -571,9 +551,8 @@ def test_the_editor_never_writes_a_frozen_text(editor_zh: tuple[str, Any, Path])
     # nor the digest its record keeps of it
     record = f"engagements/{HENGTONG}/documents/cooperation-agreement.md"
     kept = (root / record).read_bytes()
-    status, answer = _save(
-        base, record, lambda t: re.sub(r"(  1\.0\.md: )[0-9a-f]{64}", r"\g<1>" + "0" * 64, t)
-    )
+    status, answer = _save(base, record, lambda t: re.sub(r"(  1\.0\.md: )[0-9a-f]{64}",
+                                                          r"\g<1>" + "0" * 64, t))
     assert status == 403 and "frozen" in answer["error"], answer
     assert (root / record).read_bytes() == kept
 
@@ -651,13 +630,8 @@ def test_malformed_requests_get_an_answer_not_a_traceback(
     assert _raw_post(base, b"{}", "-1")[0] == 411
     assert _raw_post(base, b"{}", "abc")[0] == 411
     assert _raw_post(base, b"", str(300 * 1024 * 1024))[0] == 413  # the body is never read
-    for body in (
-        b"[1, 2]",
-        b"{not json",
-        b'{"action": "persistEntry", "params": {"entry": 5}}',
-        b'{"action": "getEntry", "params": []}',
-        b'"text"',
-    ):
+    for body in (b"[1, 2]", b"{not json", b'{"action": "persistEntry", "params": {"entry": 5}}',
+                 b'{"action": "getEntry", "params": []}', b'"text"'):
         status, answer = _raw_post(base, body, str(len(body)))
         assert status == 400 and "Traceback" not in answer.decode(), body
     assert _call(base, "info")[0] == 200  # still serving
@@ -669,9 +643,8 @@ def test_a_link_in_a_listed_folder_is_not_listed(editor: tuple[str, Any, Path]) 
     meetings = root / "engagements" / HENGTONG / "meetings"
     (meetings / "2026-01-01-link.md").symlink_to("/etc/hostname")
     (meetings / "folder-link").symlink_to(root.parent, target_is_directory=True)
-    status, entries = _call(
-        base, "entriesByFolder", folder=f"engagements/{HENGTONG}/meetings", extension="md", depth=2
-    )
+    status, entries = _call(base, "entriesByFolder", folder=f"engagements/{HENGTONG}/meetings",
+                            extension="md", depth=2)
     assert status == 200 and entries
     paths = [e["file"]["path"] for e in entries]
     assert all(p.startswith(f"engagements/{HENGTONG}/meetings/") for p in paths)
@@ -691,23 +664,14 @@ def test_uploads_are_documents_and_images_only(editor: tuple[str, Any, Path]) ->
     base, _, root = editor
 
     def upload(name: str, content: bytes) -> Any:
-        asset = {
-            "path": f"docs/uploads/{name}",
-            "content": base64.b64encode(content).decode(),
-            "encoding": "base64",
-        }
+        asset = {"path": f"docs/uploads/{name}", "content": base64.b64encode(content).decode(),
+                 "encoding": "base64"}
         return _call(base, "persistMedia", asset=asset)
 
     page = b"<html><script>alert(1)</script></html>"
-    for name, content in (
-        ("x.html", page),
-        ("x.md", b"# <script>x</script>"),
-        ("x.svg", b"<svg onload='x'/>"),
-        ("x.pdf", page),
-        ("x.png", page),
-        ("x.docx", b"PK\x03\x04 not a zip"),
-        ("x.pdf.html", b"%PDF-1.4"),
-    ):
+    for name, content in (("x.html", page), ("x.md", b"# <script>x</script>"),
+                          ("x.svg", b"<svg onload='x'/>"), ("x.pdf", page), ("x.png", page),
+                          ("x.docx", b"PK\x03\x04 not a zip"), ("x.pdf.html", b"%PDF-1.4")):
         status, answer = upload(name, content)
         assert status == 403 and answer["error"], name
         assert not (root / "docs" / "uploads" / name).exists()
@@ -742,9 +706,7 @@ def test_a_field_a_stage_needs_says_so_in_the_form(samples: Path) -> None:
     index = files["index"]["fields"]
     assert "离开合作洽谈前必填" in _field(index, "partner", "credit_code")["hint"]
     assert "离开前期准备前必填" in _field(index, "terms", "profit_split")["hint"]
-    assert (
-        "进入合作执行与监控前必填" in _field(index, "terms", "dispute_resolution", "method")["hint"]
-    )
+    assert "进入合作执行与监控前必填" in _field(index, "terms", "dispute_resolution", "method")["hint"]
     # the collection's own form for new engagements says the same
     engagements = _collection(config, "engagements")
     assert "离开合作洽谈前必填" in _field(engagements["fields"], "partner", "credit_code")["hint"]
@@ -758,9 +720,7 @@ def test_an_amount_is_typed_as_people_write_it(samples: Path) -> None:
     index = _collection(config, "engagements")["fields"]
     amount = _field(index, "terms", "investment", "amount")
     assert amount["widget"] == "string" and "8000万" in amount["hint"]
-    assert (
-        Money.model_validate({"amount": "8000万"}).amount == 80_000_000
-    )  # what the file then holds
+    assert Money.model_validate({"amount": "8000万"}).amount == 80_000_000  # what the file then holds
 
 
 def test_items_done_today_are_marked_in_one_save(editor_zh: tuple[str, Any, Path]) -> None:
@@ -769,7 +729,6 @@ def test_items_done_today_are_marked_in_one_save(editor_zh: tuple[str, Any, Path
     base, _, root = editor_zh
     rel = f"engagements/{HENGTONG}/execution.md"
     item = "periodic-review.record"
-
     def tick(text: str) -> str:  # what the form sends with the item chosen under 今天完成
         lines = text.split("\n")
         lines.insert(1, f"docgen_done_today: [{item}]")
@@ -787,9 +746,7 @@ def test_items_done_today_are_marked_in_one_save(editor_zh: tuple[str, Any, Path
 
 
 @needs("chromium")
-def test_an_item_is_marked_done_in_three_clicks(
-    editor_zh: tuple[str, Any, Path], browser: Any
-) -> None:
+def test_an_item_is_marked_done_in_three_clicks(editor_zh: tuple[str, Any, Path], browser: Any) -> None:
     """Issue 27: from the stage's form, one checklist item done in three clicks (was nine)."""
     base, _, root = editor_zh
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -811,9 +768,7 @@ def test_an_item_is_marked_done_in_three_clicks(
 
     state = load_portfolio(root, [HENGTONG]).get(HENGTONG).stages["execution"].data.checklist
     assert state["periodic-review.record"].done is not None
-    assert "docgen_done_today" not in (root / "engagements" / HENGTONG / "execution.md").read_text(
-        "utf-8"
-    )
+    assert "docgen_done_today" not in (root / "engagements" / HENGTONG / "execution.md").read_text("utf-8")
 
 
 def test_a_refusal_names_the_field_in_words(editor_zh: tuple[str, Any, Path]) -> None:
@@ -844,10 +799,7 @@ def test_a_refused_save_marks_the_field_in_the_form(
     page.get_by_text("立即发布").click()
     note = page.locator(".docgen-refusal")
     note.first.wait_for()
-    assert (
-        "91330106MA2H3PL80X" in note.first.inner_text()
-        and "credit-code" not in note.first.inner_text()
-    )
+    assert "91330106MA2H3PL80X" in note.first.inner_text() and "credit-code" not in note.first.inner_text()
     assert field.get_attribute("aria-invalid") == "true"
     assert note.first.get_attribute("role") == "alert" and note.first.is_visible()
     page.screenshot(path=artifacts / "cms-refusal-390.png")

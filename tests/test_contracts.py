@@ -191,9 +191,7 @@ def test_validate_reports_what_a_required_clause_lacks_at_its_line(tmp_path: Pat
     out = result.out
     assert f"index.md:{investment}:3: error document-field-missing 合资公司 needs " \
            "terms.investment.due" in out  # fmt: skip
-    assert (
-        f"index.md:{terms}:1: error document-field-missing 费用与支付 needs terms.payments" in out
-    )
+    assert f"index.md:{terms}:1: error document-field-missing 费用与支付 needs terms.payments" in out
     assert "cooperation-agreement.md:5:5: error clause-unknown no clause 'no-such-clause'" in out
 
 
@@ -255,15 +253,11 @@ def test_the_english_contract_has_the_same_articles_numbered_in_english(
     made = root / "build/documents/technology-licensing"
     zh = articles(root, "technology-licensing")
     english = docx_text(made / "cooperation-agreement.en.docx")
-    en_articles = [
-        x.removeprefix("[Article] ") for x in english.splitlines() if x.startswith("[Article] ")
-    ]
+    en_articles = [x.removeprefix("[Article] ") for x in english.splitlines()
+                   if x.startswith("[Article] ")]
     assert len(en_articles) == len(zh) and "文本与语言" in zh  # the same clauses, language too
-    assert en_articles[:3] == [
-        "Definitions and Interpretation",
-        "Scope of Cooperation",
-        "Technology Licence",
-    ]
+    assert en_articles[:3] == ["Definitions and Interpretation", "Scope of Cooperation",
+                               "Technology Licence"]
     assert en_articles[-1] == "Miscellaneous"
     # a licence is paid by its royalties (费用与支付): no profit-sharing article in either
     assert "投入与收益分配" not in zh and "Profits are shared" not in english
@@ -296,9 +290,7 @@ def test_signing_a_supplement_records_it_on_the_agreement(tmp_path: Path, run) -
 def test_a_clause_the_process_names_without_a_template_is_an_error(tmp_path: Path, run) -> None:
     root = workspace(tmp_path, ["agency"])
     process = root / "templates/process.yml"
-    text = process.read_text("utf-8").replace(
-        "    - miscellaneous\n", "    - miscellaneous\n    - escrow\n"
-    )
+    text = process.read_text("utf-8").replace("    - miscellaneous\n", "    - miscellaneous\n    - escrow\n")
     process.write_text(text, "utf-8")
     result = run("render", "--root", str(root), "--doc", "cooperation-agreement")
     assert result.exit_code == 1
@@ -320,10 +312,7 @@ def test_a_users_list_item_is_one_sentence_in_a_contract() -> None:
     assert sentence("按期足额缴付出资。") == "按期足额缴付出资。"
     assert sentence("按期足额缴付出资；") == "按期足额缴付出资。"
     assert sentence("是否按期？") == "是否按期？"
-    assert (
-        unclosed("合资公司负责电驱总成的研发、生产与销售。")
-        == "合资公司负责电驱总成的研发、生产与销售"
-    )
+    assert unclosed("合资公司负责电驱总成的研发、生产与销售。") == "合资公司负责电驱总成的研发、生产与销售"
 
 
 MONEY_TERMS = """\
@@ -349,19 +338,13 @@ def test_every_payment_names_its_payee_and_is_invoiced_as_what_it_is(tmp_path: P
     text = docx_text(root / "build/documents/joint-venture/cooperation-agreement.docx")
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert rows[0] == "| 付款节点 | 付款方 | 收款方 | 金额 | 付款期限 | 付款条件 |"
-    assert (
-        "| 首期许可费 | 乙方 | 甲方 | 人民币叁佰万元整（¥3,000,000.00） | 2027年3月31日 | — |"
-        in rows
-    )
+    assert "| 首期许可费 | 乙方 | 甲方 | 人民币叁佰万元整（¥3,000,000.00） | 2027年3月31日 | — |" in rows
     assert ("| 销售提成 | 乙方 | 甲方 | 按授权产品销售额的 4% 按季度结算，每季度不低于人民币伍拾万元整"
             "（¥500,000.00），于每季度结束后15日内支付 | — | — |") in rows  # fmt: skip
     assert "| 甲方出资 | 甲方 | 合资公司 |" in text  # a contribution goes to the company
     assert "零元" not in text
     assert "就首期许可费、销售提成款项，收款方应在收到每笔款项后10个工作日内" in text
-    assert (
-        "履约保证金、甲方出资不属于销售款项，不开具发票：出资款由合资公司出具出资证明书，其他款项由收款方出具收据。"
-        in text
-    )
+    assert "履约保证金、甲方出资不属于销售款项，不开具发票：出资款由合资公司出具出资证明书，其他款项由收款方出具收据。" in text
     assert "甲方收款账户" in text and "乙方收款账户" not in text  # only a party that is paid
     licensing = docx_text(root / "build/documents/technology-licensing/cooperation-agreement.docx")
     assert "| 甲方出资 | 甲方 | 项目公司 |" in licensing
@@ -375,9 +358,7 @@ def test_a_payment_is_a_sum_or_a_rate_and_not_paid_to_its_payer() -> None:
     with pytest.raises(ValidationError):
         Payment.model_validate({"milestone": "提成", "payer": "partner"})
     with pytest.raises(ValidationError):
-        Payment.model_validate(
-            {"milestone": "x", "payer": "us", "payee": "us", "amount": {"amount": 1}}
-        )
+        Payment.model_validate({"milestone": "x", "payer": "us", "payee": "us", "amount": {"amount": 1}})
     fee = Payment.model_validate({"milestone": "服务费", "payer": "us", "amount": {"amount": 1}})
     assert fee.receiver == "partner" and fee.invoiced
     stake = Payment.model_validate({"milestone": "出资", "kind": "contribution", "payer": "us",
@@ -385,9 +366,7 @@ def test_a_payment_is_a_sum_or_a_rate_and_not_paid_to_its_payer() -> None:
     assert stake.receiver == "company" and not stake.invoiced
 
 
-def test_every_modes_english_contract_has_the_chinese_articles_in_order(
-    tmp_path: Path, run
-) -> None:
+def test_every_modes_english_contract_has_the_chinese_articles_in_order(tmp_path: Path, run) -> None:
     """Issue 25: the English contract is the Chinese one article for article, in every mode."""
     root = workspace(tmp_path, MODES, extra=EN)
     result = run("render", "--root", str(root), "--doc", "cooperation-agreement")
@@ -403,9 +382,7 @@ intent: {exclusivity_days: 90, confidentiality_years: 5}
 """
 
 
-def test_the_letter_of_intent_carries_its_binding_terms_in_both_languages(
-    tmp_path: Path, run
-) -> None:
+def test_the_letter_of_intent_carries_its_binding_terms_in_both_languages(tmp_path: Path, run) -> None:
     """Issue 25: 排他期 and 保密期限 reach the text; its binding parts have a law and a forum."""
     root = workspace(tmp_path, ["joint-venture"], extra=EN + INTENT)
     result = run("render", "--root", str(root), "--doc", "letter-of-intent")
@@ -413,15 +390,10 @@ def test_the_letter_of_intent_carries_its_binding_terms_in_both_languages(
     made = root / "build/documents/joint-venture"
     zh = docx_text(made / "letter-of-intent.docx")
     assert "九十日内（排他期）" in zh and "期限至本意向书签署后五年" in zh
-    assert (
-        "适用中华人民共和国法律" in zh
-        and "提交苏州仲裁委员会按照其届时有效的仲裁规则进行仲裁" in zh
-    )
+    assert "适用中华人民共和国法律" in zh and "提交苏州仲裁委员会按照其届时有效的仲裁规则进行仲裁" in zh
     assert "“适用法律与争议解决”及本部分外" in zh
     en = docx_text(made / "letter-of-intent.en.docx")
-    assert (
-        "For 90 days" in en and "binds for 5 years" in en and "Suzhou Arbitration Commission" in en
-    )
+    assert "For 90 days" in en and "binds for 5 years" in en and "Suzhou Arbitration Commission" in en
     headings = [x for x in zh.splitlines() if x.startswith("[Heading 1]")]
     en_headings = [x for x in en.splitlines() if x.startswith("[Heading 1]")]
     assert len(headings) == len(en_headings) == 7, (headings, en_headings)  # the same sections
@@ -435,21 +407,15 @@ def test_the_modes_own_data_is_asked_for_while_negotiating(tmp_path: Path, run) 
     root = workspace(tmp_path, ["joint-venture"])
     index = root / "engagements/joint-venture/index.md"
     text = index.read_text("utf-8")
-    lines = [
-        x for x in text.split("\n") if not x.startswith(("  investment:", "  partner_investment:"))
-    ]
+    lines = [x for x in text.split("\n") if not x.startswith(("  investment:", "  partner_investment:"))]
     index.write_text("\n".join(lines), "utf-8")
 
     def asked() -> list[dict]:
         said = run("validate", "joint-venture", "--format", "json", "--root", str(root))
-        return [
-            d for d in json.loads(said.out)["diagnostics"] if "terms.investment" in d["message"]
-        ]
+        return [d for d in json.loads(said.out)["diagnostics"] if "terms.investment" in d["message"]]
 
     assert asked() == []  # 前期准备: too early
-    index.write_text(
-        index.read_text("utf-8").replace("stage: preparation", "stage: negotiation"), "utf-8"
-    )
+    index.write_text(index.read_text("utf-8").replace("stage: preparation", "stage: negotiation"), "utf-8")
     found = asked()
     assert found and all(d["severity"] == "warning" for d in found), found
     assert "合作确立" in found[0]["hint"] and found[0]["path"].endswith("index.md")
@@ -464,10 +430,9 @@ def test_each_mode_is_rendered_from_either_side(tmp_path: Path, run, mode: str) 
     root = workspace(tmp_path, [mode], extra=f"  we_are: {we_are}\n")
     index = root / "engagements" / mode / "index.md"
     text = index.read_text("utf-8").replace(
-        '    us: {name: 示例集团, bank: 示例银行, account: "6222000011112222"}',
-        '    us: {name: 示例集团, bank: 示例银行, account: "6222000011112222"}\n'
-        '    partner: {name: 苏州示例科技有限公司, bank: 招商银行苏州分行, account: "5120001"}',
-    )
+        "    us: {name: 示例集团, bank: 示例银行, account: \"6222000011112222\"}",
+        "    us: {name: 示例集团, bank: 示例银行, account: \"6222000011112222\"}\n"
+        "    partner: {name: 苏州示例科技有限公司, bank: 招商银行苏州分行, account: \"5120001\"}")
     index.write_text(text, "utf-8")
     result = run("render", "--doc", "cooperation-agreement", "--root", str(root))
     assert result.exit_code == 0, result.out + result.err
@@ -475,15 +440,9 @@ def test_each_mode_is_rendered_from_either_side(tmp_path: Path, run, mode: str) 
     a_role = f"（{roles[0]}）" if roles else ""
     b_role = f"（{roles[1]}）" if roles else ""
     # the partner is 甲方 now, in the party blocks, the definitions and the signatures
-    assert (
-        f"甲方{a_role}：苏州示例科技有限公司" in made
-        and f"乙方{b_role}：江南高新技术产业开发区发展集团有限公司" in made
-    )
+    assert f"甲方{a_role}：苏州示例科技有限公司" in made and f"乙方{b_role}：江南高新技术产业开发区发展集团有限公司" in made
     if roles:
-        assert (
-            f"“{roles[0]}”：指甲方苏州示例科技有限公司；“{roles[1]}”：指乙方江南高新技术产业开发区"
-            in made
-        )
+        assert f"“{roles[0]}”：指甲方苏州示例科技有限公司；“{roles[1]}”：指乙方江南高新技术产业开发区" in made
     lines = made.splitlines()
     a_articles = lines.index("[条] 甲方的权利和义务")
     assert lines[a_articles + 1] == "[款] 导入产线。"  # 甲方's obligations are the partner's
@@ -507,10 +466,8 @@ def test_an_investment_agreement_says_land_intensity_schedule_yield_support_and_
     root = copy_samples(tmp_path)
     result = run("render", "2026-005-bluewave-biopharma", "--doc", "合作协议", "--root", str(root))
     assert result.exit_code == 0, result.out + result.err
-    text = docx_text(
-        root / "build/documents/2026-005-bluewave-biopharma/cooperation-agreement.docx"
-    )
-    article = text[text.index("[条] 项目投资与落地") :]
+    text = docx_text(root / "build/documents/2026-005-bluewave-biopharma/cooperation-agreement.docx")
+    article = text[text.index("[条] 项目投资与落地"):]
     article = article[: article.index("[条]", 5)]
     for needed in ("B-07 地块使用项目用地约 120 亩，用途为工业用地，以出让方式取得国有建设用地使用权，年限五十年",
                    "出让价款为人民币叁仟陆佰万元整", "固定资产投资强度不低于每亩 450 万元",
@@ -525,57 +482,32 @@ def test_an_investment_projects_figures_are_checked(tmp_path: Path, run) -> None
 
     root = copy_samples(tmp_path)
     index = root / "engagements/2026-005-bluewave-biopharma/index.md"
-    text = (
-        index.read_text("utf-8")
-        .replace("intensity: 450", "intensity: 600")
-        .replace("completion: 2028-12-31", "completion: 2027-01-31")
-    )
+    text = index.read_text("utf-8").replace("intensity: 450", "intensity: 600").replace(
+        "completion: 2028-12-31", "completion: 2027-01-31")
     index.write_text(text, "utf-8")
     said = run("validate", "2026-005-bluewave-biopharma", "--format", "json", "--root", str(root))
     found = {d["code"]: d for d in json.loads(said.out)["diagnostics"]}
-    assert (
-        "600 万元 a 亩" in found["ratio-mismatch"]["message"]
-        and "(500 万元 a 亩" in found["ratio-mismatch"]["message"]
-    )
-    assert (
-        found["date-order"]["severity"] == "error"
-        and "completion" in found["date-order"]["message"]
-    )
+    assert "600 万元 a 亩" in found["ratio-mismatch"]["message"] and "(500 万元 a 亩" in found["ratio-mismatch"]["message"]
+    assert found["date-order"]["severity"] == "error" and "completion" in found["date-order"]["message"]
 
 
 def test_each_mode_prints_its_own_substance(rendered: Path) -> None:
     """Issue 25: licence type, field and territory; agency direction, exclusivity, targets;
     the 《商业特许经营管理条例》 disclosures, cooling-off and filing, and no clause that forbids
     the franchisee the licensed marks."""
-
     def text(mode: str) -> str:
         return docx_text(rendered / "build/documents" / mode / "cooperation-agreement.docx")
 
     licence = text("technology-licensing")
-    assert (
-        "许可技术：高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X），其内容、技术指标与技术资料清单详见附件一《许可技术清单》。"
-        in licence
-    )
-    assert (
-        "许可方式：排他许可，即在许可地域和使用领域内，许可方不得许可任何第三方实施许可技术，但可以自行实施。"
-        in licence
-    )
+    assert "许可技术：高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X），其内容、技术指标与技术资料清单详见附件一《许可技术清单》。" in licence
+    assert "许可方式：排他许可，即在许可地域和使用领域内，许可方不得许可任何第三方实施许可技术，但可以自行实施。" in licence
     assert "使用领域：储能电池正极材料；许可地域：长三角地区" in licence
     assert "以及被许可方依本协议实施许可技术所必需的除外" in licence
     agency = text("agency")
-    assert (
-        "就新能源汽车零部件项目开展招商与推介事务" in agency
-        and "代理方为委托方在代理区域内的独家代理" in agency
-    )
-    assert (
-        "代理方的工作目标：每年引进签约项目不少于 3 个。" in agency
-        and "“代理区域”：指长三角地区" in agency
-    )
+    assert "就新能源汽车零部件项目开展招商与推介事务" in agency and "代理方为委托方在代理区域内的独家代理" in agency
+    assert "代理方的工作目标：每年引进签约项目不少于 3 个。" in agency and "“代理区域”：指长三角地区" in agency
     franchise = text("franchise")
-    assert (
-        "特许人已于2026年12月1日依照《商业特许经营管理条例》第二十一条、第二十二条的规定"
-        in franchise
-    )
+    assert "特许人已于2026年12月1日依照《商业特许经营管理条例》第二十一条、第二十二条的规定" in franchise
     assert "被特许人可以在本协议订立后十日内单方解除本协议" in franchise
     assert "十五日内依法向商务主管部门备案" in franchise
     assert "以及被特许人依本协议使用特许人经营资源的除外" in franchise
@@ -589,29 +521,14 @@ def test_a_licences_technology_annex_is_attached(tmp_path: Path, run) -> None:
 
     def codes() -> dict[str, dict]:
         said = run("validate", "technology-licensing", "--format", "json", "--root", str(root))
-        return {
-            d["code"]: d
-            for d in json.loads(said.out)["diagnostics"]
-            if d["code"] == "annex-not-attached" or d["code"] == "unknown-reference"
-        }
+        return {d["code"]: d for d in json.loads(said.out)["diagnostics"] if d["code"] == "annex-not-attached"
+                or d["code"] == "unknown-reference"}
 
     assert codes()["annex-not-attached"]["severity"] == "warning"  # named, no file
     text = index.read_text("utf-8")
-    index.write_text(
-        text.replace(
-            "annexes: [{title: 许可技术清单}]",
-            "annexes: [{title: 许可技术清单, file: ../../../etc/passwd}]",
-        ),
-        "utf-8",
-    )
+    index.write_text(text.replace("annexes: [{title: 许可技术清单}]", "annexes: [{title: 许可技术清单, file: ../../../etc/passwd}]"), "utf-8")
     assert "outside" in codes()["annex-not-attached"]["message"]
-    index.write_text(
-        text.replace(
-            "annexes: [{title: 许可技术清单}]",
-            "annexes: [{title: 许可技术清单, file: documents/技术清单.pdf}]",
-        ),
-        "utf-8",
-    )
+    index.write_text(text.replace("annexes: [{title: 许可技术清单}]", "annexes: [{title: 许可技术清单, file: documents/技术清单.pdf}]"), "utf-8")
     assert codes()["annex-not-attached"]["severity"] == "error"
     (index.parent / "documents").mkdir(exist_ok=True)
     (index.parent / "documents/技术清单.pdf").write_bytes(b"%PDF-1.4")
@@ -620,12 +537,10 @@ def test_a_licences_technology_annex_is_attached(tmp_path: Path, run) -> None:
     assert "技术附件" in codes()["unknown-reference"]["message"]
 
 
-def test_a_joint_venture_says_its_company_capital_governance_profits_deadlock_and_exit(
-    rendered: Path,
-) -> None:
+def test_a_joint_venture_says_its_company_capital_governance_profits_deadlock_and_exit(rendered: Path) -> None:
     """Issue 25: 合资: company name, registered capital, each share, governance, profits, deadlock."""
     text = docx_text(rendered / "build/documents/joint-venture/cooperation-agreement.docx")
-    article = text[text.index("[条] 合资公司") :]
+    article = text[text.index("[条] 合资公司"):]
     article = article[: article.index("[条]", 5)]
     for needed in ("共同出资设立示例合资科技有限公司（以下简称“合资公司”", "注册资本为人民币壹亿伍仟万元整",
                    "甲方认缴出资人民币陆仟万元整（¥60,000,000.00），占注册资本的 40%，出资方式：现金出资，于2027年6月30日前缴足",
@@ -647,9 +562,7 @@ def test_a_capital_that_is_not_the_contributions_sum_is_said(tmp_path: Path, run
     assert found and "2 亿元" in found[0]["message"] and "1.5 亿元" in found[0]["message"], found
 
 
-def test_a_termination_sets_off_the_accounts_and_prints_the_net_in_words(
-    tmp_path: Path, run
-) -> None:
+def test_a_termination_sets_off_the_accounts_and_prints_the_net_in_words(tmp_path: Path, run) -> None:
     """Issue 25: each side's claims, the set-off and the net amount in figures and 大写; a
     buy-back at its price; 保密, 知识产权 and 争议解决 survive."""
     root = copy_samples(tmp_path)
@@ -671,15 +584,9 @@ def test_a_termination_sets_off_the_accounts_and_prints_the_net_in_words(
     index.write_text(text[:start] + accounts + text[end:], "utf-8")
     said = run("render", "2024-003-jinghua-materials", "--doc", "终止协议", "--root", str(root))
     assert said.exit_code == 0, said.out + said.err
-    made = docx_text(
-        folder.parent.parent
-        / "build/documents/2024-003-jinghua-materials/termination-agreement.docx"
-    )
+    made = docx_text(folder.parent.parent / "build/documents/2024-003-jinghua-materials/termination-agreement.docx")
     # we are the 代理方, 乙方: the partner (甲方, 委托方) buys back, and we owe the net
-    assert (
-        "甲方以人民币贰佰壹拾捌万肆仟元整（¥2,184,000.00）回购展示仓库存碳纤维及预浸料 12.6 吨，于2026年6月20日前完成交割并付清价款。"
-        in made
-    )
+    assert "甲方以人民币贰佰壹拾捌万肆仟元整（¥2,184,000.00）回购展示仓库存碳纤维及预浸料 12.6 吨，于2026年6月20日前完成交割并付清价款。" in made
     assert "| 截至终止日的代销货款 | 乙方 | 甲方 | 人民币捌拾陆万肆仟元整（¥864,000.00） |" in made
     assert "| 二季度代理佣金 | 甲方 | 乙方 | 人民币肆拾贰万壹仟元整（¥421,000.00） |" in made
     assert ("上述款项相互抵销后，乙方应向甲方支付人民币肆拾肆万叁仟元整（¥443,000.00），"
@@ -697,24 +604,12 @@ def test_a_notice_cites_only_articles_the_signed_agreement_has(tmp_path: Path, r
     assert said.exit_code == 0, said.out + said.err
     text = docx_text(root / "build/documents" / hengtong / "major-event-notice.docx")
     assert "签署的《合作协议》第三条（合资公司）、第十五条（合作调整）关于" in text
-    assert (
-        "江南高新技术产业开发区发展集团有限公司（盖章）" in text
-        and "请联系：招商二部 张伟 0512-6688-1002。" in text
-    )
+    assert "江南高新技术产业开发区发展集团有限公司（盖章）" in text and "请联系：招商二部 张伟 0512-6688-1002。" in text
     index = root / "engagements" / hengtong / "index.md"
-    index.write_text(
-        index.read_text("utf-8").replace(
-            "articles: [合作调整, 合资公司]", "articles: [合作调整, 投入与收益分配]"
-        ),
-        "utf-8",
-    )
-    found = json.loads(run("validate", hengtong, "--format", "json", "--root", str(root)).out)[
-        "diagnostics"
-    ]
+    index.write_text(index.read_text("utf-8").replace("articles: [合作调整, 合资公司]", "articles: [合作调整, 投入与收益分配]"), "utf-8")
+    found = json.loads(run("validate", hengtong, "--format", "json", "--root", str(root)).out)["diagnostics"]
     wrong = [d for d in found if d["code"] == "unknown-reference"]
-    assert wrong and "投入与收益分配" in wrong[0]["message"] and "合作调整" in wrong[0]["hint"], (
-        found
-    )
+    assert wrong and "投入与收益分配" in wrong[0]["message"] and "合作调整" in wrong[0]["hint"], found
 
 
 def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
@@ -737,14 +632,8 @@ def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
     said = run("render", hengtong, "--doc", "补充协议", "--root", str(root))
     assert said.exit_code == 0, said.out + said.err
     made = docx_text(root / "build/documents" / hengtong / "supplementary-agreement.docx")
-    assert (
-        "[款] 原协议第三条（合资公司）第（六）款修改为：利润分配：每年分配不低于可分配利润的 40%。"
-        in made
-    )
-    assert (
-        "[款] 原协议第十五条（合作调整）增加一款，作为第（三）款：园区入驻率连续两个季度低于 45% 的"
-        in made
-    )
+    assert "[款] 原协议第三条（合资公司）第（六）款修改为：利润分配：每年分配不低于可分配利润的 40%。" in made
+    assert "[款] 原协议第十五条（合作调整）增加一款，作为第（三）款：园区入驻率连续两个季度低于 45% 的" in made
     assert "[款] 删除原协议第十一条（保密）第（二）款。" in made
 
     def refused(change: str) -> list[dict]:
@@ -756,9 +645,7 @@ def test_a_supplement_amends_by_article_and_clause(tmp_path: Path, run) -> None:
     assert whole and whole[0]["code"] == "amendment-unplaced", whole
     assert refused("    - {article: 合作调整, text: 新的条文, whole: true}\n") == []
     missing = refused("    - {article: 投入与收益分配, clause: 1, text: 新的条文}\n")
-    assert (
-        missing and "投入与收益分配" in missing[0]["message"] and "合作调整" in missing[0]["hint"]
-    )
+    assert missing and "投入与收益分配" in missing[0]["message"] and "合作调整" in missing[0]["hint"]
     beyond = refused("    - {article: 合作调整, clause: 5, text: 新的条文}\n")
     assert beyond and "5" in beyond[0]["message"]
 
@@ -773,56 +660,30 @@ def test_a_renewal_says_who_pays_what_in_the_new_term_and_which_articles_continu
     haixin = "2023-009-haixin-semiconductor"
     folder = root / "engagements" / haixin
     record = folder / "documents/renewal-agreement.md"
-    record.write_text(
-        record.read_text("utf-8")
-        .replace(  # a 2.1 signed today, frozen by the render
-            'version: "2.0"\nstatus: signed\nsigned: 2026-09-15\n',
-            'version: "2.1"\nstatus: signed\nsigned: 2026-11-20\n',
-        )
-        .replace(
-            "revisions:",
-            '  - {by: 周建国, role: 集团总经理, date: 2026-11-20, version: "2.1"}\nrevisions:',
-        ),
-        "utf-8",
-    )
+    record.write_text(record.read_text("utf-8").replace(  # a 2.1 signed today, frozen by the render
+        'version: "2.0"\nstatus: signed\nsigned: 2026-09-15\n', 'version: "2.1"\nstatus: signed\nsigned: 2026-11-20\n'
+    ).replace("revisions:", '  - {by: 周建国, role: 集团总经理, date: 2026-11-20, version: "2.1"}\nrevisions:'), "utf-8")
     index = folder / "index.md"
     text = index.read_text("utf-8")
     start, end = text.index("  payments:\n    - {milestone: 续约许可费"), text.index("  changes:\n")
     text = text[:start] + text[end:]  # the sample's own, replaced by the test's
-    text = text.replace(
-        "  goals:\n    - 2027 年底前通过",
-        (
-            "  payments:\n"
-            "    - {milestone: 续约期授权费, kind: 许可使用费, payer: 乙方, amount: {amount: 1000万}, due: 2026-10-15}\n"
-            "    - {milestone: 续约期销售提成, kind: 提成, payer: 乙方, rate: {percent: 3.5, basis: 授权产品销售额, period: 年, minimum: {amount: 300万}, within_days: 30}}\n"
-            "  continuing: [保密, 争议解决]\n"
-            "  goals:\n    - 2027 年底前通过"
-        ),
-        1,
-    )
+    text = text.replace("  goals:\n    - 2027 年底前通过", (
+        "  payments:\n"
+        "    - {milestone: 续约期授权费, kind: 许可使用费, payer: 乙方, amount: {amount: 1000万}, due: 2026-10-15}\n"
+        "    - {milestone: 续约期销售提成, kind: 提成, payer: 乙方, rate: {percent: 3.5, basis: 授权产品销售额, period: 年, minimum: {amount: 300万}, within_days: 30}}\n"
+        "  continuing: [保密, 争议解决]\n"
+        "  goals:\n    - 2027 年底前通过"), 1)
     index.write_text(text, "utf-8")
     said = run("render", haixin, "--doc", "续约协议", "--root", str(root))
     assert said.exit_code == 0, said.out + said.err
     made = docx_text(root / "build/documents" / haixin / "renewal-agreement.docx")
-    assert (
-        "| 续约期授权费 | 乙方 | 甲方 | 人民币壹仟万元整（¥10,000,000.00） | 2026年10月15日 | — |"
-        in made
-    )
-    assert (
-        "按授权产品销售额的 3.5% 按年结算，每年不低于人民币叁佰万元整（¥3,000,000.00），于每年结束后30日内支付"
-        in made
-    )
+    assert "| 续约期授权费 | 乙方 | 甲方 | 人民币壹仟万元整（¥10,000,000.00） | 2026年10月15日 | — |" in made
+    assert "按授权产品销售额的 3.5% 按年结算，每年不低于人民币叁佰万元整（¥3,000,000.00），于每年结束后30日内支付" in made
     assert "原协议第十一条（保密）、第十七条（争议解决）在续约期间继续有效" in made
     # a licence has no 投入与收益分配 article to continue
-    index.write_text(
-        text.replace("continuing: [保密, 争议解决]", "continuing: [保密, 投入与收益分配]"), "utf-8"
-    )
-    found = json.loads(run("validate", haixin, "--format", "json", "--root", str(root)).out)[
-        "diagnostics"
-    ]
-    assert [
-        d for d in found if d["code"] == "unknown-reference" and "投入与收益分配" in d["message"]
-    ], found
+    index.write_text(text.replace("continuing: [保密, 争议解决]", "continuing: [保密, 投入与收益分配]"), "utf-8")
+    found = json.loads(run("validate", haixin, "--format", "json", "--root", str(root)).out)["diagnostics"]
+    assert [d for d in found if d["code"] == "unknown-reference" and "投入与收益分配" in d["message"]], found
 
 
 OTHERS = """\
@@ -845,17 +706,12 @@ def test_a_third_party_signs_and_one_that_does_not_is_reported(tmp_path: Path, r
     assert "丙方江南高新产业投资基金（有限合伙）是依法设立并有效存续的主体" in text
     lines = text.splitlines()
     at = lines.index("[条] 丙方的权利和义务")
-    assert (
-        lines[at - 2].startswith("[款]")
-        and lines[at + 1] == "[款] 按约定向合资公司增资 3000 万元。"
-    )
+    assert lines[at - 2].startswith("[款]") and lines[at + 1] == "[款] 按约定向合资公司增资 3000 万元。"
     assert "| 甲方（盖章） | 乙方（盖章） | 丙方（盖章） |" in text
     assert "丙方送达地址：苏州市江南高新区创新大道 88 号。" in text
     assert "陈立" not in text and "连带保证" not in text  # not a party: not printed
     found = json.loads(run("validate", "--format", "json", "--root", str(root)).out)["diagnostics"]
-    assert [d for d in found if d["code"] == "covenant-of-non-party" and "陈立" in d["message"]], (
-        found
-    )
+    assert [d for d in found if d["code"] == "covenant-of-non-party" and "陈立" in d["message"]], found
 
 
 def test_an_english_text_says_which_values_it_has_only_in_chinese(tmp_path: Path, run) -> None:
@@ -865,10 +721,7 @@ def test_an_english_text_says_which_values_it_has_only_in_chinese(tmp_path: Path
     assert said.exit_code == 0, said.out + said.err
     leaks = [line for line in said.out.splitlines() if "english-has-chinese" in line]
     assert len(leaks) == 1 and "index.md" in leaks[0], said.out
-    assert (
-        "高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X）" in leaks[0]
-        and "首期款" in leaks[0]
-    )
+    assert "高倍率磷酸铁锂正极材料制备技术（专利号 ZL202110000001.X）" in leaks[0] and "首期款" in leaks[0]
     # the Chinese text is not an English one: nothing said of it
     (tmp_path / "zh").mkdir()
     chinese_only = workspace(tmp_path / "zh", ["technology-licensing"])

@@ -49,9 +49,7 @@ def test_xlsx_sheets_rows_filters_frozen_headers(run, tmp_path: Path) -> None:
     assert ("2025-014-hengtong-logistics", "R2") in {(r[0], r[1]) for r in risks}
     assert next(r for r in risks if r[1] == "R2" and r[0].startswith("2025"))[6] == 16
     kpi_rows = list(book["KPI"].iter_rows(min_row=2, values_only=True))
-    assert ("2025-014-hengtong-logistics", "K1", "2026-Q4", 62) in {
-        (r[0], r[1], r[7], r[8]) for r in kpi_rows
-    }
+    assert ("2025-014-hengtong-logistics", "K1", "2026-Q4", 62) in {(r[0], r[1], r[7], r[8]) for r in kpi_rows}
 
 
 def test_due_by_owner_groups_overdue_and_upcoming() -> None:
@@ -59,45 +57,27 @@ def test_due_by_owner_groups_overdue_and_upcoming() -> None:
     assert [r.item.title for r in groups["郑雅琴"]] == ["蓝波提供海外专利清单及许可协议"]
     assert all(r.item.due <= date(2026, 12, 10) for items in groups.values() for r in items)
     # terminated and renewed engagements remind nobody
-    assert not any(
-        r.engagement.startswith(("2024-003", "2023-009")) for v in groups.values() for r in v
-    )
+    assert not any(r.engagement.startswith(("2024-003", "2023-009")) for v in groups.values() for r in v)
 
 
 def test_stale_engagements_from_git_history(tmp_path: Path, monkeypatch) -> None:
     copy_samples(tmp_path, parts=("mkdocs.yml", "templates"))
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": "2026-09-01T10:00:00",
-        "GIT_COMMITTER_DATE": "2026-09-01T10:00:00",
-    }
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-09-01T10:00:00", "GIT_COMMITTER_DATE": "2026-09-01T10:00:00"}
 
     def git(*args: str, env: dict[str, str] = env) -> None:
-        subprocess.run(
-            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@e", *args],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@e", *args],
+                       check=True, capture_output=True, env=env)
 
     git("init", "-q")
     git("add", "-A")
     git("commit", "-qm", "old")
     index = tmp_path / "engagements/2025-014-hengtong-logistics/index.md"
     index.write_text(index.read_text(encoding="utf-8") + "\n更新\n", encoding="utf-8")
-    recent = {
-        **env,
-        "GIT_AUTHOR_DATE": "2026-11-20T10:00:00",
-        "GIT_COMMITTER_DATE": "2026-11-20T10:00:00",
-    }
+    recent = {**env, "GIT_AUTHOR_DATE": "2026-11-20T10:00:00", "GIT_COMMITTER_DATE": "2026-11-20T10:00:00"}
     git("commit", "-qam", "recent", env=recent)
     found = {s.engagement: s for s in stale(load_portfolio(tmp_path), TODAY)}
     # negotiation allows 30 days, preparation 45, establishment 30: all three rot since 09-01
-    assert set(found) == {
-        "2026-008-huaxin-storage",
-        "2026-011-lingyun-robotics",
-        "2026-005-bluewave-biopharma",
-    }
+    assert set(found) == {"2026-008-huaxin-storage", "2026-011-lingyun-robotics", "2026-005-bluewave-biopharma"}
     assert found["2026-008-huaxin-storage"].last_change == date(2026, 9, 1)
     assert found["2026-008-huaxin-storage"].limit_days == 30
 

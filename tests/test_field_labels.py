@@ -75,9 +75,7 @@ def test_no_other_module_keeps_a_table_of_field_labels() -> None:
                     else None
                 )  # fmt: skip
                 dotted = "." in key.value and key.value.split(".")[-1] in names
-                if said is not None and (
-                    dotted or (key.value in names and said == FIELDS.get(key.value))
-                ):
+                if said is not None and (dotted or (key.value in names and said == FIELDS.get(key.value))):
                     copies += 1
             if copies >= 2:
                 tables.append(f"{path.relative_to(REPO)}:{node.lineno}")
@@ -92,9 +90,7 @@ def test_docgen_add_says_the_tables_words() -> None:
     assert task["title"] == "任务" and task["due"] == "完成时限"
     assert task["item"] == zh(FIELDS["tasks.item"])
     # the most specific entry wins, then the key's own
-    assert (
-        field_label("terms.dispute_resolution.method") == FIELDS["terms.dispute_resolution.method"]
-    )
+    assert field_label("terms.dispute_resolution.method") == FIELDS["terms.dispute_resolution.method"]
     assert field_label("meetings.method") == FIELDS["method"]
     assert field_label("nothing.such") is None
 
@@ -105,9 +101,7 @@ def test_the_site_names_a_rules_fields_by_the_table() -> None:
 
     process = load_process(REPO / "src/docgen/data/process.yml", "process.yml")
     zh, en = catalogue("zh"), catalogue("en")
-    fields = FieldsPresent(
-        kind="fields_present", fields=["terms.profit_split", "partner.credit_code"]
-    )
+    fields = FieldsPresent(kind="fields_present", fields=["terms.profit_split", "partner.credit_code"])
     said = fields.describe(process, zh)
     assert "利益分配机制、合作方统一社会信用代码" in said, said
     said = fields.describe(process, en)

@@ -81,9 +81,7 @@ def guide_steps() -> list[Step]:
                     if line.startswith("$ "):
                         found = EXIT.search(line)
                         steps.append(
-                            Step(
-                                page.name, "command", line[2:], status=int(found[1]) if found else 0
-                            )
+                            Step(page.name, "command", line[2:], status=int(found[1]) if found else 0)
                         )
                     elif line.strip() and steps:
                         steps[-1].expected.append(line.strip())
@@ -152,9 +150,7 @@ def test_the_guide_has_a_page_per_task() -> None:
 
 
 def test_every_command_in_the_guide_runs_as_it_says(
-    tmp_path: Path,
-    run,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DOCGEN_LANG", "zh")
@@ -206,9 +202,7 @@ def test_every_command_in_the_guide_runs_as_it_says(
             leaked = ENGLISH_IDS.findall(_without_paths(said))
             assert not leaked, f"{where}: English ids {leaked} in\n{said}"
     assert commands >= 40
-    print(
-        f"guide: {commands} commands, {refusals} refused, {explained} with the fix in the message"
-    )
+    print(f"guide: {commands} commands, {refusals} refused, {explained} with the fix in the message")
 
 
 def _installed_here() -> bool:

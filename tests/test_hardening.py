@@ -147,11 +147,7 @@ def test_templates_run_in_the_sandbox(workspace: Path, run) -> None:  # type: ig
     payload = "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}"
     build_tree(
         workspace,
-        {
-            "templates/documents/memorandum.md.j2": "{#\ntitle: 备忘录\n#}\n# 备忘录\n\n"
-            + payload
-            + "\n"
-        },
+        {"templates/documents/memorandum.md.j2": "{#\ntitle: 备忘录\n#}\n# 备忘录\n\n" + payload + "\n"},
     )
     result = run("render", "--root", str(workspace), "--doc", "memorandum")
     assert not marker.exists()
@@ -207,17 +203,13 @@ def test_partner_procedure_page_holds_no_internal_item(tmp_path: Path) -> None:
 def test_control_characters_are_warned_and_shown_alike(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
     from docx_text import docx_text as docx_text_of
 
-    index = INDEX.replace(
-        "name: 苏州示例科技有限公司", 'name: "苏州\\v示例\\e科技\\x01有限\\u202E公司"'
-    )
+    index = INDEX.replace("name: 苏州示例科技有限公司", 'name: "苏州\\v示例\\e科技\\x01有限\\u202E公司"')
     build_tree(workspace, {f"{E}/index.md": index})
     found = [d for d in diagnostics(run, workspace) if d["code"] == "control-character"]
-    assert {(d["path"], d["line"], d["severity"]) for d in found} == {
-        (f"{E}/index.md", 5, "warning")
+    assert {(d["path"], d["line"], d["severity"]) for d in found} == {(f"{E}/index.md", 5, "warning")}
+    assert {m for d in found for m in ("U+000B", "U+001B", "U+0001", "U+202E") if m in d["message"]} == {
+        "U+000B", "U+001B", "U+0001", "U+202E"
     }
-    assert {
-        m for d in found for m in ("U+000B", "U+001B", "U+0001", "U+202E") if m in d["message"]
-    } == {"U+000B", "U+001B", "U+0001", "U+202E"}
     shown = "苏州［U+000B］示例［U+001B］科技［U+0001］有限［U+202E］公司"
     assert run("render", "--root", str(workspace), "--doc", "letter-of-intent").exit_code == 0
     assert shown in docx_text_of(workspace / "build/documents/e/letter-of-intent.docx")
@@ -235,23 +227,10 @@ def test_new_files_and_folders_follow_the_umask(tmp_path: Path, run) -> None:  #
         ws = tmp_path / "ws"
         assert run("init", str(ws)).exit_code == 0
         assert (ws / "mkdocs.yml").stat().st_mode & 0o777 == 0o644
-        assert (
-            run(
-                "new",
-                "2026-001-a",
-                "--title",
-                "甲",
-                "--partner",
-                "甲公司",
-                "--mode",
-                "合资",
-                "--owner",
-                "张伟",
-                "--root",
-                str(ws),
-            ).exit_code
-            == 0
-        )
+        assert run(
+            "new", "2026-001-a", "--title", "甲", "--partner", "甲公司", "--mode", "合资",
+            "--owner", "张伟", "--root", str(ws),
+        ).exit_code == 0
         folder = ws / "engagements" / "2026-001-a"
         assert folder.stat().st_mode & 0o777 == 0o755
         assert (folder / "index.md").stat().st_mode & 0o777 == 0o644
@@ -293,9 +272,7 @@ def test_export_does_not_create_folders_outside(workspace: Path, tmp_path: Path,
 # --- 8. schema --root ---------------------------------------------------------------------
 
 
-def test_schema_writes_to_the_workspace_root(
-    workspace: Path, run, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_schema_writes_to_the_workspace_root(workspace: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(workspace / "engagements")
     assert run("schema").exit_code == 0
     assert (workspace / "schema" / "index.schema.json").is_file()
@@ -329,24 +306,16 @@ def test_init_ignores_build_outputs(tmp_path: Path, run) -> None:  # type: ignor
 
 
 def test_validate_fails_where_publish_would(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
-    index = INDEX.replace("  scope: 示例合作范围\n", "").replace(
-        "stage: preparation", "stage: negotiation"
-    )
-    prep = (
-        "---\nchecklist:\n"
-        + "".join(
-            f"  {i}: {{waived: 不适用}}\n"
-            for i in __import__("docgen.domain.process", fromlist=["x"])
-            .load_process(workspace / "templates/process.yml", "p")
-            .stage_items("preparation")
-        )
-        + "---\n"
-    )
+    index = INDEX.replace("  scope: 示例合作范围\n", "").replace("stage: preparation", "stage: negotiation")
+    prep = "---\nchecklist:\n" + "".join(
+        f"  {i}: {{waived: 不适用}}\n"
+        for i in __import__("docgen.domain.process", fromlist=["x"])
+        .load_process(workspace / "templates/process.yml", "p")
+        .stage_items("preparation")
+    ) + "---\n"
     build_tree(workspace, {f"{E}/index.md": index, f"{E}/preparation.md": prep})
     found = diagnostics(run, workspace)
-    missing = [
-        d for d in found if d["code"] == "document-field-missing" and d["severity"] == "error"
-    ]
+    missing = [d for d in found if d["code"] == "document-field-missing" and d["severity"] == "error"]
     assert missing and all(d["path"] == f"{E}/index.md" for d in missing)
     assert any("terms.scope" in d["message"] for d in missing)
     assert run("validate", "--root", str(workspace)).exit_code == 1
@@ -357,9 +326,7 @@ def test_publish_keep_going_builds_the_rest(workspace: Path, run) -> None:  # ty
     build_tree(
         workspace,
         {
-            "engagements/ok/index.md": INDEX.replace("ZS-1", "ZS-2").replace(
-                "示例项目", "完好项目"
-            ),
+            "engagements/ok/index.md": INDEX.replace("ZS-1", "ZS-2").replace("示例项目", "完好项目"),
             "engagements/ok/preparation.md": PREPARATION,
             f"{E}/index.md": INDEX.replace("owner: 张伟", "ownr: 张伟"),
         },
@@ -379,29 +346,18 @@ def test_publish_keep_going_builds_the_rest(workspace: Path, run) -> None:  # ty
 
 
 def test_output_is_the_same_whatever_the_hash_seed(workspace: Path) -> None:
-    index = INDEX.replace("stage: preparation", "stage: negotiation").replace(
-        "  scope: 示例合作范围\n", ""
-    )
+    index = INDEX.replace("stage: preparation", "stage: negotiation").replace("  scope: 示例合作范围\n", "")
     build_tree(workspace, {f"{E}/index.md": index})
     outputs = set()
     for seed in ("1", "2", "3", "4"):
-        env = {
-            **os.environ,
-            "PYTHONHASHSEED": seed,
-            "DOCGEN_NO_CACHE": "1",
-            "DOCGEN_TODAY": "2026-11-26",
-        }
+        env = {**os.environ, "PYTHONHASHSEED": seed, "DOCGEN_NO_CACHE": "1", "DOCGEN_TODAY": "2026-11-26"}
         done = subprocess.run(
             [sys.executable, "-m", "docgen", "validate", "--root", str(workspace)],
-            capture_output=True,
-            text=True,
-            env=env,
+            capture_output=True, text=True, env=env,
         )
         rendered = subprocess.run(
             [sys.executable, "-m", "docgen", "render", "--force", "--root", str(workspace)],
-            capture_output=True,
-            text=True,
-            env=env,
+            capture_output=True, text=True, env=env,
         )
         outputs.add((done.stdout, rendered.stdout))
     assert len(outputs) == 1
@@ -443,20 +399,8 @@ def test_render_names_no_folder_it_did_not_make(workspace: Path, run) -> None:  
 def test_advance_updates_the_scaffold_stage_comment(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     ws = tmp_path / "ws"
     run("init", str(ws))
-    run(
-        "new",
-        "2026-001-a",
-        "--title",
-        "甲",
-        "--partner",
-        "甲公司",
-        "--mode",
-        "合资",
-        "--owner",
-        "张伟",
-        "--root",
-        str(ws),
-    )
+    run("new", "2026-001-a", "--title", "甲", "--partner", "甲公司", "--mode", "合资",
+        "--owner", "张伟", "--root", str(ws))
     folder = ws / "engagements" / "2026-001-a"
     prep = (folder / "preparation.md").read_text("utf-8")
     prep = "\n".join(
@@ -475,19 +419,14 @@ def test_advance_updates_the_scaffold_stage_comment(tmp_path: Path, run) -> None
     result = run("advance", "2026-001-a", "--root", str(ws))
     assert result.exit_code == 0, result.out + result.err
     text = (folder / "index.md").read_text("utf-8")
-    assert (
-        "stage: negotiation  # 合作洽谈" in text
-        and "前期准备" not in text.split("stage:")[1].split("\n")[0]
-    )
+    assert "stage: negotiation  # 合作洽谈" in text and "前期准备" not in text.split("stage:")[1].split("\n")[0]
 
 
 # --- 16. duplicate codes ---------------------------------------------------------------------------
 
 
 def test_validate_one_engagement_sees_a_code_used_elsewhere(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
-    build_tree(
-        workspace, {"engagements/f/index.md": INDEX, "engagements/f/preparation.md": PREPARATION}
-    )
+    build_tree(workspace, {"engagements/f/index.md": INDEX, "engagements/f/preparation.md": PREPARATION})
     found = [d for d in diagnostics(run, workspace, "e") if d["code"] == "duplicate-id"]
     assert [(d["path"], d["line"]) for d in found] == [(f"{E}/index.md", 3)]
     assert "engagements/f" not in {d["path"].rsplit("/", 1)[0] for d in found}
@@ -500,18 +439,14 @@ def test_item_that_needs_evidence_needs_it(workspace: Path, run) -> None:  # typ
     prep = "---\nchecklist:\n  plan-design.draft-plan:\n    done: 2026-01-10\n    by: 张伟\n---\n"
     build_tree(workspace, {f"{E}/preparation.md": prep})
     found = [d for d in diagnostics(run, workspace) if d["code"] == "evidence-missing"]
-    assert [(d["path"], d["line"], d["severity"]) for d in found] == [
-        (f"{E}/preparation.md", 4, "error")
-    ]
+    assert [(d["path"], d["line"], d["severity"]) for d in found] == [(f"{E}/preparation.md", 4, "error")]
 
 
 # --- 18. credit codes print in capitals ---------------------------------------------------------------
 
 
 def test_lowercase_credit_code_is_normalised(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
-    build_tree(
-        workspace, {f"{E}/index.md": INDEX.replace("91320505MA1XH7K20A", "91320505ma1xh7k20a")}
-    )
+    build_tree(workspace, {f"{E}/index.md": INDEX.replace("91320505MA1XH7K20A", "91320505ma1xh7k20a")})
     assert not [d for d in diagnostics(run, workspace) if d["code"].startswith("credit-code")]
     from docx_text import docx_text as docx_text_of
 
@@ -524,14 +459,9 @@ def test_lowercase_credit_code_is_normalised(workspace: Path, run) -> None:  # t
 
 
 def test_fullwidth_commas_in_a_list_are_warned(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
-    build_tree(
-        workspace,
-        {f"{E}/index.md": INDEX.replace("owner: 张伟", "owner: 张伟\nteam: [张伟，李娜，陈晨]")},
-    )
+    build_tree(workspace, {f"{E}/index.md": INDEX.replace("owner: 张伟", "owner: 张伟\nteam: [张伟，李娜，陈晨]")})
     found = [d for d in diagnostics(run, workspace) if d["code"] == "invalid-value"]
-    assert [(d["path"], d["line"], d["severity"]) for d in found] == [
-        (f"{E}/index.md", 11, "warning")
-    ]
+    assert [(d["path"], d["line"], d["severity"]) for d in found] == [(f"{E}/index.md", 11, "warning")]
     assert "team: [张伟, 李娜, 陈晨]" in found[0]["hint"]
 
 
@@ -552,17 +482,13 @@ def test_empty_waiver_is_reported(workspace: Path, run) -> None:  # type: ignore
 def test_fullwidth_colon_is_named_at_its_line(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
     build_tree(workspace, {f"{E}/index.md": INDEX.replace("owner: 张伟", "owner：张伟")})
     found = diagnostics(run, workspace)
-    assert [(d["path"], d["line"], d["code"]) for d in found] == [
-        (f"{E}/index.md", 10, "yaml-syntax")
-    ]
+    assert [(d["path"], d["line"], d["code"]) for d in found] == [(f"{E}/index.md", 10, "yaml-syntax")]
     assert "full-width colon" in found[0]["message"]
 
 
 @pytest.mark.parametrize("written", ["2026年3月16日", "2026/03/16", "2026/3/16"])
 def test_chinese_date_forms_get_the_corrected_value(workspace: Path, run, written: str) -> None:  # type: ignore[no-untyped-def]
-    build_tree(
-        workspace, {f"{E}/index.md": INDEX.replace("opened: 2026-01-05", f"opened: {written}")}
-    )
+    build_tree(workspace, {f"{E}/index.md": INDEX.replace("opened: 2026-01-05", f"opened: {written}")})
     found = diagnostics(run, workspace)
     assert [(d["line"], d["code"]) for d in found] == [(12, "invalid-date")]
     assert found[0]["hint"] == "write 2026-03-16"
@@ -585,10 +511,8 @@ def test_audience_in_mkdocs_yml_is_accepted(workspace: Path, run) -> None:  # ty
 
 def test_engagements_are_searchable_whatever_the_plugin_order(workspace: Path, run) -> None:  # type: ignore[no-untyped-def]
     mkdocs = (workspace / "mkdocs.yml").read_text("utf-8")
-    reordered = mkdocs.replace(
-        "  - search\n  - docgen:\n      process: templates/process.yml\n",
-        "  - docgen:\n      process: templates/process.yml\n  - search\n",
-    )
+    reordered = mkdocs.replace("  - search\n  - docgen:\n      process: templates/process.yml\n",
+                               "  - docgen:\n      process: templates/process.yml\n  - search\n")
     assert reordered != mkdocs
     build_tree(workspace, {"mkdocs.yml": reordered})
     assert run("publish", "--root", str(workspace)).exit_code == 0

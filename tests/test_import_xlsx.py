@@ -59,8 +59,7 @@ def _row(book: Any, sheet: str, **match: object) -> dict[str, Any]:
 def _changed_lines(root: Path) -> list[str]:
     diff = _git(root, "diff", "-U0")
     return [
-        line
-        for line in diff.splitlines()
+        line for line in diff.splitlines()
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
 
@@ -72,16 +71,12 @@ def test_an_unchanged_sheet_changes_nothing(repo: Path, run) -> None:  # type: i
     assert _git(repo, "status", "--porcelain") == ""
 
 
-def test_three_cells_changed_in_the_sheet_are_the_three_values_changed_in_git(
-    repo: Path, run
-) -> None:  # type: ignore[no-untyped-def]
+def test_three_cells_changed_in_the_sheet_are_the_three_values_changed_in_git(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
     sheet = _export(run, repo)
     book = load_workbook(sheet)
     due = _row(book, "任务", 项目=HENGTONG, 编号="T6")["截止"]
     due.value = datetime(2027, 4, 30)
-    _row(book, "风险", 项目=HENGTONG, 编号="R4")[
-        "应对措施"
-    ].value = "提前与自然资源局预沟通；备选地块两处"
+    _row(book, "风险", 项目=HENGTONG, 编号="R4")["应对措施"].value = "提前与自然资源局预沟通；备选地块两处"
     _row(book, "KPI", 项目=HENGTONG, 编号="K4", 期间="2026-10")["实际值"].value = 97.4
     book.save(sheet)
 
@@ -106,29 +101,16 @@ def test_a_new_row_on_the_project_sheet_is_a_new_engagement(repo: Path, run) -> 
     sheet = _export(run, repo)
     book = load_workbook(sheet)
     book["项目"].append(
-        [
-            "2026-020-yunfan-shipping",
-            "云帆航运数字化合作",
-            "上海云帆航运有限公司",
-            "合资",
-            "前期准备",
-            "active",
-            "刘畅",
-            datetime(2026, 11, 20),
-        ]
+        ["2026-020-yunfan-shipping", "云帆航运数字化合作", "上海云帆航运有限公司", "合资",
+         "前期准备", "active", "刘畅", datetime(2026, 11, 20)]
     )
     book.save(sheet)
     result = run("import", "xlsx", str(sheet), "--commit", "--root", str(repo))
     assert result.exit_code == 0, result.out + result.err
     assert "new engagement 2026-020-yunfan-shipping (云帆航运数字化合作)" in result.out
     index = (repo / "engagements/2026-020-yunfan-shipping/index.md").read_text("utf-8")
-    for line in (
-        "title: 云帆航运数字化合作",
-        "name: 上海云帆航运有限公司",
-        "mode: joint-venture",
-        "owner: 刘畅",
-        "opened: 2026-11-20",
-    ):
+    for line in ("title: 云帆航运数字化合作", "name: 上海云帆航运有限公司", "mode: joint-venture",
+                 "owner: 刘畅", "opened: 2026-11-20"):
         assert line in index
     assert _git(repo, "status", "--porcelain") == ""  # committed, folder and all
     assert "import 跟踪表.xlsx" in _git(repo, "log", "-1", "--format=%s")
@@ -149,19 +131,15 @@ def test_bad_cells_are_located_and_nothing_is_written(repo: Path, run) -> None: 
     cells["owner"].value = "刘阳"
     cells["项目"].value = "合作洽淡"
     cells["风险"].value = 7
-    cells["formula"].value = '=HYPERLINK("http://x")'
+    cells["formula"].value = "=HYPERLINK(\"http://x\")"
     ref = {k: c.parent.title + "!" + c.coordinate for k, c in cells.items()}
     _row(book, "项目", 项目=HENGTONG)["负责人"].value = "张伟"  # a good cell: still not written
     book.save(sheet)
     result = run("import", "xlsx", str(sheet), "--root", str(repo))
     assert result.exit_code == 1
-    for where in (
-        f"{ref['任务']}: '2027-02-30' is not a date",
-        f"{ref['owner']}: unknown owner '刘阳'",
-        f"{ref['项目']}: unknown stage '合作洽淡'",
-        f"{ref['风险']}: '7' is not a whole number from 1 to 5",
-        f"{ref['formula']}: a formula",
-    ):
+    for where in (f"{ref['任务']}: '2027-02-30' is not a date", f"{ref['owner']}: unknown owner '刘阳'",
+                  f"{ref['项目']}: unknown stage '合作洽淡'",
+                  f"{ref['风险']}: '7' is not a whole number from 1 to 5", f"{ref['formula']}: a formula"):
         assert where in result.out, (where, result.out)
     assert "unknown owner '刘阳' (did you mean one of " in result.out and "刘洋" in result.out
     assert "nothing imported" in result.err
@@ -197,37 +175,15 @@ def test_a_teams_own_sheet_with_a_column_mapping(repo: Path, run) -> None:  # ty
     assert ws is not None
     ws.title = "我们的台账"
     ws.append(["序号", "项目名称", "合作单位", "对接人", "合作方式", "立项时间", "备注"])
-    ws.append(
-        [
-            1,
-            "凌云机器人协作机械臂技术授权合作",
-            "深圳凌云智能机器人有限公司",
-            "刘畅",
-            "技术授权",
-            datetime(2026, 10, 12),
-            "换人对接",
-        ]
-    )
-    ws.append(
-        [2, "星河光伏组件代理", "星河光伏科技（江苏）有限公司", "周敏", "代理", "2026/11/02", ""]
-    )
+    ws.append([1, "凌云机器人协作机械臂技术授权合作", "深圳凌云智能机器人有限公司", "刘畅",
+               "技术授权", datetime(2026, 10, 12), "换人对接"])
+    ws.append([2, "星河光伏组件代理", "星河光伏科技（江苏）有限公司", "周敏", "代理", "2026/11/02", ""])
     sheet = repo.parent / "台账.xlsx"
     book.save(sheet)
     mapping = repo.parent / "台账列.yml"
-    mapping.write_text(
-        "项目名称: title\n合作单位: partner\n对接人: owner\n合作方式: mode\n", "utf-8"
-    )
-    result = run(
-        "import",
-        "xlsx",
-        str(sheet),
-        "--map",
-        str(mapping),
-        "--column",
-        "立项时间=opened",
-        "--root",
-        str(repo),
-    )
+    mapping.write_text("项目名称: title\n合作单位: partner\n对接人: owner\n合作方式: mode\n", "utf-8")
+    result = run("import", "xlsx", str(sheet), "--map", str(mapping), "--column", "立项时间=opened",
+                 "--root", str(repo))
     assert result.exit_code == 0, result.out + result.err
     assert _changed_lines(repo) == ["-owner: 陈思远", "+owner: 刘畅"]
     new = repo / "engagements/2026-012/index.md"
@@ -286,9 +242,7 @@ def test_a_workbook_declaring_a_dtd_is_refused(repo: Path, run, tmp_path: Path) 
             data = src.read(item)
             if item.filename == "xl/workbook.xml":
                 laughs = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
-                data = (
-                    laughs + data if b"?>" not in data else data.replace(b"?>", b"?>" + laughs, 1)
-                )
+                data = laughs + data if b"?>" not in data else data.replace(b"?>", b"?>" + laughs, 1)
             out.writestr(item, data)
     _refused(run, repo, evil, "xl/workbook.xml", "DTD")
 
@@ -309,20 +263,8 @@ def test_thousands_of_new_rows_are_added_in_one_pass(repo: Path, run) -> None:  
     sheet = _export(run, repo)
     book = load_workbook(sheet)
     for i in range(1500):
-        book["任务"].append(
-            [
-                "2025-014-hengtong-logistics",
-                "任务",
-                f"B{i:04d}",
-                f"第 {i} 项整改",
-                "张伟",
-                None,
-                "2027-03-31",
-                None,
-                "待办",
-                "整改报告",
-            ]
-        )
+        book["任务"].append(["2025-014-hengtong-logistics", "任务", f"B{i:04d}", f"第 {i} 项整改",
+                             "张伟", None, "2027-03-31", None, "待办", "整改报告"])
     book.save(sheet)
     result = run("import", "xlsx", str(sheet), "--root", str(repo))
     assert result.exit_code == 0, result.out + result.err

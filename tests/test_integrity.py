@@ -47,30 +47,18 @@ def test_a_signed_contract_does_not_change_and_the_edit_is_an_error(ws: Path, ru
     assert result.exit_code == 1
     line = line_of(index, "lock_up_years")
     errors = [x for x in result.out.splitlines() if " error signed-document-changed " in x]
-    assert any(
-        x.startswith(f"engagements/{HENGTONG}/index.md:{line}:")
-        and "合作协议 1.0" in x
-        and "terms.joint_venture.lock_up_years: 3 → 5" in x
-        and "补充协议" in x
-        for x in errors
-    ), result.out
+    assert any(x.startswith(f"engagements/{HENGTONG}/index.md:{line}:") and "合作协议 1.0" in x
+               and "terms.joint_venture.lock_up_years: 3 → 5" in x and "补充协议" in x for x in errors), result.out
     # the diff of the text is shown under the finding
     assert "    -1. 股权转让限制：合资公司成立之日起三年内" in result.out
     assert "    +1. 股权转让限制：合资公司成立之日起五年内" in result.out
     # an edit of a side's contribution is told by its field, at its line, not as 甲方's view
-    edit(
-        ws,
-        f"{HENGTONG}/index.md",
-        "partner_investment: {amount: 90000000",
-        "partner_investment: {amount: 95000000",
-    )
+    edit(ws, f"{HENGTONG}/index.md", "partner_investment: {amount: 90000000", "partner_investment: {amount: 95000000")
     result = run("validate", HENGTONG, "--root", str(ws))
     line = line_of(index, "partner_investment:")
-    assert any(
-        x.startswith(f"engagements/{HENGTONG}/index.md:{line}:")
-        and "terms.partner_investment.amount: 90000000 → 95000000" in x
-        for x in result.out.splitlines()
-    ), result.out
+    assert any(x.startswith(f"engagements/{HENGTONG}/index.md:{line}:")
+               and "terms.partner_investment.amount: 90000000 → 95000000" in x
+               for x in result.out.splitlines()), result.out
     assert "party_b." not in result.out and "all_parties" not in result.out
     # render still makes the signed text, byte for byte, with no 草稿 mark
     assert run("render", HENGTONG, "--root", str(ws), "--force").exit_code == 0
@@ -81,12 +69,8 @@ def test_a_signed_contract_does_not_change_and_the_edit_is_an_error(ws: Path, ru
 
 def test_the_documented_way_out_is_a_new_version(ws: Path, run) -> None:
     huaxin = "2026-008-huaxin-storage"  # in 洽谈, with a signed 意向书
-    edit(
-        ws,
-        f"{huaxin}/index.md",
-        "profit_split: {us: 30, partner: 70",
-        "profit_split: {us: 35, partner: 65",
-    )
+    edit(ws, f"{huaxin}/index.md", "profit_split: {us: 30, partner: 70",
+         "profit_split: {us: 35, partner: 65")
     result = run("validate", huaxin, "--root", str(ws))
     assert "error signed-document-changed 合作意向书 1.0" in result.out
     record = f"{huaxin}/documents/letter-of-intent.md"
@@ -105,19 +89,14 @@ def test_the_documented_way_out_is_a_new_version(ws: Path, run) -> None:
     assert "甲方 35%、乙方 65%" in text and "草稿" in text
     assert run("publish", "--root", str(ws)).exit_code == 0
     page = (ws / "build/site/engagements" / huaxin / "index.html").read_text("utf-8")
-    assert (
-        '1.1<small>此前：<a href="documents/versions/letter-of-intent-1.0.docx">1.0</a></small>'
-        in page
-    )
+    assert '1.1<small>此前：<a href="documents/versions/letter-of-intent-1.0.docx">1.0</a></small>' in page
     signed = docx_text(ws / "build/documents" / huaxin / "versions/letter-of-intent-1.0.docx")
     assert "甲方 30%、乙方 70%" in signed and "草稿" not in signed  # the signed 1.0, as signed
     # and the redline from the signed 1.0 to the 1.1 under negotiation
     assert 'href="documents/redlines/letter-of-intent-1.0-1.1.docx">修订对照 1.0 → 1.1<' in page
 
 
-def test_haixin_reproduces_its_2023_contract_and_the_renewal_has_its_own_terms(
-    ws: Path, run
-) -> None:
+def test_haixin_reproduces_its_2023_contract_and_the_renewal_has_its_own_terms(ws: Path, run) -> None:
     assert run("render", HAIXIN, "--root", str(ws)).exit_code == 0
     original = docx_text(contract(ws, HAIXIN))
     assert "自2023年9月15日起至2026年9月14日止" in original
@@ -138,24 +117,11 @@ def test_a_stale_approval_is_an_error_at_its_line(ws: Path, run) -> None:
     result = run("validate", HENGTONG, "--root", str(ws))
     line = line_of(ws / "engagements" / record, "approvals:")
     assert result.exit_code == 1
-    assert re.search(
-        rf"cooperation-plan\.md:{line}:\d+: error approval-stale .*version 1\.2.*only of 1\.0, 1\.1",
-        result.out,
-    ), result.out
+    assert re.search(rf"cooperation-plan\.md:{line}:\d+: error approval-stale .*version 1\.2.*only of 1\.0, 1\.1",
+                     result.out), result.out
     # handled the documented way: approve the new version (which freezes its text)
-    approved = run(
-        "approve",
-        HENGTONG,
-        "cooperation-plan",
-        "--by",
-        "周建国",
-        "--role",
-        "集团总经理",
-        "--date",
-        "2026-11-20",
-        "--root",
-        str(ws),
-    )
+    approved = run("approve", HENGTONG, "cooperation-plan", "--by", "周建国", "--role", "集团总经理",
+                   "--date", "2026-11-20", "--root", str(ws))
     assert approved.exit_code == 0, approved.out + approved.err
     assert (ws / "engagements" / HENGTONG / "documents/cooperation-plan/1.2.md").is_file()
     assert "approval-stale" not in run("validate", HENGTONG, "--root", str(ws)).out
@@ -163,12 +129,8 @@ def test_a_stale_approval_is_an_error_at_its_line(ws: Path, run) -> None:
 
 def test_an_approval_of_a_version_not_reached_is_stale(ws: Path, run) -> None:
     record = f"{HENGTONG}/documents/kickoff-plan.md"
-    edit(
-        ws,
-        record,
-        'date: 2026-03-06, version: "1.0"}',
-        'date: 2026-03-06, version: "1.0"}\n  - {by: 李娜, date: 2026-03-07, version: "2.0"}',
-    )
+    edit(ws, record, 'date: 2026-03-06, version: "1.0"}', 'date: 2026-03-06, version: "1.0"}\n'
+         '  - {by: 李娜, date: 2026-03-07, version: "2.0"}')
     result = run("validate", HENGTONG, "--root", str(ws))
     assert "error approval-stale this approval is of version 2.0" in result.out
 
@@ -197,33 +159,13 @@ def test_approve_and_sign_freeze_the_text_and_record_the_executed_copy(ws: Path,
     # an approval dated after today is refused as a signing is, and nothing is written
     record_file = ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement.md"
     untouched = record_file.read_bytes()
-    future = run(
-        "approve",
-        BLUEWAVE,
-        "cooperation-agreement",
-        "--by",
-        "周建国",
-        "--role",
-        "集团总经理",
-        "--date",
-        "2099-01-01",
-        *root,
-    )
+    future = run("approve", BLUEWAVE, "cooperation-agreement", "--by", "周建国",
+                 "--role", "集团总经理", "--date", "2099-01-01", *root)
     assert future.exit_code == 1 and "done-in-future" in future.out and "2099-01-01" in future.out
     assert record_file.read_bytes() == untouched
     assert not (ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement/0.3.md").exists()
-    approved = run(
-        "approve",
-        BLUEWAVE,
-        "cooperation-agreement",
-        "--by",
-        "周建国",
-        "--role",
-        "集团总经理",
-        "--date",
-        "2026-11-20",
-        *root,
-    )
+    approved = run("approve", BLUEWAVE, "cooperation-agreement", "--by", "周建国",
+                   "--role", "集团总经理", "--date", "2026-11-20", *root)
     assert approved.exit_code == 0, approved.out + approved.err
     frozen = ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement/0.3.md"
     assert frozen.is_file() and "status: approved" in frozen.read_text("utf-8")
@@ -231,54 +173,24 @@ def test_approve_and_sign_freeze_the_text_and_record_the_executed_copy(ws: Path,
     scan = ws / "engagements" / BLUEWAVE / "documents/executed/contract.pdf"
     scan.parent.mkdir(parents=True)
     scan.write_bytes(b"%PDF-1.4 scanned")
-    gated = run(
-        "sign",
-        BLUEWAVE,
-        "cooperation-agreement",
-        "--date",
-        "2026-11-25",
-        "--executed",
-        str(scan),
-        *root,
-    )
+    gated = run("sign", BLUEWAVE, "cooperation-agreement", "--date", "2026-11-25",
+                "--executed", str(scan), *root)
     assert gated.exit_code == 1 and "signed-before-review" in gated.out
     evidence = ws / "engagements" / BLUEWAVE / "notes/legal-review.md"
     evidence.parent.mkdir(exist_ok=True)
     evidence.write_text("# 法律顾问审核意见\n", "utf-8")
     for item in ("background", "legal-review"):
-        text = re.sub(
-            rf"(^  [a-z-]+\.{item}:\n)",
-            r"\1    done: 2026-11-21\n    by: 李娜\n    evidence: notes/legal-review.md\n",
-            text,
-            flags=re.MULTILINE,
-        )
+        text = re.sub(rf"(^  [a-z-]+\.{item}:\n)",
+                      r"\1    done: 2026-11-21\n    by: 李娜\n    evidence: notes/legal-review.md\n",
+                      text, flags=re.MULTILINE)
     stage.write_text(text, "utf-8")
     record = ws / "engagements" / BLUEWAVE / "documents/cooperation-agreement.md"
     before = record.read_text("utf-8")
-    dry = run(
-        "sign",
-        BLUEWAVE,
-        "cooperation-agreement",
-        "--date",
-        "2026-11-25",
-        "--executed",
-        str(scan),
-        "--dry-run",
-        *root,
-    )
-    assert (
-        dry.exit_code == 0 and "+status: signed" in dry.out and record.read_text("utf-8") == before
-    )
-    signed = run(
-        "sign",
-        BLUEWAVE,
-        "cooperation-agreement",
-        "--date",
-        "2026-11-25",
-        "--executed",
-        str(scan),
-        *root,
-    )
+    dry = run("sign", BLUEWAVE, "cooperation-agreement", "--date", "2026-11-25",
+              "--executed", str(scan), "--dry-run", *root)
+    assert dry.exit_code == 0 and "+status: signed" in dry.out and record.read_text("utf-8") == before
+    signed = run("sign", BLUEWAVE, "cooperation-agreement", "--date", "2026-11-25",
+                 "--executed", str(scan), *root)
     assert signed.exit_code == 0, signed.out + signed.err
     after = record.read_text("utf-8")
     assert "status: signed" in after and "signed: 2026-11-25" in after
@@ -296,43 +208,27 @@ def test_approve_and_sign_freeze_the_text_and_record_the_executed_copy(ws: Path,
     partner = ws / "build/site-partner"
     assert (partner / "engagements" / BLUEWAVE / "index.html").is_file()
     assert not list(partner.rglob("executed")) and not any(
-        "签署扫描件" in p.read_text("utf-8") for p in partner.rglob("*.html")
-    )
+        "签署扫描件" in p.read_text("utf-8") for p in partner.rglob("*.html"))
     # a changed scan is reported at the hash's line
     scan.write_bytes(b"%PDF-1.4 another scan")
     result = run("validate", BLUEWAVE, *root)
     line = line_of(record, "sha256:")
-    assert (
-        f"cooperation-agreement.md:{line}:" in result.out and "executed-copy-changed" in result.out
-    )
+    assert f"cooperation-agreement.md:{line}:" in result.out and "executed-copy-changed" in result.out
 
 
 def test_an_executed_copy_outside_the_engagement_is_refused(ws: Path, tmp_path: Path, run) -> None:
     outside = tmp_path / "scan.pdf"
     outside.write_bytes(b"x")
-    result = run(
-        "sign",
-        HENGTONG,
-        "kickoff-plan",
-        "--date",
-        "2026-03-07",
-        "--executed",
-        str(outside),
-        "--root",
-        str(ws),
-    )
+    result = run("sign", HENGTONG, "kickoff-plan", "--date", "2026-03-07", "--executed",
+                 str(outside), "--root", str(ws))
     assert result.exit_code == 2 and "is not in engagements/" in result.err
 
 
 def test_a_hand_edited_frozen_text_is_reported(ws: Path, run) -> None:
     frozen = ws / "engagements" / HENGTONG / "documents/cooperation-agreement/1.0.md"
     frozen.write_text(frozen.read_text("utf-8").replace("when:", "whenx:"), "utf-8")
-    edit(
-        ws,
-        f"{HENGTONG}/index.md",
-        "profit_split: {us: 40, partner: 60}",
-        "profit_split: {us: 50, partner: 50}",
-    )
+    edit(ws, f"{HENGTONG}/index.md", "profit_split: {us: 40, partner: 60}",
+         "profit_split: {us: 50, partner: 50}")
     result = run("validate", HENGTONG, "--root", str(ws))
     assert "frozen-text-invalid" in result.out
 
@@ -361,11 +257,8 @@ def test_approved_but_not_frozen_is_a_warning_and_render_freezes_it(ws: Path, ru
 def _git_samples(root: Path) -> None:
     import subprocess
 
-    for args in (
-        ["init", "-q"],
-        ["add", "-A"],
-        ["-c", "user.name=t", "-c", "user.email=t@x.cn", "commit", "-qm", "samples"],
-    ):
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@x.cn",
+                                                  "commit", "-qm", "samples"]):
         subprocess.run(["git", *args], cwd=root, check=True)
 
 
@@ -426,43 +319,19 @@ def test_approve_makes_the_record_a_document_does_not_have_yet(ws: Path, run) ->
     """Issue 26: approve refused a document without a record; now it makes one (1.0)."""
     record = ws / "engagements" / HENGTONG / "documents" / "execution-plan.md"
     assert not record.exists()
-    done = run(
-        "approve",
-        HENGTONG,
-        "execution-plan",
-        "--by",
-        "周建国",
-        "--role",
-        "集团总经理",
-        "--date",
-        "2026-11-20",
-        "--root",
-        str(ws),
-    )
+    done = run("approve", HENGTONG, "execution-plan", "--by", "周建国", "--role", "集团总经理",
+               "--date", "2026-11-20", "--root", str(ws))
     assert done.exit_code == 0, done.out + done.err
     text = record.read_text("utf-8")
     assert 'version: "1.0"' in text and "status: approved" in text and "周建国" in text
     assert "# 执行计划" in text and (record.parent / "execution-plan" / "1.0.md").is_file()
-    assert (
-        "frozen:" in text
-        and run("validate", HENGTONG, "--root", str(ws)).out.count("frozen-text") == 0
-    )
+    assert "frozen:" in text and run("validate", HENGTONG, "--root", str(ws)).out.count("frozen-text") == 0
 
 
 def test_a_dry_run_of_approve_shows_a_summary_not_the_whole_contract(ws: Path, run) -> None:
     """Issue 26: approve --dry-run printed the 435-line contract."""
-    done = run(
-        "approve",
-        BLUEWAVE,
-        "cooperation-agreement",
-        "--by",
-        "周建国",
-        "--date",
-        "2026-11-20",
-        "--dry-run",
-        "--root",
-        str(ws),
-    )
+    done = run("approve", BLUEWAVE, "cooperation-agreement", "--by", "周建国", "--date", "2026-11-20",
+               "--dry-run", "--root", str(ws))
     assert done.exit_code == 0, done.out + done.err
     assert len(done.out.splitlines()) < 60, len(done.out.splitlines())
     assert "more lines (a new file)" in done.out and "approvals" in done.out
@@ -477,9 +346,7 @@ def test_an_edit_the_signed_text_does_not_print_is_no_change(ws: Path, run) -> N
     said = run("validate", huaxin, "--root", str(ws))
     assert "signed-document-changed" not in said.out, said.out
     # a value it prints is still an edit of the signed text
-    edit(
-        ws, f"{huaxin}/index.md", "investment: {amount: 150000000", "investment: {amount: 160000000"
-    )
+    edit(ws, f"{huaxin}/index.md", "investment: {amount: 150000000", "investment: {amount: 160000000")
     said = run("validate", huaxin, "--root", str(ws))
     assert said.exit_code == 1 and "signed-document-changed" in said.out
     assert "terms.investment.amount: 150000000 → 160000000" in said.out

@@ -38,9 +38,7 @@ def test_a_lead_closes_as_lost_from_negotiation_with_its_reason(tmp_path: Path, 
 def test_the_site_shows_why_a_lead_was_lost_internally_only(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path, (HUAXIN, HENGTONG))
     index = root / "engagements" / HUAXIN / "index.md"
-    index.write_text(
-        index.read_text("utf-8").replace("visibility: internal", "visibility: partner"), "utf-8"
-    )
+    index.write_text(index.read_text("utf-8").replace("visibility: internal", "visibility: partner"), "utf-8")
     assert run("close-lost", HUAXIN, "--reason", REASON, "--root", str(root)).exit_code == 0
     assert run("publish", "--root", str(root)).exit_code == 0
     site = root / "build" / "site"

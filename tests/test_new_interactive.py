@@ -15,9 +15,7 @@ from conftest import TODAY, copy_samples
 HUAXIN = "2026-008-huaxin-storage"
 
 
-def _converse(
-    cmd: list[str], cwd: Path, answers: list[tuple[str, str]], timeout: float = 30
-) -> str:
+def _converse(cmd: list[str], cwd: Path, answers: list[tuple[str, str]], timeout: float = 30) -> str:
     """Run ``cmd`` on a pseudo-terminal; answer each question when its words appear."""
     master, slave = pty.openpty()
     env = {**os.environ, "DOCGEN_TODAY": TODAY, "COLUMNS": "100", "LANG": "C.UTF-8"}
@@ -71,23 +69,15 @@ def test_new_asks_on_a_terminal(tmp_path: Path) -> None:
     assert "title: 星河新能源储能电站合作" in index and "mode: agency" in index
     assert "\norigin: visit  # 主动来访" in index
     assert "owner: 张伟" in index and "ZS-2026-031" in index
-    done = subprocess.run(
-        [sys.executable, "-m", "docgen", "validate", "--root", str(root)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "DOCGEN_TODAY": TODAY},
-    )
+    done = subprocess.run([sys.executable, "-m", "docgen", "validate", "--root", str(root)],
+                          capture_output=True, text=True, env={**os.environ, "DOCGEN_TODAY": TODAY})
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_new_in_a_pipe_names_what_is_missing(tmp_path: Path) -> None:
     root = copy_samples(tmp_path, (HUAXIN,))
-    done = subprocess.run(
-        [sys.executable, "-m", "docgen", "new", "x-1", "--title", "某项目", "--root", str(root)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
+    done = subprocess.run([sys.executable, "-m", "docgen", "new", "x-1", "--title", "某项目",
+                           "--root", str(root)], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
     assert "Missing --partner, --mode, --owner" in done.stderr
     assert not (root / "engagements/x-1").exists()

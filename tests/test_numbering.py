@@ -91,7 +91,5 @@ def test_libreoffice_numbers_each_list_from_1(rendered: list[Path], tmp_path: Pa
             if found and not numbered:
                 starts.append(int(found[1]))
             # a nested bullet (the conditions under 1.) belongs to the item above it
-            numbered = bool(found) or (
-                numbered and (not line.strip() or line.lstrip().startswith("•"))
-            )
+            numbered = bool(found) or (numbered and (not line.strip() or line.lstrip().startswith("•")))
         assert len(starts) >= 2 and set(starts) == {1}, (path.name, starts)

@@ -32,9 +32,8 @@ def _fresh_office_lookup() -> None:
 
 
 def pdf_text(pdf: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
     return out
 
 
@@ -74,17 +73,11 @@ def test_publish_makes_pdfs_of_final_documents_only(workspace: Path, run) -> Non
     assert {name.split(".")[0] for name in made} == final
     assert "evaluation-report.pdf" in made and "cooperation-agreement.en.pdf" in made
     hengtong = workspace / "build" / "documents" / HENGTONG
-    assert (hengtong / "risk-register.docx").is_file() and not (
-        hengtong / "risk-register.pdf"
-    ).exists()
+    assert (hengtong / "risk-register.docx").is_file() and not (hengtong / "risk-register.pdf").exists()
     contract = pdf_text(haixin / "cooperation-agreement.pdf")
     assert "第一条" in "".join(contract.split())
-    fonts = subprocess.run(
-        ["pdffonts", str(haixin / "cooperation-agreement.pdf")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()[2:]
+    fonts = subprocess.run(["pdffonts", str(haixin / "cooperation-agreement.pdf")],
+                           capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the emb column
     # the 目录 is filled in, with page numbers
     report = pdf_text(haixin / "evaluation-report.pdf")
@@ -101,12 +94,8 @@ def test_publish_makes_pdfs_of_final_documents_only(workspace: Path, run) -> Non
 
     # a document back to draft loses its PDF: a PDF is only ever of a final text
     record = workspace / "engagements" / HAIXIN / "documents" / "evaluation-report.md"
-    record.write_text(
-        record.read_text("utf-8")
-        .replace("status: approved", "status: review")
-        .replace('version: "1.0"', 'version: "1.1"'),
-        encoding="utf-8",
-    )
+    record.write_text(record.read_text("utf-8").replace("status: approved", "status: review")
+                      .replace('version: "1.0"', 'version: "1.1"'), encoding="utf-8")
     third = run("publish", "--root", str(workspace))
     assert third.exit_code == 0, third.out
     assert not (haixin / "evaluation-report.pdf").exists()

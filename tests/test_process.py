@@ -10,31 +10,10 @@ from docgen.core.diagnostics import DocgenError
 from docgen.domain.process import default_process_text, load_process
 
 PROCEDURE_STEPS = [
-    "市场调研与分析",
-    "合作方案设计",
-    "发布招商信息",
-    "筛选潜在合作伙伴",
-    "深入沟通与谈判",
-    "尽职调查",
-    "签订合作协议",
-    "资源对接与启动",
-    "召开启动会议",
-    "资源分配与准备",
-    "制定详细执行计划",
-    "建立监控机制",
-    "定期评估与反馈",
-    "风险识别与应对",
-    "风险分类与评估",
-    "应急预案执行",
-    "争议解决机制",
-    "数据收集与分析",
-    "双方满意度调查",
-    "调整合作模式",
-    "提升运营效率",
-    "探索扩展合作",
-    "终止合作流程",
-    "续约谈判准备",
-    "关系维护",
+    "市场调研与分析", "合作方案设计", "发布招商信息", "筛选潜在合作伙伴", "深入沟通与谈判", "尽职调查",
+    "签订合作协议", "资源对接与启动", "召开启动会议", "资源分配与准备", "制定详细执行计划", "建立监控机制",
+    "定期评估与反馈", "风险识别与应对", "风险分类与评估", "应急预案执行", "争议解决机制", "数据收集与分析",
+    "双方满意度调查", "调整合作模式", "提升运营效率", "探索扩展合作", "终止合作流程", "续约谈判准备", "关系维护",
 ]
 
 
@@ -48,13 +27,7 @@ def test_default_process_encodes_every_step(tmp_path: Path) -> None:
     process = load(tmp_path, default_process_text("zh"))
     titles = [step.title for stage in process.stages for step in stage.steps]
     assert titles == PROCEDURE_STEPS
-    assert [s.title for s in process.stages] == [
-        "前期准备",
-        "合作洽谈",
-        "合作确立",
-        "合作执行与监控",
-        "合作评估与优化",
-    ]
+    assert [s.title for s in process.stages] == ["前期准备", "合作洽谈", "合作确立", "合作执行与监控", "合作评估与优化"]
     assert {m.title for m in process.modes} >= {"合资", "代理", "技术授权"}
     assert process.risk.high_threshold == 15
     assert len(process.items) >= 70
@@ -65,9 +38,7 @@ def test_english_process_has_the_same_ids(tmp_path: Path) -> None:
     en = load(tmp_path, default_process_text("en"))
     assert list(zh.items) == list(en.items)
     assert [d.id for d in zh.documents] == [d.id for d in en.documents]
-    assert en.language == "en" and not any(
-        "\u4e00" <= ch <= "\u9fff" for ch in default_process_text("en")
-    )
+    assert en.language == "en" and not any("\u4e00" <= ch <= "\u9fff" for ch in default_process_text("en"))
 
 
 def test_rule_naming_unknown_item_is_reported(tmp_path: Path) -> None:

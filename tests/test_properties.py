@@ -16,22 +16,11 @@ from docgen.checks.validate import validate_portfolio
 from docgen.workspace.load import load_portfolio
 
 TODAY = date(2026, 11, 26)
-TARGETS = [
-    "index.md",
-    "preparation.md",
-    "risks.md",
-    "kpis.md",
-    "plan.md",
-    "meetings/2026-01-01-a.md",
-]
+TARGETS = ["index.md", "preparation.md", "risks.md", "kpis.md", "plan.md", "meetings/2026-01-01-a.md"]
 
 scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=True),
-    st.text(max_size=30),
-    st.dates(),
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+    st.text(max_size=30), st.dates(),
 )
 trees = st.recursive(
     scalars,
@@ -72,9 +61,7 @@ def check(root: Path, target: str, content: bytes) -> None:
         assert d.line >= 1 and d.col >= 1 and d.code and d.message
 
 
-common = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @common

@@ -408,9 +408,7 @@ def test_render_makes_earlier_versions_and_their_redline_and_the_site_links_them
     assert run("publish", "--root", str(ws)).exit_code == 0
     page = (ws / "build/site/engagements" / HENGTONG / "index.html").read_text("utf-8")
     assert '此前：<a href="documents/versions/cooperation-plan-1.0.docx">1.0</a>' in page
-    assert (
-        '<a href="documents/redlines/cooperation-plan-1.0-1.1.docx">修订对照 1.0 → 1.1</a>' in page
-    )
+    assert '<a href="documents/redlines/cooperation-plan-1.0-1.1.docx">修订对照 1.0 → 1.1</a>' in page
     site = ws / "build/site/engagements" / HENGTONG / "documents"
     assert (site / "redlines/cooperation-plan-1.0-1.1.docx").read_bytes() == made.read_bytes()
     assert (site / "versions/cooperation-plan-1.0.docx").read_bytes() == earlier.read_bytes()
@@ -454,30 +452,20 @@ def test_libreoffice_accepts_and_rejects_to_either_version(ws: Path, run, tmp_pa
 
 
 def test_an_output_named_outside_the_workspace_is_the_users_choice(
-    ws: Path,
-    run,
-    tmp_path_factory: pytest.TempPathFactory,  # type: ignore[no-untyped-def]
+    ws: Path, run, tmp_path_factory: pytest.TempPathFactory  # type: ignore[no-untyped-def]
 ) -> None:
     new_version(ws)
     elsewhere = tmp_path_factory.mktemp("for-the-lawyer") / "对照.docx"
-    result = run(
-        "redline", HENGTONG, "cooperation-agreement", "-o", str(elsewhere), "--root", str(ws)
-    )
+    result = run("redline", HENGTONG, "cooperation-agreement", "-o", str(elsewhere),
+                 "--root", str(ws))
     assert result.exit_code == 0, result.out + result.err
     assert zipfile.is_zipfile(elsewhere)
     # …but not out through a link found inside the workspace: said with what was checked
     outside = tmp_path_factory.mktemp("outside")
     (ws / "build").mkdir(exist_ok=True)
     (ws / "build" / "shared").symlink_to(outside, target_is_directory=True)
-    result = run(
-        "redline",
-        HENGTONG,
-        "cooperation-agreement",
-        "-o",
-        str(ws / "build" / "shared" / "x.docx"),
-        "--root",
-        str(ws),
-    )
+    result = run("redline", HENGTONG, "cooperation-agreement", "-o",
+                 str(ws / "build" / "shared" / "x.docx"), "--root", str(ws))
     said = result.out + result.err
     assert result.exit_code != 0 and "Traceback" not in said
     assert "build/shared" in said and str(outside) in said, said
@@ -485,9 +473,7 @@ def test_an_output_named_outside_the_workspace_is_the_users_choice(
 
 
 def test_a_commit_with_a_link_leading_out_is_refused_with_a_message(
-    ws: Path,
-    run,
-    tmp_path_factory: pytest.TempPathFactory,  # type: ignore[no-untyped-def]
+    ws: Path, run, tmp_path_factory: pytest.TempPathFactory  # type: ignore[no-untyped-def]
 ) -> None:
     outside = tmp_path_factory.mktemp("secret")
     (outside / "key.txt").write_text("secret", "utf-8")
@@ -498,9 +484,8 @@ def test_a_commit_with_a_link_leading_out_is_refused_with_a_message(
     link.unlink()
     git(ws, "commit", "-qam", "link gone")
     new_version(ws)
-    result = run(
-        "redline", HENGTONG, "cooperation-agreement", "--from", "HEAD~1", "--root", str(ws)
-    )
+    result = run("redline", HENGTONG, "cooperation-agreement", "--from", "HEAD~1",
+                 "--root", str(ws))
     said = result.out + result.err
     assert result.exit_code != 0 and "Traceback" not in said, said
     assert "notes-link" in said and "outside the workspace" in said, said

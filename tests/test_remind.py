@@ -48,11 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"robot down")
             return
-        answer = (
-            {"code": 0, "msg": "success"}
-            if self.path.startswith("/feishu")
-            else {"errcode": 0, "errmsg": "ok"}
-        )
+        answer = {"code": 0, "msg": "success"} if self.path.startswith("/feishu") else {"errcode": 0, "errmsg": "ok"}
         if self.path.startswith("/refuse"):
             answer = {"errcode": 310000, "errmsg": "keywords not in content"}
         data = json.dumps(answer).encode()
@@ -82,9 +78,7 @@ def workspace(tmp_path: Path, robots: Robots, monkeypatch: pytest.MonkeyPatch) -
     root = copy_samples(tmp_path)
     config = root / "mkdocs.yml"
     config.write_text(
-        config.read_text("utf-8").replace(
-            "      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + CONFIG
-        ),
+        config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + CONFIG),
         "utf-8",
     )
     base = f"http://127.0.0.1:{robots.server_address[1]}"
@@ -121,9 +115,7 @@ def test_wecom_gets_one_markdown_message_per_owner(workspace: Path, robots: Robo
     assert "完成应急过程复盘报告" in body["markdown"]["content"]
 
 
-def test_dingtalk_gets_markdown_signed_with_its_secret(
-    workspace: Path, robots: Robots, run
-) -> None:  # type: ignore[no-untyped-def]
+def test_dingtalk_gets_markdown_signed_with_its_secret(workspace: Path, robots: Robots, run) -> None:  # type: ignore[no-untyped-def]
     assert run("remind", "--send", "--root", str(workspace)).exit_code == 0
     path, body = _by_path(robots, "/dingtalk")[0]
     assert body["msgtype"] == "markdown"
@@ -151,10 +143,7 @@ def test_feishu_gets_a_signed_card_with_markdown(workspace: Path, robots: Robots
 
 
 def test_a_failing_channel_is_reported_and_the_others_still_go(
-    workspace: Path,
-    robots: Robots,
-    run,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    workspace: Path, robots: Robots, run, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
     base = f"http://127.0.0.1:{robots.server_address[1]}"
     monkeypatch.setenv("T_WECOM", f"{base}/broken")
@@ -169,9 +158,7 @@ def test_a_failing_channel_is_reported_and_the_others_still_go(
     assert len(_by_path(robots, "/broken")) == 5 and len(_by_path(robots, "/refuse")) == 5
 
 
-def test_mail_reaches_each_owner_through_smtp(
-    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_mail_reaches_each_owner_through_smtp(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Message
 
@@ -184,9 +171,7 @@ def test_mail_reaches_each_owner_through_smtp(
             pass
 
         async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            self.mails.append(
-                (list(envelope.rcpt_tos), envelope.original_content or envelope.content)
-            )
+            self.mails.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
             return "250 OK"
 
     import socket
@@ -207,9 +192,7 @@ def test_mail_reaches_each_owner_through_smtp(
             "            addresses: {刘洋: liuyang@example.com, 李娜: lina@example.com}\n"
         )
         config.write_text(
-            config.read_text("utf-8").replace(
-                "      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail
-            ),
+            config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail),
             "utf-8",
         )
         monkeypatch.delenv("DOCGEN_LANG")  # the workspace's language: Chinese
@@ -223,10 +206,7 @@ def test_mail_reaches_each_owner_through_smtp(
     assert sorted(to for to, _ in inbox.mails) == [["lina@example.com"], ["liuyang@example.com"]]
     raw = next(content for to, content in inbox.mails if to == ["liuyang@example.com"])
     parsed = message_from_bytes(raw)
-    assert (
-        str(make_header(decode_header(parsed["Subject"])))
-        == "docgen 提醒 刘洋：已逾期及 2026-12-10 前到期的事项"
-    )
+    assert str(make_header(decode_header(parsed["Subject"]))) == "docgen 提醒 刘洋：已逾期及 2026-12-10 前到期的事项"
     text = parsed.get_payload(decode=True).decode(parsed.get_content_charset())
     assert "2026-12-10 恒通智慧物流园区合资运营项目 · 完成应急过程复盘报告" in text
 
@@ -236,9 +216,7 @@ def test_secrets_are_never_read_from_mkdocs_yml(tmp_path: Path, run) -> None:  #
     config = root / "mkdocs.yml"
     leak = "\n      reminders:\n        channels:\n          - {type: wecom, url_env: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k'}\n"
     config.write_text(
-        config.read_text("utf-8").replace(
-            "      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + leak
-        ),
+        config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + leak),
         "utf-8",
     )
     result = run("remind", "--root", str(root))
@@ -306,10 +284,7 @@ def hostile() -> Iterator[ThreadingHTTPServer]:
 
 
 def test_bad_webhook_urls_are_said_without_their_key_and_stop_nothing(
-    workspace: Path,
-    robots: Robots,
-    run,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    workspace: Path, robots: Robots, run, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
     base = f"http://127.0.0.1:{robots.server_address[1]}"
     for wecom, why in (
@@ -336,10 +311,7 @@ def test_bad_webhook_urls_are_said_without_their_key_and_stop_nothing(
 
 
 def test_a_webhook_that_drips_redirects_or_floods_is_a_failure(
-    workspace: Path,
-    hostile: ThreadingHTTPServer,
-    run,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    workspace: Path, hostile: ThreadingHTTPServer, run, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
     from docgen.tracking import delivery
 
@@ -360,9 +332,7 @@ def test_a_webhook_that_drips_redirects_or_floods_is_a_failure(
     assert hostile.huge_sent < 50 * 1024 * 1024  # type: ignore[attr-defined]
 
 
-def test_a_failed_smtp_login_reports_nothing_sent(
-    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_smtp_login_reports_nothing_sent(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import socket
 
     from aiosmtpd.controller import Controller
@@ -384,9 +354,7 @@ def test_a_failed_smtp_login_reports_nothing_sent(
             "            addresses: {刘洋: liuyang@example.com, 李娜: lina@example.com}\n"
         )
         config.write_text(
-            config.read_text("utf-8").replace(
-                "      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail
-            ),
+            config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail),
             "utf-8",
         )
         monkeypatch.setenv("T_USER", "zs@example.com")
@@ -402,9 +370,7 @@ def test_a_failed_smtp_login_reports_nothing_sent(
     assert "pa55-w0rd-secret" not in said
 
 
-def test_a_notice_says_what_the_owners_engagements_need_next(
-    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_notice_says_what_the_owners_engagements_need_next(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """Issue 26: remind says what to do next, as `status ID` does."""
     root = copy_samples(tmp_path)
     monkeypatch.setenv("DOCGEN_LANG", "zh")
@@ -414,9 +380,7 @@ def test_a_notice_says_what_the_owners_engagements_need_next(
     assert "[离开前期准备]" in notice
 
 
-def test_a_partner_contact_who_owns_an_action_is_said_to_be_out_of_reach(
-    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_partner_contact_who_owns_an_action_is_said_to_be_out_of_reach(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """Issue 26: remind warns when an owner or a contact has no way to be reached."""
     root = copy_samples(tmp_path)
     config = root / "mkdocs.yml"
@@ -426,30 +390,17 @@ def test_a_partner_contact_who_owns_an_action_is_said_to_be_out_of_reach(
         "            addresses: {刘洋: liuyang@example.com}\n"
     )
     config.write_text(
-        config.read_text("utf-8").replace(
-            "      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail
-        ),
+        config.read_text("utf-8").replace("      timezone: Asia/Shanghai\n", "      timezone: Asia/Shanghai" + mail),
         "utf-8",
     )
     from docgen.workspace.load import load_portfolio
 
     portfolio = load_portfolio(root)
-    contact = next(
-        c.name for e in portfolio.engagements if e.index for c in e.index.data.partner.contacts
-    )
-    e = next(
-        e for e in portfolio.engagements if e.plan and e.index and e.index.data.status == "active"
-    )
+    contact = next(c.name for e in portfolio.engagements if e.index for c in e.index.data.partner.contacts)
+    e = next(e for e in portfolio.engagements if e.plan and e.index and e.index.data.status == "active")
     plan = root / e.rel / "plan.md"
     body = plan.read_text("utf-8")
-    plan.write_text(
-        body.replace(
-            "tasks:\n",
-            f"tasks:\n  - {{id: TX, title: 提交季度报表, owner: {contact}, due: 2026-11-20}}\n",
-            1,
-        ),
-        "utf-8",
-    )
+    plan.write_text(body.replace("tasks:\n", f"tasks:\n  - {{id: TX, title: 提交季度报表, owner: {contact}, due: 2026-11-20}}\n", 1), "utf-8")
     monkeypatch.delenv("DOCGEN_LANG")
     result = run("remind", "--root", str(root))
     assert result.exit_code == 0, result.err

@@ -26,58 +26,33 @@ def _sub(path: Path, pattern: str, new: str) -> None:
     path.write_text(changed, "utf-8")
 
 
-def _prepare_renewal(
-    e: Path, start: str, end: str, version: str, signed: str, redo_agreement: bool
-) -> None:
+def _prepare_renewal(e: Path, start: str, end: str, version: str, signed: str, redo_agreement: bool) -> None:
     """What the team does before renewing: the new term's dates, a renewal agreement of
     this term signed, the renewal items done (and the agreement items, once a renewal
     has re-opened them)."""
-    _sub(
-        e / "index.md",
-        r"^  start: \S+\n  end: \S+\n  scope: SiC",
-        f"  start: {start}\n  end: {end}\n  scope: SiC",
-    )
+    _sub(e / "index.md", r"^  start: \S+\n  end: \S+\n  scope: SiC", f"  start: {start}\n  end: {end}\n  scope: SiC")
     record = e / "documents" / "renewal-agreement.md"
     _sub(record, r'^version: "[\d.]+"', f'version: "{version}"')
     _sub(record, r"^signed: \S+", f"signed: {signed}")
-    _sub(
-        record,
-        r"^approvals:\n",
-        f'approvals:\n  - {{by: 周建国, role: 集团总经理, date: {signed}, version: "{version}"}}\n',
-    )
+    _sub(record, r"^approvals:\n", f'approvals:\n  - {{by: 周建国, role: 集团总经理, date: {signed}, version: "{version}"}}\n')
     evaluation = e / "evaluation.md"
     for item in ("start", "reassess-terms", "sign-new"):
-        _sub(
-            evaluation,
-            rf"^  renewal\.{item}: .*$",
-            f"  renewal.{item}: {{done: {signed}, by: 陈思远}}",
-        )
+        _sub(evaluation, rf"^  renewal\.{item}: .*$", f"  renewal.{item}: {{done: {signed}, by: 陈思远}}")
     establishment = e / "establishment.md"
     for item in ("draft", "legal-review", "sign") if redo_agreement else ():
-        _sub(
-            establishment,
-            rf"^  agreement\.{item}: .*$",
-            f"  agreement.{item}: {{done: {signed}, by: 陈思远}}",
-        )
+        _sub(establishment, rf"^  agreement\.{item}: .*$", f"  agreement.{item}: {{done: {signed}, by: 陈思远}}")
 
 
 def test_renew_twice_then_terminate(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path, (HAIXIN,))
     e = root / "engagements" / HAIXIN
-    assert _front(e / "index.md")["term"] == {
-        "number": 2,
-        "start": _d("2026-09-15"),
-        "end": _d("2029-09-14"),
-    }
+    assert _front(e / "index.md")["term"] == {"number": 2, "start": _d("2026-09-15"), "end": _d("2029-09-14")}
 
     # term 2 → 3: the renewal agreement signed in term 2, the new term's dates given
     monkeypatch.setenv("DOCGEN_TODAY", "2029-08-25")
     refused = run("renew", HAIXIN, "--root", str(root))
     assert refused.exit_code == 1
-    assert (
-        "renewal.start (2026-09-15) is not after the current term's start (2026-09-15)"
-        in refused.out
-    )
+    assert "renewal.start (2026-09-15) is not after the current term's start (2026-09-15)" in refused.out
     _prepare_renewal(e, "2029-09-15", "2032-09-14", "3.0", "2029-08-20", redo_agreement=False)
     done = run("renew", HAIXIN, "--root", str(root))
     assert done.exit_code == 0, done.out + done.err
@@ -86,10 +61,7 @@ def test_renew_twice_then_terminate(tmp_path: Path, run, monkeypatch: pytest.Mon
     assert index["term"] == {"number": 3, "start": _d("2029-09-15"), "end": _d("2032-09-14")}
     ended = index["past_terms"][-1]
     assert (ended["number"], ended["start"], ended["end"], ended["renewed"]) == (
-        2,
-        _d("2026-09-15"),
-        _d("2029-09-14"),
-        _d("2029-08-25"),
+        2, _d("2026-09-15"), _d("2029-09-14"), _d("2029-08-25")
     )
     # the ended term keeps its record; the items are open again for the new term
     assert ended["items"]["renewal.sign-new"] == {"done": _d("2029-08-20"), "by": "陈思远"}
@@ -102,20 +74,12 @@ def test_renew_twice_then_terminate(tmp_path: Path, run, monkeypatch: pytest.Mon
 
     # term 3 → 4: refused until this term's renewal is done again
     monkeypatch.setenv("DOCGEN_TODAY", "2032-08-25")
-    _sub(
-        e / "index.md",
-        r"^  start: 2029-09-15\n  end: 2032-09-14\n  scope: SiC",
-        "  start: 2032-09-15\n  end: 2035-09-14\n  scope: SiC",
-    )
+    _sub(e / "index.md", r"^  start: 2029-09-15\n  end: 2032-09-14\n  scope: SiC", "  start: 2032-09-15\n  end: 2035-09-14\n  scope: SiC")
     again = run("renew", HAIXIN, "--root", str(root))
     assert again.exit_code == 1
     assert "'谈判达成一致后，签署新的合作协议' is not done" in again.out
     assert "was signed for an earlier term (2029-08-20)" in again.out
-    _sub(
-        e / "index.md",
-        r"^  start: 2032-09-15\n  end: 2035-09-14\n  scope: SiC",
-        "  start: 2029-09-15\n  end: 2032-09-14\n  scope: SiC",
-    )
+    _sub(e / "index.md", r"^  start: 2032-09-15\n  end: 2035-09-14\n  scope: SiC", "  start: 2029-09-15\n  end: 2032-09-14\n  scope: SiC")
     for item in ("start", "reassess-terms", "sign-new"):
         _sub(e / "evaluation.md", rf"^  renewal\.{item}: .*$", f"  renewal.{item}: {{by: 陈思远}}")
     _prepare_renewal(e, "2032-09-15", "2035-09-14", "4.0", "2032-08-20", redo_agreement=True)

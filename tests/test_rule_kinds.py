@@ -50,7 +50,5 @@ def test_a_kind_the_site_had_no_words_for_is_said() -> None:
     from docgen.domain.rules import NotSigned
 
     process = load_process(REPO / "src/docgen/data/process.yml", "process.yml")
-    said = NotSigned(kind="not_signed", document="cooperation-agreement").describe(
-        process, catalogue("zh")
-    )
+    said = NotSigned(kind="not_signed", document="cooperation-agreement").describe(process, catalogue("zh"))
     assert said == "合作协议尚未签署。", said

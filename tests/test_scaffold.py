@@ -15,20 +15,8 @@ def test_init_new_validate(tmp_path: Path, run) -> None:
     for rel in ("mkdocs.yml", "templates/process.yml", "templates/engagement/index.md.j2"):
         assert (ws / rel).is_file()
     result = run(
-        "new",
-        "2026-020-demo",
-        "--title",
-        "示例合作",
-        "--partner",
-        "杭州示例科技有限公司",
-        "--mode",
-        "合资",
-        "--owner",
-        "张伟",
-        "--code",
-        "ZS-2026-020",
-        "--root",
-        str(ws),
+        "new", "2026-020-demo", "--title", "示例合作", "--partner", "杭州示例科技有限公司",
+        "--mode", "合资", "--owner", "张伟", "--code", "ZS-2026-020", "--root", str(ws),
     )
     assert result.exit_code == 0, result.err
     folder = ws / "engagements" / "2026-020-demo"
@@ -51,18 +39,7 @@ def test_init_new_validate(tmp_path: Path, run) -> None:
 def test_new_refuses_a_code_in_use(tmp_path: Path, run) -> None:
     ws = tmp_path / "ws"
     run("init", str(ws))
-    args = [
-        "--title",
-        "甲",
-        "--partner",
-        "甲公司",
-        "--mode",
-        "合资",
-        "--owner",
-        "张伟",
-        "--root",
-        str(ws),
-    ]
+    args = ["--title", "甲", "--partner", "甲公司", "--mode", "合资", "--owner", "张伟", "--root", str(ws)]
     assert run("new", "2026-001-a", *args, "--code", "ZS-1").exit_code == 0
     result = run("new", "2026-002-b", *args, "--code", "ZS-1")
     assert result.exit_code == 2 and "ZS-1" in result.err and "2026-001-a" in result.err
@@ -85,18 +62,8 @@ def test_hostile_partner_text_is_data(tmp_path: Path, run) -> None:
     run("init", str(tmp_path))
     hostile = '<script>alert(1)</script> {{ 7*7 }} **x** "q": #c [bold]b[/bold] 🚀'
     result = run(
-        "new",
-        "x-1",
-        "--title",
-        hostile,
-        "--partner",
-        hostile,
-        "--mode",
-        "agency",
-        "--owner",
-        "王五",
-        "--root",
-        str(tmp_path),
+        "new", "x-1", "--title", hostile, "--partner", hostile, "--mode", "agency",
+        "--owner", "王五", "--root", str(tmp_path),
     )
     assert result.exit_code == 0, result.err
     text = (tmp_path / "engagements/x-1/index.md").read_text(encoding="utf-8")
@@ -111,18 +78,8 @@ def test_new_rejects_unsafe_ids(tmp_path: Path, run) -> None:
     run("init", str(tmp_path))
     for bad in ("../x", "my project", "华信", "A-1", ""):
         result = run(
-            "new",
-            bad,
-            "--title",
-            "t",
-            "--partner",
-            "p",
-            "--mode",
-            "agency",
-            "--owner",
-            "o",
-            "--root",
-            str(tmp_path),
+            "new", bad, "--title", "t", "--partner", "p", "--mode", "agency",
+            "--owner", "o", "--root", str(tmp_path),
         )
         assert result.exit_code == 2, bad
         assert "not a valid engagement id" in result.err
@@ -154,14 +111,7 @@ def test_usage_error_is_exit_2(run) -> None:
 def test_init_names_the_site_and_our_side(tmp_path: Path, run) -> None:
     """Issue 26: the site's name heads its home page; our organisation is every contract's 甲方."""
     ws = tmp_path / "ws"
-    said = run(
-        "init",
-        str(ws),
-        "--name",
-        "苏州工业园区招商项目库",
-        "--organization",
-        "苏州工业园区产业投资有限公司",
-    )
+    said = run("init", str(ws), "--name", "苏州工业园区招商项目库", "--organization", "苏州工业园区产业投资有限公司")
     assert said.exit_code == 0, said.err
     config = yaml.safe_load((ws / "mkdocs.yml").read_text("utf-8"))
     assert config["site_name"] == "苏州工业园区招商项目库"
@@ -179,10 +129,7 @@ def test_a_new_engagement_offers_its_modes_contract_keys(tmp_path: Path, run) ->
     a lead that came in without a call has no 招商公告 block; the examples validate as written."""
     ws = tmp_path / "ws"
     run("init", str(ws))
-    for slug, mode, origin in (
-        ("2026-001-jv", "合资", "主动来访"),
-        ("2026-002-agent", "代理", "公开招商"),
-    ):
+    for slug, mode, origin in (("2026-001-jv", "合资", "主动来访"), ("2026-002-agent", "代理", "公开招商")):
         assert run("new", slug, "--title", "示例", "--partner", "示例有限公司", "--mode", mode,
                    "--owner", "王磊", "--origin", origin, "--root", str(ws)).exit_code == 0  # fmt: skip
     jv = (ws / "engagements/2026-001-jv/index.md").read_text("utf-8")
@@ -192,21 +139,13 @@ def test_a_new_engagement_offers_its_modes_contract_keys(tmp_path: Path, run) ->
     assert "due_diligence:" in jv and "method: 仲裁" in jv and "payer: 乙方" in jv
     # each example of the terms, filled in as its comment shows, is accepted
     examples = {
-        m[1]: m[2].split("（或")[0].strip()
-        for m in re.finditer(r"^  (\w+):[^#\n]*#[^\n]*?例：(.*)$", jv, re.M)
+        m[1]: m[2].split("（或")[0].strip() for m in re.finditer(r"^  (\w+):[^#\n]*#[^\n]*?例：(.*)$", jv, re.M)
     }
     assert {"investment", "partner_investment", "payments", "dispute_resolution"} <= set(examples)
     filled = jv
-    for key in (
-        "investment",
-        "partner_investment",
-        "payments",
-        "dispute_resolution",
-        "term_months",
-    ):
+    for key in ("investment", "partner_investment", "payments", "dispute_resolution", "term_months"):
         filled = "\n".join(
-            f"  {key}: {examples[key]}" if line.startswith(f"  {key}:") else line
-            for line in filled.split("\n")
+            f"  {key}: {examples[key]}" if line.startswith(f"  {key}:") else line for line in filled.split("\n")
         )
     (ws / "engagements/2026-001-jv/index.md").write_text(filled, "utf-8")
     said = run("validate", "--root", str(ws), "--format", "json")

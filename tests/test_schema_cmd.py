@@ -18,14 +18,7 @@ def test_schema_writes_every_kind(tmp_path: Path, run) -> None:
     index = json.loads((tmp_path / "index.schema.json").read_text(encoding="utf-8"))
     assert index["additionalProperties"] is False
     assert {"title", "partner", "mode", "stage", "owner", "dates"} <= set(index["required"])
-    assert index["properties"]["status"]["enum"] == [
-        "active",
-        "on-hold",
-        "terminated",
-        "completed",
-        "renewed",
-        "lost",
-    ]
+    assert index["properties"]["status"]["enum"] == ["active", "on-hold", "terminated", "completed", "renewed", "lost"]
 
 
 def test_pre_commit_hook_is_declared() -> None:

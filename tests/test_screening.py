@@ -40,10 +40,7 @@ def test_the_qualification_review_sheet_text(tmp_path: Path, run) -> None:  # ty
     text = docx_text(root / "build/documents" / BLUEWAVE / "qualification-review.docx")
     assert "[Title] 蓝波生物创新药华东研发生产基地项目资格审查表" in text
     assert "| 1 | 上海蓝波生物医药股份有限公司 | 5 | 5 | 4 | 5 | 94 | 入围 |" in text
-    assert (
-        "| 4 | 上海启明康泰医药有限公司 | 2 | 3 | 2 | 3 | 49 | 未入围：财务状况 2 分，低于 3 分；总分 49 分，低于 60 分 |"
-        in text
-    )
+    assert "| 4 | 上海启明康泰医药有限公司 | 2 | 3 | 2 | 3 | 49 | 未入围：财务状况 2 分，低于 3 分；总分 49 分，低于 60 分 |" in text
     assert "[List Number] 苏州恒瑞达生物科技有限公司（69 分）" in text
     assert "确定上海蓝波生物医药股份有限公司为本项目的合作伙伴" in text
 
@@ -75,27 +72,20 @@ def test_choosing_a_shortlisted_applicant_makes_it_the_partner(tmp_path: Path, r
 def test_bad_scores_are_located(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path, (BLUEWAVE,))
     path = root / "engagements" / BLUEWAVE / "applicants.md"
-    text = path.read_text("utf-8").replace(
-        "scores: {size: 5, experience: 5, finance: 4, compliance: 5}",
-        "scores: {size: 7, experince: 5, finance: 4, compliance: 5}",
-    )
+    text = path.read_text("utf-8").replace("scores: {size: 5, experience: 5, finance: 4, compliance: 5}",
+                                           "scores: {size: 7, experince: 5, finance: 4, compliance: 5}")
     path.write_text(text.replace("chosen: A1", "chosen: A9"), "utf-8")
     result = run("validate", "--root", str(root))
     assert result.exit_code == 1
     assert "applicants.md:11:14: error invalid-value 企业规模 is scored 0 to 5, not 7" in result.out
-    assert (
-        "error invalid-value 'experince' is not a screening criterion (did you mean 'experience'?)"
-        in result.out
-    )
+    assert "error invalid-value 'experince' is not a screening criterion (did you mean 'experience'?)" in result.out
     assert "error unknown-reference chosen applicant 'A9' is not among the applicants" in result.out
 
 
 def test_applicants_are_never_on_the_partner_site(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path, (BLUEWAVE,))
     index = root / "engagements" / BLUEWAVE / "index.md"
-    index.write_text(
-        index.read_text("utf-8").replace("visibility: internal", "visibility: partner"), "utf-8"
-    )
+    index.write_text(index.read_text("utf-8").replace("visibility: internal", "visibility: partner"), "utf-8")
     assert run("publish", "--root", str(root)).exit_code == 0
     internal = (root / "build/site/engagements" / BLUEWAVE / "index.html").read_text("utf-8")
     assert "苏州恒瑞达生物科技有限公司" in internal and "资格审查" in internal
@@ -104,9 +94,7 @@ def test_applicants_are_never_on_the_partner_site(tmp_path: Path, run) -> None: 
     files = [p for p in partner.rglob("*") if p.suffix in (".html", ".json", ".js")]
     assert files and not any("恒瑞达" in p.read_text("utf-8", errors="replace") for p in files)
     assert not (root / "build/documents-partner" / BLUEWAVE / "qualification-review.docx").exists()
-    assert not any(
-        "恒瑞达" in docx_text(p) for p in (root / "build/documents-partner").rglob("*.docx")
-    )
+    assert not any("恒瑞达" in docx_text(p) for p in (root / "build/documents-partner").rglob("*.docx"))
 
 
 @pytest.fixture(autouse=True)
@@ -116,29 +104,13 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_chosen_applicant_can_become_a_new_engagement(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path, (BLUEWAVE,))
-    result = run(
-        "choose",
-        BLUEWAVE,
-        "A2",
-        "--new",
-        "2026-021-hengruida-bio",
-        "--title",
-        "恒瑞达生物苏州研发中心项目",
-        "--root",
-        str(root),
-    )
+    result = run("choose", BLUEWAVE, "A2", "--new", "2026-021-hengruida-bio",
+                 "--title", "恒瑞达生物苏州研发中心项目", "--root", str(root))
     assert result.exit_code == 0, result.out + result.err
-    index = yaml.safe_load(
-        (root / "engagements/2026-021-hengruida-bio/index.md").read_text("utf-8").split("---\n")[1]
-    )
+    index = yaml.safe_load((root / "engagements/2026-021-hengruida-bio/index.md").read_text("utf-8").split("---\n")[1])
     assert index["title"] == "恒瑞达生物苏州研发中心项目"
-    assert (index["partner"]["name"], index["partner"]["credit_code"]) == (
-        "苏州恒瑞达生物科技有限公司",
-        "91320594MA27K3L8PA",
-    )
+    assert (index["partner"]["name"], index["partner"]["credit_code"]) == ("苏州恒瑞达生物科技有限公司", "91320594MA27K3L8PA")
     assert (index["mode"], index["owner"]) == ("investment", "李娜")  # the call's
     assert "chosen: A2" in (root / "engagements" / BLUEWAVE / "applicants.md").read_text("utf-8")
     assert run("validate", "2026-021-hengruida-bio", "--root", str(root)).exit_code == 0
-    assert (
-        run("choose", BLUEWAVE, "A2", "--new", "x", "--root", str(root)).exit_code == 2
-    )  # no --title
+    assert run("choose", BLUEWAVE, "A2", "--new", "x", "--root", str(root)).exit_code == 2  # no --title

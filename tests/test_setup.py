@@ -27,28 +27,17 @@ def test_ci_and_make_use_the_same_install_step() -> None:
 
 def test_the_list_names_every_tool_with_its_purpose() -> None:
     listed = packages()
-    for name in (
-        "libreoffice-writer-nogui",
-        "python3-uno",
-        "fonts-noto-cjk",
-        "poppler-utils",
-        "chromium",
-        "git",
-        "python3-venv",
-    ):
+    for name in ("libreoffice-writer-nogui", "python3-uno", "fonts-noto-cjk", "poppler-utils",
+                 "chromium", "git", "python3-venv"):
         provides, what = listed[name]
         assert provides and len(what) > 10, name
 
 
-def run_script(
-    target: str, listing: str, tmp_path: Path, mode: str
-) -> subprocess.CompletedProcess[str]:
+def run_script(target: str, listing: str, tmp_path: Path, mode: str) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "list.txt"
     path.write_text(listing, encoding="utf-8")
     env = {**os.environ, "SYSTEM_PACKAGES_LIST": str(path), "SYSTEM_PACKAGES": mode}
-    return subprocess.run(
-        [str(SCRIPT), target], capture_output=True, text=True, env=env, check=False
-    )
+    return subprocess.run([str(SCRIPT), target], capture_output=True, text=True, env=env, check=False)
 
 
 MISSING = (
@@ -76,13 +65,8 @@ def test_skip_goes_on_and_says_without_what(tmp_path: Path) -> None:
 
 
 def test_the_real_list_is_satisfied_here_or_named(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [str(SCRIPT), "test"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "SYSTEM_PACKAGES": "check"},
-    )
+    done = subprocess.run([str(SCRIPT), "test"], capture_output=True, text=True, check=False,
+                          env={**os.environ, "SYSTEM_PACKAGES": "check"})
     missing = [n for n in packages() if n in done.stderr]
     assert (done.returncode == 0) == (not missing), done.stderr
 
@@ -99,9 +83,8 @@ def test_plain():
 """
 
 
-@pytest.mark.parametrize(
-    ("ci", "outcome"), [("true", {"errors": 1, "passed": 1}), ("", {"skipped": 1, "passed": 1})]
-)
+@pytest.mark.parametrize(("ci", "outcome"), [("true", {"errors": 1, "passed": 1}),
+                                             ("", {"skipped": 1, "passed": 1})])
 def test_under_ci_a_skip_is_a_failure(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ci: str, outcome: dict[str, int]
 ) -> None:

@@ -25,22 +25,11 @@ HOSTILE = "<script>alert(1)</script>{{ 7*7 }}"
 #: Dormant URLs inside Material's own JavaScript: fetched only for features docgen's site
 #: never uses (mermaid diagrams; repository facts when repo_url is set) — both asserted
 #: absent below — or license comments.  The browser test proves nothing is requested.
-THEME_DORMANT = {
-    "unpkg.com",
-    "api.github.com",
-    "clipboardjs.com",
-    "fontawesome.com",
-    "bit.ly",
-    "lunrjs.com",
-    "tartarus.org",
-    "${e}",
-    "$",
-}
+THEME_DORMANT = {"unpkg.com", "api.github.com", "clipboardjs.com", "fontawesome.com",
+                 "bit.ly", "lunrjs.com", "tartarus.org", "${e}", "$"}
 
 
-def built(
-    root: Path, audience: str = "internal", caplog: pytest.LogCaptureFixture | None = None
-) -> Path:
+def built(root: Path, audience: str = "internal", caplog: pytest.LogCaptureFixture | None = None) -> Path:
     report = publish(root, audience=audience, jobs=1)  # type: ignore[arg-type]
     assert report.built, [d.format() for d in report.diagnostics if d.is_error]
     return report.site_dir
@@ -59,22 +48,12 @@ def site(samples: Path) -> Path:
     return built(samples)
 
 
-def test_publish_builds_strict_without_warnings(
-    samples: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_publish_builds_strict_without_warnings(samples: Path, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="mkdocs"):
         site = built(samples)
-    assert not [
-        r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("mkdocs")
-    ]
-    for page in (
-        "index.html",
-        "procedure/index.html",
-        "engagements/index.html",
-        "browse/index.html",
-        "engagements/stage-execution/index.html",
-        "guide/index.html",
-    ):
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("mkdocs")]
+    for page in ("index.html", "procedure/index.html", "engagements/index.html", "browse/index.html",
+                 "engagements/stage-execution/index.html", "guide/index.html"):
         assert (site / page).is_file(), page
     for engagement in (samples / "engagements").iterdir():
         assert (site / "engagements" / engagement.name / "index.html").is_file()
@@ -85,44 +64,24 @@ def test_publish_builds_strict_without_warnings(
 
 def test_pages_hold_what_a_reader_needs(site: Path) -> None:
     home = (site / "index.html").read_text("utf-8")
-    assert (
-        "docgen-chart" in home and "风险热力图" in home and "恒通智慧物流园区合资运营项目" in home
-    )
+    assert "docgen-chart" in home and "风险热力图" in home and "恒通智慧物流园区合资运营项目" in home
     page = (site / "engagements/2025-014-hengtong-logistics/index.html").read_text("utf-8")
-    for text in (
-        "杭州恒通智慧物流有限公司",
-        "91330106MA2H3PL80J",
-        "合作执行与监控",
-        "关键绩效指标",
-        "documents/cooperation-agreement.docx",
-        "会议",
-        "风险",
-        "目标",
-        "上海国际仲裁中心",
-    ):
+    for text in ("杭州恒通智慧物流有限公司", "91330106MA2H3PL80J", "合作执行与监控", "关键绩效指标",
+                 "documents/cooperation-agreement.docx", "会议", "风险", "目标", "上海国际仲裁中心"):
         assert text in page, text
     assert "<svg" in page and "<title>" in page  # charts are inline SVG with text
     # passed stages' checklists are folded, the current one open
-    folded = re.findall(
-        r'<details class="docgen-checklist"( open)?>\s*<summary><strong>(.*?)</strong>', page
-    )
-    assert folded[:4] == [
-        ("", "前期准备"),
-        ("", "合作洽谈"),
-        ("", "合作确立"),
-        (" open", "合作执行与监控"),
-    ]
+    folded = re.findall(r'<details class="docgen-checklist"( open)?>\s*<summary><strong>(.*?)</strong>', page)
+    assert folded[:4] == [("", "前期准备"), ("", "合作洽谈"), ("", "合作确立"), (" open", "合作执行与监控")]
     jinghua = (site / "engagements/2024-003-jinghua-materials/index.html").read_text("utf-8")
     assert "已终止" in jinghua and "原因：" in jinghua  # termination_reason is shown
     assert "6,000 万元" in page and "9,000 万元" in page  # amounts in 万元, never "CNY"
     for file in site.rglob("*.html"):
         assert "CNY" not in file.read_text("utf-8"), file
     procedure = (site / "procedure/index.html").read_text("utf-8")
-    assert (
-        "举行合作启动仪式" in procedure and "协议须在尽职调查与法律顾问审核完成后签署" in procedure
-    )
+    assert "举行合作启动仪式" in procedure and "协议须在尽职调查与法律顾问审核完成后签署" in procedure
     # the procedure's stages are in the table of contents
-    toc = procedure[procedure.index('data-md-component="toc"') :]
+    toc = procedure[procedure.index('data-md-component="toc"'):]
     assert all(f"{n}. {t}" in toc[:20000] for n, t in ((1, "前期准备"), (5, "合作评估与优化")))
     # gate rules in words, never their kinds
     assert "required_items" not in procedure and "high_risks_handled" not in procedure
@@ -168,56 +127,34 @@ def _all_text(site: Path) -> str:
             parts.append(path.read_text("utf-8", errors="replace"))
         elif path.suffix == ".docx":
             with zipfile.ZipFile(path) as z:
-                parts += [
-                    z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")
-                ]
+                parts += [z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")]
     return "\n".join(parts)
 
 
-def test_partner_build_holds_nothing_internal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_partner_build_holds_nothing_internal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     e = root / "engagements/2023-009-haixin-semiconductor"  # visibility: partner
     index = (e / "index.md").read_text("utf-8")
-    index = index.replace(
-        "summary:", f"internal_notes: 备注{MARKER}\nnegotiation_position: 底线{MARKER}\nsummary:", 1
-    )
+    index = index.replace("summary:", f"internal_notes: 备注{MARKER}\nnegotiation_position: 底线{MARKER}\nsummary:", 1)
     index = index.replace("  conclusion: ", f"  conclusion: {MARKER}", 1)
     (e / "index.md").write_text(index, "utf-8")
     risks = (e / "risks.md").read_text("utf-8")
-    (e / "risks.md").write_text(
-        re.sub(r"(\n  - id: \w+\n)", rf"\1    internal_note: {MARKER}\n", risks, count=1), "utf-8"
-    )
+    (e / "risks.md").write_text(re.sub(r"(\n  - id: \w+\n)", rf"\1    internal_note: {MARKER}\n", risks, count=1), "utf-8")
     kpis = (e / "kpis.md").read_text("utf-8")
-    (e / "kpis.md").write_text(
-        kpis.replace("---\n", f"---\nvisibility: internal\n# {MARKER}\n", 1).replace(
-            "metric: ", f"metric: {MARKER}", 1
-        ),
-        "utf-8",
-    )
+    (e / "kpis.md").write_text(kpis.replace("---\n", f"---\nvisibility: internal\n# {MARKER}\n", 1)
+                               .replace("metric: ", f"metric: {MARKER}", 1), "utf-8")
     other = root / "engagements/2025-014-hengtong-logistics/index.md"  # visibility: internal
-    other.write_text(
-        other.read_text("utf-8").replace("summary: ", f"summary: {MARKER}", 1), "utf-8"
-    )
+    other.write_text(other.read_text("utf-8").replace("summary: ", f"summary: {MARKER}", 1), "utf-8")
     internal = _all_text(built(root))
     assert internal.count(MARKER) >= 5  # the markers do reach the internal site
     partner_site = built(root, "partner")
     partner = _all_text(partner_site)
     assert MARKER not in partner
     assert "海芯" in partner and "恒通" not in partner
-    assert not (
-        partner_site
-        / "engagements/2023-009-haixin-semiconductor/documents/due-diligence-report.docx"
-    ).exists()
-    assert (
-        partner_site
-        / "engagements/2023-009-haixin-semiconductor/documents/cooperation-agreement.docx"
-    ).exists()
-    assert "对候选合作伙伴进行背景调查" not in (
-        partner_site / "engagements/2023-009-haixin-semiconductor/index.html"
-    ).read_text("utf-8")
+    assert not (partner_site / "engagements/2023-009-haixin-semiconductor/documents/due-diligence-report.docx").exists()
+    assert (partner_site / "engagements/2023-009-haixin-semiconductor/documents/cooperation-agreement.docx").exists()
+    assert "对候选合作伙伴进行背景调查" not in (partner_site / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
 
 
 def test_a_partner_site_shows_no_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,23 +173,17 @@ def test_a_partner_site_shows_no_commit(tmp_path: Path, monkeypatch: pytest.Monk
     partner_site = built(root, "partner")
     partner = _all_text(partner_site)
     assert MARKER not in partner and MARKER.lower() not in partner and "team.example" not in partner
-    page = (partner_site / "engagements/2023-009-haixin-semiconductor/index.html").read_text(
-        "utf-8"
-    )
+    page = (partner_site / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
     assert "合作协议：协议条款定稿，经法律顾问审核" in page and "陈思远" in page
     assert "尽职调查报告定稿" not in page  # an internal document's history is not the partner's
 
 
-def test_partner_data_is_escaped_everywhere(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_partner_data_is_escaped_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     # an engagement with nothing signed yet: renaming a partner who signed is an error
     index = root / "engagements/2026-011-lingyun-robotics/index.md"
-    text = index.read_text("utf-8").replace(
-        "  name: 深圳凌云智能机器人有限公司", f"  name: '{HOSTILE}'", 1
-    )
+    text = index.read_text("utf-8").replace("  name: 深圳凌云智能机器人有限公司", f"  name: '{HOSTILE}'", 1)
     text = text.replace("tags: [", "tags: ['<b>粗</b>', ", 1)
     index.write_text(text, "utf-8")
     site = built(root)
@@ -308,12 +239,8 @@ def _search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     page.fill("input.md-search__input", query)
     page.press("input.md-search__input", "End")  # Material reacts to key events
     # the results list changes when this query's results arrive
-    page.wait_for_function(
-        f"b => ({_LINKS}) !== b && ({_LINKS}) !== ''", arg=before, timeout=15_000
-    )
-    return [
-        a.get_attribute("href") or "" for a in page.query_selector_all(".md-search-result__link")
-    ]
+    page.wait_for_function(f"b => ({_LINKS}) !== b && ({_LINKS}) !== ''", arg=before, timeout=15_000)
+    return [a.get_attribute("href") or "" for a in page.query_selector_all(".md-search-result__link")]
 
 
 @needs("chromium")
@@ -355,16 +282,13 @@ def test_publish_stops_on_errors_and_prints_them(workspace: Path, run) -> None: 
     assert not (workspace / "build" / "site").exists()
 
 
-def test_a_workspace_template_overrides_the_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_workspace_template_overrides_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path, ("2025-014-hengtong-logistics",))
     (root / "templates/site").mkdir()
     shipped = Path(__file__).parents[1] / "src/docgen/data/site/templates/procedure.html"
-    text = shipped.read_text("utf-8").replace(
-        "<h1>{{ view.title }}</h1>", "<h1>{{ view.title }}</h1><p>本单位修订版 {{ '<b>' }}</p>"
-    )
+    text = shipped.read_text("utf-8").replace("<h1>{{ view.title }}</h1>",
+                                             "<h1>{{ view.title }}</h1><p>本单位修订版 {{ '<b>' }}</p>")
     (root / "templates/site/procedure.html").write_text(text, "utf-8")
     assert run("publish", "--root", str(root)).exit_code == 0
     page = (root / "build/site/procedure/index.html").read_text("utf-8")
@@ -380,69 +304,39 @@ def test_a_workspace_template_overrides_the_page(
     assert "nonsense" in result.out + result.err
 
 
-def test_edit_links_where_the_workspace_names_a_git_host(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_edit_links_where_the_workspace_names_a_git_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path, ("2023-009-haixin-semiconductor",))
     config = root / "mkdocs.yml"
-    config.write_text(
-        config.read_text("utf-8").replace(
-            "docs_dir: docs\n",
-            "docs_dir: docs\nrepo_url: https://git.example.com/zs/portfolio\nedit_uri: _edit/main/docs/\n",
-        ),
-        "utf-8",
-    )
+    config.write_text(config.read_text("utf-8").replace(
+        "docs_dir: docs\n",
+        "docs_dir: docs\nrepo_url: https://git.example.com/zs/portfolio\nedit_uri: _edit/main/docs/\n"), "utf-8")
     page = (built(root) / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
-    assert (
-        'href="https://git.example.com/zs/portfolio/_edit/main/engagements/'
-        '2023-009-haixin-semiconductor/index.md"'
-    ) in page and "编辑此项目" in page
+    assert ('href="https://git.example.com/zs/portfolio/_edit/main/engagements/'
+            '2023-009-haixin-semiconductor/index.md"') in page and "编辑此项目" in page
     partner = built(root, "partner") / "engagements/2023-009-haixin-semiconductor/index.html"
     assert "_edit/main/engagements" not in partner.read_text("utf-8")  # partners edit nothing
 
 
-def test_an_english_workspace_gets_an_english_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_english_workspace_gets_an_english_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path, ("2025-014-hengtong-logistics", "2024-003-jinghua-materials"))
     config = root / "mkdocs.yml"
-    config.write_text(
-        config.read_text("utf-8").replace(
-            "      process: templates/process.yml",
-            "      process: templates/process.yml\n      language: en",
-        ),
-        "utf-8",
-    )
+    config.write_text(config.read_text("utf-8").replace(
+        "      process: templates/process.yml", "      process: templates/process.yml\n      language: en"), "utf-8")
     site = built(root)
     home = (site / "index.html").read_text("utf-8")
-    for text in (
-        "Portfolio overview",
-        "Engagements by stage",
-        "Upcoming milestones",
-        "Risk heat map",
-        "Overdue",
-        "Top risk",
-    ):
+    for text in ("Portfolio overview", "Engagements by stage", "Upcoming milestones", "Risk heat map",
+                 "Overdue", "Top risk"):
         assert text in home, text
     page = (site / "engagements/2025-014-hengtong-logistics/index.html").read_text("utf-8")
-    for text in (
-        "Overview",
-        "Progress",
-        "Documents",
-        "Unified social credit code",
-        "Our investment",
-        "CNY 60,000,000.00",
-        "Redline 1.0 → 1.1",
-    ):
+    for text in ("Overview", "Progress", "Documents", "Unified social credit code", "Our investment",
+                 "CNY 60,000,000.00", "Redline 1.0 → 1.1"):
         assert text in page, text
     jinghua = (site / "engagements/2024-003-jinghua-materials/index.html").read_text("utf-8")
     assert "Terminated" in jinghua and "Reason: 京华产品线调整" in jinghua
     procedure = (site / "procedure/index.html").read_text("utf-8")
-    assert (
-        "To leave this stage" in procedure and "Every required checklist item is done" in procedure
-    )
+    assert "To leave this stage" in procedure and "Every required checklist item is done" in procedure
     # no fixed Chinese word is left among the labels (the data stays as the team wrote it)
     for word in ("项目总览", "概况", "负责人", "离开本阶段须满足", "文件", "数据截至"):
         for text in (home, page, procedure):
@@ -450,21 +344,13 @@ def test_an_english_workspace_gets_an_english_site(
     assert "万元" not in page
 
 
-def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
     import time
 
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
-    root = copy_samples(
-        tmp_path,
-        (
-            "2025-014-hengtong-logistics",
-            "2023-009-haixin-semiconductor",
-            "2024-003-jinghua-materials",
-        ),
-    )
+    root = copy_samples(tmp_path, ("2025-014-hengtong-logistics", "2023-009-haixin-semiconductor",
+                                   "2024-003-jinghua-materials"))
     site = built(root)
     hengtong = site / "engagements/2025-014-hengtong-logistics/index.html"
     haixin = site / "engagements/2023-009-haixin-semiconductor/index.html"
@@ -473,13 +359,9 @@ def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(
     time.sleep(0.05)
     # one engagement changes: its page is made again, the other is kept as it was
     index = root / "engagements/2025-014-hengtong-logistics/index.md"
-    index.write_text(
-        index.read_text("utf-8").replace("summary: ", "summary: 第二次发布 ", 1), "utf-8"
-    )
+    index.write_text(index.read_text("utf-8").replace("summary: ", "summary: 第二次发布 ", 1), "utf-8")
     built(root)
-    assert (
-        haixin.stat().st_mtime_ns == before[haixin][0] and haixin.read_bytes() == before[haixin][1]
-    )
+    assert haixin.stat().st_mtime_ns == before[haixin][0] and haixin.read_bytes() == before[haixin][1]
     assert hengtong.stat().st_mtime_ns != before[hengtong][0]
     assert "第二次发布" in hengtong.read_text("utf-8")
     assert home.stat().st_mtime_ns == before[home][0]  # the dashboard shows no summary
@@ -499,8 +381,7 @@ def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(
     (root / "templates/site").mkdir()
     shipped = Path(__file__).parents[1] / "src/docgen/data/site/templates/engagement.html"
     (root / "templates/site/engagement.html").write_text(
-        shipped.read_text("utf-8") + "<p>模板已改</p>\n", "utf-8"
-    )
+        shipped.read_text("utf-8") + "<p>模板已改</p>\n", "utf-8")
     built(root)
     assert "模板已改" in haixin.read_text("utf-8") and "模板已改" in hengtong.read_text("utf-8")
     # a docs/ page's title is in every page's navigation: every page is made again
@@ -512,16 +393,12 @@ def test_unchanged_engagement_pages_are_kept_and_stale_ones_removed(
     shutil.rmtree(root / "engagements/2024-003-jinghua-materials")
     built(root)
     assert not (site / "engagements/2024-003-jinghua-materials").exists()
-    assert (
-        haixin.is_file() and (site / "engagements/2023-009-haixin-semiconductor/documents").is_dir()
-    )
+    assert haixin.is_file() and (site / "engagements/2023-009-haixin-semiconductor/documents").is_dir()
     # a partner site: an engagement made internal since the last build is taken out
     partner = built(root, "partner")
     assert (partner / "engagements/2023-009-haixin-semiconductor/index.html").is_file()
     index = root / "engagements/2023-009-haixin-semiconductor/index.md"
-    index.write_text(
-        index.read_text("utf-8").replace("visibility: partner", "visibility: internal"), "utf-8"
-    )
+    index.write_text(index.read_text("utf-8").replace("visibility: partner", "visibility: internal"), "utf-8")
     assert built(root, "partner") == partner
     assert not (partner / "engagements/2023-009-haixin-semiconductor").exists()
     assert not [p for p in partner.rglob("*") if "haixin" in p.as_posix()]
@@ -542,19 +419,13 @@ def broken_links(site: Path) -> dict[str, list[str]]:
                 continue  # another host (there are none: test_nothing_from_another_host), a fragment
             path = unquote(parts.path)
             target = site / path.lstrip("/") if path.startswith("/") else page.parent / path
-            found = (
-                (target / "index.html").is_file()
-                if path.endswith("/") or target.is_dir()
-                else target.is_file()
-            )
+            found = (target / "index.html").is_file() if path.endswith("/") or target.is_dir() else target.is_file()
             if not found:
                 bad.setdefault(page.relative_to(site).as_posix(), []).append(ref)
     return bad
 
 
-def test_every_link_of_every_build_leads_somewhere(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_link_of_every_build_leads_somewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
     internal = built(root)
@@ -576,15 +447,11 @@ def test_a_partner_page_names_both_parties(tmp_path: Path, monkeypatch: pytest.M
     """Issue 27: the partner's own site called the park 我方."""
     monkeypatch.setenv("DOCGEN_TODAY", TODAY)
     root = copy_samples(tmp_path)
-    page = (
-        built(root, "partner") / "engagements/2023-009-haixin-semiconductor/index.html"
-    ).read_text("utf-8")
+    page = (built(root, "partner") / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
     terms = page.split('id="overview"', 1)[-1]
     assert "我方" not in page, "the partner reads its own site"
     assert "海芯" in terms and ("江南高新" in terms or "集团" in terms)
-    internal = (built(root) / "engagements/2023-009-haixin-semiconductor/index.html").read_text(
-        "utf-8"
-    )
+    internal = (built(root) / "engagements/2023-009-haixin-semiconductor/index.html").read_text("utf-8")
     assert "我方" in internal  # the team's own site speaks for the team
 
 

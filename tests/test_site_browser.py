@@ -29,14 +29,9 @@ HENGTONG = "engagements/2025-014-hengtong-logistics/"
 HAIXIN = "engagements/2023-009-haixin-semiconductor/"
 WIDTHS = (1280, 390)
 LABELS = {
-    "zh": {
-        "overview": "项目总览",
-        "tabs": ["概况", "进度", "风险", "关键绩效指标", "计划", "会议", "文件"],
-    },
-    "en": {
-        "overview": "Portfolio overview",
-        "tabs": ["Overview", "Progress", "Risks", "KPIs", "Plan", "Meetings", "Documents"],
-    },
+    "zh": {"overview": "项目总览", "tabs": ["概况", "进度", "风险", "关键绩效指标", "计划", "会议", "文件"]},
+    "en": {"overview": "Portfolio overview",
+           "tabs": ["Overview", "Progress", "Risks", "KPIs", "Plan", "Meetings", "Documents"]},
 }
 
 
@@ -45,10 +40,8 @@ def _workspace(root: Path, language: str, offline: bool = False) -> Path:
     if language == "en":
         config = root / "mkdocs.yml"
         text = config.read_text("utf-8").replace("  language: zh", "  language: en")
-        text = text.replace(
-            "      process: templates/process.yml",
-            "      process: templates/process.yml\n      language: en",
-        )
+        text = text.replace("      process: templates/process.yml",
+                            "      process: templates/process.yml\n      language: en")
         config.write_text(text, "utf-8")
     report = publish(root, jobs=1, offline=offline)
     assert report.built, [d.format() for d in report.diagnostics if d.is_error]
@@ -72,9 +65,8 @@ def workspace(language: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(workspace: Path) -> Iterator[str]:
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(workspace / "build" / "site")
-    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(workspace / "build" / "site"))
     handler.log_message = lambda *a: None  # type: ignore[method-assign]
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -128,13 +120,8 @@ def _charts_fit(page, where: str) -> int:  # type: ignore[no-untyped-def]
     return len(texts)
 
 
-def test_dashboard_fits_and_counts_match_status(
-    browser,
-    served: str,
-    workspace: Path,  # type: ignore[no-untyped-def]
-    language: str,
-    run,
-) -> None:
+def test_dashboard_fits_and_counts_match_status(browser, served: str, workspace: Path,  # type: ignore[no-untyped-def]
+                                                language: str, run) -> None:
     status = json.loads(run("status", "--format", "json", "--root", str(workspace)).out)
     expected = Counter((e["stage"], e["status"]) for e in status)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -151,16 +138,12 @@ def test_dashboard_fits_and_counts_match_status(
                     names: [...d.querySelectorAll('td.docgen-name')]
                         .map(n => n.getBoundingClientRect().width)}; }""")
         # Material wraps the table in a horizontal scroller: nothing may hide in it
-        assert table["scrollers"] and table["hidden"] <= 1 and table["page"] <= width, (
-            width,
-            table,
-        )
+        assert table["scrollers"] and table["hidden"] <= 1 and table["page"] <= width, (width, table)
         assert len(table["names"]) == len(status) and min(table["names"]) > 100, (width, table)
         assert _charts_fit(page, f"dashboard at {width}px") > 20
         funnel = page.eval_on_selector_all(
             ".docgen-funnel rect[data-status]",
-            "rs => rs.map(r => [r.dataset.stage, r.dataset.status, +r.dataset.count])",
-        )
+            "rs => rs.map(r => [r.dataset.stage, r.dataset.status, +r.dataset.count])")
         shown = Counter()
         for stage, state, count in funnel:
             shown[(stage, state)] += count
@@ -175,9 +158,8 @@ def test_engagement_sections_switch_and_charts_fit(browser, served: str, languag
         page = browser.new_page(viewport={"width": width, "height": 900})
         for path in (HENGTONG, HAIXIN):
             page.goto(served + path)
-            labels = page.eval_on_selector_all(
-                ".docgen-tabs .tabbed-labels label", "ls => ls.map(l => [l.id, l.textContent])"
-            )
+            labels = page.eval_on_selector_all(".docgen-tabs .tabbed-labels label",
+                                               "ls => ls.map(l => [l.id, l.textContent])")
             assert [text for _, text in labels] == [
                 t for t in LABELS[language]["tabs"] if t in {text for _, text in labels}
             ] and len(labels) >= 6, labels
@@ -194,9 +176,7 @@ def test_engagement_sections_switch_and_charts_fit(browser, served: str, languag
             if path == HENGTONG:
                 page.click(f"label#{labels[0][0]}")
                 page.wait_for_timeout(300)
-                page.screenshot(
-                    path=str(SHOTS / f"engagement-{language}-{width}.png"), full_page=True
-                )
+                page.screenshot(path=str(SHOTS / f"engagement-{language}-{width}.png"), full_page=True)
         page.close()
 
 
@@ -218,17 +198,13 @@ def _search(page, query: str, base: str) -> list[str]:  # type: ignore[no-untype
     before = page.evaluate(_LINKS)
     page.fill("input.md-search__input", query)
     page.press("input.md-search__input", "End")
-    page.wait_for_function(
-        f"b => ({_LINKS}) !== b && ({_LINKS}) !== ''", arg=before, timeout=15_000
-    )
+    page.wait_for_function(f"b => ({_LINKS}) !== b && ({_LINKS}) !== ''", arg=before, timeout=15_000)
     page.wait_for_timeout(200)  # the list settles
     links = page.query_selector_all(".md-search-result__link")
     return [(a.get_attribute("href") or "").removeprefix(base) for a in links]
 
 
-def test_compound_chinese_queries_find_the_right_page_first(
-    browser, served: str, workspace: Path, language: str
-) -> None:  # type: ignore[no-untyped-def]
+def test_compound_chinese_queries_find_the_right_page_first(browser, served: str, workspace: Path, language: str) -> None:  # type: ignore[no-untyped-def]
     requests: list[str] = []
     page = browser.new_page()
     page.on("request", lambda r: requests.append(r.url))
@@ -258,9 +234,7 @@ def test_compound_chinese_queries_find_the_right_page_first(
         hits = _search(page, "风险", BASE)
         risks = [h for h in hits if h.startswith(HENGTONG) and "#risks" in h]
         assert risks, hits
-        titles = page.eval_on_selector_all(
-            ".md-search-result__link", "as => as.map(a => a.textContent)"
-        )
+        titles = page.eval_on_selector_all(".md-search-result__link", "as => as.map(a => a.textContent)")
         titles = [x.replace("\u200b", "") for x in titles]
         assert any("恒通" in x and "区域电商物流需求下滑" in x for x in titles), titles
         page.click(f".md-search-result__link[href$='{risks[0]}']")
@@ -306,9 +280,7 @@ def test_a_link_to_a_section_opens_its_tab(browser, served: str) -> None:  # typ
     for tab in ("risks", "kpis", "documents"):
         page.goto(served + HENGTONG + f"#{tab}")
         page.wait_for_timeout(200)
-        labels = page.eval_on_selector_all(
-            ".docgen-tabs .tabbed-labels label", "ls => ls.map(l => l.id)"
-        )
+        labels = page.eval_on_selector_all(".docgen-tabs .tabbed-labels label", "ls => ls.map(l => l.id)")
         shown = page.evaluate(visible)
         assert shown == [label == tab for label in labels], (tab, shown)
     # choosing a tab puts it in the address, to be shared
@@ -361,9 +333,7 @@ def test_no_serious_or_critical_accessibility_violations(browser, served: str, w
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)[:6000]
 
 
-def test_a_search_result_is_a_short_snippet_of_its_section(
-    browser, served: str, language: str
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_search_result_is_a_short_snippet_of_its_section(browser, served: str, language: str) -> None:  # type: ignore[no-untyped-def]
     """Issue 27: results showed the section's whole text; searching 风险 missed 恒通's risks."""
     query = "风险" if language == "zh" else "risk"
     page = browser.new_page(viewport={"width": 1280, "height": 900})

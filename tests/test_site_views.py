@@ -47,16 +47,14 @@ def test_the_funnel_counts_every_engagement_at_its_stage(portfolio) -> None:  # 
 
 def test_an_engagement_page_says_how_it_ended(portfolio) -> None:  # type: ignore[no-untyped-def]
     rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
-    page = engagement_page(
-        rows["2024-003-jinghua-materials"], portfolio.process, History(), [], catalogue("zh")
-    )
+    page = engagement_page(rows["2024-003-jinghua-materials"], portfolio.process, History(), [],
+                           catalogue("zh"))
     assert page.closing is not None and page.closing.label == "已终止"
     assert page.closing.reason and "产品线调整" in page.closing.reason
     assert [s.state for s in page.steps] == ["done"] * 5  # closed at its last stage
     assert all(c.passed for c in page.checklists)  # every checklist folded
-    hengtong = engagement_page(
-        rows["2025-014-hengtong-logistics"], portfolio.process, History(), [], catalogue("zh")
-    )
+    hengtong = engagement_page(rows["2025-014-hengtong-logistics"], portfolio.process, History(), [],
+                               catalogue("zh"))
     assert [s.state for s in hengtong.steps] == ["done", "done", "done", "current", "upcoming"]
     assert [c.passed for c in hengtong.checklists] == [True, True, True, False]
     assert ("我方投入", "6,000 万元") in [(catalogue("zh")(k), v) for k, v in hengtong.terms]
@@ -69,19 +67,10 @@ def test_procedure_gates_are_said_in_words() -> None:
         view = procedure(process, catalogue(language))
         checks = [g.checks for s in view.stages for g in s.entry + s.gates]
         assert len(checks) >= 8
-        kinds = {
-            "required_items",
-            "items_done",
-            "fields_present",
-            "high_risks_handled",
-            "document_status",
-            "kpis_with_targets",
-            "plan_with_owners",
-        }
+        kinds = {"required_items", "items_done", "fields_present", "high_risks_handled",
+                 "document_status", "kpis_with_targets", "plan_with_owners"}
         assert not [c for c in checks if c in kinds or "_" in c], checks
-    zh = procedure(
-        load_process(REPO / "src/docgen/data/process.yml", "process.yml"), catalogue("zh")
-    )
+    zh = procedure(load_process(REPO / "src/docgen/data/process.yml", "process.yml"), catalogue("zh"))
     establishment = zh.stages[2]
     assert any("法律顾问审核" in g.checks for g in establishment.gates)
     assert any(g.checks == "合作协议已建档，且至少为「已签署」。" for g in establishment.gates)
@@ -96,9 +85,7 @@ def test_kpi_axis_tells_close_values_apart() -> None:
 
 def test_notes_stay_text_and_sit_below_the_page_headings() -> None:
     html = views.notes_html("## 项目概况\n\n<script>x</script> **要点**")
-    assert (
-        "<h4>项目概况</h4>" in html and "<script>" not in html and "<strong>要点</strong>" in html
-    )
+    assert "<h4>项目概况</h4>" in html and "<script>" not in html and "<strong>要点</strong>" in html
 
 
 def test_chart_text_widths_are_upper_estimates() -> None:
@@ -127,9 +114,7 @@ def test_a_closed_cooperation_has_nothing_overdue_and_its_risks_are_history(port
     assert view.overdue == sum(len(r.status.overdue(TODAY)) for r in live)
     threshold = portfolio.process.risk.high_threshold
     expected_high = sum(
-        1
-        for r in live
-        for risk in (r.e.risks.data.risks if r.e.risks else [])
+        1 for r in live for risk in (r.e.risks.data.risks if r.e.risks else [])
         if risk.status != "closed" and risk.score >= threshold
     )
     terminated = by_id["2024-003-jinghua-materials"]
@@ -138,10 +123,7 @@ def test_a_closed_cooperation_has_nothing_overdue_and_its_risks_are_history(port
     ), "the sample keeps an open high risk of the terminated cooperation"
     assert view.high_risks == expected_high
     assert sum(view.heat.values()) == sum(
-        1
-        for r in live
-        for risk in (r.e.risks.data.risks if r.e.risks else [])
-        if risk.status != "closed"
+        1 for r in live for risk in (r.e.risks.data.risks if r.e.risks else []) if risk.status != "closed"
     )
 
 
@@ -149,24 +131,17 @@ def test_a_renewed_cooperation_shows_the_term_in_force(portfolio) -> None:  # ty
     """Issue 27: 海芯 showed its expired first term as 合作条款; the current one nowhere."""
     rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
     t = catalogue("zh")
-    page = engagement_page(
-        rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [], t
-    )
+    page = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [], t)
     terms = {t(k): str(v) for k, v in page.terms}
     assert "第 2 期" in terms["合作期限"] and "2026-09-15" in terms["合作期限"]
     assert "2029-09-14" in terms["合作期限"] and "2026-09-14" not in terms["合作期限"]
     assert "车规级功率模块" in terms["合作范围"]
     # a licence is paid by royalties: the renewal's own payments are the money in force
     assert "续约许可费：我方 → 海芯半导体，500 万元（2026-10-15）" in terms["付款安排"], terms
-    assert (
-        "按授权产品销售额的 3.5% 按季度结算" in terms["付款安排"] and "4%" not in terms["付款安排"]
-    )
+    assert "按授权产品销售额的 3.5% 按季度结算" in terms["付款安排"] and "4%" not in terms["付款安排"]
     assert "提成比例由销售额的 4% 调整为 3.5%" in terms["续约变更"]
     # the first term is history, in the 合作期次 table
-    assert [(r.number, str(r.end)) for r in page.term_history] == [
-        (1, "2026-09-14"),
-        (2, "2029-09-14"),
-    ]
+    assert [(r.number, str(r.end)) for r in page.term_history] == [(1, "2026-09-14"), (2, "2029-09-14")]
 
 
 def test_the_procedure_page_says_what_ending_renewing_and_closing_need() -> None:
@@ -180,9 +155,7 @@ def test_the_procedure_page_says_what_ending_renewing_and_closing_need() -> None
     terminate = view.transitions[1]
     assert any("资源清算" in g.checks and "债权债务" in g.checks for g in terminate.gates)
     # every item a transition's rule names is marked, by the same rules the gates use
-    named = {
-        i for tr in process.transitions.values() for r in tr.gate for i in getattr(r, "items", [])
-    }
+    named = {i for tr in process.transitions.values() for r in tr.gate for i in getattr(r, "items", [])}
     marked = sum(1 for i in items.values() if i.needed_for)
     assert marked == len(named)
 
@@ -190,9 +163,8 @@ def test_the_procedure_page_says_what_ending_renewing_and_closing_need() -> None
 def test_a_term_target_is_charted_against_the_running_total(portfolio) -> None:  # type: ignore[no-untyped-def]
     """Issue 27: 海芯's yearly sales were plotted against the term's 18,000 万元 target."""
     rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
-    page = engagement_page(
-        rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [], catalogue("zh")
-    )
+    page = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [],
+                           catalogue("zh"))
     sales = next(k for k in page.kpis if k.metric == "授权产品销售额")
     assert sales.cumulative and sales.target == 18000
     assert sales.periods == [("2024", 5200), ("2025", 14300), ("2026", 21200)]
@@ -221,14 +193,8 @@ def test_an_engagement_page_opens_with_where_it_stands(portfolio) -> None:  # ty
         r.by is None or r.by in {st.by for st in states.values() if st} for r in done
     )
     # a cooperation that ended has nothing overdue on its page either
-    lost = engagement_page(
-        rows["2026-006-yunfan-shipping"],
-        portfolio.process,
-        History(),
-        [],
-        catalogue("zh"),
-        today=later,
-    )
+    lost = engagement_page(rows["2026-006-yunfan-shipping"], portfolio.process, History(), [],
+                           catalogue("zh"), today=later)
     assert lost.standing is not None and lost.standing.overdue == []
     assert not any(r.overdue for c in lost.checklists for r in c.rows)
 
@@ -238,24 +204,15 @@ def test_evidence_and_minutes_are_named_as_people_name_them(portfolio, tmp_path)
     from docgen.site.documents import document_files
 
     rows = {r.e.id: r for r in views.portfolio_rows(portfolio)}
-    page = engagement_page(
-        rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [], catalogue("zh")
-    )
+    page = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [],
+                           catalogue("zh"))
     evidence = {r.title[:6]: r.evidence for c in page.checklists for r in c.rows if r.evidence}
     assert evidence["双方签字盖章"] == "合作协议" and evidence["对候选合作伙"] == "尽职调查报告"
     assert evidence["组织双方团队"] == "首期合作复盘暨续约启动会（2026-09-30）"
-    assert (
-        evidence["协议需经法律"] == "legal-review-opinion.md"
-    )  # a file of the team's own: its name
+    assert evidence["协议需经法律"] == "legal-review-opinion.md"  # a file of the team's own: its name
     assert not [v for v in evidence.values() if "/" in v]
-    partner = engagement_page(
-        rows["2023-009-haixin-semiconductor"],
-        portfolio.process,
-        History(),
-        [],
-        catalogue("zh"),
-        hide_internal_items=True,
-    )
+    partner = engagement_page(rows["2023-009-haixin-semiconductor"], portfolio.process, History(), [],
+                              catalogue("zh"), hide_internal_items=True)
     assert not [r for c in partner.checklists for r in c.rows if r.evidence]  # our files stay ours
     e = next(x for x in portfolio.engagements if x.meetings)
     meeting = e.meetings[0]

@@ -12,9 +12,8 @@ from conftest import copy_samples
 
 
 @pytest.mark.parametrize("width", [80, 100, 200])
-def test_status_keeps_the_name_on_narrow_terminals(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run, width: int
-) -> None:  # type: ignore[no-untyped-def]
+def test_status_keeps_the_name_on_narrow_terminals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   run, width: int) -> None:  # type: ignore[no-untyped-def]
     root = copy_samples(tmp_path)
     monkeypatch.setenv("COLUMNS", str(width))
     result = run("--lang", "zh", "status", "--root", str(root))
@@ -35,9 +34,7 @@ def test_status_keeps_the_name_on_narrow_terminals(
         if cells[0]:
             names.append("")
         names[-1] += cells[columns.index("名称")]
-    titles = [
-        e["title"] for e in json.loads(run("status", "--format", "json", "--root", str(root)).out)
-    ]
+    titles = [e["title"] for e in json.loads(run("status", "--format", "json", "--root", str(root)).out)]
     assert [n.replace(" ", "") for n in names] == [t.replace(" ", "") for t in titles]
 
 
@@ -53,9 +50,7 @@ def test_status_of_one_engagement_says_what_to_do_next(tmp_path, run, monkeypatc
     assert "协议需经法律顾问审核" in steps and "establishment.md:" in steps
     assert "agreement.legal-review" not in steps  # the item as people name it, not its id
     assert "合作协议 0.3 待审批：docgen approve 2026-005-bluewave-biopharma 合作协议" in steps
-    assert (
-        "合作方案" not in steps.split("待审批")[-1] or "待签署" not in steps
-    )  # a plan is never signed
+    assert "合作方案" not in steps.split("待审批")[-1] or "待签署" not in steps  # a plan is never signed
     # a lead that was lost has no next step
     lost = run("status", "2026-006-yunfan-shipping", "--root", str(root))
     assert "下一步" not in lost.out

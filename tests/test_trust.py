@@ -24,9 +24,7 @@ def ws(tmp_path: Path) -> Path:
 
 
 def test_a_code_running_tag_in_mkdocs_yml_is_refused_before_mkdocs_reads_it(
-    ws: Path,
-    run,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    ws: Path, run, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
     mark = tmp_path / "ran"
     config = ws / "mkdocs.yml"
@@ -79,29 +77,14 @@ def test_leftover_temporaries_are_reported_and_cleaned_by_the_next_write(ws: Pat
 
 
 def test_a_stale_git_lock_is_said_before_anything_is_written(ws: Path, run) -> None:  # type: ignore[no-untyped-def]
-    for args in (
-        ["init", "-q"],
-        ["add", "-A"],
-        ["-c", "user.name=t", "-c", "user.email=t@x.cn", "commit", "-qm", "s"],
-    ):
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.name=t", "-c", "user.email=t@x.cn", "commit", "-qm", "s"]):
         subprocess.run(["git", *args], cwd=ws, check=True)
     (ws / ".git" / "index.lock").write_text("", "utf-8")
-    record = (
-        ws / "engagements" / "2026-005-bluewave-biopharma" / "documents/cooperation-agreement.md"
-    )
+    record = ws / "engagements" / "2026-005-bluewave-biopharma" / "documents/cooperation-agreement.md"
     before = record.read_bytes()
-    result = run(
-        "approve",
-        "2026-005-bluewave-biopharma",
-        "cooperation-agreement",
-        "--by",
-        "周建国",
-        "--date",
-        "2026-11-20",
-        "--commit",
-        "--root",
-        str(ws),
-    )
+    result = run("approve", "2026-005-bluewave-biopharma", "cooperation-agreement", "--by", "周建国",
+                 "--date", "2026-11-20", "--commit", "--root", str(ws))
     said = result.out + result.err
     assert result.exit_code != 0 and "index.lock" in said and "Nothing was written" in said, said
     assert record.read_bytes() == before

@@ -61,9 +61,7 @@ def contract(tmp_path: Path) -> Path:
 
 def test_shipped_reference_is_the_built_one(tmp_path: Path) -> None:
     write_reference(tmp_path / "ref.docx")
-    assert (tmp_path / "ref.docx").read_bytes() == (
-        REPO / "src/docgen/data/reference.docx"
-    ).read_bytes()
+    assert (tmp_path / "ref.docx").read_bytes() == (REPO / "src/docgen/data/reference.docx").read_bytes()
 
 
 def test_reference_sets_east_asian_fonts_and_chinese_numbering() -> None:
@@ -81,8 +79,7 @@ def test_contract_paragraph_styles(contract: Path) -> None:
     assert styles[0] == ("Title", "合作协议")
     assert [t for s, t in styles if s == ARTICLE_STYLE] == ["合作内容", "出资", "争议解决"]
     assert [t for s, t in styles if s == CLAUSE_STYLE][:2] == [
-        "双方共同出资设立合资公司。",
-        "合资公司从事储能电池 PACK 的研发与生产。",
+        "双方共同出资设立合资公司。", "合资公司从事储能电池 PACK 的研发与生产。",
     ]
     body = xml(contract, "word/document.xml")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 江苏华信" in body
@@ -96,14 +93,10 @@ def test_rendering_twice_gives_identical_bytes(contract: Path, tmp_path: Path) -
 
 def test_header_footer_toc_and_draft_mark(contract: Path, tmp_path: Path) -> None:
     headers = "".join(
-        xml(contract, n)
-        for n in zipfile.ZipFile(contract).namelist()
-        if n.startswith("word/header")
+        xml(contract, n) for n in zipfile.ZipFile(contract).namelist() if n.startswith("word/header")
     )
     footers = "".join(
-        xml(contract, n)
-        for n in zipfile.ZipFile(contract).namelist()
-        if n.startswith("word/footer")
+        xml(contract, n) for n in zipfile.ZipFile(contract).namelist() if n.startswith("word/footer")
     )
     assert "合作协议" in headers and "注意保密" in headers and DRAFT_MARK in headers
     assert " PAGE " in footers and " NUMPAGES " in footers and "版本 0.3" in footers
@@ -145,39 +138,18 @@ def test_header_and_footer_text_is_escaped(tmp_path: Path) -> None:
 @needs("libreoffice-writer-nogui", "fonts-noto-cjk", "poppler-utils")
 def test_libreoffice_opens_it_with_numbering_and_cjk_font(contract: Path, tmp_path: Path) -> None:
     subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(contract),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(contract)],
+        check=True, capture_output=True, timeout=180,
     )
     pdf = tmp_path / "contract.pdf"
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     joined = "".join(text.split())  # lines wrap anywhere in Chinese text
-    for expected in (
-        "第一条合作内容",
-        "（一）双方共同出资",
-        "（二）合资公司",
-        "第二条出资",
-        "（一）甲方出资",
-        "第三条争议解决",
-        "<script>alert(1)</script>&江苏华信储能科技有限公司",
-    ):
+    for expected in ("第一条合作内容", "（一）双方共同出资", "（二）合资公司", "第二条出资", "（一）甲方出资",
+                     "第三条争议解决", "<script>alert(1)</script>&江苏华信储能科技有限公司"):
         assert expected in joined, expected
     assert "第1页共" in joined and "草稿" in joined  # page X of Y fields and the draft mark
-    fonts = subprocess.run(
-        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "CJK" in fonts
 
 
@@ -187,18 +159,11 @@ def tiny_png() -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
     header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 NOTES = """# 会议纪要
@@ -233,10 +198,7 @@ def test_tasks_nested_lists_footnotes_images_and_charts(tmp_path: Path) -> None:
 
     out = notes_docx(tmp_path)
     paragraphs = [(p.style.name, p.text) for p in docx.Document(str(out)).paragraphs]
-    assert ("List Bullet", "☑ 已完成事项") in paragraphs and (
-        "List Bullet",
-        "☐ 待办事项",
-    ) in paragraphs
+    assert ("List Bullet", "☑ 已完成事项") in paragraphs and ("List Bullet", "☐ 待办事项") in paragraphs
     assert ("List Number 2", "嵌套编号") in paragraphs
     body = xml(out, "word/document.xml")
     assert '<w:footnoteReference w:id="1"/>' in body
@@ -255,21 +217,10 @@ def test_tasks_nested_lists_footnotes_images_and_charts(tmp_path: Path) -> None:
 def test_libreoffice_reads_lists_footnotes_and_charts(tmp_path: Path) -> None:
     out = notes_docx(tmp_path)
     subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=180,
     )
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "notes.pdf"), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = subprocess.run(["pdftotext", str(tmp_path / "notes.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
     assert "已完成事项" in text and "见《合作协议》第三条。" in text and "销售额" in text

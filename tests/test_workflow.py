@@ -23,9 +23,7 @@ HENGTONG = "2025-014-hengtong-logistics"
 def git(root: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        check=True,
-        capture_output=True,
-        text=True,
+        check=True, capture_output=True, text=True,
     ).stdout
 
 
@@ -46,17 +44,14 @@ def settle_adjust_terms(root: Path) -> None:
     path = root / "engagements" / HUAXIN / "negotiation.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace(
-            "    owner: 张伟\n    due: 2026-12-15\n", "    done: 2026-11-20\n    by: 张伟\n"
-        ),
+        text.replace("    owner: 张伟\n    due: 2026-12-15\n", "    done: 2026-11-20\n    by: 张伟\n"),
         encoding="utf-8",
     )
     git(root, "commit", "-qam", "adjust terms done")
 
 
 @pytest.mark.parametrize(
-    "path",
-    sorted(p for p in (REPO / "engagements").rglob("*.md") if "/notes/" not in p.as_posix()),
+    "path", sorted(p for p in (REPO / "engagements").rglob("*.md") if "/notes/" not in p.as_posix()),
     ids=lambda p: p.relative_to(REPO / "engagements").as_posix(),
 )
 def test_unchanged_round_trip_is_byte_identical(path: Path) -> None:
@@ -88,16 +83,8 @@ def test_dry_run_diff_shows_only_the_stage_line(repo: Path) -> None:
     plan = plan_advance(load_portfolio(repo), HUAXIN, today=TODAY)
     text = diff(plan, repo)
     index_part = text.split("+++ b/engagements/2026-008-huaxin-storage/establishment.md")[0]
-    removed = [
-        line
-        for line in index_part.splitlines()
-        if line.startswith("-") and not line.startswith("---")
-    ]
-    added = [
-        line
-        for line in index_part.splitlines()
-        if line.startswith("+") and not line.startswith("+++")
-    ]
+    removed = [line for line in index_part.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in index_part.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert removed == ["-stage: negotiation"] and added == ["+stage: establishment"]
     assert git(repo, "status", "--porcelain") == ""
 
@@ -106,10 +93,8 @@ def test_terminate_gate_and_edit(repo: Path) -> None:
     plan = plan_terminate(load_portfolio(repo), HENGTONG, "对方转产", today=TODAY)
     assert not plan.allowed
     assert {d.message.split("'")[1] for d in plan.unmet} == {
-        "如决定终止合作，按协议约定执行",
-        "完成资源清算",
-        "完成债权债务处理",
-        "确保双方无遗留争议，达成和解",
+        "如决定终止合作，按协议约定执行", "完成资源清算",
+        "完成债权债务处理", "确保双方无遗留争议，达成和解",
     }
     evaluation = repo / "engagements" / HENGTONG / "evaluation.md"
     evaluation.write_text(
@@ -131,9 +116,7 @@ def test_terminate_gate_and_edit(repo: Path) -> None:
     after = index.read_text(encoding="utf-8").split("\n")
     assert [line for line in before if line not in after] == ["status: active"]
     assert [line for line in after if line not in before] == [
-        "status: terminated",
-        "  closed: 2026-11-26",
-        "termination_reason: '对方转产: 提前终止'",
+        "status: terminated", "  closed: 2026-11-26", "termination_reason: '对方转产: 提前终止'",
     ]
     assert after.index("  closed: 2026-11-26") == after.index("  kickoff: 2026-03-10") + 1
     assert "终止合作 2025-014-hengtong-logistics" in git(repo, "log", "-1", "--format=%s")
@@ -184,7 +167,7 @@ def test_failure_before_rename_leaves_the_original(repo: Path, monkeypatch) -> N
 
 def test_crlf_bom_and_comments_survive_an_edit(tmp_path: Path) -> None:
     path = tmp_path / "index.md"
-    text = '---\n# 注释\ntitle: "示例"  # 标题\nstage: preparation   # 阶段\ndates:\n  opened: 2026-01-05\n---\n正文\n'
+    text = "---\n# 注释\ntitle: \"示例\"  # 标题\nstage: preparation   # 阶段\ndates:\n  opened: 2026-01-05\n---\n正文\n"
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     edit = FrontMatterEdit.open(path, "index.md")
     edit.set(("stage",), "negotiation")
@@ -201,7 +184,7 @@ def test_flow_mappings_are_edited_in_place(tmp_path: Path) -> None:
     path = tmp_path / "plan.md"
     path.write_text(
         "---\ndates: {opened: 2026-01-05}  # 立项\ntasks:\n"
-        '  - {id: T1, title: "甲, 乙", depends_on: [T0, T2], owner: 罗佳, due: 2027-03-31}\n'
+        "  - {id: T1, title: \"甲, 乙\", depends_on: [T0, T2], owner: 罗佳, due: 2027-03-31}\n"
         "  - {id: T2, title: 'it''s', owner: 周敏}\n---\n正文\n",
         encoding="utf-8",
     )
@@ -213,7 +196,7 @@ def test_flow_mappings_are_edited_in_place(tmp_path: Path) -> None:
     edit.set(("tasks", 1, "title"), "plain")
     assert edit.result().decode() == (
         "---\ndates: {opened: 2026-01-05, closed: 2026-02-01}  # 立项\ntasks:\n"
-        '  - {id: T1, title: "丙, 丁 [二期]", depends_on: [T0, T2], owner: 周敏, due: 2027-03-31}\n'
+        "  - {id: T1, title: \"丙, 丁 [二期]\", depends_on: [T0, T2], owner: 周敏, due: 2027-03-31}\n"
         "  - {id: T2, title: plain, owner: 周敏, due: 2027-01-31}\n---\n正文\n"
     )
 
@@ -228,63 +211,24 @@ def test_cli_advance_prints_unmet_and_exits_1(repo: Path, run) -> None:
 # Each rule of the default process blocks an advance with its message, and passes once met.
 # The execution sample, put back one stage, meets every rule; each case breaks one.
 GATE_CASES = [
-    (
-        "required_items",
-        "establishment.md",
-        "  launch-prep.resources: {done: 2026-03-06, by: 刘洋}\n",
-        "  launch-prep.resources: {owner: 刘洋, due: 2026-12-01}\n",
-        "'安排合作所需的资源（如资金、技术、场地等）对接' is not done",
-    ),
-    (
-        "items_done",
-        "establishment.md",
-        "    done: 2026-02-26\n    by: 集团法务部 何律师\n",
-        "    waived: 对方已自行审核\n",
-        "协议须在尽职调查与法律顾问审核完成后签署: '协议需经法律顾问审核，确保条款合法合规' is waived",
-    ),
-    (
-        "items_before",
-        "establishment.md",
-        "    done: 2026-02-26\n",
-        "    done: 2026-03-05\n",
-        "was done later, on 2026-03-05",
-    ),
-    (
-        "document_status",
-        "documents/cooperation-agreement.md",
-        "status: signed\nsigned: 2026-03-02\n",
-        "status: review\n",
-        "合作协议须已签署并存档: 合作协议 is In review",
-    ),
-    (
-        "plan_with_owners",
-        "plan.md",
-        "    owner: 陈晨\n",
-        "",
-        "[entering 合作执行与监控] 执行阶段须有任务计划，每项任务明确负责人与完成时限: task 'T5'",
-    ),
-    (
-        "kpis_with_targets",
-        "kpis.md",
-        "    target: 75\n",
-        "",
-        "执行阶段须设定关键绩效指标（KPI）及目标值: KPI 'K1'",
-    ),
-    (
-        "fields_present",
-        "index.md",
-        "  dispute_resolution:\n    method: arbitration\n    institution: 上海国际仲裁中心\n"
-        "    rules: 上海国际仲裁中心仲裁规则\n    seat: 上海\n    governing_law: 中华人民共和国法律\n",
-        "",
-        "'terms.dispute_resolution.method'",
-    ),
-    (
-        "high_risks_handled",
-        "risks.md",
-        "    escalated: 2026-09-20\n    escalated_to: 集团投委会\n",
-        "",
-        "高风险项须有负责人、专项应对预案，并升级上报: high risk 'R2'",
-    ),
+    ("required_items", "establishment.md", "  launch-prep.resources: {done: 2026-03-06, by: 刘洋}\n",
+     "  launch-prep.resources: {owner: 刘洋, due: 2026-12-01}\n", "'安排合作所需的资源（如资金、技术、场地等）对接' is not done"),
+    ("items_done", "establishment.md", "    done: 2026-02-26\n    by: 集团法务部 何律师\n",
+     "    waived: 对方已自行审核\n", "协议须在尽职调查与法律顾问审核完成后签署: '协议需经法律顾问审核，确保条款合法合规' is waived"),
+    ("items_before", "establishment.md", "    done: 2026-02-26\n", "    done: 2026-03-05\n",
+     "was done later, on 2026-03-05"),
+    ("document_status", "documents/cooperation-agreement.md", "status: signed\nsigned: 2026-03-02\n",
+     "status: review\n", "合作协议须已签署并存档: 合作协议 is In review"),
+    ("plan_with_owners", "plan.md", "    owner: 陈晨\n", "",
+     "[entering 合作执行与监控] 执行阶段须有任务计划，每项任务明确负责人与完成时限: task 'T5'"),
+    ("kpis_with_targets", "kpis.md", "    target: 75\n", "",
+     "执行阶段须设定关键绩效指标（KPI）及目标值: KPI 'K1'"),
+    ("fields_present", "index.md",
+     "  dispute_resolution:\n    method: arbitration\n    institution: 上海国际仲裁中心\n"
+     "    rules: 上海国际仲裁中心仲裁规则\n    seat: 上海\n    governing_law: 中华人民共和国法律\n", "",
+     "'terms.dispute_resolution.method'"),
+    ("high_risks_handled", "risks.md", "    escalated: 2026-09-20\n    escalated_to: 集团投委会\n", "",
+     "高风险项须有负责人、专项应对预案，并升级上报: high risk 'R2'"),
 ]
 
 
@@ -293,10 +237,7 @@ def test_each_rule_blocks_an_advance_until_met(repo: Path, case: tuple[str, ...]
     _, rel, good, bad, message = case
     folder = repo / "engagements" / HENGTONG
     index = folder / "index.md"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace("stage: execution", "stage: establishment"),
-        encoding="utf-8",
-    )
+    index.write_text(index.read_text(encoding="utf-8").replace("stage: execution", "stage: establishment"), encoding="utf-8")
     (folder / "execution.md").rename(folder / "execution.md.bak")  # advance would create it
     path = folder / rel
     original = path.read_text(encoding="utf-8")
