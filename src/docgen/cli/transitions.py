@@ -105,11 +105,11 @@ def _terminate(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
 
 
 def _choose(p: Portfolio, id_: str, o: dict[str, Any]) -> Transition:
+    from docgen.edits.workflow import plan_choose
+
     if o["new_id"] is not None and not o["title"]:
         raise click.UsageError(words()("Missing %(options)s", options="--title"))
     new = (o["new_id"], o["title"] or "") if o["new_id"] is not None else None
-    from docgen.edits.workflow import plan_choose
-
     return plan_choose(p, id_, o["applicant_id"], new)
 
 

@@ -37,14 +37,16 @@ def write_atomic(
         raise
 
 
-def write_output(path: Path, content: bytes, *, root: Path) -> bool:
+def write_output(path: Path, content: bytes, *, root: Path | None = None) -> bool:
     """Write a build output atomically, unless ``path`` holds ``content`` already.
 
     A document made again (``--force``, a template changed elsewhere) is most often the
     same bytes: the file is then left alone, its time included, which spares a rename
-    over it (the dearer half of a write) and tools that copy by time.  True if written.
+    over it (the dearer half of a write) and tools that copy by time.  ``root`` as for
+    `write_atomic`.  True if written.
     """
-    contain(root, path)
+    if root is not None:
+        contain(root, path)
     try:
         if path.stat().st_size == len(content) and path.read_bytes() == content:
             return False

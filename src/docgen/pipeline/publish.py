@@ -66,7 +66,7 @@ def publish(
     from docgen.pipeline.render import render_documents
     from docgen.workspace.load import load_portfolio
 
-    workspace = open_workspace(root)
+    workspace = open_workspace(last.root)
     inputs = last.inputs(workspace.config.output, workspace.today())  # before it runs
     site = (site_dir or default_site_dir(workspace.root, audience, workspace)).resolve()
     report = PublishReport(site)
@@ -194,14 +194,14 @@ def _mkdocs_quiet() -> Iterator[list[str]]:
 
     Yields the messages of the errors MkDocs logs, which say why a build stopped.
     """
+    from docgen.site.page_cache import DirtyBuildNotice
+
     logger = logging.getLogger("mkdocs")
     previous = logger.level
     logger.setLevel(logging.WARNING)
     errors: list[str] = []
     handler = _Collect(errors)
     logger.addHandler(handler)
-    from docgen.site.page_cache import DirtyBuildNotice
-
     notice = DirtyBuildNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -31,7 +31,7 @@ from typing import Any
 
 from docgen.core.cache import Store
 from docgen.core.diagnostics import Diagnostic
-from docgen.core.fingerprint import Fingerprint, file_status, folder_files
+from docgen.core.fingerprint import Fingerprint, file_status, folder_files, tree_status
 from docgen.core.history import git_head
 from docgen.pipeline.reports import PublishReport, RenderReport
 from docgen.workspace.config import CONFIG_FILE, Workspace, find_root, today_in
@@ -117,9 +117,7 @@ class LastPublish:
             else:
                 h.add(entry.name, file_status(entry.path))
         # the web editor's bundle (`docgen cms install`) is kept in the output folder
-        vendor = self.root / output_folder / "vendor"
-        for parts, _path, status in folder_files(vendor, self.root):
-            h.add("/".join(parts), status)
+        h.add(tree_status(self.root, [self.root / output_folder / "vendor"]))
         h.add(git_head(self.root), *_environment(self.root / CONFIG_FILE), _office())
         return h.digest()
 
@@ -146,12 +144,9 @@ class LastPublish:
 
 
 def _outputs(root: Path, site: Path, documents: Path) -> bytes:
-    h = Fingerprint()
-    for folder in (site, documents):
-        h.add(str(folder))
-        for parts, _path, status in folder_files(folder, root):
-            h.add("/".join(parts), status)
-    return h.digest()
+    return Fingerprint(
+        str(site), tree_status(root, [site]), str(documents), tree_status(root, [documents])
+    ).digest()
 
 
 def _environment(config: Path) -> list[str]:

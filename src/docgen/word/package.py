@@ -18,7 +18,7 @@ from docx.document import Document
 from docx.opc.part import Part
 from docx.opc.pkgwriter import _ContentTypesItem
 
-from docgen.core.atomic import write_atomic, write_output
+from docgen.core.atomic import write_output
 from docgen.word import EPOCH
 
 
@@ -47,10 +47,7 @@ def save_deterministic(
     props.version = version
     props.comments = ""
     data = package_bytes(document)
-    if root is None:
-        write_atomic(path, data, durable=False)  # a build output: rebuilt if a crash loses it
-    else:
-        write_output(path, data, root=root)
+    write_output(path, data, root=root)
     return data
 
 
@@ -93,42 +90,27 @@ def zip_bytes(members: list[Member]) -> bytes:
     for member in members:
         name = member.name.encode("ascii")
         crc, compressed = _deflated(member.data) if member.same else _deflate(member.data)
-        sizes = (crc, len(compressed), len(member.data), len(name))
-        directory.append(
-            struct.pack(
-                "<4s4B4HL2L5H2L",
-                b"PK\x01\x02",
-                20,
-                3,
-                20,
-                0,
-                0,
-                _DEFLATE,
-                0,
-                _DOS_DATE,
-                *sizes,
-                0,
-                0,
-                0,
-                0,
-                0o644 << 16,
-                out.tell(),
-            )
-            + name
-        )
-        out.write(
-            struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, _DEFLATE, 0, _DOS_DATE, *sizes, 0)
-        )
-        out.write(name)
-        out.write(compressed)
+        # flags, method, time, date, CRC, sizes, name length: the same in both headers
+        shared = (0, _DEFLATE, 0, _DOS_DATE, crc, len(compressed), len(member.data), len(name))
+        offset = out.tell()
+        out.write(_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *shared, 0) + name + compressed)
+        # made on Unix (system 3), so the mode in the external attributes is Unix's
+        entry = _CENTRAL.pack(b"PK\x01\x02", _VERSION, 3, _VERSION, 0, *shared, 0, 0, 0, 0,
+                              0o644 << 16, offset)  # fmt: skip
+        directory.append(entry + name)
     start = out.tell()
     out.write(b"".join(directory))
     size = out.tell() - start
     count = len(members)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
     return out.getvalue()
 
 
+#: local file header, central directory entry, end of central directory (APPNOTE 4.3)
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_VERSION = 20  # 2.0: deflate
 _DEFLATE = 8
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01; the time field is 0 (00:00:00)
 

@@ -123,10 +123,14 @@ class Reference:
         if "footnote reference" not in by_name:
             del self.style_ids["footnote reference"]
         self.list_numbering = _list_numbering(document, self.style_ids)
-        self._blank = self.read_blank()
+        self._blank = self._read()
 
     def read_blank(self) -> Document:
         """The reference read afresh: body emptied, each section's header and footer made."""
+        return self._typed(self._read())
+
+    def _read(self) -> Document:
+        # untyped: a copy then does not copy the style tables every document shares
         with _parts_kept_raw():
             document = docx.Document(io.BytesIO(self.data))
         body = document.element.body
@@ -136,7 +140,7 @@ class Reference:
         for section in document.sections:
             section.header.paragraphs  # noqa: B018  (made once here, not in every copy)
             section.footer.paragraphs  # noqa: B018
-        return self._typed(document)
+        return document
 
     def new_document(self) -> Document:
         """A document holding the reference's styles, numbering and page set-up, no text."""
@@ -153,7 +157,7 @@ class Reference:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._blank = self.read_blank()
+        self._blank = self._read()
 
 
 @dataclass(frozen=True)
